@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "dellm",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "dellm", targets: ["dellm"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // C libraries, found through pkg-config; each wrapped by exactly one Swift module below.
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        .target(name: "DellmSupport"),
+        .target(name: "DellmRedis", dependencies: ["CHiredis", "DellmSupport"]),
+        .target(name: "DellmPostgres", dependencies: ["CLibPQ", "DellmSupport"]),
+        .target(name: "DellmModel", dependencies: ["CCurl", "DellmSupport"]),
+        .target(name: "DellmCore"),
+        .target(name: "DellmFleet", dependencies: [
+            "DellmCore", "DellmRedis", "DellmPostgres", "DellmModel", "DellmSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "dellm", dependencies: [
+            "DellmFleet", "DellmCore", "DellmRedis", "DellmPostgres", "DellmModel", "DellmSupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "DellmCoreTests", dependencies: ["DellmCore"]),
+        .testTarget(name: "DellmIntegrationTests", dependencies: [
+            "DellmFleet", "DellmCore", "DellmRedis", "DellmPostgres", "DellmModel", "DellmSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

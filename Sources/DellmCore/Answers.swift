@@ -1,0 +1,124 @@
+import Foundation
+
+/// Working with what models write: code blocks, numbers, repetition, agreement between votes.
+public enum Answers {
+    static let fence = try! NSRegularExpression(pattern: "```[a-zA-Z0-9_+-]*[ \\t]*\\n(.*?)```", options: [.dotMatchesLineSeparators])
+    static let number = try! NSRegularExpression(pattern: #"-?\d[\d,]*(?:\.\d+)?"#)
+
+    /// The code in a model's reply: fenced blocks, else from the first `def`/`import` on.
+    public static func code(in text: String) -> String? {
+        let ns = text as NSString
+        let blocks = fence.matches(in: text, range: NSRange(location: 0, length: ns.length)).map {
+            ns.substring(with: $0.range(at: 1))
+        }
+        if !blocks.isEmpty { return blocks.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines) }
+        // An unterminated fence (the model ran out of tokens): take what follows it.
+        if let open = text.range(of: "```") {
+            var rest = String(text[open.upperBound...])
+            if let nl = rest.firstIndex(of: "\n") { rest = String(rest[rest.index(after: nl)...]) }
+            return rest.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let lines = text.components(separatedBy: "\n")
+        if let i = lines.firstIndex(where: { $0.hasPrefix("def ") || $0.hasPrefix("import ") || $0.hasPrefix("from ") }) {
+            return lines[i...].joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return nil
+    }
+
+    /// The function name a code request asks for: "function is_even(n)" → is_even.
+    public static func requestedFunction(in text: String) -> String? {
+        let re = try! NSRegularExpression(pattern: #"\b(?:function|def|method)\s+(?:called\s+|named\s+)?`?([A-Za-z_][A-Za-z0-9_]*)\s*\("#)
+        let ns = text as NSString
+        if let m = re.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) {
+            return ns.substring(with: m.range(at: 1))
+        }
+        let any = try! NSRegularExpression(pattern: #"\b([a-z_][a-z0-9_]*)\(([a-z_][a-z0-9_, ]*)?\)"#)
+        if let m = any.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) {
+            return ns.substring(with: m.range(at: 1))
+        }
+        return nil
+    }
+
+    /// Every number in `text`, as the scorer reads them.
+    public static func numbers(in text: String) -> [Double] {
+        let ns = text as NSString
+        return number.matches(in: text, range: NSRange(location: 0, length: ns.length)).compactMap {
+            Double(ns.substring(with: $0.range).replacingOccurrences(of: ",", with: ""))
+        }
+    }
+
+    /// The answer text normalised for comparing votes: lowercased, numbers canonical, no punctuation.
+    public static func normalized(_ text: String) -> String {
+        if let last = numbers(in: text).last, text.count < 400 {
+            return "#" + Calculator.format(last)
+        }
+        let lowered = text.lowercased()
+        let kept = lowered.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? Character($0) : " " }
+        return String(kept).split(separator: " ").filter { !["the", "a", "an", "is", "of"].contains($0) }.joined(separator: " ")
+    }
+
+    /// Cuts a reply where it starts repeating itself (small models loop), and trims it.
+    public static func cleaned(_ text: String, maxCharacters: Int = 1_200) -> String {
+        var lines: [String] = []
+        var seen = Set<String>()
+        for line in text.components(separatedBy: "\n") {
+            let key = line.trimmingCharacters(in: .whitespaces).lowercased()
+            if !key.isEmpty && key.count > 12 && seen.contains(key) { break }
+            seen.insert(key)
+            lines.append(line)
+        }
+        var out = lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        if out.count > maxCharacters {
+            out = String(out.prefix(maxCharacters))
+            if let cut = out.lastIndex(where: { ".!?\n".contains($0) }), out.distance(from: out.startIndex, to: cut) > maxCharacters / 2 {
+                out = String(out[...cut])
+            }
+        }
+        return out
+    }
+
+    /// Whether a reply looks like a refusal or an empty non-answer.
+    public static func isRefusal(_ text: String) -> Bool {
+        let l = text.lowercased()
+        return ["i'm sorry", "i am sorry", "i cannot", "i can't", "as an ai", "i don't have", "i do not have"].contains { l.hasPrefix($0) }
+    }
+}
+
+/// A settled subtask as the synthesizer sees it.
+public struct SettledPart: Sendable, Equatable {
+    public var index: Int
+    public var type: TaskType
+    public var text: String
+    public var answer: String?
+    public var passed: Bool
+    public var error: String?
+
+    public init(index: Int, type: TaskType, text: String, answer: String?, passed: Bool, error: String?) {
+        self.index = index
+        self.type = type
+        self.text = text
+        self.answer = answer
+        self.passed = passed
+        self.error = error
+    }
+}
+
+/// Assembles the final answer from the parts, in the query's order. A part with a result (a number)
+/// is stated plainly; when the query's last part is arithmetic, the answer ends with its result.
+public enum Synthesis {
+    public static func compose(_ parts: [SettledPart]) -> String {
+        let sorted = parts.sorted { $0.index < $1.index }
+        var pieces: [String] = []
+        for p in sorted {
+            let body: String
+            if let a = p.answer, !a.isEmpty {
+                body = p.passed ? a : "(unverified: \(p.error ?? "the check did not pass"))\n" + a
+            } else {
+                body = "(no answer: \(p.error ?? "unknown error"))"
+            }
+            pieces.append(body)
+        }
+        if pieces.count == 1 { return pieces[0] }
+        return pieces.joined(separator: "\n\n")
+    }
+}

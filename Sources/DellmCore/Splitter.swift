@@ -1,0 +1,102 @@
+import Foundation
+
+/// Splits a query into subtasks on natural separators (";", "then", "and", "also", several
+/// questions) — but only where every piece is a task of its own, so a phrase is never cut into
+/// fragments and a word problem stays whole.
+public enum Splitter {
+    public struct Part: Sendable, Equatable, Codable {
+        public var index: Int
+        public var text: String
+        public var type: TaskType
+        public var rule: String
+    }
+
+    /// Words that open a task: imperatives and question words.
+    static let heads: Set<String> = [
+        "what", "what's", "who", "whom", "whose", "which", "when", "where", "why", "how",
+        "compute", "calculate", "evaluate", "add", "subtract", "multiply", "divide", "find", "tell", "write",
+        "name", "list", "give", "explain", "describe", "suggest", "translate", "summarize", "summarise",
+        "convert", "solve", "create", "define", "determine", "compose", "implement", "count", "sum",
+    ]
+    /// Heads that also open a question but are too common inside a clause to split on after "and".
+    static let sentenceOnlyHeads: Set<String> = ["is", "are", "does", "do", "can", "could", "please", "now"]
+
+    static let separators: [NSRegularExpression] = [
+        #";\s*(?:and\s+|then\s+|also\s+)*"#,
+        #"\?\s+(?:and\s+|then\s+|also\s+)*"#,
+        #"(?<=[a-z0-9)\]])\.\s+(?:and\s+|then\s+|also\s+)*(?=[A-Z])"#,
+        #",?\s+(?:and\s+)?then\s+"#,
+        #",?\s+and\s+also\s+"#,
+        #",?\s+also\s+"#,
+        #",\s+and\s+"#,
+        #"\s+and\s+"#,
+    ].map { try! NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
+
+    /// The subtasks of `query`, in the query's order. Always at least one part.
+    public static func split(_ query: String) -> [Part] {
+        let trimmed = query.trimmingCharacters(in: .whitespacesAndNewlines)
+        var pieces = [trimmed]
+        // A word problem (numbers in a sentence that is no task of its own) stays whole.
+        if !isWordProblem(trimmed) {
+            for sep in separators {
+                var next: [String] = []
+                for piece in pieces { next += cut(piece, on: sep) }
+                pieces = next
+            }
+        }
+        return pieces.enumerated().map { i, text in
+            let d = Classifier.classify(text)
+            return Part(index: i, text: text, type: d.type, rule: d.rule)
+        }
+    }
+
+    /// Cuts `text` at every match of `sep` where both sides stand as tasks; otherwise keeps it whole.
+    static func cut(_ text: String, on sep: NSRegularExpression) -> [String] {
+        // Code requests are one task: their "and"s describe the function.
+        if Classifier.classify(text).type == .code && !text.contains(";") && !text.lowercased().contains("then") { return [text] }
+        let ns = text as NSString
+        let matches = sep.matches(in: text, range: NSRange(location: 0, length: ns.length))
+        if matches.isEmpty { return [text] }
+        var out: [String] = []
+        var start = 0
+        for m in matches {
+            let left = ns.substring(with: NSRange(location: start, length: m.range.location - start))
+            let rightStart = m.range.location + m.range.length
+            let rightRest = ns.substring(from: rightStart)
+            let sepText = ns.substring(with: m.range)
+            let strong = sepText.contains(";") || sepText.contains("?") || sepText.contains(".")
+            if isTask(left, strong: true) && isTask(rightRest, strong: strong) {
+                var piece = left.trimmingCharacters(in: .whitespaces)
+                if sepText.contains("?") { piece += "?" }
+                if sepText.contains(".") && !piece.hasSuffix(".") { piece += "." }
+                out.append(piece)
+                start = rightStart
+            }
+        }
+        out.append(ns.substring(from: start).trimmingCharacters(in: .whitespaces))
+        return out.filter { !$0.isEmpty }
+    }
+
+    static func firstWords(_ text: String) -> [String] {
+        text.lowercased().split(whereSeparator: { $0.isWhitespace || $0 == "," }).prefix(3).map {
+            $0.trimmingCharacters(in: .punctuationCharacters)
+        }
+    }
+
+    /// A piece stands as a task when it opens with a head word and has something after it.
+    static func isTask(_ text: String, strong: Bool) -> Bool {
+        let w = firstWords(text)
+        guard let first = w.first, w.count >= 2 else { return false }
+        if heads.contains(first) { return true }
+        if strong && sentenceOnlyHeads.contains(first) { return true }
+        return false
+    }
+
+    /// Numbers in a statement followed by a question: "Natalia sold 48 clips … How many …?"
+    public static func isWordProblem(_ text: String) -> Bool {
+        let sentences = text.split(whereSeparator: { ".?!".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard sentences.count >= 2, Classifier.digitCount(text) >= 1 else { return false }
+        // The first sentence is a statement, not a task.
+        return !isTask(sentences[0], strong: true)
+    }
+}

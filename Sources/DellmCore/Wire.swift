@@ -1,0 +1,148 @@
+import Foundation
+
+/// The stream wire contract: every entry has `v` (schema version) and `job` (JSON).
+public enum Wire {
+    public static let version = "1"
+    /// Queries longer than this are refused: a small model cannot use them and they bloat streams.
+    public static let maxQueryBytes = 64 * 1024
+
+    /// Why an entry could not be read; such an entry goes to the dead-letter stream with this reason.
+    public struct DecodeError: Error, CustomStringConvertible, Equatable, Sendable {
+        public var reason: String
+        public init(_ reason: String) { self.reason = reason }
+        public var description: String { reason }
+    }
+
+    public static func fields<J: Encodable>(_ job: J) -> [(String, String)] {
+        [("v", version), ("job", encode(job))]
+    }
+
+    public static func encode<J: Encodable>(_ job: J) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(job)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    /// Decodes a stream entry's fields into a job, checking the version first.
+    public static func decode<J: Decodable>(_ type: J.Type, v: String?, job: String?) throws(DecodeError) -> J {
+        guard let v else { throw DecodeError("missing field 'v' (schema version)") }
+        guard v == version else { throw DecodeError("unknown schema version v=\(v.prefix(20)) (this worker reads v=\(version))") }
+        guard let job else { throw DecodeError("missing field 'job'") }
+        do {
+            return try JSONDecoder().decode(J.self, from: Data(job.utf8))
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw DecodeError("job is missing '\(key.stringValue)'")
+        } catch let DecodingError.typeMismatch(_, ctx) {
+            throw DecodeError("job has a wrong type at '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))'")
+        } catch let DecodingError.valueNotFound(_, ctx) {
+            throw DecodeError("job has null at '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))'")
+        } catch {
+            throw DecodeError("malformed JSON in 'job'")
+        }
+    }
+}
+
+/// `{ns}:queries` — what a user submits.
+public struct QueryJob: Codable, Sendable, Equatable {
+    public var id: String
+    public var query: String
+    public var user: String?
+
+    public init(id: String, query: String, user: String? = nil) {
+        self.id = id
+        self.query = query
+        self.user = user
+    }
+
+    /// Checks what the CLI and the ingest worker both refuse.
+    public static func validate(query: String) throws(Wire.DecodeError) {
+        if query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw Wire.DecodeError("the query is empty") }
+        if query.utf8.count > Wire.maxQueryBytes {
+            throw Wire.DecodeError("the query is \(query.utf8.count) bytes; the limit is \(Wire.maxQueryBytes) (64 KiB)")
+        }
+    }
+
+    public static func validate(id: String) throws(Wire.DecodeError) {
+        if id.isEmpty || id.utf8.count > 128 || id.contains(where: { $0.isWhitespace || $0.isNewline }) {
+            throw Wire.DecodeError("the query id must be 1–128 characters without spaces (a UUID)")
+        }
+    }
+}
+
+/// `{ns}:tasks:<type>` — one subtask for a specialist.
+public struct TaskJob: Codable, Sendable, Equatable {
+    public var queryID: String
+    public var subtaskID: String
+    public var index: Int
+    public var type: TaskType
+    public var text: String
+    public var attempt: Int
+
+    enum CodingKeys: String, CodingKey {
+        case queryID = "query_id", subtaskID = "subtask_id", index, type, text, attempt
+    }
+
+    public init(queryID: String, subtaskID: String, index: Int, type: TaskType, text: String, attempt: Int) {
+        self.queryID = queryID
+        self.subtaskID = subtaskID
+        self.index = index
+        self.type = type
+        self.text = text
+        self.attempt = attempt
+    }
+}
+
+/// `{ns}:verify` — an attempt to check.
+public struct VerifyJob: Codable, Sendable, Equatable {
+    public var queryID: String
+    public var subtaskID: String
+    public var attempt: Int
+
+    enum CodingKeys: String, CodingKey { case queryID = "query_id", subtaskID = "subtask_id", attempt }
+
+    public init(queryID: String, subtaskID: String, attempt: Int) {
+        self.queryID = queryID
+        self.subtaskID = subtaskID
+        self.attempt = attempt
+    }
+}
+
+/// `{ns}:synthesize` — every subtask of a query is settled.
+public struct SynthesizeJob: Codable, Sendable, Equatable {
+    public var queryID: String
+    enum CodingKeys: String, CodingKey { case queryID = "query_id" }
+    public init(queryID: String) { self.queryID = queryID }
+}
+
+/// `{ns}:answers` — a query ended, answered or failed. Read by `submit --wait` and any follower.
+public struct AnswerEvent: Codable, Sendable, Equatable {
+    public var queryID: String
+    public var status: String
+    public var answer: String?
+    public var error: String?
+    enum CodingKeys: String, CodingKey { case queryID = "query_id", status, answer, error }
+    public init(queryID: String, status: String, answer: String?, error: String?) {
+        self.queryID = queryID
+        self.status = status
+        self.answer = answer
+        self.error = error
+    }
+}
+
+/// Stream and group names under a namespace prefix.
+public struct Keys: Sendable {
+    public var namespace: String
+    public init(namespace: String) { self.namespace = namespace }
+
+    public var queries: String { "\(namespace):queries" }
+    public func tasks(_ t: TaskType) -> String { "\(namespace):tasks:\(t.rawValue)" }
+    public var verify: String { "\(namespace):verify" }
+    public var synthesize: String { "\(namespace):synthesize" }
+    public var answers: String { "\(namespace):answers" }
+    public var dead: String { "\(namespace):dead" }
+
+    /// Every stream the fleet uses, in pipeline order.
+    public var allStreams: [String] {
+        [queries] + TaskType.allCases.map(tasks) + [verify, synthesize, answers, dead]
+    }
+}

@@ -1,0 +1,144 @@
+import DellmCore
+import DellmPostgres
+import DellmRedis
+import Foundation
+
+/// What users and operators do with a fleet: submit, follow answers, read results, inspect streams.
+public struct FleetClient: Sendable {
+    public let config: FleetConfig
+    public let redis: RedisConnection
+    public let db: PostgresConnection
+
+    public init(config: FleetConfig) throws {
+        self.config = config
+        self.redis = RedisConnection(configuration: try config.redisConfiguration(), name: "client")
+        self.db = PostgresConnection(url: config.databaseURL, name: "client")
+    }
+
+    public var store: Store { Store(db: db) }
+
+    /// The id after which answers to queries submitted from now on will appear.
+    public func answersCursor() async throws -> String {
+        let r = try await redis.command("XREVRANGE", config.keys.answers, "+", "-", "COUNT", "1")
+        return r.array?.first?.array?.first?.string ?? "0-0"
+    }
+
+    /// Validates and enqueues one query; returns its id.
+    @discardableResult
+    public func submit(_ query: String, user: String, id: String = UUID().uuidString.lowercased()) async throws -> String {
+        try QueryJob.validate(query: query)
+        try QueryJob.validate(id: id)
+        try await redis.xadd(config.keys.queries, Wire.fields(QueryJob(id: id, query: query, user: user)))
+        return id
+    }
+
+    public struct Progress: Sendable {
+        public var id: String
+        public var settled: Int
+        public var subtasks: Int
+    }
+
+    /// Waits for the answers to `ids`, calling `onAnswer` as each arrives and `onProgress` about once
+    /// a second. Reads the answers stream after `cursor`; falls back to PostgreSQL, the record of truth,
+    /// so a trimmed stream or a query that ended before the call is still seen.
+    /// Returns the ids still unanswered at the deadline.
+    public func waitForAnswers(_ ids: [String], after cursor: String, timeout: Duration,
+                               onProgress: (@Sendable ([Progress]) -> Void)? = nil,
+                               onAnswer: @Sendable (AnswerEvent) -> Void) async throws -> Set<String> {
+        var waiting = Set(ids)
+        var last = cursor
+        let deadline = ContinuousClock.now + timeout
+        var lastCheck = ContinuousClock.now - .seconds(10)
+        while !waiting.isEmpty && ContinuousClock.now < deadline {
+            if ContinuousClock.now - lastCheck >= .seconds(1) {
+                lastCheck = ContinuousClock.now
+                let rows = try await db.query("""
+                    SELECT q.id, q.status, q.answer, q.error, q.subtask_count,
+                           (SELECT count(*) FROM subtasks s WHERE s.query_id = q.id AND s.status <> 'queued')
+                    FROM queries q WHERE q.id = ANY($1::text[])
+                    """, [Self.pgArray(Array(waiting))])
+                var progress: [Progress] = []
+                for r in rows.rows {
+                    let id = r[0]!
+                    if r[1] != "running" {
+                        waiting.remove(id)
+                        onAnswer(AnswerEvent(queryID: id, status: r[1]!, answer: r[2], error: r[3]))
+                    } else {
+                        progress.append(Progress(id: id, settled: Int(r[5] ?? "0") ?? 0, subtasks: Int(r[4] ?? "0") ?? 0))
+                    }
+                }
+                if !progress.isEmpty { onProgress?(progress) }
+                if waiting.isEmpty { break }
+            }
+            let remaining = deadline - ContinuousClock.now
+            let block = max(1, min(1_000, Int(remaining.components.seconds * 1000)))
+            let entries = try await redis.xread(streams: [config.keys.answers], afterIDs: [last], count: 500, blockMilliseconds: block)
+            for e in entries {
+                last = e.id
+                guard let event = try? Wire.decode(AnswerEvent.self, v: e["v"], job: e["job"]) else { continue }
+                if waiting.remove(event.queryID) != nil { onAnswer(event) }
+            }
+        }
+        return waiting
+    }
+
+    static func pgArray(_ items: [String]) -> String {
+        "{" + items.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+            .joined(separator: ",") + "}"
+    }
+
+    // MARK: backlog
+
+    public struct ConsumerInfo: Sendable, Codable {
+        public var name: String
+        public var pending: Int
+        public var idleMilliseconds: Int
+    }
+
+    public struct GroupInfo: Sendable, Codable {
+        public var name: String
+        public var consumers: Int
+        public var pending: Int
+        public var lag: Int?
+        public var lastDeliveredID: String
+        public var consumerDetails: [ConsumerInfo]
+        enum CodingKeys: String, CodingKey {
+            case name, consumers, pending, lag, lastDeliveredID = "last_delivered_id", consumerDetails = "consumer_details"
+        }
+    }
+
+    public struct StreamInfo: Sendable, Codable {
+        public var stream: String
+        public var length: Int
+        public var groups: [GroupInfo]
+    }
+
+    /// Per stream: length, and per group its consumers, pending count, lag and last-delivered id —
+    /// straight from XLEN / XINFO GROUPS / XINFO CONSUMERS, so they agree with redis-cli.
+    public func backlog() async throws -> [StreamInfo] {
+        var out: [StreamInfo] = []
+        for stream in config.keys.allStreams {
+            let length = try await redis.command("XLEN", stream).int ?? 0
+            var groups: [GroupInfo] = []
+            let exists = try await redis.command("EXISTS", stream).int ?? 0
+            if exists == 1 {
+                let reply = try await redis.command("XINFO", "GROUPS", stream)
+                for g in reply.array ?? [] {
+                    let p = g.pairs
+                    let name = p["name"]?.string ?? "?"
+                    let consumersReply = try await redis.command("XINFO", "CONSUMERS", stream, name)
+                    let details = (consumersReply.array ?? []).map { c -> ConsumerInfo in
+                        let cp = c.pairs
+                        return ConsumerInfo(name: cp["name"]?.string ?? "?", pending: cp["pending"]?.int ?? 0,
+                                            idleMilliseconds: cp["idle"]?.int ?? 0)
+                    }
+                    groups.append(GroupInfo(name: name, consumers: p["consumers"]?.int ?? 0, pending: p["pending"]?.int ?? 0,
+                                            lag: p["lag"]?.int, lastDeliveredID: p["last-delivered-id"]?.string ?? "0-0",
+                                            consumerDetails: details))
+                }
+            }
+            out.append(StreamInfo(stream: stream, length: length, groups: groups))
+        }
+        return out
+    }
+}

@@ -1,0 +1,149 @@
+import DellmCore
+import DellmModel
+import DellmRedis
+import Foundation
+import Logging
+
+/// The announcement of a query's end on `{ns}:answers`.
+func announce(_ e: AnswerEvent, _ config: FleetConfig) -> Emit {
+    Emit(config.keys.answers, e, maxLengthApprox: config.followStreamMaxLength)
+}
+
+/// ingest: reads `{ns}:queries`, splits each query into typed subtasks by rule, records the query,
+/// charges its user once, and enqueues the subtasks on `{ns}:tasks:<type>`.
+public struct IngestRole: Role {
+    public let config: FleetConfig
+    public var name: String { "ingest" }
+    public var streams: [String] { [config.keys.queries] }
+
+    public init(config: FleetConfig) { self.config = config }
+
+    public func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit] {
+        let job: QueryJob
+        do {
+            job = try Wire.decode(QueryJob.self, v: entry["v"], job: entry["job"])
+            try QueryJob.validate(id: job.id)
+        } catch {
+            throw Poison(error.reason)
+        }
+        do {
+            try QueryJob.validate(query: job.query)
+        } catch {
+            // A query we can name but not answer: it ends failed, visibly, and the entry is dead-lettered.
+            let event = try await context.store.failQuery(id: job.id, user: job.user, text: job.query, reason: error.reason)
+            throw Poison(error.reason, emits: [announce(event, config)])
+        }
+        let parts = Splitter.split(job.query)
+        switch try await context.store.ingest(job, parts: parts) {
+        case .finished(let event):
+            return [announce(event, config)]
+        case .enqueue(let tasks):
+            context.logger.info("query split", metadata: [
+                "query": "\(job.id)", "subtasks": "\(tasks.count)", "types": "\(tasks.map(\.type.rawValue).joined(separator: ","))",
+            ])
+            return tasks.map { Emit(config.keys.tasks($0.type), $0) }
+        }
+    }
+}
+
+extension Error {
+    var reason: String {
+        if let d = self as? Wire.DecodeError { return d.reason }
+        return "\(self)"
+    }
+}
+
+/// synthesizer: reads `{ns}:synthesize`, assembles the settled parts into one answer, stores it once,
+/// and announces it on `{ns}:answers`.
+public struct SynthesizerRole: Role {
+    public let config: FleetConfig
+    public var name: String { "synthesizer" }
+    public var streams: [String] { [config.keys.synthesize] }
+
+    public init(config: FleetConfig) { self.config = config }
+
+    public func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit] {
+        let job: SynthesizeJob
+        do { job = try Wire.decode(SynthesizeJob.self, v: entry["v"], job: entry["job"]) } catch { throw Poison(error.reason) }
+        guard let event = try await context.store.synthesize(queryID: job.queryID) else { return [] }
+        context.logger.info("query finished", metadata: ["query": "\(job.queryID)", "status": "\(event.status)"])
+        return [announce(event, config)]
+    }
+}
+
+/// verifier: reads `{ns}:verify`, checks each attempt programmatically, records one verdict per
+/// attempt, moves the node's trust, and either settles the subtask, asks for another attempt, or —
+/// when the whole query is settled — hands it to the synthesizer.
+public struct VerifierRole: Role {
+    public let config: FleetConfig
+    public let verifierID: String
+    public var name: String { "verifier" }
+    public var streams: [String] { [config.keys.verify] }
+
+    public init(config: FleetConfig, verifierID: String) {
+        self.config = config
+        self.verifierID = verifierID
+    }
+
+    public func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit] {
+        let job: VerifyJob
+        do { job = try Wire.decode(VerifyJob.self, v: entry["v"], job: entry["job"]) } catch { throw Poison(error.reason) }
+        guard let attempt = try await context.store.loadAttempt(subtaskID: job.subtaskID, attempt: job.attempt) else {
+            throw Poison("no recorded attempt \(job.attempt) of subtask \(job.subtaskID)")
+        }
+        let verdict: Store.Verdict
+        if let existing = attempt.existingVerdict {
+            verdict = existing
+        } else {
+            verdict = await Verifier.check(type: attempt.type, task: attempt.text, answer: attempt.answer,
+                                           error: attempt.error, tool: attempt.tool)
+        }
+        let outcome = try await context.store.settle(job, attempt: attempt, verdict: verdict, verifier: verifierID,
+                                                     maxAttempts: config.maxAttempts)
+        context.logger.info("verdict", metadata: [
+            "query": "\(job.queryID)", "subtask": "\(job.subtaskID)", "attempt": "\(job.attempt)",
+            "passed": "\(verdict.passed)", "reason": "\(verdict.reason)",
+        ])
+        switch outcome {
+        case .retry(let task): return [Emit(config.keys.tasks(task.type), task)]
+        case .synthesize: return [Emit(config.keys.synthesize, SynthesizeJob(queryID: job.queryID))]
+        case .nothing: return []
+        }
+    }
+}
+
+/// The programmatic checks of the verifier, per task type.
+public enum Verifier {
+    public static func check(type: TaskType, task: String, answer: String?, error: String?, tool: String?) async -> Store.Verdict {
+        guard let answer, !answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            return .init(passed: false, reason: "no answer: \(error ?? "empty")")
+        }
+        switch type {
+        case .math:
+            if let calc = MathExtractor.calculation(in: task) {
+                guard let last = Answers.numbers(in: answer).last else {
+                    return .init(passed: false, reason: "the answer has no number; expected \(Calculator.format(calc.value))")
+                }
+                if Swift.abs(last - calc.value) <= 1e-6 * max(1, Swift.abs(calc.value)) {
+                    return .init(passed: true, reason: "recomputed \(calc.display) = \(Calculator.format(calc.value))")
+                }
+                return .init(passed: false, reason: "recomputed \(calc.display) = \(Calculator.format(calc.value)), the answer says \(Calculator.format(last))")
+            }
+            guard !Answers.numbers(in: answer).isEmpty else { return .init(passed: false, reason: "a word problem answered without a number") }
+            return .init(passed: true, reason: "no expression to recompute; the answer ends with a number")
+        case .code:
+            guard let code = Answers.code(in: answer) else { return .init(passed: false, reason: "no code in the answer") }
+            if let name = Answers.requestedFunction(in: task), !code.contains("def \(name)(") {
+                return .init(passed: false, reason: "the code does not define \(name)()")
+            }
+            let name = Answers.requestedFunction(in: task)
+            let tests = name.map { "assert callable(\($0)), '\($0) is not a function'" } ?? ""
+            let r = await Sandbox.shared.check(code: code, tests: tests)
+            return .init(passed: r.passed, reason: r.passed ? "defines \(name ?? "code") and runs in the sandbox" : "sandbox: \(r.detail)")
+        case .factual, .reasoning, .creative:
+            if Answers.isRefusal(answer) { return .init(passed: false, reason: "the model refused") }
+            if answer.count < 2 { return .init(passed: false, reason: "the answer is too short") }
+            return .init(passed: true, reason: "well-formed \(type.rawValue) answer")
+        }
+    }
+}

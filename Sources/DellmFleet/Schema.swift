@@ -1,0 +1,94 @@
+import DellmPostgres
+
+/// The PostgreSQL schema, as ordered migrations. Applied by `dellm migrate` and by every worker on start.
+public enum Schema {
+    public static let migrations: [Migration] = [
+        Migration(version: 1, name: "core tables", sql: [
+            """
+            CREATE TABLE users (
+                id text PRIMARY KEY,
+                runs_nodes boolean NOT NULL DEFAULT false,
+                created_at timestamptz NOT NULL DEFAULT now())
+            """,
+            """
+            CREATE TABLE credit_ledger (
+                id bigserial PRIMARY KEY,
+                user_id text NOT NULL REFERENCES users(id),
+                amount numeric(14,4) NOT NULL,
+                kind text NOT NULL,
+                query_id text,
+                subtask_id text,
+                attempt integer,
+                idempotency_key text NOT NULL UNIQUE,
+                created_at timestamptz NOT NULL DEFAULT now())
+            """,
+            "CREATE INDEX credit_ledger_user ON credit_ledger(user_id)",
+            """
+            CREATE TABLE queries (
+                id text PRIMARY KEY,
+                user_id text NOT NULL REFERENCES users(id),
+                text text NOT NULL,
+                status text NOT NULL DEFAULT 'running' CHECK (status IN ('running','answered','failed')),
+                answer text,
+                error text,
+                subtask_count integer NOT NULL DEFAULT 0,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                finished_at timestamptz)
+            """,
+            "CREATE INDEX queries_status ON queries(status, created_at)",
+            """
+            CREATE TABLE subtasks (
+                id text PRIMARY KEY,
+                query_id text NOT NULL REFERENCES queries(id),
+                idx integer NOT NULL,
+                type text NOT NULL,
+                text text NOT NULL,
+                route_rule text,
+                status text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued','verified','failed')),
+                answer text,
+                error text,
+                attempts integer NOT NULL DEFAULT 0,
+                updated_at timestamptz NOT NULL DEFAULT now(),
+                UNIQUE (query_id, idx))
+            """,
+            """
+            CREATE TABLE nodes (
+                id text PRIMARY KEY,
+                role text NOT NULL,
+                species text NOT NULL DEFAULT 'default',
+                trust double precision NOT NULL DEFAULT 0.5,
+                verified integer NOT NULL DEFAULT 0,
+                correct integer NOT NULL DEFAULT 0,
+                first_seen timestamptz NOT NULL DEFAULT now(),
+                last_seen timestamptz NOT NULL DEFAULT now())
+            """,
+            """
+            CREATE TABLE attempts (
+                subtask_id text NOT NULL REFERENCES subtasks(id),
+                attempt integer NOT NULL,
+                node_id text NOT NULL,
+                answer text,
+                votes jsonb NOT NULL DEFAULT '[]',
+                confidence double precision,
+                tool text,
+                error text,
+                latency_ms integer,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (subtask_id, attempt))
+            """,
+            """
+            CREATE TABLE verdicts (
+                subtask_id text NOT NULL,
+                attempt integer NOT NULL,
+                node_id text NOT NULL,
+                passed boolean NOT NULL,
+                reason text NOT NULL,
+                verifier text NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (subtask_id, attempt),
+                FOREIGN KEY (subtask_id, attempt) REFERENCES attempts(subtask_id, attempt))
+            """,
+            "CREATE INDEX verdicts_node ON verdicts(node_id, created_at DESC)",
+        ]),
+    ]
+}

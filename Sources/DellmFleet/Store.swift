@@ -1,0 +1,289 @@
+import DellmCore
+import DellmPostgres
+import Foundation
+
+/// Every PostgreSQL effect of the fleet, each in one transaction, each idempotent: running it again
+/// for the same query, subtask or attempt (a redelivery) changes nothing and returns the same outcome.
+public struct Store: Sendable {
+    public let db: PostgresConnection
+    /// Credits granted to a user the first time they submit.
+    public static let startingCredits = 100
+    /// Credits a query costs per subtask.
+    public static let costPerSubtask = 0.1
+
+    public init(db: PostgresConnection) { self.db = db }
+
+    public func migrate() async throws -> [Int] { try await db.migrate(Schema.migrations) }
+
+    // MARK: ingest
+
+    public enum IngestOutcome: Sendable, Equatable {
+        /// Subtasks to enqueue (all not yet settled, on a redelivery).
+        case enqueue([TaskJob])
+        /// The query already ended: re-announce it.
+        case finished(AnswerEvent)
+    }
+
+    /// Records a query, charges its user once, and creates its subtasks.
+    public func ingest(_ q: QueryJob, parts: [Splitter.Part]) async throws -> IngestOutcome {
+        let user = q.user?.isEmpty == false ? q.user! : "anonymous"
+        let cost = Double(parts.count) * Store.costPerSubtask
+        return try await db.withSession { s in
+            try s.transaction { tx in
+                try tx.query("INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING", [user])
+                try tx.query("""
+                    INSERT INTO credit_ledger (user_id, amount, kind, idempotency_key)
+                    VALUES ($1, $2, 'grant', 'grant:' || $1) ON CONFLICT (idempotency_key) DO NOTHING
+                    """, [user, String(Store.startingCredits)])
+                // One charge at a time per user: no double spend under concurrency.
+                try tx.query("SELECT id FROM users WHERE id = $1 FOR UPDATE", [user])
+                let existing = try tx.query("SELECT status, answer, error FROM queries WHERE id = $1", [q.id])
+                if let row = existing.first {
+                    if row[0] != "running" {
+                        return .finished(AnswerEvent(queryID: q.id, status: row[0] ?? "failed", answer: row[1], error: row[2]))
+                    }
+                    let open = try tx.query("""
+                        SELECT id, idx, type, text, greatest(attempts, 1) FROM subtasks
+                        WHERE query_id = $1 AND status = 'queued' ORDER BY idx
+                        """, [q.id])
+                    return .enqueue(open.rows.map {
+                        TaskJob(queryID: q.id, subtaskID: $0[0]!, index: Int($0[1]!)!, type: TaskType(rawValue: $0[2]!) ?? .factual,
+                                text: $0[3]!, attempt: Int($0[4]!)!)
+                    })
+                }
+                let balance = Double(try tx.query("SELECT coalesce(sum(amount), 0) FROM credit_ledger WHERE user_id = $1", [user]).first?[0] ?? "0") ?? 0
+                if balance < cost {
+                    let error = String(format: "insufficient credits: user %@ has %.2f, this query costs %.2f", user, balance, cost)
+                    try tx.query("""
+                        INSERT INTO queries (id, user_id, text, status, error, finished_at) VALUES ($1, $2, $3, 'failed', $4, now())
+                        """, [q.id, user, q.query, error])
+                    return .finished(AnswerEvent(queryID: q.id, status: "failed", answer: nil, error: error))
+                }
+                try tx.query("INSERT INTO queries (id, user_id, text, subtask_count) VALUES ($1, $2, $3, $4)",
+                             [q.id, user, q.query, String(parts.count)])
+                try tx.query("""
+                    INSERT INTO credit_ledger (user_id, amount, kind, query_id, idempotency_key)
+                    VALUES ($1, $2, 'charge', $3, 'charge:' || $3)
+                    """, [user, String(-cost), q.id])
+                var jobs: [TaskJob] = []
+                for p in parts {
+                    let sid = "\(q.id).\(p.index)"
+                    try tx.query("""
+                        INSERT INTO subtasks (id, query_id, idx, type, text, route_rule) VALUES ($1, $2, $3, $4, $5, $6)
+                        """, [sid, q.id, String(p.index), p.type.rawValue, p.text, p.rule])
+                    jobs.append(TaskJob(queryID: q.id, subtaskID: sid, index: p.index, type: p.type, text: p.text, attempt: 1))
+                }
+                return .enqueue(jobs)
+            }
+        }
+    }
+
+    /// Ends a query as failed with `reason` (bad input, poison entry). Idempotent; returns the event to announce.
+    public func failQuery(id: String, user: String?, text: String, reason: String) async throws -> AnswerEvent {
+        let user = user?.isEmpty == false ? user! : "anonymous"
+        return try await db.withSession { s in
+            try s.transaction { tx in
+                try tx.query("INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING", [user])
+                try tx.query("""
+                    INSERT INTO queries (id, user_id, text, status, error, finished_at) VALUES ($1, $2, $3, 'failed', $4, now())
+                    ON CONFLICT (id) DO UPDATE SET status = 'failed', error = EXCLUDED.error, finished_at = now()
+                    WHERE queries.status = 'running'
+                    """, [id, user, String(text.prefix(Wire.maxQueryBytes)), reason])
+                let row = try tx.query("SELECT status, answer, error FROM queries WHERE id = $1", [id]).first!
+                return AnswerEvent(queryID: id, status: row[0]!, answer: row[1], error: row[2])
+            }
+        }
+    }
+
+    // MARK: specialist
+
+    public struct AttemptRecord: Sendable, Codable, Equatable {
+        public var answer: String?
+        public var votes: [Vote]
+        public var confidence: Double
+        public var tool: String?
+        public var error: String?
+        public var latencyMilliseconds: Int
+    }
+
+    public struct Vote: Sendable, Codable, Equatable {
+        public var source: String
+        public var answer: String
+        public var milliseconds: Int
+    }
+
+    /// Whether this attempt has been recorded already or its subtask is settled (then skip the work).
+    public func attemptIsDone(subtaskID: String, attempt: Int) async throws -> Bool {
+        let r = try await db.query("""
+            SELECT (SELECT status FROM subtasks WHERE id = $1) <> 'queued'
+                OR EXISTS (SELECT 1 FROM attempts WHERE subtask_id = $1 AND attempt = $2)
+            """, [subtaskID, String(attempt)])
+        return r.first?[0] == "t"
+    }
+
+    public func recordAttempt(_ job: TaskJob, node: String, record: AttemptRecord) async throws {
+        let votes = String(decoding: try JSONEncoder().encode(record.votes), as: UTF8.self)
+        try await db.withSession { s in
+            try s.transaction { tx in
+                try tx.query("""
+                    INSERT INTO nodes (id, role) VALUES ($1, 'specialist') ON CONFLICT (id) DO UPDATE SET last_seen = now()
+                    """, [node])
+                try tx.query("""
+                    INSERT INTO attempts (subtask_id, attempt, node_id, answer, votes, confidence, tool, error, latency_ms)
+                    VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9) ON CONFLICT (subtask_id, attempt) DO NOTHING
+                    """, [job.subtaskID, String(job.attempt), node, record.answer, votes, String(record.confidence),
+                          record.tool, record.error, String(record.latencyMilliseconds)])
+                try tx.query("UPDATE subtasks SET attempts = greatest(attempts, $2), updated_at = now() WHERE id = $1",
+                             [job.subtaskID, String(job.attempt)])
+            }
+        }
+    }
+
+    // MARK: verifier
+
+    public struct AttemptToVerify: Sendable {
+        public var type: TaskType
+        public var text: String
+        public var index: Int
+        public var answer: String?
+        public var error: String?
+        public var node: String
+        public var tool: String?
+        public var existingVerdict: Verdict?
+    }
+
+    public struct Verdict: Sendable, Equatable {
+        public var passed: Bool
+        public var reason: String
+        public init(passed: Bool, reason: String) {
+            self.passed = passed
+            self.reason = reason
+        }
+    }
+
+    public func loadAttempt(subtaskID: String, attempt: Int) async throws -> AttemptToVerify? {
+        let r = try await db.query("""
+            SELECT s.type, s.text, s.idx, a.answer, a.error, a.node_id, a.tool, v.passed, v.reason
+            FROM subtasks s JOIN attempts a ON a.subtask_id = s.id AND a.attempt = $2
+            LEFT JOIN verdicts v ON v.subtask_id = s.id AND v.attempt = $2
+            WHERE s.id = $1
+            """, [subtaskID, String(attempt)])
+        guard let row = r.first else { return nil }
+        let verdict = row[7].map { Verdict(passed: $0 == "t", reason: row[8] ?? "") }
+        return AttemptToVerify(type: TaskType(rawValue: row[0]!) ?? .factual, text: row[1]!, index: Int(row[2]!)!,
+                               answer: row[3], error: row[4], node: row[5]!, tool: row[6], existingVerdict: verdict)
+    }
+
+    public enum VerifyOutcome: Sendable, Equatable {
+        case retry(TaskJob)
+        case synthesize
+        case nothing
+    }
+
+    /// Records the verdict once, moves the node's trust once, settles the subtask or asks for a retry,
+    /// and says whether the query is now complete.
+    public func settle(_ job: VerifyJob, attempt a: AttemptToVerify, verdict: Verdict, verifier: String,
+                       maxAttempts: Int) async throws -> VerifyOutcome {
+        try await db.withSession { s in
+            try s.transaction { tx in
+                // Serialise the settling of one query's subtasks, so exactly one verifier sees it complete.
+                guard let q = try tx.query("SELECT status FROM queries WHERE id = $1 FOR UPDATE", [job.queryID]).first else {
+                    return .nothing
+                }
+                let inserted = try tx.query("""
+                    INSERT INTO verdicts (subtask_id, attempt, node_id, passed, reason, verifier) VALUES ($1, $2, $3, $4, $5, $6)
+                    ON CONFLICT (subtask_id, attempt) DO NOTHING RETURNING 1
+                    """, [job.subtaskID, String(job.attempt), a.node, verdict.passed ? "t" : "f", verdict.reason, verifier])
+                if inserted.rows.count == 1 {
+                    try tx.query("""
+                        UPDATE nodes SET verified = verified + 1, correct = correct + $2,
+                          trust = 0.6 * (SELECT avg(CASE WHEN passed THEN 1.0 ELSE 0.0 END) FROM
+                                          (SELECT passed FROM verdicts WHERE node_id = $1 ORDER BY created_at DESC LIMIT 100) r)
+                                + 0.3 * ((correct + $2)::float8 / (verified + 1))
+                                + 0.1 * 1.0
+                        WHERE id = $1
+                        """, [a.node, verdict.passed ? "1" : "0"])
+                }
+                let sub = try tx.query("SELECT status, attempts FROM subtasks WHERE id = $1 FOR UPDATE", [job.subtaskID]).first!
+                if sub[0] == "queued" {
+                    if verdict.passed {
+                        try tx.query("UPDATE subtasks SET status = 'verified', answer = $2, error = NULL, updated_at = now() WHERE id = $1",
+                                     [job.subtaskID, a.answer])
+                    } else if job.attempt < maxAttempts {
+                        // Only the latest attempt may ask for the next one.
+                        if Int(sub[1] ?? "0") ?? 0 > job.attempt { return .nothing }
+                        return .retry(TaskJob(queryID: job.queryID, subtaskID: job.subtaskID, index: a.index, type: a.type,
+                                              text: a.text, attempt: job.attempt + 1))
+                    } else {
+                        // Out of attempts: keep the best answer we have, marked failed with the reason.
+                        let best = try tx.query("""
+                            SELECT a.answer FROM attempts a WHERE a.subtask_id = $1 AND a.answer IS NOT NULL
+                            ORDER BY a.confidence DESC NULLS LAST, a.attempt LIMIT 1
+                            """, [job.subtaskID]).first?[0]
+                        try tx.query("UPDATE subtasks SET status = 'failed', answer = $2, error = $3, updated_at = now() WHERE id = $1",
+                                     [job.subtaskID, best ?? nil, verdict.reason])
+                    }
+                }
+                guard q[0] == "running" else { return .nothing }
+                let open = try tx.query("SELECT count(*) FROM subtasks WHERE query_id = $1 AND status = 'queued'", [job.queryID])
+                return open.first?[0] == "0" ? .synthesize : .nothing
+            }
+        }
+    }
+
+    // MARK: synthesizer
+
+    /// Composes and stores the answer once; returns the stored outcome (the same on a redelivery).
+    public func synthesize(queryID: String) async throws -> AnswerEvent? {
+        try await db.withSession { s in
+            try s.transaction { tx in
+                guard let q = try tx.query("SELECT status, answer, error FROM queries WHERE id = $1 FOR UPDATE", [queryID]).first else {
+                    return nil
+                }
+                if q[0] != "running" {
+                    return AnswerEvent(queryID: queryID, status: q[0]!, answer: q[1], error: q[2])
+                }
+                let rows = try tx.query("SELECT idx, type, text, status, answer, error FROM subtasks WHERE query_id = $1 ORDER BY idx", [queryID])
+                let parts = rows.rows.map {
+                    SettledPart(index: Int($0[0]!)!, type: TaskType(rawValue: $0[1]!) ?? .factual, text: $0[2]!,
+                                answer: $0[4], passed: $0[3] == "verified", error: $0[5])
+                }
+                if rows.rows.contains(where: { $0[3] == "queued" }) { return nil } // not settled yet
+                if parts.allSatisfy({ $0.answer == nil }) {
+                    let reason = parts.compactMap(\.error).first ?? "no subtask produced an answer"
+                    try tx.query("UPDATE queries SET status = 'failed', error = $2, finished_at = now() WHERE id = $1", [queryID, reason])
+                    return AnswerEvent(queryID: queryID, status: "failed", answer: nil, error: reason)
+                }
+                let answer = Synthesis.compose(parts)
+                try tx.query("UPDATE queries SET status = 'answered', answer = $2, finished_at = now() WHERE id = $1", [queryID, answer])
+                return AnswerEvent(queryID: queryID, status: "answered", answer: answer, error: nil)
+            }
+        }
+    }
+
+    // MARK: reading
+
+    public struct QueryStatus: Sendable {
+        public var id: String
+        public var status: String
+        public var answer: String?
+        public var error: String?
+        public var subtasks: Int
+        public var settled: Int
+    }
+
+    public func status(queryID: String) async throws -> QueryStatus? {
+        let r = try await db.query("""
+            SELECT q.status, q.answer, q.error, q.subtask_count,
+                   (SELECT count(*) FROM subtasks s WHERE s.query_id = q.id AND s.status <> 'queued')
+            FROM queries q WHERE q.id = $1
+            """, [queryID])
+        guard let row = r.first else { return nil }
+        return QueryStatus(id: queryID, status: row[0]!, answer: row[1], error: row[2],
+                           subtasks: Int(row[3] ?? "0") ?? 0, settled: Int(row[4] ?? "0") ?? 0)
+    }
+
+    public func balance(user: String) async throws -> Double {
+        Double(try await db.query("SELECT coalesce(sum(amount), 0) FROM credit_ledger WHERE user_id = $1", [user]).first?[0] ?? "0") ?? 0
+    }
+}

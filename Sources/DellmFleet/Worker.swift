@@ -1,0 +1,117 @@
+import DellmCore
+import DellmPostgres
+import DellmRedis
+import Dispatch
+import Foundation
+import Logging
+
+/// Runs one role with N lanes until SIGTERM or SIGINT, then stops reading, lets each lane finish
+/// the entry it holds (anything not acknowledged stays pending for this or another consumer), and returns.
+public struct Worker: Sendable {
+    public var role: any Role
+    public var config: FleetConfig
+    public var concurrency: Int
+    public var logger: Logger
+
+    public init(role: any Role, config: FleetConfig, concurrency: Int, logger: Logger) {
+        self.role = role
+        self.config = config
+        self.concurrency = concurrency
+        self.logger = logger
+    }
+
+    public static func consumerName(role: String, lane: Int) -> String {
+        "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(role)-\(lane)"
+    }
+
+    /// Migrates the schema (safe when several workers start at once), retrying while PostgreSQL is unreachable.
+    public static func migrateWithRetry(_ db: PostgresConnection, logger: Logger) async throws {
+        var attempt = 0
+        while true {
+            do {
+                let applied = try await Store(db: db).migrate()
+                if !applied.isEmpty { logger.info("schema migrated", metadata: ["versions": "\(applied)"]) }
+                return
+            } catch let e as PostgresError where e.kind == .connection {
+                attempt += 1
+                logger.warning("PostgreSQL not reachable yet; retrying", metadata: ["error": "\(e)", "attempt": "\(attempt)"])
+                try await Task.sleep(for: .milliseconds(min(5_000, 200 << min(attempt, 5))))
+            }
+        }
+    }
+
+    public func run() async throws {
+        let redisConfig = try config.redisConfiguration()
+        logger.info("worker starting", metadata: ["role": "\(role.name)", "lanes": "\(concurrency)", "config": "\(config.summary)"])
+        let migrationDB = PostgresConnection(url: config.databaseURL, name: "migrate")
+        try await Worker.migrateWithRetry(migrationDB, logger: logger)
+        await migrationDB.close()
+
+        let signals = SignalWatcher(signals: [SIGTERM, SIGINT])
+        await withTaskGroup(of: Void.self) { group in
+            for lane in 0..<concurrency {
+                let consumer = Worker.consumerName(role: role.name, lane: lane)
+                var laneLogger = logger
+                laneLogger[metadataKey: "consumer"] = "\(consumer)"
+                let loop = ConsumerLoop(role: role, config: config, consumer: consumer, logger: laneLogger)
+                group.addTask {
+                    let redis = RedisConnection(configuration: redisConfig, name: consumer)
+                    let db = PostgresConnection(url: config.databaseURL, name: consumer)
+                    await loop.run(redis: redis, db: db)
+                    await redis.close()
+                    await db.close()
+                }
+            }
+            group.addTask {
+                let signal = await signals.next()
+                logger.notice("signal \(signal): stopping; in-flight entries finish or stay pending for redelivery")
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        logger.info("worker stopped", metadata: ["role": "\(role.name)"])
+    }
+}
+
+/// Turns SIGTERM/SIGINT into an awaitable event.
+final class SignalWatcher: @unchecked Sendable {
+    // `sources` is written once in init and only kept alive afterwards; `continuation` and
+    // `received` are guarded by `lock`.
+    private var sources: [DispatchSourceSignal] = []
+    private let lock = NSLock()
+    private var received: Int32?
+    private var continuation: CheckedContinuation<Int32, Never>?
+
+    init(signals: [Int32]) {
+        for s in signals {
+            signal(s, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: s, queue: .global())
+            source.setEventHandler { [weak self] in self?.fire(s) }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    private func fire(_ s: Int32) {
+        lock.lock()
+        if received != nil { lock.unlock(); return }
+        received = s
+        let c = continuation
+        continuation = nil
+        lock.unlock()
+        c?.resume(returning: s)
+    }
+
+    func next() async -> Int32 {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Int32, Never>) in
+                lock.lock()
+                if let r = received { lock.unlock(); c.resume(returning: r); return }
+                continuation = c
+                lock.unlock()
+            }
+        } onCancel: {
+            self.fire(0)
+        }
+    }
+}

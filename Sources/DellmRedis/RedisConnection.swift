@@ -1,0 +1,220 @@
+import CHiredis
+import DellmSupport
+
+/// Where and how to reach Redis: `redis://[user:password@]host:port[/db]`.
+public struct RedisConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var user: String?
+    public var password: String?
+    public var database: Int
+    public var connectTimeoutMilliseconds: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 6379, user: String? = nil, password: String? = nil,
+                database: Int = 0, connectTimeoutMilliseconds: Int = 2_000) {
+        self.host = host
+        self.port = port
+        self.user = user
+        self.password = password
+        self.database = database
+        self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
+    }
+
+    public init(url: String) throws(ConfigurationError) {
+        let u = try ConnectionURL(parsing: url)
+        guard u.scheme == "redis" else {
+            throw ConfigurationError("DELLM_REDIS_URL must start with redis:// (got \(u.scheme)://)")
+        }
+        let db = u.path.count > 1 ? Int(u.path.dropFirst()) : 0
+        guard let db else { throw ConfigurationError("DELLM_REDIS_URL has an invalid database number '\(u.path)'") }
+        self.init(host: u.host, port: u.port ?? 6379, user: u.user, password: u.password, database: db)
+    }
+
+    /// host:port, never the password.
+    public var endpoint: String { "\(host):\(port)" }
+}
+
+/// One connection to Redis over hiredis' blocking API.
+///
+/// The `redisContext` is owned by this object and touched only on its private `BlockingThread`,
+/// one command at a time; that serialisation is why the class can be `@unchecked Sendable`.
+/// Blocking reads (XREADGROUP BLOCK) therefore never occupy the cooperative thread pool.
+/// A broken connection is dropped and re-established on the next command.
+public final class RedisConnection: @unchecked Sendable {
+    public let configuration: RedisConfiguration
+    private let lane: BlockingThread
+    // Only touched on `lane`.
+    private var context: UnsafeMutablePointer<redisContext>?
+
+    public init(configuration: RedisConfiguration, name: String = "redis") {
+        self.configuration = configuration
+        self.lane = BlockingThread(label: "dellm.redis.\(name)")
+    }
+
+    deinit {
+        if let context { redisFree(context) }
+    }
+
+    /// Sends one command and returns its reply; an error reply is thrown as `RedisError(.server)`.
+    /// `timeoutMilliseconds` bounds the wait for the reply (use it above any BLOCK argument).
+    @discardableResult
+    public func command(_ args: [String], timeoutMilliseconds: Int = 10_000) async throws -> RedisValue {
+        let replies = try await pipeline([args], timeoutMilliseconds: timeoutMilliseconds)
+        if case .error(let e) = replies[0] { throw RedisError(.server, e) }
+        return replies[0]
+    }
+
+    @discardableResult
+    public func command(_ args: String..., timeoutMilliseconds: Int = 10_000) async throws -> RedisValue {
+        try await command(args, timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    /// Sends several commands in one round trip and returns their replies in order. Error replies
+    /// are returned as `.error` values, not thrown, so the caller sees which command failed.
+    public func pipeline(_ commands: [[String]], timeoutMilliseconds: Int = 10_000) async throws -> [RedisValue] {
+        try await lane.run { [self] in try self.pipelineBlocking(commands, timeoutMilliseconds: timeoutMilliseconds) }
+    }
+
+    /// Closes the connection now; the next command reconnects.
+    public func close() async {
+        _ = try? await lane.run { [self] in self.drop() }
+    }
+
+    // MARK: - On the lane only
+
+    private func drop() {
+        if let context { redisFree(context) }
+        context = nil
+    }
+
+    private func connectBlocking() throws -> UnsafeMutablePointer<redisContext> {
+        if let context { return context }
+        guard let c = dellm_redis_connect_ms(configuration.host, Int32(configuration.port),
+                                             configuration.connectTimeoutMilliseconds) else {
+            throw RedisError(.connection, "cannot allocate a connection to \(configuration.endpoint)")
+        }
+        if c.pointee.err != 0 {
+            let message = Self.errorString(c)
+            redisFree(c)
+            throw RedisError(.connection, "cannot connect to \(configuration.endpoint): \(message)")
+        }
+        context = c
+        var setup: [[String]] = []
+        if let password = configuration.password {
+            setup.append(configuration.user.map { ["AUTH", $0, password] } ?? ["AUTH", password])
+        }
+        if configuration.database != 0 { setup.append(["SELECT", String(configuration.database)]) }
+        if !setup.isEmpty {
+            let replies = try exchange(c, setup, timeoutMilliseconds: configuration.connectTimeoutMilliseconds)
+            for r in replies {
+                if case .error(let e) = r {
+                    drop()
+                    // The reply never contains the password; the command is not echoed.
+                    throw RedisError(.server, "connection setup to \(configuration.endpoint) refused: \(e)")
+                }
+            }
+        }
+        return c
+    }
+
+    private func pipelineBlocking(_ commands: [[String]], timeoutMilliseconds: Int) throws -> [RedisValue] {
+        let c = try connectBlocking()
+        do {
+            return try exchange(c, commands, timeoutMilliseconds: timeoutMilliseconds)
+        } catch {
+            drop()
+            throw error
+        }
+    }
+
+    private func exchange(_ c: UnsafeMutablePointer<redisContext>, _ commands: [[String]],
+                          timeoutMilliseconds: Int) throws -> [RedisValue] {
+        dellm_redis_set_timeout_ms(c, timeoutMilliseconds)
+        for args in commands {
+            let status = Self.withArgv(args) { argc, argv, lens in
+                redisAppendCommandArgv(c, argc, argv, lens)
+            }
+            if status != REDIS_OK { throw RedisError(.connection, Self.errorString(c)) }
+        }
+        var out: [RedisValue] = []
+        out.reserveCapacity(commands.count)
+        for _ in commands {
+            var raw: UnsafeMutableRawPointer?
+            if redisGetReply(c, &raw) != REDIS_OK || raw == nil {
+                throw RedisError(.connection, Self.errorString(c))
+            }
+            let reply = raw!.assumingMemoryBound(to: redisReply.self)
+            out.append(Self.convert(reply))
+            freeReplyObject(raw)
+        }
+        return out
+    }
+
+    private static func errorString(_ c: UnsafeMutablePointer<redisContext>) -> String {
+        let message = withUnsafeBytes(of: c.pointee.errstr) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+        return message.isEmpty ? "connection lost" : message
+    }
+
+    private static func withArgv<R>(_ args: [String],
+                                    _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R) -> R {
+        // One contiguous buffer for all arguments; argv points into it. Binary-safe thanks to lengths.
+        var lengths = [Int]()
+        lengths.reserveCapacity(args.count)
+        var buffer = [UInt8]()
+        buffer.reserveCapacity(args.reduce(0) { $0 + $1.utf8.count })
+        for a in args {
+            lengths.append(a.utf8.count)
+            buffer.append(contentsOf: a.utf8)
+        }
+        if buffer.isEmpty { buffer.append(0) }
+        return buffer.withUnsafeBufferPointer { buf in
+            let base = UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self)
+            var argv = [UnsafePointer<CChar>?]()
+            argv.reserveCapacity(args.count)
+            var offset = 0
+            for l in lengths {
+                argv.append(base + offset)
+                offset += l
+            }
+            return argv.withUnsafeMutableBufferPointer { av in
+                lengths.withUnsafeBufferPointer { lp in
+                    body(Int32(args.count), av.baseAddress!, lp.baseAddress!)
+                }
+            }
+        }
+    }
+
+    private static func convert(_ r: UnsafeMutablePointer<redisReply>) -> RedisValue {
+        let reply = r.pointee
+        switch reply.type {
+        case REDIS_REPLY_STRING:
+            return .bulk(string(reply.str, reply.len))
+        case REDIS_REPLY_STATUS:
+            return .status(string(reply.str, reply.len))
+        case REDIS_REPLY_ERROR:
+            return .error(string(reply.str, reply.len))
+        case REDIS_REPLY_INTEGER:
+            return .integer(Int(reply.integer))
+        case REDIS_REPLY_NIL:
+            return .null
+        case REDIS_REPLY_ARRAY:
+            var items: [RedisValue] = []
+            items.reserveCapacity(Int(reply.elements))
+            for i in 0..<Int(reply.elements) {
+                if let e = reply.element[i] { items.append(convert(e)) } else { items.append(.null) }
+            }
+            return .array(items)
+        default:
+            return .null
+        }
+    }
+
+    private static func string(_ p: UnsafeMutablePointer<CChar>?, _ len: Int) -> String {
+        guard let p else { return "" }
+        return p.withMemoryRebound(to: UInt8.self, capacity: len) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: len), as: UTF8.self)
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/// Exponential backoff with full jitter: attempt n waits a random time in [0, min(cap, base·2ⁿ)].
+public struct Backoff: Sendable {
+    public var baseMilliseconds: Int
+    public var capMilliseconds: Int
+
+    public init(baseMilliseconds: Int = 100, capMilliseconds: Int = 5_000) {
+        self.baseMilliseconds = baseMilliseconds
+        self.capMilliseconds = capMilliseconds
+    }
+
+    public func delayMilliseconds(attempt: Int) -> Int {
+        let exp = min(attempt, 20)
+        let ceiling = min(capMilliseconds, baseMilliseconds << exp)
+        return Int.random(in: (ceiling / 2)...max(ceiling / 2, ceiling))
+    }
+
+    public func sleep(attempt: Int) async throws {
+        try await Task.sleep(for: .milliseconds(delayMilliseconds(attempt: attempt)))
+    }
+}

@@ -1,0 +1,120 @@
+import ArgumentParser
+import DellmCore
+import DellmFleet
+import Foundation
+
+struct Result: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a finished query's answer.",
+        discussion: "Exit status: 0 answered, 1 failed (the reason on stderr), 2 still running, 3 unknown id."
+    )
+    @Argument(help: "The query id printed by submit.") var id: String
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let (config, _) = try global.bootstrap()
+        let client = try FleetClient(config: config)
+        let status: Store.QueryStatus?
+        do { status = try await client.store.status(queryID: id) } catch { throw fail("\(error)") }
+        guard let s = status else { throw fail("no query \(id) (not submitted, or not yet taken by an ingest worker)", code: 3) }
+        if json {
+            var o: [String: Any] = ["id": s.id, "status": s.status, "subtasks": s.subtasks, "settled": s.settled]
+            if let a = s.answer { o["answer"] = a }
+            if let e = s.error { o["error"] = e }
+            printJSON(o)
+        }
+        switch s.status {
+        case "answered": if !json { print(s.answer ?? "") }
+        case "failed": throw fail("query \(id) failed: \(s.error ?? "unknown reason")")
+        default: throw fail("query \(id) is still running: \(s.settled)/\(s.subtasks) subtasks settled", code: 2)
+        }
+    }
+}
+
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run a worker of one role until SIGTERM/SIGINT.",
+        discussion: """
+            Roles: ingest (split and classify queries), specialist (answer subtasks with the model and tools),
+            verifier (check answers, keep trust), synthesizer (assemble and announce answers).
+            Run as many processes of each role as you like against one Redis and one PostgreSQL.
+            """
+    )
+    enum RoleName: String, ExpressibleByArgument, CaseIterable { case ingest, specialist, verifier, synthesizer }
+
+    @Argument(help: "ingest | specialist | verifier | synthesizer") var role: RoleName
+    @Option(help: "Task types a specialist takes, comma-separated (math,code,factual,reasoning,creative).")
+    var types: String = TaskType.allCases.map(\.rawValue).joined(separator: ",")
+    @Option(help: "Parallel lanes in this process, each with its own connections.") var concurrency: Int = 1
+    @Option(help: "The node id trust is kept under (default: host-role-types).") var node: String?
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be 1…256") }
+        for t in types.split(separator: ",") where TaskType(rawValue: String(t)) == nil {
+            throw ValidationError("unknown task type '\(t)'; known: \(TaskType.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func run() async throws {
+        let (config, logger) = try global.bootstrap()
+        let host = ProcessInfo.processInfo.hostName
+        let typeList = types.split(separator: ",").compactMap { TaskType(rawValue: String($0)) }
+        let r: any Role
+        switch role {
+        case .ingest: r = IngestRole(config: config)
+        case .specialist:
+            r = SpecialistRole(config: config, types: typeList, node: node ?? "\(host)/specialist/\(typeList.map(\.rawValue).joined(separator: "+"))")
+        case .verifier: r = VerifierRole(config: config, verifierID: node ?? "\(host)/verifier")
+        case .synthesizer: r = SynthesizerRole(config: config)
+        }
+        var l = logger
+        l[metadataKey: "role"] = "\(role.rawValue)"
+        do {
+            try await Worker(role: r, config: config, concurrency: concurrency, logger: l).run()
+        } catch {
+            throw fail("\(role.rawValue) worker: \(error)")
+        }
+    }
+}
+
+struct Ops: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Inspect the fleet.", subcommands: [Backlog.self])
+}
+
+struct Backlog: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Per stream: length, consumer groups, pending, lag, consumers (from XLEN / XINFO).")
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let (config, _) = try global.bootstrap()
+        let client = try FleetClient(config: config)
+        let info: [FleetClient.StreamInfo]
+        do { info = try await client.backlog() } catch { throw fail("\(error)") }
+        if json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            print(String(decoding: try enc.encode(info), as: UTF8.self))
+            return
+        }
+        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+        print(pad("STREAM", 28) + pad("LEN", 8) + pad("GROUP", 14) + pad("PENDING", 9) + pad("LAG", 7) + pad("CONSUMERS", 10) + "LAST-DELIVERED")
+        for s in info {
+            if s.groups.isEmpty {
+                print(pad(s.stream, 28) + pad(String(s.length), 8) + "-")
+                continue
+            }
+            for g in s.groups {
+                print(pad(s.stream, 28) + pad(String(s.length), 8) + pad(g.name, 14) + pad(String(g.pending), 9)
+                      + pad(g.lag.map(String.init) ?? "?", 7) + pad(String(g.consumers), 10) + g.lastDeliveredID)
+                for c in g.consumerDetails {
+                    print(pad("", 36) + "  \(c.name): pending \(c.pending), idle \(c.idleMilliseconds / 1000) s")
+                }
+            }
+        }
+    }
+}

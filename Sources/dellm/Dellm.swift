@@ -1,0 +1,88 @@
+import ArgumentParser
+import DellmCore
+import DellmFleet
+import Foundation
+import Logging
+
+@main
+struct Dellm: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dellm",
+        abstract: "A fleet of small local language models behind Redis Streams and PostgreSQL.",
+        discussion: """
+            Connection settings come from the environment (defaults in brackets):
+              DELLM_REDIS_URL     [redis://127.0.0.1:6379]   redis://[user:password@]host:port[/db]
+              DELLM_DATABASE_URL  [postgresql://dellm@127.0.0.1:5432/dellm]
+              DELLM_MODEL_URL     [http://127.0.0.1:8080]    OpenAI-compatible or Ollama endpoint
+              DELLM_MODEL_API     [openai]                   openai | ollama
+              DELLM_NAMESPACE     [dellm]                    prefix of every stream key
+            `eval "$(./ops/stack env)"` sets them for the local stack.
+            """,
+        subcommands: [Submit.self, Result.self, WorkerCommand.self, Ops.self, Migrate.self]
+    )
+}
+
+/// Options every command shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error (env DELLM_LOG_LEVEL).")
+    var logLevel: String?
+
+    func bootstrap() throws -> (FleetConfig, Logger) {
+        let raw = logLevel ?? ProcessInfo.processInfo.environment["DELLM_LOG_LEVEL"] ?? "info"
+        guard let level = Logger.Level(rawValue: raw) else {
+            throw ValidationError("unknown log level '\(raw)'")
+        }
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = level
+            return h
+        }
+        let config: FleetConfig
+        do { config = try FleetConfig() } catch { throw CLIError("configuration: \(error)") }
+        return (config, Logger(label: "dellm"))
+    }
+}
+
+/// An error the CLI reports as one line and a non-zero exit.
+struct CLIError: Error, CustomStringConvertible {
+    var message: String
+    var code: Int32
+    init(_ message: String, code: Int32 = 1) {
+        self.message = message
+        self.code = code
+    }
+    var description: String { message }
+}
+
+func fail(_ message: String, code: Int32 = 1) -> ExitCode {
+    FileHandle.standardError.write(Data("dellm: \(message)\n".utf8))
+    return ExitCode(code)
+}
+
+func printJSON(_ object: Any) {
+    if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) {
+        print(String(decoding: data, as: UTF8.self))
+    }
+}
+
+func defaultUser() -> String {
+    let env = ProcessInfo.processInfo.environment
+    return env["DELLM_USER"] ?? env["USER"] ?? "local"
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply the PostgreSQL schema migrations (workers also do this on start).")
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let (config, logger) = try global.bootstrap()
+        let client = try FleetClient(config: config)
+        do {
+            let applied = try await client.store.migrate()
+            print(applied.isEmpty ? "schema is up to date" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
+        } catch {
+            logger.debug("migrate failed", metadata: ["error": "\(error)"])
+            throw fail("\(error)")
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import ArgumentParser
+import DellmCore
+import DellmFleet
+import Foundation
+
+struct Submit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Submit a query (or a file of queries) to the fleet.",
+        discussion: """
+            Prints the query id. With --wait, shows progress on stderr and prints the answer.
+            With --file QUERIES.jsonl (lines with "id" and "query"), submits every line, waits for all of
+            them, and writes one {"id","answer","status",...} line per query to --out (or stdout).
+            Exits non-zero when a query failed or timed out, with the reason.
+            """
+    )
+
+    @Argument(help: "The question to ask.") var query: String?
+    @Flag(help: "Wait for the answer and print it.") var wait = false
+    @Flag(help: "Print JSON instead of text.") var json = false
+    @Option(help: "Submit every line of this JSONL file (keys: id, query).") var file: String?
+    @Option(help: "Where --file writes its answers (JSONL); stdout when omitted.") var out: String?
+    @Option(help: "Seconds to wait for answers.") var timeout: Double = 600
+    @Option(help: "The user the query is charged to (env DELLM_USER, else $USER).") var user: String?
+    @Option(help: "Use this query id (a UUID) instead of a new one; a retried id is the same query.") var id: String?
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if (query == nil) == (file == nil) { throw ValidationError("give either a QUERY or --file QUERIES.jsonl") }
+        if out != nil && file == nil { throw ValidationError("--out goes with --file") }
+        if timeout <= 0 { throw ValidationError("--timeout must be positive") }
+    }
+
+    func run() async throws {
+        let (config, _) = try global.bootstrap()
+        let client = try FleetClient(config: config)
+        let who = user ?? defaultUser()
+        if let file { return try await runFile(file, client: client, user: who) }
+        let text = query!
+        do { try QueryJob.validate(query: text) } catch { throw fail("\(error.reason) — nothing was submitted") }
+        let cursor: String
+        let qid: String
+        do {
+            cursor = try await client.answersCursor()
+            qid = try await client.submit(text, user: who, id: id ?? UUID().uuidString.lowercased())
+        } catch {
+            throw fail("could not submit: \(error)")
+        }
+        guard wait else {
+            if json { printJSON(["id": qid]) } else { print(qid) }
+            return
+        }
+        if !json { FileHandle.standardError.write(Data("submitted \(qid)\n".utf8)) }
+        let box = AnswerBox()
+        let started = ContinuousClock.now
+        let missing = try await client.waitForAnswers([qid], after: cursor, timeout: .seconds(timeout), onProgress: { p in
+            guard !json, let first = p.first else { return }
+            box.progress("  \(first.settled)/\(max(first.subtasks, 1)) subtasks settled\n")
+        }, onAnswer: { box.set($0) })
+        let seconds = Double((ContinuousClock.now - started).components.seconds)
+        if !missing.isEmpty { throw fail("no answer within \(Int(timeout)) s; the query is still running: dellm result \(qid)", code: 2) }
+        let event = box.events.first!
+        if json {
+            var o: [String: Any] = ["id": qid, "status": event.status, "seconds": seconds]
+            if let a = event.answer { o["answer"] = a }
+            if let e = event.error { o["error"] = e }
+            printJSON(o)
+        } else if let a = event.answer, event.status == "answered" {
+            print(a)
+        }
+        if event.status != "answered" { throw fail("query \(qid) failed: \(event.error ?? "unknown reason")") }
+    }
+
+    func runFile(_ path: String, client: FleetClient, user: String) async throws {
+        guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot read \(path)") }
+        var items: [(fileID: String, query: String)] = []
+        for (n, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
+            guard let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+                  let q = o["query"] as? String else {
+                throw fail("\(path):\(n + 1): expected a JSON object with a \"query\" string")
+            }
+            let fid = (o["id"] as? String) ?? (o["id"] as? Int).map(String.init) ?? "line-\(n + 1)"
+            items.append((fid, q))
+        }
+        if items.isEmpty { throw fail("\(path) holds no queries") }
+        let cursor = try await client.answersCursor()
+        var qids: [String] = []
+        var refused: [String: String] = [:]
+        for item in items {
+            let qid = UUID().uuidString.lowercased()
+            qids.append(qid)
+            do { try await client.submit(item.query, user: user, id: qid) } catch { refused[qid] = error.reason }
+        }
+        FileHandle.standardError.write(Data("submitted \(qids.count - refused.count) queries from \(path)\n".utf8))
+        let box = AnswerBox()
+        let total = qids.count - refused.count
+        let started = ContinuousClock.now
+        let missing = try await client.waitForAnswers(qids.filter { refused[$0] == nil }, after: cursor, timeout: .seconds(timeout),
+                                                      onAnswer: { event in
+            box.set(event)
+            let n = box.count
+            let elapsed = Double((ContinuousClock.now - started).components.seconds)
+            box.progress("\r  \(n)/\(total) answered, \(Int(elapsed)) s")
+        })
+        FileHandle.standardError.write(Data("\n".utf8))
+        var lines: [String] = []
+        var failures: [String] = []
+        let byID = Dictionary(box.events.map { ($0.queryID, $0) }, uniquingKeysWith: { a, _ in a })
+        for (item, qid) in zip(items, qids) {
+            var o: [String: Any] = ["id": item.fileID, "query_id": qid]
+            if let reason = refused[qid] {
+                o["status"] = "refused"; o["error"] = reason; o["answer"] = ""
+                failures.append("\(item.fileID): refused: \(reason)")
+            } else if let e = byID[qid] {
+                o["status"] = e.status; o["answer"] = e.answer ?? ""
+                if let err = e.error { o["error"] = err }
+                if e.status != "answered" { failures.append("\(item.fileID): \(e.error ?? "failed")") }
+            } else {
+                o["status"] = "timeout"; o["answer"] = ""
+                failures.append("\(item.fileID): no answer within \(Int(timeout)) s")
+            }
+            let d = try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .withoutEscapingSlashes])
+            lines.append(String(decoding: d, as: UTF8.self))
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        if let out {
+            do { try text.write(toFile: out, atomically: true, encoding: .utf8) } catch { throw fail("cannot write \(out): \(error)") }
+            FileHandle.standardError.write(Data("wrote \(lines.count) answers to \(out)\n".utf8))
+        } else {
+            print(text, terminator: "")
+        }
+        _ = missing
+        if !failures.isEmpty {
+            for f in failures.prefix(20) { FileHandle.standardError.write(Data("  \(f)\n".utf8)) }
+            throw fail("\(failures.count) of \(items.count) queries did not get an answer")
+        }
+    }
+}
+
+/// Collects answer events from the wait callbacks.
+final class AnswerBox: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var _events: [AnswerEvent] = []
+    private var lastProgress = ""
+
+    func set(_ e: AnswerEvent) { lock.withLock { _events.append(e) } }
+    var events: [AnswerEvent] { lock.withLock { _events } }
+    var count: Int { lock.withLock { _events.count } }
+    func progress(_ line: String) {
+        let changed = lock.withLock { () -> Bool in
+            if line == lastProgress { return false }
+            lastProgress = line
+            return true
+        }
+        if changed { FileHandle.standardError.write(Data(line.utf8)) }
+    }
+}
+
+extension Error {
+    var reason: String {
+        if let d = self as? Wire.DecodeError { return d.reason }
+        return "\(self)"
+    }
+}

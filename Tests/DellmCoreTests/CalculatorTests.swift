@@ -1,0 +1,51 @@
+import Testing
+@testable import DellmCore
+
+@Suite struct CalculatorTests {
+    @Test(arguments: [
+        ("1 + 2 * 3", 7.0), ("(12 + 8) * 3", 60), ("2^10 - 24", 1000), ("2 ** 3", 8), ("(100 - 25) / 5", 15),
+        ("3 * (4 + 5) - 7", 20), ("-3 + 5", 2), ("2^3^2", 512), ("12.5% * 96", 12), ("sqrt(16) + 1", 5),
+        ("2(3 + 4)", 14), ("10 / 4", 2.5), ("-2^2", -4),
+    ])
+    func evaluates(_ expression: String, _ expected: Double) throws {
+        #expect(try Calculator.evaluate(expression) == expected)
+    }
+
+    @Test(arguments: ["1 +", "(1 + 2", "1 / 0", "import os", "2 3", "", "sqrt(-1)"])
+    func refuses(_ expression: String) {
+        #expect(throws: Calculator.Failure.self) { try Calculator.evaluate(expression) }
+    }
+
+    @Test func formatsLikePeopleWrite() {
+        #expect(Calculator.format(345) == "345")
+        #expect(Calculator.format(2.5) == "2.5")
+        #expect(Calculator.format(1.0 / 3.0) == "0.3333333333")
+        #expect(Calculator.format(-0.0) == "0")
+    }
+}
+
+@Suite struct MathExtractorTests {
+    @Test(arguments: [
+        ("Compute 15 * 23.", 345.0), ("What is 127 plus 49?", 176), ("Subtract 387 from 1000.", 613),
+        ("What is 156 divided by 12?", 13), ("What is 37 times 41?", 1517), ("Multiply 7 by 8.", 56),
+        ("Calculate 10% of 1000.", 100), ("Calculate 12.5% of 96.", 12), ("Evaluate 2^10 - 24.", 1000),
+        ("Evaluate 3 * (4 + 5) - 7.", 20), ("What is 15 × 23?", 345), ("Add 250 and 175", 425),
+        ("What is the square root of 144?", 12), ("What is 1,234 plus 4,321?", 5555), ("what's 9 squared", 81),
+        ("What is 2 to the power of 8?", 256), ("What is 20 percent of 50?", 10), ("What is 6 x 7?", 42),
+    ])
+    func computes(_ text: String, _ expected: Double) throws {
+        let c = try #require(MathExtractor.calculation(in: text))
+        #expect(c.value == expected)
+    }
+
+    @Test(arguments: ["What is the capital of France?", "How many days are in a leap year?", "Write a poem", "Route 66"])
+    func findsNothingWhereThereIsNoArithmetic(_ text: String) {
+        #expect(MathExtractor.calculation(in: text) == nil)
+    }
+
+    @Test func statesTheResultLast() throws {
+        let c = try #require(MathExtractor.calculation(in: "Compute 15 * 23."))
+        #expect(c.statement == "15 × 23 = 345")
+        #expect(Answers.numbers(in: c.statement).last == 345)
+    }
+}

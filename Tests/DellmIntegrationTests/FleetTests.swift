@@ -1,0 +1,122 @@
+import DellmCore
+import DellmFleet
+import DellmPostgres
+import DellmRedis
+import Foundation
+import Testing
+
+/// The four roles against real Redis and PostgreSQL. Arithmetic needs no model (the calculator
+/// answers), so these run without one; the model's own end-to-end test is in ModelEndToEndTests.
+@Suite(.enabled(if: TestEnv.hasServers, "needs DELLM_TEST_REDIS_URL and DELLM_TEST_DATABASE_URL (run ./ops/test)"))
+struct FleetPipelineTests {
+    @Test func aMultiPartArithmeticQueryIsAnsweredThroughAllFourRoles() async throws {
+        let config = try TestEnv.config()
+        let fleet = try await InProcessFleet.start(config)
+        defer { Task { await fleet.stop() } }
+        let client = try FleetClient(config: config)
+        let cursor = try await client.answersCursor()
+        let id = try await client.submit("Add 250 and 175; then subtract 99 from 500.", user: "alice-\(config.namespace)")
+        let answers = Collector<AnswerEvent>()
+        let missing = try await client.waitForAnswers([id], after: cursor, timeout: .seconds(60)) { answers.add($0) }
+        #expect(missing.isEmpty)
+        let a = try #require(answers.all.first)
+        #expect(a.status == "answered")
+        let text = try #require(a.answer)
+        #expect(text.contains("425"))
+        #expect(Answers.numbers(in: text).last == 401)
+        #expect(text.range(of: "425")!.lowerBound < text.range(of: "401")!.lowerBound, "parts keep the query's order")
+        // Recorded: two verified subtasks with verdicts, one charge, and `result` reads it back.
+        let db = PostgresConnection(url: config.databaseURL)
+        #expect(try await db.query("SELECT count(*) FROM subtasks WHERE query_id = $1 AND status = 'verified'", [id]).first?[0] == "2")
+        #expect(try await db.query("SELECT count(*) FROM verdicts WHERE subtask_id LIKE $1 AND passed", [id + ".%"]).first?[0] == "2")
+        #expect(try await db.query("SELECT count(*) FROM credit_ledger WHERE query_id = $1", [id]).first?[0] == "1")
+        #expect(try await client.store.status(queryID: id)?.answer == text)
+        await fleet.stop()
+    }
+
+    @Test func aResubmittedQueryIsTheSameQueryChargedOnce() async throws {
+        let config = try TestEnv.config()
+        let fleet = try await InProcessFleet.start(config)
+        let client = try FleetClient(config: config)
+        let user = "bob-\(config.namespace)"
+        let cursor = try await client.answersCursor()
+        let id = UUID().uuidString.lowercased()
+        try await client.submit("What is 37 times 41?", user: user, id: id)
+        try await client.submit("What is 37 times 41?", user: user, id: id)
+        let answers = Collector<AnswerEvent>()
+        _ = try await client.waitForAnswers([id], after: cursor, timeout: .seconds(60)) { answers.add($0) }
+        #expect(answers.all.first?.answer.map { Answers.numbers(in: $0).last } == 1517)
+        // Both entries are consumed before we count: the queries stream's group has nothing pending.
+        let redis = RedisConnection(configuration: try config.redisConfiguration())
+        try await waitUntil { try await redis.command("XINFO", "GROUPS", config.keys.queries).array?.first?.pairs["pending"]?.int == 0 }
+        #expect(try await client.store.balance(user: user) == Double(Store.startingCredits) - Store.costPerSubtask)
+        await fleet.stop()
+    }
+
+    @Test func badEntriesAreDeadLetteredWithAReasonAndTheWorkerGoesOn() async throws {
+        let config = try TestEnv.config()
+        let fleet = try await InProcessFleet.start(config)
+        let client = try FleetClient(config: config)
+        let redis = RedisConnection(configuration: try config.redisConfiguration())
+        let cursor = try await client.answersCursor()
+        try await redis.xadd(config.keys.queries, [("v", "1"), ("job", "{not json")])
+        try await redis.xadd(config.keys.queries, [("v", "99"), ("job", #"{"id":"x","query":"hi"}"#)])
+        try await redis.xadd(config.keys.queries, [("job", #"{"id":"y","query":"hi"}"#)])
+        let emptyID = UUID().uuidString.lowercased()
+        try await redis.xadd(config.keys.queries, [("v", "1"), ("job", #"{"id":"\#(emptyID)","query":"   "}"#)])
+        let bigID = UUID().uuidString.lowercased()
+        let big = String(repeating: "x", count: Wire.maxQueryBytes + 1)
+        try await redis.xadd(config.keys.queries, [("v", "1"), ("job", #"{"id":"\#(bigID)","query":"\#(big)"}"#)])
+        // After the poison, a good query still goes through.
+        let goodID = try await client.submit("Compute 99 * 101.", user: "carol-\(config.namespace)")
+        let answers = Collector<AnswerEvent>()
+        let missing = try await client.waitForAnswers([goodID, emptyID, bigID], after: cursor, timeout: .seconds(60)) { answers.add($0) }
+        #expect(missing.isEmpty)
+        let byID = Dictionary(uniqueKeysWithValues: answers.all.map { ($0.queryID, $0) })
+        #expect(byID[goodID]?.answer.map { Answers.numbers(in: $0).last } == 9999)
+        #expect(byID[emptyID]?.status == "failed")
+        #expect(byID[emptyID]?.error == "the query is empty")
+        #expect(byID[bigID]?.status == "failed")
+        #expect(byID[bigID]?.error?.contains("64 KiB") == true)
+
+        let dead = try await redis.command("XRANGE", config.keys.dead, "-", "+").array ?? []
+        let reasons = dead.compactMap { $0.array?[1].pairs["reason"]?.string }
+        #expect(reasons.count == 5)
+        #expect(reasons.contains("malformed JSON in 'job'"))
+        #expect(reasons.contains("unknown schema version v=99 (this worker reads v=1)"))
+        #expect(reasons.contains("missing field 'v' (schema version)"))
+        #expect(reasons.contains("the query is empty"))
+        // Every entry, poison or not, was acknowledged.
+        #expect(try await redis.command("XINFO", "GROUPS", config.keys.queries).array?.first?.pairs["pending"]?.int == 0)
+        await fleet.stop()
+    }
+
+    @Test func anEntryLeftPendingByADeadConsumerIsReclaimed() async throws {
+        let config = try TestEnv.config(extra: ["DELLM_CLAIM_MIN_IDLE_MS": "300"])
+        let client = try FleetClient(config: config)
+        let redis = RedisConnection(configuration: try config.redisConfiguration())
+        let cursor = try await client.answersCursor()
+        // A consumer reads the query and dies before acknowledging it.
+        try await redis.ensureGroup(stream: config.keys.queries, group: "ingest")
+        let id = try await client.submit("What is 2048 minus 512?", user: "dave-\(config.namespace)")
+        let taken = try await redis.xreadgroup(group: "ingest", consumer: "crashed-consumer", streams: [config.keys.queries],
+                                               id: ">", count: 10, blockMilliseconds: 100)
+        #expect(taken.count == 1)
+        let fleet = try await InProcessFleet.start(config)
+        let answers = Collector<AnswerEvent>()
+        let missing = try await client.waitForAnswers([id], after: cursor, timeout: .seconds(60)) { answers.add($0) }
+        #expect(missing.isEmpty)
+        #expect(answers.all.first?.answer.map { Answers.numbers(in: $0).last } == 1536)
+        await fleet.stop()
+    }
+}
+
+/// Polls a condition that has no event to await (a server-side counter), bounded in time.
+func waitUntil(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    Issue.record("condition not met within \(timeout)")
+}

@@ -1,0 +1,61 @@
+import DellmFleet
+import DellmPostgres
+import Foundation
+import Testing
+
+@Suite(.enabled(if: TestEnv.hasServers, "needs DELLM_TEST_DATABASE_URL (run ./ops/test)"))
+struct PostgresConnectionTests {
+    @Test func parametersAreDataNeverSQL() async throws {
+        let db = PostgresConnection(url: TestEnv.databaseURL!)
+        let hostile = "x'); DROP TABLE users; --"
+        let r = try await db.query("SELECT $1::text AS v, $2::int + 1 AS n, $3::text IS NULL AS isnull", [hostile, "41", nil])
+        #expect(r.value(0, "v") == hostile)
+        #expect(r.value(0, "n") == "42")
+        #expect(r.value(0, "isnull") == "t")
+    }
+
+    @Test func serverErrorsCarrySQLState() async throws {
+        let db = PostgresConnection(url: TestEnv.databaseURL!)
+        await #expect { try await db.query("SELECT * FROM no_such_table") } throws: { ($0 as? PostgresError)?.sqlState == "42P01" }
+        // The connection is still usable afterwards.
+        #expect(try await db.query("SELECT 1").first?[0] == "1")
+    }
+
+    @Test func transactionsRollBackOnError() async throws {
+        let db = PostgresConnection(url: TestEnv.databaseURL!)
+        let table = "t_\(UUID().uuidString.prefix(8).lowercased())"
+        try await db.query("CREATE TABLE \(table) (id int PRIMARY KEY)")
+        await #expect(throws: PostgresError.self) {
+            try await db.withSession { s in
+                try s.transaction { tx in
+                    try tx.query("INSERT INTO \(table) VALUES (1)")
+                    try tx.query("INSERT INTO \(table) VALUES (1)")
+                }
+            }
+        }
+        #expect(try await db.query("SELECT count(*) FROM \(table)").first?[0] == "0")
+        try await db.query("DROP TABLE \(table)")
+    }
+
+    @Test func concurrentMigrationsApplyOnce() async throws {
+        let a = PostgresConnection(url: TestEnv.databaseURL!), b = PostgresConnection(url: TestEnv.databaseURL!)
+        async let x = Store(db: a).migrate()
+        async let y = Store(db: b).migrate()
+        let (ra, rb) = try await (x, y)
+        // Whatever ran first applied them; the other found nothing to do.
+        #expect(Set(ra).isDisjoint(with: Set(rb)))
+        let versions = try await a.query("SELECT count(*) FROM schema_migrations").first?[0]
+        #expect(versions == String(Schema.migrations.count))
+    }
+
+    @Test func anUnreachableServerIsAConnectionError() async throws {
+        let db = PostgresConnection(url: "postgresql://dellm:pw-never-shown@127.0.0.1:1/dellm")
+        do {
+            try await db.query("SELECT 1")
+            Issue.record("expected a connection error")
+        } catch let e as PostgresError {
+            #expect(e.kind == .connection)
+            #expect(!e.description.contains("pw-never-shown"))
+        }
+    }
+}

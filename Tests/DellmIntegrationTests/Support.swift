@@ -1,0 +1,78 @@
+import DellmCore
+import DellmFleet
+import DellmPostgres
+import DellmRedis
+import Foundation
+import Logging
+import Testing
+
+/// The servers `./ops/test` starts. Tests that need one are skipped when it is not given.
+enum TestEnv {
+    static let env = ProcessInfo.processInfo.environment
+    static var redisURL: String? { env["DELLM_TEST_REDIS_URL"] }
+    static var databaseURL: String? { env["DELLM_TEST_DATABASE_URL"] }
+    static var modelURL: String? { env["DELLM_TEST_MODEL_URL"] }
+    static var hasServers: Bool { redisURL != nil && databaseURL != nil }
+    static var hasModel: Bool { hasServers && modelURL != nil }
+
+    static func config(namespace: String = "t\(UUID().uuidString.prefix(8).lowercased())", extra: [String: String] = [:]) throws -> FleetConfig {
+        var e: [String: String] = [
+            "DELLM_REDIS_URL": redisURL ?? "redis://127.0.0.1:1",
+            "DELLM_DATABASE_URL": databaseURL ?? "postgresql://127.0.0.1:1/none",
+            "DELLM_MODEL_URL": modelURL ?? "http://127.0.0.1:1",
+            "DELLM_NAMESPACE": namespace,
+            "DELLM_BLOCK_MS": "200",
+        ]
+        e.merge(extra) { _, b in b }
+        return try FleetConfig(environment: e)
+    }
+}
+
+/// A whole fleet in this process: one lane of each role, each with its own connections, stopped by
+/// cancelling the task.
+struct InProcessFleet {
+    let config: FleetConfig
+    let task: Task<Void, Never>
+
+    static func start(_ config: FleetConfig, specialistTypes: [TaskType] = TaskType.allCases) async throws -> InProcessFleet {
+        let db = PostgresConnection(url: config.databaseURL, name: "test-migrate")
+        _ = try await Store(db: db).migrate()
+        var logger = Logger(label: "test-fleet")
+        logger.logLevel = .warning
+        let roles: [any Role] = [
+            IngestRole(config: config),
+            SpecialistRole(config: config, types: specialistTypes, node: "test-node-\(config.namespace)"),
+            VerifierRole(config: config, verifierID: "test-verifier"),
+            SynthesizerRole(config: config),
+        ]
+        let redisConfig = try config.redisConfiguration()
+        let task = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for role in roles {
+                    let consumer = "test-\(role.name)"
+                    let loop = ConsumerLoop(role: role, config: config, consumer: consumer, logger: logger)
+                    group.addTask {
+                        let redis = RedisConnection(configuration: redisConfig, name: consumer)
+                        let pg = PostgresConnection(url: config.databaseURL, name: consumer)
+                        await loop.run(redis: redis, db: pg)
+                    }
+                }
+            }
+        }
+        return InProcessFleet(config: config, task: task)
+    }
+
+    func stop() async {
+        task.cancel()
+        await task.value
+    }
+}
+
+/// Collects events from callbacks.
+final class Collector<T: Sendable>: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var items: [T] = []
+    func add(_ t: T) { lock.withLock { items.append(t) } }
+    var all: [T] { lock.withLock { items } }
+}

@@ -1,0 +1,134 @@
+# Shared helpers for the ops/ scripts. Source it; do not run it.
+DELLM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DELLM_STATE="${DELLM_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/dellm}"
+DELLM_CACHE="${DELLM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dellm}"
+export DELLM_CACHE
+
+say() { printf '%s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The Debian packages the project needs to build, test and run.
+DELLM_APT_PACKAGES=(redis-server redis-tools postgresql postgresql-client libhiredis-dev libpq-dev libcurl4-openssl-dev
+                    pkg-config bubblewrap cmake g++ python3 unzip curl util-linux docker-compose)
+
+# Installs the packages that are missing (apt-get update once, only if something is missing).
+ensure_packages() {
+  local missing=()
+  for p in "${DELLM_APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" -eq 0 ] || die "missing packages: ${missing[*]} — install them (sudo apt-get install ${missing[*]})"
+  say "installing: ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+  # Do not let package scripts start system services on the ports the stack uses.
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  rm -f /usr/sbin/policy-rc.d
+}
+
+pg_bin() {
+  local d
+  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+  [ -n "$d" ] || die "PostgreSQL server binaries not found (apt-get install postgresql)"
+  echo "$d"
+}
+
+# Runs a command as the unprivileged user PostgreSQL needs when we are root.
+as_pg_user() {
+  if [ "$(id -u)" -eq 0 ]; then
+    id dellm >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin dellm
+    runuser -u dellm -- "$@"
+  else
+    "$@"
+  fi
+}
+
+# A free TCP port on 127.0.0.1.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# port_of URL DEFAULT
+port_of() {
+  local p
+  p=$(printf '%s' "$1" | sed -nE 's#^[a-z]+://([^@/]*@)?[^:/]+:([0-9]+).*#\2#p')
+  echo "${p:-$2}"
+}
+
+# Waits until a command succeeds, up to N seconds.
+wait_for() {
+  local seconds=$1; shift
+  local i
+  for ((i = 0; i < seconds * 5; i++)); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+# Starts a Redis server: start_redis DIR PORT
+start_redis() {
+  local dir=$1 port=$2
+  mkdir -p "$dir"
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec \
+    --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" >/dev/null
+  wait_for 10 redis-cli -p "$port" ping || die "Redis did not start on port $port (see $dir/redis.log)"
+}
+
+# Starts a PostgreSQL cluster with a 'dellm' role and database: start_postgres DIR PORT
+start_postgres() {
+  local dir=$1 port=$2 bin
+  bin=$(pg_bin)
+  mkdir -p "$dir"
+  [ "$(id -u)" -eq 0 ] && { id dellm >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin dellm; chown dellm "$dir"; }
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    as_pg_user "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 \
+      || die "initdb failed (see $dir/initdb.log)"
+  fi
+  mkdir -p "$dir/sock"; [ "$(id -u)" -eq 0 ] && chown dellm "$dir/sock"
+  as_pg_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 \
+    -o "-p $port -c listen_addresses=127.0.0.1 -k $dir/sock -c fsync=on -c max_connections=200" start >/dev/null \
+    || die "PostgreSQL did not start on port $port (see $dir/postgres.log)"
+  as_pg_user psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qtAc \
+    "SELECT 1 FROM pg_roles WHERE rolname='dellm'" | grep -q 1 \
+    || as_pg_user psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "CREATE ROLE dellm LOGIN" >/dev/null
+  as_pg_user psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qtAc \
+    "SELECT 1 FROM pg_database WHERE datname='dellm'" | grep -q 1 \
+    || as_pg_user psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "CREATE DATABASE dellm OWNER dellm" >/dev/null
+}
+
+stop_postgres() {
+  local dir=$1
+  [ -f "$dir/data/postmaster.pid" ] || return 0
+  as_pg_user "$(pg_bin)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# Starts llama-server on PORT with the cached SmolLM2 model, logging to LOG: start_model PORT LOG PIDFILE
+start_model() {
+  local port=$1 log=$2 pidfile=$3 prov server model
+  prov=$("$DELLM_ROOT/ops/provision-model") || die "model provisioning failed"
+  server=$(printf '%s\n' "$prov" | sed -n 's/^LLAMA_SERVER=//p')
+  model=$(printf '%s\n' "$prov" | sed -n 's/^DELLM_MODEL_FILE=//p')
+  LD_LIBRARY_PATH="$(dirname "$server")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" nohup "$server" --host 127.0.0.1 --port "$port" \
+    -m "$model" -c 8192 -np 4 -t "$(nproc)" --no-webui >"$log" 2>&1 &
+  echo $! >"$pidfile"
+  # 503 while loading is 'busy'; wait for 200.
+  wait_for 120 curl -sf "http://127.0.0.1:$port/health" || die "llama-server did not become healthy on port $port (see $log)"
+}
+
+# Builds the dellm executable when its sources changed (release mode) and prints its path.
+build_dellm() {
+  local bin="$DELLM_ROOT/.build/release/dellm"
+  local stamp="$DELLM_ROOT/.build/release/.dellm-sources"
+  local sum
+  sum=$(cd "$DELLM_ROOT" && find Package.swift Sources -type f -newer "$bin" 2>/dev/null | head -n1)
+  if [ ! -x "$bin" ] || [ -n "$sum" ]; then
+    command -v swift >/dev/null || die "swift is not on PATH (Swift 6 is needed to build dellm)"
+    say "building dellm (release)…"
+    (cd "$DELLM_ROOT" && swift build -c release --product dellm 2>&1 | grep -E 'error|warning: unre|Compiling|Build complete' >&2; exit "${PIPESTATUS[0]}") \
+      || die "swift build failed"
+    touch "$bin"
+  fi
+  echo "$bin"
+}
