@@ -1,6 +1,9 @@
 # Shared helpers for the ops/ scripts. Source it; do not run it.
 DELLM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-DELLM_STATE="${DELLM_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/dellm}"
+# As root the state lives in /var/lib/dellm: PostgreSQL runs as the system user 'dellm', which cannot
+# enter root's home.
+if [ "$(id -u)" -eq 0 ]; then _default_state=/var/lib/dellm; else _default_state="${XDG_STATE_HOME:-$HOME/.local/state}/dellm"; fi
+DELLM_STATE="${DELLM_STATE_DIR:-$_default_state}"
 DELLM_CACHE="${DELLM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dellm}"
 export DELLM_CACHE
 
@@ -112,9 +115,16 @@ start_model() {
   model=$(printf '%s\n' "$prov" | sed -n 's/^DELLM_MODEL_FILE=//p')
   LD_LIBRARY_PATH="$(dirname "$server")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" nohup "$server" --host 127.0.0.1 --port "$port" \
     -m "$model" -c 8192 -np 4 -t "$(nproc)" --no-webui >"$log" 2>&1 &
-  echo $! >"$pidfile"
-  # 503 while loading is 'busy'; wait for 200.
-  wait_for 120 curl -sf "http://127.0.0.1:$port/health" || die "llama-server did not become healthy on port $port (see $log)"
+  local pid=$!
+  echo $pid >"$pidfile"
+  # 503 while loading is 'busy', not dead; wait for 200, but give up at once if the process died.
+  local i
+  for ((i = 0; i < 600; i++)); do
+    curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || { tail -n 5 "$log" >&2; die "llama-server exited while starting (see $log)"; }
+    sleep 0.2
+  done
+  die "llama-server did not become healthy on port $port within 120 s (see $log)"
 }
 
 # Builds the dellm executable when its sources changed (release mode) and prints its path.
