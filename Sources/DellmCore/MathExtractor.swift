@@ -98,6 +98,10 @@ public enum MathExtractor {
     }
 
     static func pretty(_ expression: String) -> String {
+        var expression = expression.trimmingCharacters(in: .whitespaces)
+        while expression.hasPrefix("("), expression.hasSuffix(")"), closingParen(of: expression) == expression.count - 1 {
+            expression = String(expression.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+        }
         var out = ""
         let tokens = (try? Calculator.tokenize(expression)) ?? []
         if tokens.isEmpty { return expression }
@@ -117,6 +121,19 @@ public enum MathExtractor {
         }
         return out.replacingOccurrences(of: "  ", with: " ").trimmingCharacters(in: .whitespaces)
     }
+}
+
+/// The offset of the parenthesis that closes the one at offset 0.
+func closingParen(of s: String) -> Int? {
+    var depth = 0
+    for (i, c) in s.enumerated() {
+        if c == "(" { depth += 1 }
+        if c == ")" {
+            depth -= 1
+            if depth == 0 { return i }
+        }
+    }
+    return nil
 }
 
 extension Calculator.Token {

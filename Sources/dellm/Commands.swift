@@ -37,9 +37,9 @@ struct WorkerCommand: AsyncParsableCommand {
         commandName: "worker",
         abstract: "Run a worker of one role until SIGTERM/SIGINT.",
         discussion: """
-            Roles: ingest (split and classify queries), specialist (answer subtasks with the model and tools),
-            verifier (check answers, keep trust), synthesizer (assemble and announce answers).
-            Run as many processes of each role as you like against one Redis and one PostgreSQL.
+            Roles: ingest (split and classify queries), specialist (answer subtasks with the model and tools), verifier (check answers, keep trust), synthesizer (assemble and announce answers).
+
+            Run as many processes of each role as you like against one Redis and one PostgreSQL. SIGTERM or SIGINT stops reading; an entry in flight is finished or left pending for another consumer.
             """
     )
     enum RoleName: String, ExpressibleByArgument, CaseIterable { case ingest, specialist, verifier, synthesizer }

@@ -10,13 +10,13 @@ struct Dellm: AsyncParsableCommand {
         commandName: "dellm",
         abstract: "A fleet of small local language models behind Redis Streams and PostgreSQL.",
         discussion: """
-            Connection settings come from the environment (defaults in brackets):
-              DELLM_REDIS_URL     [redis://127.0.0.1:6379]   redis://[user:password@]host:port[/db]
-              DELLM_DATABASE_URL  [postgresql://dellm@127.0.0.1:5432/dellm]
-              DELLM_MODEL_URL     [http://127.0.0.1:8080]    OpenAI-compatible or Ollama endpoint
-              DELLM_MODEL_API     [openai]                   openai | ollama
-              DELLM_NAMESPACE     [dellm]                    prefix of every stream key
-            `eval "$(./ops/stack env)"` sets them for the local stack.
+            Settings come from the environment:
+              DELLM_REDIS_URL     redis://127.0.0.1:6379
+              DELLM_DATABASE_URL  postgresql://dellm@127.0.0.1:5432/dellm
+              DELLM_MODEL_URL     http://127.0.0.1:8080
+              DELLM_MODEL_API     openai (or ollama)
+              DELLM_NAMESPACE     dellm
+            eval "$(./ops/stack env)" sets them for the local stack; the README lists the rest.
             """,
         subcommands: [Submit.self, Result.self, WorkerCommand.self, Ops.self, Migrate.self]
     )

@@ -8,8 +8,9 @@ struct Submit: AsyncParsableCommand {
         abstract: "Submit a query (or a file of queries) to the fleet.",
         discussion: """
             Prints the query id. With --wait, shows progress on stderr and prints the answer.
-            With --file QUERIES.jsonl (lines with "id" and "query"), submits every line, waits for all of
-            them, and writes one {"id","answer","status",...} line per query to --out (or stdout).
+
+            With --file QUERIES.jsonl (lines with "id" and "query"), submits every line, waits for all of them, and writes one {"id","answer","status",...} line per query to --out (or stdout), in the file's order.
+
             Exits non-zero when a query failed or timed out, with the reason.
             """
     )

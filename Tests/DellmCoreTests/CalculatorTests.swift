@@ -49,3 +49,11 @@ import Testing
         #expect(Answers.numbers(in: c.statement).last == 345)
     }
 }
+
+@Suite struct DisplayTests {
+    @Test func dropsOuterParentheses() throws {
+        #expect(try #require(MathExtractor.calculation(in: "Add 250 and 175")).statement == "250 + 175 = 425")
+        #expect(try #require(MathExtractor.calculation(in: "Evaluate (12 + 8) * 3.")).statement == "(12 + 8) × 3 = 60")
+        #expect(try #require(MathExtractor.calculation(in: "Evaluate (1 + 2) * (3 + 4)")).statement == "(1 + 2) × (3 + 4) = 21")
+    }
+}
