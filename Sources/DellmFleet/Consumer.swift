@@ -76,62 +76,136 @@ public struct ConsumerLoop: Sendable {
         let backoff = Backoff()
         var failures = 0
         var readPending = true
+        var groupsReady = false
         var lastClaim = ContinuousClock.now - .seconds(3600)
+        // Entries read but not finished. A failed entry stays here and is retried from memory, so an
+        // outage does not inflate its delivery count in Redis.
+        var local: [StreamEntry] = []
+        var handlerFailures: [String: Int] = [:]
         while !Task.isCancelled {
             do {
-                if failures == 0 || readPending {
+                if !groupsReady {
                     for s in role.streams { try await redis.ensureGroup(stream: s, group: role.name) }
+                    groupsReady = true
                 }
-                var entries: [StreamEntry] = []
-                if ContinuousClock.now - lastClaim > .milliseconds(max(1_000, config.claimMinIdleMilliseconds / 4)) {
-                    lastClaim = ContinuousClock.now
-                    for s in role.streams {
-                        let claimed = try await redis.xautoclaim(stream: s, group: role.name, consumer: consumer,
-                                                                 minIdleMilliseconds: config.claimMinIdleMilliseconds, count: batch)
-                        if !claimed.entries.isEmpty {
-                            logger.warning("reclaimed entries left by a stopped consumer", metadata: ["stream": "\(s)", "count": "\(claimed.entries.count)"])
+                if local.isEmpty {
+                    var redelivered: [StreamEntry] = []
+                    if ContinuousClock.now - lastClaim > .milliseconds(max(1_000, config.claimMinIdleMilliseconds / 4)) {
+                        lastClaim = ContinuousClock.now
+                        for s in role.streams {
+                            let claimed = try await redis.xautoclaim(stream: s, group: role.name, consumer: consumer,
+                                                                     minIdleMilliseconds: config.claimMinIdleMilliseconds, count: batch)
+                            if !claimed.entries.isEmpty {
+                                logger.warning("reclaimed entries left by a stopped consumer", metadata: ["stream": "\(s)", "count": "\(claimed.entries.count)"])
+                            }
+                            redelivered += claimed.entries
                         }
-                        entries += claimed.entries
                     }
+                    if redelivered.isEmpty && readPending {
+                        redelivered = try await redis.xreadgroup(group: role.name, consumer: consumer, streams: role.streams,
+                                                                 id: "0", count: batch, blockMilliseconds: nil)
+                        if redelivered.isEmpty { readPending = false }
+                    }
+                    if !redelivered.isEmpty {
+                        // An entry delivered too often without an acknowledgement crashes its handler: dead-letter it.
+                        let counts = try await deliveryCounts(redelivered, redis: redis)
+                        for e in redelivered {
+                            if let n = counts[e.id], n > config.maxDeliveries {
+                                try await deadLetter(e, reason: "delivered \(n) times without being acknowledged (a worker dies handling it)",
+                                                     redis: redis, context: context)
+                            } else {
+                                local.append(e)
+                            }
+                        }
+                        continue
+                    }
+                    local = try await redis.xreadgroup(group: role.name, consumer: consumer, streams: role.streams,
+                                                       id: ">", count: batch, blockMilliseconds: config.blockMilliseconds)
                 }
-                if entries.isEmpty {
-                    entries = try await redis.xreadgroup(group: role.name, consumer: consumer, streams: role.streams,
-                                                         id: readPending ? "0" : ">", count: batch,
-                                                         blockMilliseconds: readPending ? nil : config.blockMilliseconds)
-                    if readPending && entries.isEmpty { readPending = false; continue }
-                }
-                for entry in entries {
-                    if Task.isCancelled { break }
-                    try await process(entry, redis: redis, context: context)
+                while let entry = local.first, !Task.isCancelled {
+                    do {
+                        try await process(entry, redis: redis, context: context)
+                        handlerFailures[entry.id] = nil
+                    } catch where !isTransient(error) {
+                        let n = handlerFailures[entry.id, default: 0] + 1
+                        handlerFailures[entry.id] = n
+                        if n >= config.maxDeliveries {
+                            handlerFailures[entry.id] = nil
+                            try await deadLetter(entry, reason: "failed \(n) times; last error: \(error)", redis: redis, context: context)
+                        } else {
+                            throw error
+                        }
+                    }
+                    local.removeFirst()
                 }
                 failures = 0
             } catch is CancellationError {
                 break
             } catch {
                 failures += 1
-                readPending = true // whatever was in flight is still pending: read it again
+                if let e = error as? RedisError, e.kind == .connection { groupsReady = false }
                 logger.error("\(role.name) lane paused after an error; retrying", metadata: [
-                    "error": "\(error)", "attempt": "\(failures)",
+                    "error": "\(error)", "attempt": "\(failures)", "transient": "\(isTransient(error))",
                 ])
                 try? await backoff.sleep(attempt: failures)
             }
         }
     }
 
+    func isTransient(_ error: Error) -> Bool {
+        if let e = error as? RedisError { return e.kind == .connection }
+        if let e = error as? PostgresError { return e.isRetryable }
+        return false
+    }
+
+    /// Delivery counts of entries in this group's pending list, from XPENDING (one call per stream).
+    func deliveryCounts(_ entries: [StreamEntry], redis: RedisConnection) async throws -> [String: Int] {
+        var out: [String: Int] = [:]
+        for (stream, group) in Dictionary(grouping: entries, by: \.stream) {
+            let ids = group.map(\.id).sorted { a, b in a.compare(b, options: .numeric) == .orderedAscending }
+            let reply = try await redis.command(["XPENDING", stream, role.name, ids.first!, ids.last!, String(max(ids.count, batch) * 4)])
+            for row in reply.array ?? [] {
+                if let r = row.array, r.count >= 4, let id = r[0].string, let n = r[3].int { out[id] = n }
+            }
+        }
+        return out
+    }
+
+    /// Moves an entry to the dead-letter stream (XADD before XACK) and ends its query as failed.
+    func deadLetter(_ entry: StreamEntry, reason: String, redis: RedisConnection, context: LaneContext) async throws {
+        var emits: [Emit] = []
+        if let (queryID, user, text) = Self.queryReference(entry) {
+            let event = try await context.store.failQuery(id: queryID, user: user, text: text, reason: reason)
+            emits.append(Emit(config.keys.answers, event, maxLengthApprox: config.followStreamMaxLength))
+        }
+        try await commit(entry, emits: [], dead: (reason, emits), redis: redis)
+    }
+
+    /// The query an entry belongs to, when its job names one.
+    static func queryReference(_ entry: StreamEntry) -> (String, String?, String)? {
+        guard let job = entry["job"], let o = try? JSONSerialization.jsonObject(with: Data(job.utf8)) as? [String: Any] else { return nil }
+        if let q = o["query_id"] as? String, !q.isEmpty { return (q, nil, "") }
+        if let q = o["id"] as? String, !q.isEmpty, (try? QueryJob.validate(id: q)) != nil {
+            return (q, o["user"] as? String, o["query"] as? String ?? "")
+        }
+        return nil
+    }
+
     func process(_ entry: StreamEntry, redis: RedisConnection, context: LaneContext) async throws {
-        var emits: [Emit]
+        var emits: [Emit] = []
         var dead: (reason: String, emits: [Emit])?
-        if entry.fields.isEmpty {
-            // The entry was trimmed away while pending: nothing to do but acknowledge it.
-            emits = []
-        } else {
+        // An entry trimmed away while pending has no fields: nothing to do but acknowledge it.
+        if !entry.fields.isEmpty {
             do {
                 emits = try await role.handle(entry, context: context)
             } catch let p as Poison {
-                emits = []
                 dead = (p.reason, p.emits)
             }
         }
+        try await commit(entry, emits: emits, dead: dead, redis: redis)
+    }
+
+    func commit(_ entry: StreamEntry, emits: [Emit], dead: (reason: String, emits: [Emit])?, redis: RedisConnection) async throws {
         var commands: [[String]] = emits.map { RedisConnection.xaddArgs($0.stream, $0.fields, maxLengthApprox: $0.maxLengthApprox) }
         if let dead {
             logger.warning("dead-lettered an entry", metadata: ["stream": "\(entry.stream)", "id": "\(entry.id)", "reason": "\(dead.reason)"])

@@ -22,6 +22,8 @@ public struct FleetConfig: Sendable {
     public var claimMinIdleMilliseconds: Int
     /// Attempts per subtask before it fails.
     public var maxAttempts: Int
+    /// Deliveries of one entry without success before it is dead-lettered.
+    public var maxDeliveries: Int
     /// Approximate cap on the answers and dead-letter streams, which no group consumes.
     public var followStreamMaxLength: Int
 
@@ -48,8 +50,9 @@ public struct FleetConfig: Sendable {
         }
         modelTimeoutMilliseconds = try int("DELLM_MODEL_TIMEOUT_MS", 60_000, 100...3_600_000)
         blockMilliseconds = try int("DELLM_BLOCK_MS", 1_000, 1...60_000)
-        claimMinIdleMilliseconds = try int("DELLM_CLAIM_MIN_IDLE_MS", 180_000, 100...86_400_000)
+        claimMinIdleMilliseconds = try int("DELLM_CLAIM_MIN_IDLE_MS", 180_000, 0...86_400_000)
         maxAttempts = try int("DELLM_MAX_ATTEMPTS", 3, 1...10)
+        maxDeliveries = try int("DELLM_MAX_DELIVERIES", 5, 1...1_000)
         followStreamMaxLength = try int("DELLM_ANSWERS_MAXLEN", 100_000, 100...100_000_000)
         _ = try RedisConfiguration(url: redisURL)
     }

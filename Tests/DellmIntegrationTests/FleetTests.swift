@@ -92,7 +92,7 @@ struct FleetPipelineTests {
     }
 
     @Test func anEntryLeftPendingByADeadConsumerIsReclaimed() async throws {
-        let config = try TestEnv.config(extra: ["DELLM_CLAIM_MIN_IDLE_MS": "300"])
+        let config = try TestEnv.config(extra: ["DELLM_CLAIM_MIN_IDLE_MS": "0"])
         let client = try FleetClient(config: config)
         let redis = RedisConnection(configuration: try config.redisConfiguration())
         let cursor = try await client.answersCursor()
