@@ -11,7 +11,7 @@ public struct SpecialistRole: Role {
     public let config: FleetConfig
     public let types: [TaskType]
     public let node: String
-    public let model: ModelClient
+    public let model: ModelEndpoint
     public var name: String { "specialist" }
     public var streams: [String] { types.map(config.keys.tasks) }
 
@@ -19,7 +19,7 @@ public struct SpecialistRole: Role {
         self.config = config
         self.types = types
         self.node = node
-        self.model = config.model()
+        self.model = ModelEndpoint(client: config.model(), maxConcurrent: config.modelConcurrency)
     }
 
     public func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit] {

@@ -1,0 +1,110 @@
+import DellmSupport
+import Foundation
+
+/// A counting semaphore for async code: at most `limit` holders at once, waiters served in order.
+public actor AsyncLimiter {
+    private let limit: Int
+    private var inUse = 0
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    public init(limit: Int) { self.limit = max(1, limit) }
+
+    public func acquire() async {
+        if inUse < limit {
+            inUse += 1
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    public func release() {
+        if waiters.isEmpty {
+            inUse -= 1
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
+
+    public var current: Int { inUse }
+}
+
+/// Calls to one model endpoint with the fleet's manners: at most `maxConcurrent` requests in flight
+/// from this process, retries with exponential backoff and jitter within a per-call budget, and a
+/// breaker that skips an endpoint that keeps failing for a while. A 503 while the model loads is
+/// "busy": it is waited out, and does not trip the breaker.
+public actor ModelEndpoint {
+    public let client: ModelClient
+    public let retry: RetryPolicy
+    private let limiter: AsyncLimiter
+    private var consecutiveFailures = 0
+    private var openUntil: ContinuousClock.Instant?
+
+    public struct RetryPolicy: Sendable {
+        /// Attempts per call (the first included).
+        public var attempts: Int
+        public var backoff: Backoff
+        /// Failures in a row after which the endpoint is skipped…
+        public var breakerThreshold: Int
+        /// …for this long.
+        public var breakerCooldown: Duration
+
+        public init(attempts: Int = 3, backoff: Backoff = Backoff(baseMilliseconds: 200, capMilliseconds: 5_000),
+                    breakerThreshold: Int = 5, breakerCooldown: Duration = .seconds(10)) {
+            self.attempts = attempts
+            self.backoff = backoff
+            self.breakerThreshold = breakerThreshold
+            self.breakerCooldown = breakerCooldown
+        }
+    }
+
+    public init(client: ModelClient, maxConcurrent: Int = 4, retry: RetryPolicy = RetryPolicy()) {
+        self.client = client
+        self.retry = retry
+        self.limiter = AsyncLimiter(limit: maxConcurrent)
+    }
+
+    /// Whether the breaker currently skips this endpoint.
+    public var isOpen: Bool {
+        if let until = openUntil, ContinuousClock.now < until { return true }
+        return false
+    }
+
+    public func chat(_ request: ChatRequest) async throws -> ChatResponse {
+        var lastError: Error = ModelError(.unavailable, "no attempt made")
+        var attempt = 0
+        while attempt < retry.attempts {
+            if isOpen {
+                throw ModelError(.unavailable, "model at \(client.baseURL) is skipped for a while after \(consecutiveFailures) failures in a row; last: \(lastError)")
+            }
+            await limiter.acquire()
+            let result: Result<ChatResponse, Error>
+            do {
+                result = .success(try await client.chat(request))
+            } catch {
+                result = .failure(error)
+            }
+            await limiter.release()
+            switch result {
+            case .success(let r):
+                consecutiveFailures = 0
+                openUntil = nil
+                return r
+            case .failure(let error):
+                lastError = error
+                let kind = (error as? ModelError)?.kind ?? .unavailable
+                switch kind {
+                case .rejected:
+                    throw error // the request is wrong; retrying will not help
+                case .loading:
+                    break // busy, not dead: wait, and do not count it against the endpoint
+                case .unavailable, .badResponse:
+                    consecutiveFailures += 1
+                    if consecutiveFailures >= retry.breakerThreshold { openUntil = ContinuousClock.now + retry.breakerCooldown }
+                }
+                attempt += 1
+                if attempt < retry.attempts { try await retry.backoff.sleep(attempt: attempt) }
+            }
+        }
+        throw lastError
+    }
+}

@@ -1,0 +1,114 @@
+import DellmModel
+import Foundation
+import Testing
+
+/// The model client and its retry/breaker manners against the fake server's faults.
+@Suite struct ModelClientTests {
+    func request() -> ChatRequest { ChatRequest(messages: [.user("What is the capital of France?")], maxTokens: 8) }
+
+    @Test func parsesAnOpenAIAnswer() async throws {
+        let fake = try FakeModelServer(.answer("Paris."))
+        defer { fake.stop() }
+        let r = try await ModelClient(baseURL: fake.url).chat(request())
+        #expect(r.text == "Paris.")
+        #expect(r.completionTokens == 7)
+    }
+
+    @Test(arguments: [
+        (FakeModelServer.Behaviour.status(500), ModelError.Kind.unavailable),
+        (.status(503), .loading), (.status(400), .rejected), (.close, .unavailable),
+        (.malformed, .badResponse), (.empty, .badResponse),
+    ])
+    func classifiesFaults(_ behaviour: FakeModelServer.Behaviour, _ kind: ModelError.Kind) async throws {
+        let fake = try FakeModelServer(behaviour)
+        defer { fake.stop() }
+        await #expect { try await ModelClient(baseURL: fake.url, timeoutMilliseconds: 2_000).chat(request()) } throws: {
+            ($0 as? ModelError)?.kind == kind
+        }
+    }
+
+    @Test func aHangingServerTimesOut() async throws {
+        let fake = try FakeModelServer(.hang)
+        defer { fake.stop() }
+        let started = ContinuousClock.now
+        await #expect { try await ModelClient(baseURL: fake.url, timeoutMilliseconds: 300).chat(request()) } throws: {
+            "\($0)".contains("timed out")
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
+    @Test func retriesWithBackoffThenSucceeds() async throws {
+        let fake = try FakeModelServer(.status(500))
+        defer { fake.stop() }
+        let endpoint = ModelEndpoint(client: ModelClient(baseURL: fake.url),
+                                     retry: .init(attempts: 5, backoff: .init(baseMilliseconds: 5, capMilliseconds: 20)))
+        let answer = Task { try await endpoint.chat(request()) }
+        try await waitFor { fake.requests >= 2 }
+        fake.set(.answer("Paris."))
+        #expect(try await answer.value.text == "Paris.")
+    }
+
+    @Test func aRejectedRequestIsNotRetried() async throws {
+        let fake = try FakeModelServer(.status(400))
+        defer { fake.stop() }
+        let endpoint = ModelEndpoint(client: ModelClient(baseURL: fake.url), retry: .init(attempts: 5, backoff: .init(baseMilliseconds: 1, capMilliseconds: 2)))
+        await #expect(throws: ModelError.self) { try await endpoint.chat(request()) }
+        #expect(fake.requests == 1)
+    }
+
+    @Test func theBreakerSkipsAnEndpointThatKeepsFailing() async throws {
+        let fake = try FakeModelServer(.status(500))
+        defer { fake.stop() }
+        let endpoint = ModelEndpoint(client: ModelClient(baseURL: fake.url),
+                                     retry: .init(attempts: 2, backoff: .init(baseMilliseconds: 1, capMilliseconds: 2),
+                                                  breakerThreshold: 3, breakerCooldown: .seconds(60)))
+        for _ in 0..<3 { _ = try? await endpoint.chat(request()) }
+        let before = fake.requests
+        #expect(await endpoint.isOpen)
+        await #expect { try await endpoint.chat(request()) } throws: { "\($0)".contains("skipped") }
+        #expect(fake.requests == before, "no request while the breaker is open")
+    }
+
+    @Test func loadingIsBusyNotDead() async throws {
+        let fake = try FakeModelServer(.status(503))
+        defer { fake.stop() }
+        let endpoint = ModelEndpoint(client: ModelClient(baseURL: fake.url),
+                                     retry: .init(attempts: 4, backoff: .init(baseMilliseconds: 1, capMilliseconds: 2), breakerThreshold: 1))
+        _ = try? await endpoint.chat(request())
+        #expect(await !endpoint.isOpen)
+    }
+
+    @Test func theLimiterBoundsConcurrency() async throws {
+        let limiter = AsyncLimiter(limit: 2)
+        let peak = PeakCounter()
+        await withTaskGroup(of: Void.self) { g in
+            for _ in 0..<10 {
+                g.addTask {
+                    await limiter.acquire()
+                    await peak.enter()
+                    await Task.yield()
+                    await peak.leave()
+                    await limiter.release()
+                }
+            }
+        }
+        #expect(await peak.peak <= 2)
+        #expect(await limiter.current == 0)
+    }
+}
+
+actor PeakCounter {
+    var now = 0
+    var peak = 0
+    func enter() { now += 1; peak = max(peak, now) }
+    func leave() { now -= 1 }
+}
+
+/// Waits for a condition that has no event to await, bounded in time.
+func waitFor(timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while !condition() {
+        if ContinuousClock.now > deadline { Issue.record("condition not met"); return }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+}
