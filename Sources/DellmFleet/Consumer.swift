@@ -78,6 +78,7 @@ public struct ConsumerLoop: Sendable {
         var readPending = true
         var groupsReady = false
         var lastClaim = ContinuousClock.now - .seconds(3600)
+        var lastTrim = ContinuousClock.now
         // Entries read but not finished. A failed entry stays here and is retried from memory, so an
         // outage does not inflate its delivery count in Redis.
         var local: [StreamEntry] = []
@@ -118,6 +119,10 @@ public struct ConsumerLoop: Sendable {
                             }
                         }
                         continue
+                    }
+                    if ContinuousClock.now - lastTrim > .seconds(5) {
+                        lastTrim = ContinuousClock.now
+                        try await trim(redis: redis)
                     }
                     local = try await redis.xreadgroup(group: role.name, consumer: consumer, streams: role.streams,
                                                        id: ">", count: batch, blockMilliseconds: config.blockMilliseconds)
@@ -162,7 +167,7 @@ public struct ConsumerLoop: Sendable {
     func deliveryCounts(_ entries: [StreamEntry], redis: RedisConnection) async throws -> [String: Int] {
         var out: [String: Int] = [:]
         for (stream, group) in Dictionary(grouping: entries, by: \.stream) {
-            let ids = group.map(\.id).sorted { a, b in a.compare(b, options: .numeric) == .orderedAscending }
+            let ids = group.map(\.id).sorted { StreamID($0) < StreamID($1) }
             let reply = try await redis.command(["XPENDING", stream, role.name, ids.first!, ids.last!, String(max(ids.count, batch) * 4)])
             for row in reply.array ?? [] {
                 if let r = row.array, r.count >= 4, let id = r[0].string, let n = r[3].int { out[id] = n }
@@ -197,12 +202,58 @@ public struct ConsumerLoop: Sendable {
         // An entry trimmed away while pending has no fields: nothing to do but acknowledge it.
         if !entry.fields.isEmpty {
             do {
-                emits = try await role.handle(entry, context: context)
+                emits = try await handleKeepingClaim(entry, redis: redis, context: context)
             } catch let p as Poison {
                 dead = (p.reason, p.emits)
             }
         }
         try await commit(entry, emits: emits, dead: dead, redis: redis)
+    }
+
+    /// Runs the handler while re-claiming the entry for this consumer (XCLAIM JUSTID resets its idle
+    /// time without counting a delivery) every third of the claim threshold, so a long model call is
+    /// never taken over and run twice by another consumer.
+    func handleKeepingClaim(_ entry: StreamEntry, redis: RedisConnection, context: LaneContext) async throws -> [Emit] {
+        let interval = config.claimMinIdleMilliseconds / 3
+        guard interval >= 100 else { return try await role.handle(entry, context: context) }
+        let role = self.role, group = role.name, consumer = self.consumer
+        return try await withThrowingTaskGroup(of: [Emit]?.self) { tasks in
+            tasks.addTask { try await role.handle(entry, context: context) }
+            tasks.addTask {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .milliseconds(interval))
+                    _ = try? await redis.command(["XCLAIM", entry.stream, group, consumer, "0", entry.id, "JUSTID"])
+                }
+                return nil
+            }
+            defer { tasks.cancelAll() }
+            while let next = try await tasks.next() {
+                if let emits = next { return emits }
+            }
+            return []
+        }
+    }
+
+    /// Trims each stream below the oldest entry some group still needs (its oldest pending entry, or
+    /// what it has not been delivered yet), so streams stay small without dropping unacknowledged work.
+    func trim(redis: RedisConnection) async throws {
+        for stream in role.streams {
+            let groups = try await redis.command("XINFO", "GROUPS", stream).array ?? []
+            var floor: String?
+            for g in groups {
+                let p = g.pairs
+                guard let name = p["name"]?.string, let delivered = p["last-delivered-id"]?.string else { continue }
+                var keep = delivered
+                if (p["pending"]?.int ?? 0) > 0,
+                   let oldest = try await redis.command("XPENDING", stream, name, "-", "+", "1").array?.first?.array?.first?.string {
+                    keep = oldest
+                }
+                if floor == nil || StreamID(keep) < StreamID(floor!) { floor = keep }
+            }
+            if let floor, floor != "0-0" {
+                try await redis.command("XTRIM", stream, "MINID", "~", floor)
+            }
+        }
     }
 
     func commit(_ entry: StreamEntry, emits: [Emit], dead: (reason: String, emits: [Emit])?, redis: RedisConnection) async throws {
@@ -222,4 +273,16 @@ public struct ConsumerLoop: Sendable {
             throw RedisError(.server, "\(commands[failed.offset][0]) failed: \(failed.element)")
         }
     }
+}
+
+/// A stream id `ms-seq`, ordered numerically.
+struct StreamID: Comparable {
+    var ms: UInt64
+    var seq: UInt64
+    init(_ s: String) {
+        let parts = s.split(separator: "-")
+        ms = parts.first.flatMap { UInt64($0) } ?? 0
+        seq = parts.count > 1 ? UInt64(parts[1]) ?? 0 : 0
+    }
+    static func < (a: StreamID, b: StreamID) -> Bool { (a.ms, a.seq) < (b.ms, b.seq) }
 }

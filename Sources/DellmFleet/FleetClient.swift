@@ -142,3 +142,28 @@ public struct FleetClient: Sendable {
         return out
     }
 }
+
+// MARK: dead letters
+
+extension FleetClient {
+    public func deadLetters(count: Int) async throws -> [StreamEntry] {
+        let r = try await redis.command("XRANGE", config.keys.dead, "-", "+", "COUNT", String(count))
+        return (r.array ?? []).compactMap { try? RedisConnection.parseEntry(stream: config.keys.dead, $0) }
+    }
+
+    public func deadLetter(id: String) async throws -> StreamEntry? {
+        let r = try await redis.command("XRANGE", config.keys.dead, id, id)
+        return (r.array ?? []).compactMap { try? RedisConnection.parseEntry(stream: config.keys.dead, $0) }.first
+    }
+
+    /// XADDs the original fields back to their stream, then XDELs the dead letter. Returns the stream.
+    public func replayDeadLetter(id: String) async throws -> String? {
+        guard let e = try await deadLetter(id: id), let stream = e["stream"] else { return nil }
+        guard stream.hasPrefix(config.namespace + ":") else { throw RedisError(.protocolShape, "dead letter \(id) names a stream outside \(config.namespace): \(stream)") }
+        let fields = e.fields.filter { $0.0.hasPrefix("orig_") }.map { (String($0.0.dropFirst(5)), $0.1) }
+        guard !fields.isEmpty else { throw RedisError(.protocolShape, "dead letter \(id) has no original fields") }
+        let replies = try await redis.pipeline([RedisConnection.xaddArgs(stream, fields), ["XDEL", config.keys.dead, id]])
+        if case .error(let err) = replies[0] { throw RedisError(.server, err) }
+        return stream
+    }
+}

@@ -22,6 +22,8 @@ public struct FleetConfig: Sendable {
     public var claimMinIdleMilliseconds: Int
     /// Attempts per subtask before it fails.
     public var maxAttempts: Int
+    /// How long a stopping worker may take to finish what it holds.
+    public var shutdownGraceMilliseconds: Int
     /// Requests in flight to the model endpoint from one process.
     public var modelConcurrency: Int
     /// Deliveries of one entry without success before it is dead-lettered.
@@ -54,6 +56,7 @@ public struct FleetConfig: Sendable {
         blockMilliseconds = try int("DELLM_BLOCK_MS", 1_000, 1...60_000)
         claimMinIdleMilliseconds = try int("DELLM_CLAIM_MIN_IDLE_MS", 180_000, 0...86_400_000)
         maxAttempts = try int("DELLM_MAX_ATTEMPTS", 3, 1...10)
+        shutdownGraceMilliseconds = try int("DELLM_SHUTDOWN_GRACE_MS", 30_000, 0...3_600_000)
         modelConcurrency = try int("DELLM_MODEL_CONCURRENCY", 4, 1...1_024)
         maxDeliveries = try int("DELLM_MAX_DELIVERIES", 5, 1...1_000)
         followStreamMaxLength = try int("DELLM_ANSWERS_MAXLEN", 100_000, 100...100_000_000)

@@ -68,6 +68,17 @@ public struct Worker: Sendable {
             }
             await group.next()
             group.cancelAll()
+            // Lanes finish the entry they hold; past the grace period we exit anyway, and what is still
+            // unacknowledged stays pending for another consumer to reclaim.
+            let grace = config.shutdownGraceMilliseconds
+            let log = logger
+            let watchdog = Task.detached {
+                try await Task.sleep(for: .milliseconds(grace))
+                log.warning("grace period of \(grace) ms is over; exiting with work in flight (it stays pending and will be reclaimed)")
+                exit(0)
+            }
+            await group.waitForAll()
+            watchdog.cancel()
         }
         logger.info("worker stopped", metadata: ["role": "\(role.name)"])
     }

@@ -82,7 +82,7 @@ extension RedisConnection {
         return (next, try list.compactMap { try Self.parseEntry(stream: stream, $0) })
     }
 
-    static func parseStreams(_ reply: RedisValue) throws -> [StreamEntry] {
+    public static func parseStreams(_ reply: RedisValue) throws -> [StreamEntry] {
         if reply.isNull { return [] }
         guard let streams = reply.array else { throw RedisError(.protocolShape, "stream read returned \(reply)") }
         var out: [StreamEntry] = []
@@ -98,7 +98,7 @@ extension RedisConnection {
     }
 
     /// A pending entry whose data was deleted (trimmed) comes back as `[id, nil]`: returned with no fields.
-    static func parseEntry(stream: String, _ value: RedisValue) throws -> StreamEntry? {
+    public static func parseEntry(stream: String, _ value: RedisValue) throws -> StreamEntry? {
         guard let pair = value.array, pair.count == 2, let id = pair[0].string else {
             throw RedisError(.protocolShape, "stream entry \(value)")
         }

@@ -81,7 +81,7 @@ struct WorkerCommand: AsyncParsableCommand {
 }
 
 struct Ops: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Inspect the fleet.", subcommands: [Backlog.self])
+    static let configuration = CommandConfiguration(abstract: "Inspect and operate the fleet.", subcommands: [Backlog.self, Dead.self])
 }
 
 struct Backlog: AsyncParsableCommand {
