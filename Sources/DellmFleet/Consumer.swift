@@ -158,7 +158,7 @@ public struct ConsumerLoop: Sendable {
     }
 
     func isTransient(_ error: Error) -> Bool {
-        if let e = error as? RedisError { return e.kind == .connection }
+        if let e = error as? RedisError { return e.isTransient }
         if let e = error as? PostgresError { return e.isRetryable }
         return false
     }

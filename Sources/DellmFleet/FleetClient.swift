@@ -49,34 +49,46 @@ public struct FleetClient: Sendable {
         var last = cursor
         let deadline = ContinuousClock.now + timeout
         var lastCheck = ContinuousClock.now - .seconds(10)
+        var outage = 0
         while !waiting.isEmpty && ContinuousClock.now < deadline {
-            if ContinuousClock.now - lastCheck >= .seconds(1) {
-                lastCheck = ContinuousClock.now
-                let rows = try await db.query("""
-                    SELECT q.id, q.status, q.answer, q.error, q.subtask_count,
-                           (SELECT count(*) FROM subtasks s WHERE s.query_id = q.id AND s.status <> 'queued')
-                    FROM queries q WHERE q.id = ANY($1::text[])
-                    """, [Self.pgArray(Array(waiting))])
-                var progress: [Progress] = []
-                for r in rows.rows {
-                    let id = r[0]!
-                    if r[1] != "running" {
-                        waiting.remove(id)
-                        onAnswer(AnswerEvent(queryID: id, status: r[1]!, answer: r[2], error: r[3]))
-                    } else {
-                        progress.append(Progress(id: id, settled: Int(r[5] ?? "0") ?? 0, subtasks: Int(r[4] ?? "0") ?? 0))
+            do {
+                if ContinuousClock.now - lastCheck >= .seconds(1) {
+                    lastCheck = ContinuousClock.now
+                    let rows = try await db.query("""
+                        SELECT q.id, q.status, q.answer, q.error, q.subtask_count,
+                               (SELECT count(*) FROM subtasks s WHERE s.query_id = q.id AND s.status <> 'queued')
+                        FROM queries q WHERE q.id = ANY($1::text[])
+                        """, [Self.pgArray(Array(waiting))])
+                    var progress: [Progress] = []
+                    for r in rows.rows {
+                        let id = r[0]!
+                        if r[1] != "running" {
+                            waiting.remove(id)
+                            onAnswer(AnswerEvent(queryID: id, status: r[1]!, answer: r[2], error: r[3]))
+                        } else {
+                            progress.append(Progress(id: id, settled: Int(r[5] ?? "0") ?? 0, subtasks: Int(r[4] ?? "0") ?? 0))
+                        }
                     }
+                    if !progress.isEmpty { onProgress?(progress) }
+                    if waiting.isEmpty { break }
                 }
-                if !progress.isEmpty { onProgress?(progress) }
-                if waiting.isEmpty { break }
-            }
-            let remaining = deadline - ContinuousClock.now
-            let block = max(1, min(1_000, Int(remaining.components.seconds * 1000)))
-            let entries = try await redis.xread(streams: [config.keys.answers], afterIDs: [last], count: 500, blockMilliseconds: block)
-            for e in entries {
-                last = e.id
-                guard let event = try? Wire.decode(AnswerEvent.self, v: e["v"], job: e["job"]) else { continue }
-                if waiting.remove(event.queryID) != nil { onAnswer(event) }
+                let remaining = deadline - ContinuousClock.now
+                let block = max(1, min(1_000, Int(remaining.components.seconds * 1000)))
+                let entries = try await redis.xread(streams: [config.keys.answers], afterIDs: [last], count: 500, blockMilliseconds: block)
+                for e in entries {
+                    last = e.id
+                    guard let event = try? Wire.decode(AnswerEvent.self, v: e["v"], job: e["job"]) else { continue }
+                    if waiting.remove(event.queryID) != nil { onAnswer(event) }
+                }
+                outage = 0
+            } catch let e as RedisError where e.isTransient {
+                // Redis restarting: keep waiting; PostgreSQL still answers for finished queries.
+                outage += 1
+                lastCheck = ContinuousClock.now - .seconds(10)
+                try await Task.sleep(for: .milliseconds(min(1_000, 50 * outage)))
+            } catch let e as PostgresError where e.isRetryable {
+                outage += 1
+                try await Task.sleep(for: .milliseconds(min(1_000, 50 * outage)))
             }
         }
         return waiting

@@ -47,13 +47,16 @@ public actor ModelEndpoint {
         public var breakerThreshold: Int
         /// …for this long.
         public var breakerCooldown: Duration
+        /// The time one call may spend retrying and waiting out the breaker or a loading model.
+        public var budget: Duration
 
-        public init(attempts: Int = 3, backoff: Backoff = Backoff(baseMilliseconds: 200, capMilliseconds: 5_000),
-                    breakerThreshold: Int = 5, breakerCooldown: Duration = .seconds(10)) {
+        public init(attempts: Int = 4, backoff: Backoff = Backoff(baseMilliseconds: 200, capMilliseconds: 5_000),
+                    breakerThreshold: Int = 5, breakerCooldown: Duration = .seconds(5), budget: Duration = .seconds(30)) {
             self.attempts = attempts
             self.backoff = backoff
             self.breakerThreshold = breakerThreshold
             self.breakerCooldown = breakerCooldown
+            self.budget = budget
         }
     }
 
@@ -70,11 +73,18 @@ public actor ModelEndpoint {
     }
 
     public func chat(_ request: ChatRequest) async throws -> ChatResponse {
+        let deadline = ContinuousClock.now + retry.budget
         var lastError: Error = ModelError(.unavailable, "no attempt made")
         var attempt = 0
-        while attempt < retry.attempts {
-            if isOpen {
-                throw ModelError(.unavailable, "model at \(client.baseURL) is skipped for a while after \(consecutiveFailures) failures in a row; last: \(lastError)")
+        var waits = 0
+        while true {
+            if let until = openUntil, ContinuousClock.now < until {
+                // Skipped for a while: wait it out if the budget allows, else give up with the reason.
+                guard until < deadline else {
+                    throw ModelError(.unavailable, "model at \(client.baseURL) is skipped after \(consecutiveFailures) failures in a row; last: \(lastError)")
+                }
+                try await Task.sleep(until: until, clock: .continuous)
+                continue
             }
             await limiter.acquire()
             let result: Result<ChatResponse, Error>
@@ -91,20 +101,21 @@ public actor ModelEndpoint {
                 return r
             case .failure(let error):
                 lastError = error
-                let kind = (error as? ModelError)?.kind ?? .unavailable
-                switch kind {
+                switch (error as? ModelError)?.kind ?? .unavailable {
                 case .rejected:
                     throw error // the request is wrong; retrying will not help
                 case .loading:
-                    break // busy, not dead: wait, and do not count it against the endpoint
+                    waits += 1 // busy, not dead: wait within the budget, without counting it against the endpoint
                 case .unavailable, .badResponse:
+                    attempt += 1
                     consecutiveFailures += 1
                     if consecutiveFailures >= retry.breakerThreshold { openUntil = ContinuousClock.now + retry.breakerCooldown }
                 }
-                attempt += 1
-                if attempt < retry.attempts { try await retry.backoff.sleep(attempt: attempt) }
+                if attempt >= retry.attempts { throw lastError }
+                let pause = Duration.milliseconds(retry.backoff.delayMilliseconds(attempt: attempt + waits))
+                if ContinuousClock.now + pause > deadline { throw lastError }
+                try await Task.sleep(for: pause)
             }
         }
-        throw lastError
     }
 }

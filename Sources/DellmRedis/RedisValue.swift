@@ -67,6 +67,12 @@ public struct RedisError: Error, CustomStringConvertible, Sendable {
     public var kind: Kind
     public var message: String
 
+    /// Worth retrying after a pause: a broken connection, or a server that is loading its data,
+    /// failing over, or busy.
+    public var isTransient: Bool {
+        kind == .connection || ["LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN"].contains { message.hasPrefix($0) }
+    }
+
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message

@@ -65,17 +65,34 @@ import Testing
         for _ in 0..<3 { _ = try? await endpoint.chat(request()) }
         let before = fake.requests
         #expect(await endpoint.isOpen)
+        // The cooldown (60 s) is longer than the call's budget (30 s): it gives up at once.
         await #expect { try await endpoint.chat(request()) } throws: { "\($0)".contains("skipped") }
         #expect(fake.requests == before, "no request while the breaker is open")
+    }
+
+    @Test func anOutageShorterThanTheBudgetIsWaitedOut() async throws {
+        let fake = try FakeModelServer(.status(500))
+        defer { fake.stop() }
+        let endpoint = ModelEndpoint(client: ModelClient(baseURL: fake.url),
+                                     retry: .init(attempts: 100, backoff: .init(baseMilliseconds: 1, capMilliseconds: 5),
+                                                  breakerThreshold: 2, breakerCooldown: .milliseconds(200), budget: .seconds(20)))
+        let answer = Task { try await endpoint.chat(request()) }
+        try await waitFor { fake.requests >= 4 } // the breaker has opened at least once
+        fake.set(.answer("Paris."))
+        #expect(try await answer.value.text == "Paris.")
     }
 
     @Test func loadingIsBusyNotDead() async throws {
         let fake = try FakeModelServer(.status(503))
         defer { fake.stop() }
         let endpoint = ModelEndpoint(client: ModelClient(baseURL: fake.url),
-                                     retry: .init(attempts: 4, backoff: .init(baseMilliseconds: 1, capMilliseconds: 2), breakerThreshold: 1))
-        _ = try? await endpoint.chat(request())
+                                     retry: .init(attempts: 2, backoff: .init(baseMilliseconds: 1, capMilliseconds: 5), breakerThreshold: 1))
+        let answer = Task { try await endpoint.chat(request()) }
+        // More 503s than attempts or the breaker allow: they are waited out, not counted.
+        try await waitFor { fake.requests >= 4 }
         #expect(await !endpoint.isOpen)
+        fake.set(.answer("Paris."))
+        #expect(try await answer.value.text == "Paris.")
     }
 
     @Test func theLimiterBoundsConcurrency() async throws {

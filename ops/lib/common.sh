@@ -70,13 +70,16 @@ wait_for() {
   return 1
 }
 
+redis_ready() { [ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ]; }
+
 # Starts a Redis server: start_redis DIR PORT
 start_redis() {
   local dir=$1 port=$2
   mkdir -p "$dir"
   redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec \
     --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" >/dev/null
-  wait_for 10 redis-cli -p "$port" ping || die "Redis did not start on port $port (see $dir/redis.log)"
+  # PING answers LOADING while the AOF is read back: wait for PONG.
+  wait_for 30 redis_ready "$port" || die "Redis did not start on port $port (see $dir/redis.log)"
 }
 
 # Starts a PostgreSQL cluster with a 'dellm' role and database: start_postgres DIR PORT

@@ -1,0 +1,199 @@
+import DellmCore
+import DellmFleet
+import DellmPostgres
+import DellmRedis
+import Foundation
+import Testing
+
+/// The fault suite: real Redis, PostgreSQL and `dellm worker` processes, a fast fake model. Each
+/// scenario submits a few hundred queries, injects a fault mid-run, and checks that every query ended
+/// answered or failed with a reason, exactly once. The table is printed at the end.
+@Suite(.serialized, .enabled(if: TestEnv.hasServers && ProcessFleet.binary != nil, "needs the test servers and DELLM_TEST_BIN (run ./ops/test)"))
+struct FaultSuite {
+    static let queriesPerScenario = Int(ProcessInfo.processInfo.environment["DELLM_FAULT_QUERIES"] ?? "") ?? 200
+
+    struct Row: Sendable {
+        var scenario: String
+        var queries: Int
+        var answered: Int
+        var failedWithReason: Int
+        var lost: Int
+        var duplicated: Int
+        var wrong: Int
+    }
+
+    static let table = Table()
+
+    final class Table: @unchecked Sendable {
+        // Guarded by `lock`.
+        private let lock = NSLock()
+        private var rows: [Row] = []
+        func add(_ r: Row) {
+            lock.withLock { rows.append(r) }
+            print(render())
+        }
+        func render() -> String {
+            lock.withLock {
+                var s = "\nFAULT SUITE\nscenario                              queries  answered  failed-with-reason  lost  duplicated  wrong\n"
+                for r in rows {
+                    s += r.scenario.padding(toLength: 38, withPad: " ", startingAt: 0)
+                        + String(r.queries).padding(toLength: 9, withPad: " ", startingAt: 0)
+                        + String(r.answered).padding(toLength: 10, withPad: " ", startingAt: 0)
+                        + String(r.failedWithReason).padding(toLength: 20, withPad: " ", startingAt: 0)
+                        + String(r.lost).padding(toLength: 6, withPad: " ", startingAt: 0)
+                        + String(r.duplicated).padding(toLength: 12, withPad: " ", startingAt: 0)
+                        + String(r.wrong) + "\n"
+                }
+                return s
+            }
+        }
+    }
+
+    /// Queries with known answers: arithmetic (the calculator) and facts (the fake model answers "Paris").
+    static func workload(_ n: Int) -> [(String, (String) -> Bool)] {
+        (0..<n).map { i in
+            if i % 2 == 0 {
+                let a = 10 + i, b = 3 + i % 7
+                return ("What is \(a) times \(b)?", { Answers.numbers(in: $0).last == Double(a * b) })
+            }
+            return ("What is the capital of France? (\(i))", { $0.contains("Paris") })
+        }
+    }
+
+    /// Runs one scenario: start the fleet, submit, inject the fault once a share of the queries is
+    /// done, wait (bounded), then count.
+    func scenario(_ name: String, modelBehaviour: FakeModelServer.Behaviour = .answer("Paris is the capital of France."),
+                  extra: [String: String] = [:],
+                  fault: @escaping @Sendable (ProcessFleet, FakeModelServer, FleetConfig) async throws -> Void) async throws -> Row {
+        let config = try TestEnv.config(extra: extra)
+        _ = try await Store(db: PostgresConnection(url: config.databaseURL)).migrate()
+        let model = try FakeModelServer(modelBehaviour)
+        defer { model.stop() }
+        let fleet = try ProcessFleet(config: config, modelURL: model.url, extra: extra)
+        try fleet.up()
+        let client = try FleetClient(config: config)
+        let cursor = try await client.answersCursor()
+        let work = Self.workload(Self.queriesPerScenario)
+        var ids: [String] = []
+        let user = "fault-\(config.namespace)"
+        for (q, _) in work { ids.append(try await client.submit(q, user: user)) }
+        let answers = Collector<AnswerEvent>()
+        let submitted = ids
+        let waiter = Task { try await client.waitForAnswers(submitted, after: cursor, timeout: .seconds(150)) { answers.add($0) } }
+        // Inject the fault once about a fifth of the queries are done.
+        try await waitUntil(timeout: .seconds(60)) { answers.all.count >= ids.count / 5 }
+        try await fault(fleet, model, config)
+        _ = try await waiter.value
+        await fleet.down()
+
+        let db = PostgresConnection(url: config.databaseURL)
+        let byID = Dictionary(answers.all.map { ($0.queryID, $0) }, uniquingKeysWith: { a, _ in a })
+        var answered = 0, failed = 0, wrong = 0
+        for (id, (_, check)) in zip(ids, work) {
+            guard let e = byID[id] else { continue }
+            if e.status == "answered" {
+                answered += 1
+                if !check(e.answer ?? "") { wrong += 1 }
+            } else if e.error?.isEmpty == false {
+                failed += 1
+            }
+        }
+        let stored = Int(try await db.query("SELECT count(*) FROM queries WHERE user_id = $1", [user]).first?[0] ?? "0") ?? 0
+        let charges = try await db.query("""
+            SELECT count(*) FROM (SELECT query_id FROM credit_ledger WHERE user_id = $1 AND kind = 'charge'
+                                  GROUP BY query_id HAVING count(*) > 1) d
+            """, [user]).first?[0]
+        let duplicated = (Int(charges ?? "0") ?? 0) + max(0, stored - ids.count)
+        let row = Row(scenario: name, queries: ids.count, answered: answered, failedWithReason: failed,
+                      lost: ids.count - answered - failed, duplicated: duplicated, wrong: wrong)
+        Self.table.add(row)
+        return row
+    }
+
+    func expectClean(_ r: Row, allowFailures: Bool = false) {
+        #expect(r.lost == 0, "\(r.scenario): lost \(r.lost)")
+        #expect(r.duplicated == 0, "\(r.scenario): duplicated \(r.duplicated)")
+        #expect(r.wrong == 0, "\(r.scenario): wrong \(r.wrong)")
+        if !allowFailures { #expect(r.failedWithReason == 0, "\(r.scenario): failed \(r.failedWithReason)") }
+    }
+
+    @Test(arguments: ProcessFleet.roles)
+    func sigkillOfARoleMidRun(_ role: String) async throws {
+        let r = try await scenario("SIGKILL \(role)") { fleet, _, _ in
+            fleet.kill(role)
+            _ = await fleet.waitExit(role, timeout: .seconds(5))
+            try fleet.up() // as ./ops/stack up does
+        }
+        expectClean(r)
+    }
+
+    @Test func sigkillOfTwoRolesAtOnce() async throws {
+        let r = try await scenario("SIGKILL specialist + verifier") { fleet, _, _ in
+            fleet.kill("specialist")
+            fleet.kill("verifier")
+            _ = await fleet.waitExit("specialist", timeout: .seconds(5))
+            _ = await fleet.waitExit("verifier", timeout: .seconds(5))
+            try fleet.up()
+        }
+        expectClean(r)
+    }
+
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["DELLM_TEST_REDIS_RESTART"] != nil))
+    func redisRestartedMidRun() async throws {
+        let r = try await scenario("Redis restarted") { _, _, _ in
+            try await runShell(ProcessInfo.processInfo.environment["DELLM_TEST_REDIS_RESTART"]!)
+        }
+        expectClean(r)
+    }
+
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["DELLM_TEST_PG_RESTART"] != nil))
+    func postgresRestartedMidRun() async throws {
+        let r = try await scenario("PostgreSQL restarted") { _, _, _ in
+            try await runShell(ProcessInfo.processInfo.environment["DELLM_TEST_PG_RESTART"]!)
+        }
+        expectClean(r)
+    }
+
+    @Test(arguments: [
+        ("model returns 500s", FakeModelServer.Behaviour.status(500)),
+        ("model hangs past the timeout", .hang),
+        ("model closes the connection", .close),
+        ("model returns malformed JSON", .malformed),
+        ("model returns an empty answer", .empty),
+    ])
+    func modelFaultsForAWhile(_ name: String, _ behaviour: FakeModelServer.Behaviour) async throws {
+        let r = try await scenario(name, extra: ["DELLM_MODEL_TIMEOUT_MS": "500"]) { _, model, _ in
+            model.set(behaviour)
+            try await Task.sleep(for: .seconds(2)) // the fault lasts a while: that is the scenario
+            model.set(.answer("Paris is the capital of France."))
+        }
+        // Subtasks that ran out of attempts during the fault end failed with a reason; none is lost.
+        expectClean(r, allowFailures: true)
+    }
+
+    @Test func sigtermDuringLoadLosesNothing() async throws {
+        let r = try await scenario("SIGTERM all, then up", extra: ["DELLM_SHUTDOWN_GRACE_MS": "5000"]) { fleet, _, _ in
+            for role in ProcessFleet.roles { fleet.kill(role, signal: SIGTERM) }
+            for role in ProcessFleet.roles {
+                let exit = await fleet.waitExit(role, timeout: .seconds(10))
+                #expect(exit?.status == 0, "\(role) exits 0 on SIGTERM")
+                #expect(exit?.reason == .exit)
+                #expect((exit?.took ?? .seconds(99)) < .seconds(6), "\(role) stops within the grace period")
+            }
+            try fleet.up()
+        }
+        expectClean(r)
+    }
+
+    @Test func poisonEntriesAmongRealWork() async throws {
+        let r = try await scenario("poison entries mid-run") { _, _, config in
+            let redis = RedisConnection(configuration: try config.redisConfiguration())
+            try await redis.xadd(config.keys.queries, [("v", "1"), ("job", "{broken")])
+            try await redis.xadd(config.keys.queries, [("v", "7"), ("job", "{}")])
+            try await redis.xadd(config.keys.tasks(.math), [("v", "1"), ("job", #"{"query_id":"nope"}"#)])
+            try await redis.xadd(config.keys.verify, [("v", "1"), ("job", #"{"query_id":"nope","subtask_id":"nope.0","attempt":1}"#)])
+            try await waitUntil { (try await redis.command("XLEN", config.keys.dead).int ?? 0) == 4 }
+        }
+        expectClean(r)
+    }
+}
