@@ -86,7 +86,10 @@ public struct ConsumerLoop: Sendable {
         while !Task.isCancelled {
             do {
                 if !groupsReady {
-                    for s in role.streams { try await redis.ensureGroup(stream: s, group: role.name) }
+                    for s in role.streams {
+                        try await redis.ensureGroup(stream: s, group: role.name)
+                        try await forgetStaleConsumers(stream: s, redis: redis)
+                    }
                     groupsReady = true
                 }
                 if local.isEmpty {
@@ -154,6 +157,18 @@ public struct ConsumerLoop: Sendable {
                 ])
                 try? await backoff.sleep(attempt: failures)
             }
+        }
+    }
+
+    /// Removes consumers that hold nothing and have been idle for an hour (stopped workers), so the
+    /// backlog shows the live ones. A consumer with pending entries is never removed.
+    func forgetStaleConsumers(stream: String, redis: RedisConnection) async throws {
+        let consumers = try await redis.command("XINFO", "CONSUMERS", stream, role.name).array ?? []
+        for c in consumers {
+            let p = c.pairs
+            guard let name = p["name"]?.string, name != consumer, p["pending"]?.int == 0,
+                  (p["idle"]?.int ?? 0) > 3_600_000 else { continue }
+            try await redis.command("XGROUP", "DELCONSUMER", stream, role.name, name)
         }
     }
 

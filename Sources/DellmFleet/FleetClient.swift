@@ -105,6 +105,7 @@ public struct FleetClient: Sendable {
         public var name: String
         public var pending: Int
         public var idleMilliseconds: Int
+        enum CodingKeys: String, CodingKey { case name, pending, idleMilliseconds = "idle_ms" }
     }
 
     public struct GroupInfo: Sendable, Codable {

@@ -18,7 +18,8 @@ public struct FleetConfig: Sendable {
     public var modelTimeoutMilliseconds: Int
     /// How long XREADGROUP blocks waiting for new entries.
     public var blockMilliseconds: Int
-    /// Entries idle longer than this in another consumer's pending list are taken over.
+    /// Entries idle longer than this in another consumer's pending list are taken over. A consumer
+    /// busy with a long job re-claims it every third of this, so it only needs to exceed a few seconds.
     public var claimMinIdleMilliseconds: Int
     /// Attempts per subtask before it fails.
     public var maxAttempts: Int
@@ -54,7 +55,7 @@ public struct FleetConfig: Sendable {
         }
         modelTimeoutMilliseconds = try int("DELLM_MODEL_TIMEOUT_MS", 60_000, 100...3_600_000)
         blockMilliseconds = try int("DELLM_BLOCK_MS", 1_000, 1...60_000)
-        claimMinIdleMilliseconds = try int("DELLM_CLAIM_MIN_IDLE_MS", 180_000, 0...86_400_000)
+        claimMinIdleMilliseconds = try int("DELLM_CLAIM_MIN_IDLE_MS", 30_000, 0...86_400_000)
         maxAttempts = try int("DELLM_MAX_ATTEMPTS", 3, 1...10)
         shutdownGraceMilliseconds = try int("DELLM_SHUTDOWN_GRACE_MS", 30_000, 0...3_600_000)
         modelConcurrency = try int("DELLM_MODEL_CONCURRENCY", 4, 1...1_024)

@@ -13,16 +13,19 @@ public struct Worker: Sendable {
     public var concurrency: Int
     public var logger: Logger
 
-    public init(role: any Role, config: FleetConfig, concurrency: Int, logger: Logger) {
+    /// The consumer names' prefix. A stable name (one per worker slot, as `ops/stack` gives) lets a
+    /// restarted worker re-read the entries its predecessor left pending at once; the default,
+    /// host-pid, leaves them to be reclaimed after the claim idle time.
+    public var name: String
+
+    public init(role: any Role, config: FleetConfig, concurrency: Int, logger: Logger, name: String? = nil) {
+        self.name = name ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
         self.role = role
         self.config = config
         self.concurrency = concurrency
         self.logger = logger
     }
 
-    public static func consumerName(role: String, lane: Int) -> String {
-        "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(role)-\(lane)"
-    }
 
     /// Migrates the schema (safe when several workers start at once), retrying while PostgreSQL is unreachable.
     public static func migrateWithRetry(_ db: PostgresConnection, logger: Logger) async throws {
@@ -50,7 +53,7 @@ public struct Worker: Sendable {
         let signals = SignalWatcher(signals: [SIGTERM, SIGINT])
         await withTaskGroup(of: Void.self) { group in
             for lane in 0..<concurrency {
-                let consumer = Worker.consumerName(role: role.name, lane: lane)
+                let consumer = "\(name)-\(role.name)-\(lane)"
                 var laneLogger = logger
                 laneLogger[metadataKey: "consumer"] = "\(consumer)"
                 let loop = ConsumerLoop(role: role, config: config, consumer: consumer, logger: laneLogger)

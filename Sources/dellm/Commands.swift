@@ -48,7 +48,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Task types a specialist takes, comma-separated (math,code,factual,reasoning,creative).")
     var types: String = TaskType.allCases.map(\.rawValue).joined(separator: ",")
     @Option(help: "Parallel lanes in this process, each with its own connections.") var concurrency: Int = 1
-    @Option(help: "The node id trust is kept under (default: host-role-types).") var node: String?
+    @Option(help: "The node id trust is kept under (default: host/role/types).") var node: String?
+    @Option(help: "Consumer name prefix (default: host-pid). Give each worker slot a stable name so a restarted worker resumes its pending entries at once; never run two live workers under one name.")
+    var name: String?
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -73,7 +75,7 @@ struct WorkerCommand: AsyncParsableCommand {
         var l = logger
         l[metadataKey: "role"] = "\(role.rawValue)"
         do {
-            try await Worker(role: r, config: config, concurrency: concurrency, logger: l).run()
+            try await Worker(role: r, config: config, concurrency: concurrency, logger: l, name: name).run()
         } catch {
             throw fail("\(role.rawValue) worker: \(error)")
         }
