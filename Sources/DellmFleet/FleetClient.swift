@@ -180,3 +180,65 @@ extension FleetClient {
         return stream
     }
 }
+
+// MARK: batches
+
+extension FleetClient {
+    public struct BatchResult: Sendable {
+        public var queryID: String
+        /// Refused before submission (empty, too large): the reason.
+        public var refused: String?
+        public var event: AnswerEvent?
+        /// From submission to the answer, as the submitter saw it.
+        public var seconds: Double?
+    }
+
+    /// Submits every query, waits for all answers until `timeout`, and returns one result per query in
+    /// order. `onAnswer` is called with the number answered so far.
+    public func runBatch(_ queries: [String], user: String, timeout: Duration,
+                         onAnswer: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> [BatchResult] {
+        let cursor = try await answersCursor()
+        let started = ContinuousClock.now
+        var results: [BatchResult] = []
+        for q in queries {
+            let qid = UUID().uuidString.lowercased()
+            do {
+                try await submit(q, user: user, id: qid)
+                results.append(BatchResult(queryID: qid))
+            } catch let e as Wire.DecodeError {
+                results.append(BatchResult(queryID: qid, refused: e.reason))
+            }
+        }
+        let box = BatchBox()
+        let waiting = results.filter { $0.refused == nil }.map(\.queryID)
+        let total = waiting.count
+        _ = try await waitForAnswers(waiting, after: cursor, timeout: timeout) { event in
+            let n = box.add(event, seconds: Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+                                + Double((ContinuousClock.now - started).components.seconds))
+            onAnswer(n, total)
+        }
+        let got = box.snapshot()
+        return results.map { r in
+            var r = r
+            if let (e, s) = got[r.queryID] {
+                r.event = e
+                r.seconds = s
+            }
+            return r
+        }
+    }
+}
+
+/// Answers as they arrive, from the wait callback.
+final class BatchBox: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var events: [String: (AnswerEvent, Double)] = [:]
+    func add(_ e: AnswerEvent, seconds: Double) -> Int {
+        lock.withLock {
+            events[e.queryID] = (e, seconds)
+            return events.count
+        }
+    }
+    func snapshot() -> [String: (AnswerEvent, Double)] { lock.withLock { events } }
+}

@@ -287,3 +287,90 @@ public struct Store: Sendable {
         Double(try await db.query("SELECT coalesce(sum(amount), 0) FROM credit_ledger WHERE user_id = $1", [user]).first?[0] ?? "0") ?? 0
     }
 }
+
+// MARK: trace
+
+extension Store {
+    public struct Trace: Sendable, Codable {
+        public struct Attempt: Sendable, Codable {
+            public var attempt: Int
+            public var node: String
+            public var tool: String?
+            public var answer: String?
+            public var error: String?
+            public var confidence: Double?
+            public var latencyMilliseconds: Int?
+            public var votes: String
+            public var verdict: String?
+            public var verdictReason: String?
+            public var verifier: String?
+            public var at: String
+        }
+        public struct Part: Sendable, Codable {
+            public var index: Int
+            public var type: String
+            public var text: String
+            public var route: String?
+            public var status: String
+            public var attempts: [Attempt]
+        }
+        public var id: String
+        public var user: String
+        public var status: String
+        public var text: String
+        public var answer: String?
+        public var error: String?
+        public var submittedAt: String
+        public var finishedAt: String?
+        public var seconds: Double?
+        public var parts: [Part]
+    }
+
+    /// Every recorded step of one query: its split and routes, each attempt with its votes, tool and
+    /// latency, each verdict with its reason, and the timings.
+    public func trace(queryID: String) async throws -> Trace? {
+        try await db.withSession { s in
+            guard let q = try s.query("""
+                SELECT user_id, status, text, answer, error, created_at::text, finished_at::text,
+                       extract(epoch FROM finished_at - created_at)::float8
+                FROM queries WHERE id = $1
+                """, [queryID]).first else { return nil }
+            let subtasks = try s.query("SELECT id, idx, type, text, route_rule, status FROM subtasks WHERE query_id = $1 ORDER BY idx", [queryID])
+            let attempts = try s.query("""
+                SELECT a.subtask_id, a.attempt, a.node_id, a.tool, a.answer, a.error, a.confidence, a.latency_ms, a.votes::text,
+                       v.passed, v.reason, v.verifier, a.created_at::text
+                FROM attempts a JOIN subtasks st ON st.id = a.subtask_id
+                LEFT JOIN verdicts v ON v.subtask_id = a.subtask_id AND v.attempt = a.attempt
+                WHERE st.query_id = $1 ORDER BY a.subtask_id, a.attempt
+                """, [queryID])
+            let parts = subtasks.rows.map { st -> Trace.Part in
+                let mine = attempts.rows.filter { $0[0] == st[0] }.map { a in
+                    Trace.Attempt(attempt: Int(a[1]!)!, node: a[2]!, tool: a[3], answer: a[4], error: a[5],
+                                  confidence: a[6].flatMap(Double.init), latencyMilliseconds: a[7].flatMap { Int($0) },
+                                  votes: a[8] ?? "[]", verdict: a[9].map { $0 == "t" ? "passed" : "failed" },
+                                  verdictReason: a[10], verifier: a[11], at: a[12] ?? "")
+                }
+                return Trace.Part(index: Int(st[1]!)!, type: st[2]!, text: st[3]!, route: st[4], status: st[5]!, attempts: mine)
+            }
+            return Trace(id: queryID, user: q[0]!, status: q[1]!, text: q[2]!, answer: q[3], error: q[4], submittedAt: q[5]!,
+                         finishedAt: q[6], seconds: q[7].flatMap(Double.init), parts: parts)
+        }
+    }
+
+    public struct QueryRow: Sendable, Codable {
+        public var id: String
+        public var user: String
+        public var status: String
+        public var text: String
+        public var error: String?
+        public var createdAt: String
+    }
+
+    public func queries(status: String?, limit: Int) async throws -> [QueryRow] {
+        let r = try await db.query("""
+            SELECT id, user_id, status, left(text, 200), error, created_at::text FROM queries
+            WHERE ($1::text IS NULL OR status = $1) ORDER BY created_at DESC LIMIT $2
+            """, [status, String(limit)])
+        return r.rows.map { QueryRow(id: $0[0]!, user: $0[1]!, status: $0[2]!, text: $0[3]!, error: $0[4], createdAt: $0[5]!) }
+    }
+}

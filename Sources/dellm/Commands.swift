@@ -83,7 +83,7 @@ struct WorkerCommand: AsyncParsableCommand {
 }
 
 struct Ops: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Inspect and operate the fleet.", subcommands: [Backlog.self, Dead.self])
+    static let configuration = CommandConfiguration(abstract: "Inspect and operate the fleet.", subcommands: [Backlog.self, TraceCommand.self, QueriesCommand.self, Dead.self])
 }
 
 struct Backlog: AsyncParsableCommand {

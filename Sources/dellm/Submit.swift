@@ -18,6 +18,7 @@ struct Submit: AsyncParsableCommand {
     @Argument(help: "The question to ask.") var query: String?
     @Flag(help: "Wait for the answer and print it.") var wait = false
     @Flag(help: "Print JSON instead of text.") var json = false
+    @Flag(help: "With --wait: also print the trace (who answered what, votes, verdicts).") var trace = false
     @Option(help: "Submit every line of this JSONL file (keys: id, query).") var file: String?
     @Option(help: "Where --file writes its answers (JSONL); stdout when omitted.") var out: String?
     @Option(help: "Seconds to wait for answers.") var timeout: Double = 600
@@ -68,6 +69,7 @@ struct Submit: AsyncParsableCommand {
         } else if let a = event.answer, event.status == "answered" {
             print(a)
         }
+        if trace, let t = try await client.store.trace(queryID: qid) { FileHandle.standardError.write(Data((renderTrace(t) + "\n").utf8)) }
         if event.status != "answered" { throw fail("query \(qid) failed: \(event.error ?? "unknown reason")") }
     }
 
@@ -83,36 +85,23 @@ struct Submit: AsyncParsableCommand {
             items.append((fid, q))
         }
         if items.isEmpty { throw fail("\(path) holds no queries") }
-        let cursor = try await client.answersCursor()
-        var qids: [String] = []
-        var refused: [String: String] = [:]
-        for item in items {
-            let qid = UUID().uuidString.lowercased()
-            qids.append(qid)
-            do { try await client.submit(item.query, user: user, id: qid) } catch { refused[qid] = error.reason }
-        }
-        FileHandle.standardError.write(Data("submitted \(qids.count - refused.count) queries from \(path)\n".utf8))
+        FileHandle.standardError.write(Data("submitting \(items.count) queries from \(path)\n".utf8))
         let box = AnswerBox()
-        let total = qids.count - refused.count
         let started = ContinuousClock.now
-        let missing = try await client.waitForAnswers(qids.filter { refused[$0] == nil }, after: cursor, timeout: .seconds(timeout),
-                                                      onAnswer: { event in
-            box.set(event)
-            let n = box.count
-            let elapsed = Double((ContinuousClock.now - started).components.seconds)
-            box.progress("\r  \(n)/\(total) answered, \(Int(elapsed)) s")
-        })
+        let results = try await client.runBatch(items.map(\.query), user: user, timeout: .seconds(timeout)) { n, total in
+            box.progress("\r  \(n)/\(total) answered, \(Int((ContinuousClock.now - started).components.seconds)) s")
+        }
         FileHandle.standardError.write(Data("\n".utf8))
         var lines: [String] = []
         var failures: [String] = []
-        let byID = Dictionary(box.events.map { ($0.queryID, $0) }, uniquingKeysWith: { a, _ in a })
-        for (item, qid) in zip(items, qids) {
-            var o: [String: Any] = ["id": item.fileID, "query_id": qid]
-            if let reason = refused[qid] {
+        for (item, r) in zip(items, results) {
+            var o: [String: Any] = ["id": item.fileID, "query_id": r.queryID]
+            if let reason = r.refused {
                 o["status"] = "refused"; o["error"] = reason; o["answer"] = ""
                 failures.append("\(item.fileID): refused: \(reason)")
-            } else if let e = byID[qid] {
+            } else if let e = r.event {
                 o["status"] = e.status; o["answer"] = e.answer ?? ""
+                if let s = r.seconds { o["seconds"] = (s * 1000).rounded() / 1000 }
                 if let err = e.error { o["error"] = err }
                 if e.status != "answered" { failures.append("\(item.fileID): \(e.error ?? "failed")") }
             } else {
@@ -129,7 +118,6 @@ struct Submit: AsyncParsableCommand {
         } else {
             print(text, terminator: "")
         }
-        _ = missing
         if !failures.isEmpty {
             for f in failures.prefix(20) { FileHandle.standardError.write(Data("  \(f)\n".utf8)) }
             throw fail("\(failures.count) of \(items.count) queries did not get an answer")
@@ -143,17 +131,24 @@ final class AnswerBox: @unchecked Sendable {
     private let lock = NSLock()
     private var _events: [AnswerEvent] = []
     private var lastProgress = ""
+    private var lastPrinted = ContinuousClock.now - .seconds(10)
+    private let terminal = isatty(2) == 1
 
     func set(_ e: AnswerEvent) { lock.withLock { _events.append(e) } }
     var events: [AnswerEvent] { lock.withLock { _events } }
     var count: Int { lock.withLock { _events.count } }
+    /// Progress on stderr: redrawn in place on a terminal; in a log, a line at most every few seconds.
     func progress(_ line: String) {
-        let changed = lock.withLock { () -> Bool in
-            if line == lastProgress { return false }
+        let text = lock.withLock { () -> String? in
+            if line == lastProgress { return nil }
             lastProgress = line
-            return true
+            if terminal { return line }
+            guard ContinuousClock.now - lastPrinted >= .seconds(5) else { return nil }
+            lastPrinted = ContinuousClock.now
+            let trimmed = line.trimmingCharacters(in: CharacterSet(charactersIn: "\r\n"))
+            return trimmed + "\n"
         }
-        if changed { FileHandle.standardError.write(Data(line.utf8)) }
+        if let text { FileHandle.standardError.write(Data(text.utf8)) }
     }
 }
 

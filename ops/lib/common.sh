@@ -130,18 +130,12 @@ start_model() {
   die "llama-server did not become healthy on port $port within 120 s (see $log)"
 }
 
-# Builds the dellm executable when its sources changed (release mode) and prints its path.
+# Builds the dellm executable (release; incremental, about two seconds when nothing changed) and
+# prints its path. SwiftPM decides what changed, not file times.
 build_dellm() {
-  local bin="$DELLM_ROOT/.build/release/dellm"
-  local stamp="$DELLM_ROOT/.build/release/.dellm-sources"
-  local sum
-  sum=$(cd "$DELLM_ROOT" && find Package.swift Sources -type f -newer "$bin" 2>/dev/null | head -n1)
-  if [ ! -x "$bin" ] || [ -n "$sum" ]; then
-    command -v swift >/dev/null || die "swift is not on PATH (Swift 6 is needed to build dellm)"
-    say "building dellm (release)…"
-    (cd "$DELLM_ROOT" && swift build -c release --product dellm 2>&1 | grep -E 'error|warning: unre|Compiling|Build complete' >&2; exit "${PIPESTATUS[0]}") \
-      || die "swift build failed"
-    touch "$bin"
-  fi
-  echo "$bin"
+  command -v swift >/dev/null || die "swift is not on PATH (Swift 6 is needed to build dellm)"
+  local log
+  log=$(cd "$DELLM_ROOT" && swift build -c release --product dellm 2>&1) || { printf '%s\n' "$log" | grep -E 'error' >&2; die "swift build failed"; }
+  printf '%s\n' "$log" | grep -qE 'Compiling|Linking' && say "built dellm (release)"
+  echo "$DELLM_ROOT/.build/release/dellm"
 }

@@ -1,0 +1,73 @@
+import ArgumentParser
+import DellmCore
+import DellmFleet
+import Foundation
+
+struct EvalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Run an eval file through the fleet and print the score per type and latency percentiles.",
+        discussion: "QUERIES.jsonl lines have id, query, type and check, as in ../shared/eval/; the checks are those of score.py (Python tests run in the sandbox). --out writes the answers in score.py's format.")
+    @Argument(help: "The eval file (JSONL).") var file: String
+    @Option(help: "Also write the answers here (JSONL: id, answer, status, seconds).") var out: String?
+    @Option(help: "Seconds to wait for all answers.") var timeout: Double = 1800
+    @Option(help: "Only the first N queries.") var limit: Int?
+    @Option(help: "The user charged (env DELLM_USER, else $USER).") var user: String?
+    @Flag(help: "Print each failed query.") var verbose = false
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let (config, _) = try global.bootstrap()
+        guard let data = FileManager.default.contents(atPath: file) else { throw fail("cannot read \(file)") }
+        var items: [(id: String, query: String, type: String, check: EvalCheck)] = []
+        for (n, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
+            guard let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+                  let q = o["query"] as? String, let c = o["check"] else { throw fail("\(file):\(n + 1): expected id, query, type, check") }
+            do {
+                items.append(((o["id"] as? String) ?? "line-\(n + 1)", q, (o["type"] as? String) ?? "?", try EvalCheck(json: c)))
+            } catch { throw fail("\(file):\(n + 1): \(error)") }
+        }
+        if let limit { items = Array(items.prefix(limit)) }
+        let client = try FleetClient(config: config)
+        let box = AnswerBox()
+        let started = ContinuousClock.now
+        FileHandle.standardError.write(Data("evaluating \(items.count) queries from \(file)\n".utf8))
+        let results = try await client.runBatch(items.map(\.query), user: user ?? defaultUser(), timeout: .seconds(timeout)) { n, total in
+            box.progress("\r  \(n)/\(total) answered, \(Int((ContinuousClock.now - started).components.seconds)) s")
+        }
+        FileHandle.standardError.write(Data("\n".utf8))
+        var perType: [String: (Int, Int)] = [:]
+        var latencies: [Double] = []
+        var lines: [String] = []
+        var failedLines: [String] = []
+        for (item, r) in zip(items, results) {
+            let answer = r.event?.answer ?? ""
+            let ok = r.event?.status == "answered" ? await item.check.passes(answer) : false
+            var t = perType[item.type, default: (0, 0)]
+            t.0 += ok ? 1 : 0
+            t.1 += 1
+            perType[item.type] = t
+            if let s = r.seconds { latencies.append(s) }
+            if !ok { failedLines.append("FAIL \(item.id): \(answer.replacingOccurrences(of: "\n", with: " ").prefix(120))") }
+            let o: [String: Any] = ["id": item.id, "answer": answer, "status": r.event?.status ?? (r.refused == nil ? "timeout" : "refused"),
+                                    "seconds": r.seconds ?? -1, "passed": ok]
+            lines.append(String(decoding: try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]), as: UTF8.self))
+        }
+        if let out { try (lines.joined(separator: "\n") + "\n").write(toFile: out, atomically: true, encoding: .utf8) }
+        let total = perType.values.reduce((0, 0)) { ($0.0 + $1.0, $0.1 + $1.1) }
+        latencies.sort()
+        func pct(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        if json {
+            printJSON(["score": total.0, "total": total.1,
+                       "per_type": perType.mapValues { ["passed": $0.0, "total": $0.1] },
+                       "latency_seconds": ["p50": pct(0.5), "p90": pct(0.9), "p99": pct(0.99), "max": latencies.last ?? 0]])
+            return
+        }
+        if verbose { failedLines.forEach { print($0) } }
+        for (t, (g, n)) in perType.sorted(by: { $0.key < $1.key }) { print("\(t.padding(toLength: 10, withPad: " ", startingAt: 0)) \(g)/\(n)") }
+        print(String(format: "latency    p50 %.2f s, p90 %.2f s, p99 %.2f s, max %.2f s (submission to answer, all queries at once)",
+                     pct(0.5), pct(0.9), pct(0.99), latencies.last ?? 0))
+        print("score: \(total.0)/\(total.1)")
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import DellmCore
+import DellmFleet
+import Foundation
+
+struct TraceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace",
+        abstract: "Every step of one query: split, routes, votes, tools, verdicts, retries, timings.")
+    @Argument(help: "The query id.") var id: String
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let (config, _) = try global.bootstrap()
+        let client = try FleetClient(config: config)
+        guard let t = try await client.store.trace(queryID: id) else { throw fail("no query \(id)", code: 3) }
+        if json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            print(String(decoding: try enc.encode(t), as: UTF8.self))
+        } else {
+            print(renderTrace(t))
+        }
+    }
+}
+
+func renderTrace(_ t: Store.Trace) -> String {
+    var out = "query \(t.id)  user \(t.user)  \(t.status)"
+    if let s = t.seconds { out += String(format: " in %.2f s", s) }
+    out += "\n  \(t.text.prefix(200))\n"
+    out += "  split into \(t.parts.count) part\(t.parts.count == 1 ? "" : "s")\n"
+    for p in t.parts {
+        out += "  [\(p.index)] \(p.type) (\(p.route ?? "rule?")) — \(p.status)\n      \(p.text.prefix(160))\n"
+        for a in p.attempts {
+            var line = "      attempt \(a.attempt) by \(a.node)"
+            if let tool = a.tool { line += " with \(tool)" }
+            if let ms = a.latencyMilliseconds { line += ", \(ms) ms" }
+            if let c = a.confidence { line += String(format: ", confidence %.2f", c) }
+            out += line + "\n"
+            if let votes = try? JSONSerialization.jsonObject(with: Data(a.votes.utf8)) as? [[String: Any]] {
+                for v in votes {
+                    let text = (v["answer"] as? String ?? "").replacingOccurrences(of: "\n", with: " ")
+                    out += "        vote \(v["source"] as? String ?? "?") (\(v["milliseconds"] as? Int ?? 0) ms): \(text.prefix(100))\n"
+                }
+            }
+            if let e = a.error { out += "        error: \(e)\n" }
+            if let v = a.verdict { out += "        verdict: \(v) by \(a.verifier ?? "?") — \(a.verdictReason ?? "")\n" }
+        }
+    }
+    if let a = t.answer { out += "  answer:\n    " + a.replacingOccurrences(of: "\n", with: "\n    ") }
+    if let e = t.error { out += "  error: \(e)" }
+    return out
+}
+
+struct QueriesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "queries", abstract: "Recent queries, newest first.")
+    @Option(help: "Only this status: running, answered, failed.") var status: String?
+    @Option(help: "At most this many.") var limit = 20
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if let s = status, !["running", "answered", "failed"].contains(s) { throw ValidationError("--status is running, answered or failed") }
+    }
+
+    func run() async throws {
+        let (config, _) = try global.bootstrap()
+        let rows = try await FleetClient(config: config).store.queries(status: status, limit: limit)
+        if json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+            print(String(decoding: try enc.encode(rows), as: UTF8.self))
+            return
+        }
+        for r in rows {
+            print("\(r.id)  \(r.status.padding(toLength: 8, withPad: " ", startingAt: 0))  \(r.createdAt.prefix(19))  \(r.text.replacingOccurrences(of: "\n", with: " ").prefix(60))")
+            if let e = r.error { print("    \(e)") }
+        }
+    }
+}
