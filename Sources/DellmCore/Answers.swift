@@ -77,6 +77,30 @@ public enum Answers {
         return out
     }
 
+    /// Whether a reply loops: some run of `words` words occurs twice (small models repeat themselves).
+    public static func isLooping(_ text: String, words n: Int = 6) -> Bool {
+        let w = text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+        guard w.count >= 2 * n else { return false }
+        var seen = Set<String>()
+        for i in 0...(w.count - n) {
+            let key = w[i..<(i + n)].joined(separator: " ")
+            if !seen.insert(key).inserted { return true }
+        }
+        return false
+    }
+
+    /// Tests a code request states by example: "add(2, 3) returns 5", "is_even(4) → True".
+    /// Returns Python assert lines.
+    public static func exampleTests(in text: String, function: String) -> [String] {
+        let name = NSRegularExpression.escapedPattern(for: function)
+        let re = try! NSRegularExpression(pattern:
+            "\\b\(name)\\(([^()]*)\\)\\s*(?:should return|returns|return|==|->|→|gives|is|equals|=)\\s*(-?\\d+(?:\\.\\d+)?|True|False|None|'[^']*'|\"[^\"]*\"|\\[[^\\]]*\\])")
+        let ns = text as NSString
+        return re.matches(in: text, range: NSRange(location: 0, length: ns.length)).map {
+            "assert \(function)(\(ns.substring(with: $0.range(at: 1)))) == \(ns.substring(with: $0.range(at: 2)))"
+        }
+    }
+
     /// Whether a reply looks like a refusal or an empty non-answer.
     public static func isRefusal(_ text: String) -> Bool {
         let l = text.lowercased()

@@ -61,9 +61,67 @@ public enum MathExtractor {
         return Calculation(expression: expression, value: v)
     }
 
+    /// Units of time, in seconds.
+    static let timeUnits: [(pattern: String, seconds: Double)] = [
+        ("milliseconds?|ms", 0.001), ("seconds?|secs?", 1), ("minutes?|mins?", 60), ("hours?|hrs?", 3600),
+        ("days?", 86_400), ("weeks?", 604_800), ("years?", 31_536_000),
+    ]
+    static let unitAlternation = timeUnits.map(\.pattern).joined(separator: "|")
+
+    static func seconds(of unit: String) -> Double? {
+        timeUnits.first { u in
+            (try? NSRegularExpression(pattern: "^(?:\(u.pattern))$"))?.firstMatch(in: unit, range: NSRange(unit.startIndex..., in: unit)) != nil
+        }?.seconds
+    }
+
+    static let unitRules: [NSRegularExpression] = {
+        let n = num, u = "(\(unitAlternation))"
+        return [
+            // how many minutes are in 3 hours and 20 minutes / how many seconds in 2 days
+            "\\bhow many \(u) (?:are |is )?(?:there )?in (?:a |an |one )?\(n)? ?\(u)(?: and \(n) \(u))?",
+            // 3 hours and 20 minutes in minutes / convert 90 minutes to hours
+            "\(n) \(u)(?: and \(n) \(u))? (?:in|to|into|as|expressed in) \(u)\\b",
+        ].map { try! NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
+    }()
+
+    /// Rewrites conversions between units of time into arithmetic: "how many minutes in 3 hours" → (3 * 60).
+    static func rewriteUnits(_ text: String) -> String {
+        var s = text
+        for (i, re) in unitRules.enumerated() {
+            for m in re.matches(in: s, range: NSRange(s.startIndex..., in: s)).reversed() {
+                func group(_ k: Int) -> String? {
+                    guard m.range(at: k).location != NSNotFound, let r = Range(m.range(at: k), in: s) else { return nil }
+                    return String(s[r])
+                }
+                var terms: [(Double, Double)] = []
+                let target: String
+                if i == 0 {
+                    target = group(1)!
+                    terms.append((Double(group(2) ?? "1") ?? 1, seconds(of: group(3)!) ?? 1))
+                    if let n2 = group(4), let u2 = group(5) { terms.append((Double(n2) ?? 0, seconds(of: u2) ?? 1)) }
+                } else {
+                    terms.append((Double(group(1)!) ?? 0, seconds(of: group(2)!) ?? 1))
+                    if let n2 = group(3), let u2 = group(4) { terms.append((Double(n2) ?? 0, seconds(of: u2) ?? 1)) }
+                    target = group(5)!
+                }
+                guard let to = seconds(of: target) else { continue }
+                let parts = terms.map { value, from -> String in
+                    let v = Calculator.format(value)
+                    if from == to { return v }
+                    if from > to, (from / to).rounded() == from / to { return "\(v) * \(Calculator.format(from / to))" }
+                    if to > from, (to / from).rounded() == to / from { return "\(v) / \(Calculator.format(to / from))" }
+                    return "\(v) * \(Calculator.format(from)) / \(Calculator.format(to))"
+                }
+                let replacement = parts.count == 1 ? "(\(parts[0]))" : "(" + parts.map { "(\($0))" }.joined(separator: " + ") + ")"
+                s.replaceSubrange(Range(m.range, in: s)!, with: " " + replacement + " ")
+            }
+        }
+        return s
+    }
+
     /// The best arithmetic expression found in `text`: the run with the most operators.
     public static func expression(in text: String) -> String? {
-        var s = text.lowercased()
+        var s = rewriteUnits(text.lowercased())
         for (re, template) in rewrites {
             s = re.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: template)
         }

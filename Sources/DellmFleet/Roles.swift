@@ -114,6 +114,12 @@ public struct VerifierRole: Role {
 
 /// The programmatic checks of the verifier, per task type.
 public enum Verifier {
+    /// What code must pass: define the requested function, and satisfy the examples the task states.
+    public static func codeTests(task: String) -> [String] {
+        guard let name = Answers.requestedFunction(in: task) else { return [] }
+        return ["assert callable(\(name)), '\(name) is not defined as a function'"] + Answers.exampleTests(in: task, function: name)
+    }
+
     public static func check(type: TaskType, task: String, answer: String?, error: String?, tool: String?) async -> Store.Verdict {
         guard let answer, !answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             return .init(passed: false, reason: "no answer: \(error ?? "empty")")
@@ -136,13 +142,14 @@ public enum Verifier {
             if let name = Answers.requestedFunction(in: task), !code.contains("def \(name)(") {
                 return .init(passed: false, reason: "the code does not define \(name)()")
             }
-            let name = Answers.requestedFunction(in: task)
-            let tests = name.map { "assert callable(\($0)), '\($0) is not a function'" } ?? ""
-            let r = await Sandbox.shared.check(code: code, tests: tests)
-            return .init(passed: r.passed, reason: r.passed ? "defines \(name ?? "code") and runs in the sandbox" : "sandbox: \(r.detail)")
+            let tests = Verifier.codeTests(task: task)
+            let r = await Sandbox.shared.check(code: code, tests: tests.joined(separator: "\n"))
+            let what = tests.count > 1 ? "passes \(tests.count - 1) test\(tests.count == 2 ? "" : "s") from the task" : "defines what was asked and runs"
+            return .init(passed: r.passed, reason: r.passed ? "\(what) in the sandbox" : "sandbox: \(r.detail)")
         case .factual, .reasoning, .creative:
             if Answers.isRefusal(answer) { return .init(passed: false, reason: "the model refused") }
             if answer.count < 2 { return .init(passed: false, reason: "the answer is too short") }
+            if Answers.isLooping(answer) { return .init(passed: false, reason: "the answer repeats itself (a loop)") }
             return .init(passed: true, reason: "well-formed \(type.rawValue) answer")
         }
     }

@@ -71,13 +71,32 @@ public struct SpecialistRole: Role {
         }
         var chosen = votes[0]
         var confidence = votes.count > 1 && Answers.normalized(votes[0].answer) == Answers.normalized(votes[1].answer) ? 0.9 : 0.5
+        if votes.count == 2, confidence < 0.9, job.type == .factual || job.type == .reasoning || (job.type == .math) {
+            // The votes disagree: a third vote decides by majority; without one, the steadier vote stands
+            // with low confidence (the verifier's check decides whether it is retried).
+            let tiebreak = Genome.tiebreak(for: job.type, attempt: job.attempt)
+            if let r = try? await model.chat(tiebreak.request(for: job.text)) {
+                let third = Store.Vote(source: tiebreak.name, answer: Genome.finish(r.text, for: job.type), milliseconds: r.milliseconds)
+                votes.append(third)
+                let key = Answers.normalized(third.answer)
+                if let match = votes.prefix(2).first(where: { Answers.normalized($0.answer) == key }) {
+                    chosen = match
+                    confidence = 0.75
+                } else {
+                    confidence = 0.3
+                }
+            }
+        }
+        // A looping or refusing vote loses to one that is not.
+        if Answers.isLooping(chosen.answer) || Answers.isRefusal(chosen.answer),
+           let better = votes.first(where: { !Answers.isLooping($0.answer) && !Answers.isRefusal($0.answer) }) {
+            chosen = better
+        }
         if job.type == .code {
             // Prefer the vote whose code runs in the sandbox.
             for v in votes {
                 if let code = Answers.code(in: v.answer) {
-                    let name = Answers.requestedFunction(in: job.text)
-                    let tests = name.map { "assert callable(\($0))" } ?? ""
-                    if await Sandbox.shared.check(code: code, tests: tests).passed {
+                    if await Sandbox.shared.check(code: code, tests: Verifier.codeTests(task: job.text).joined(separator: "\n")).passed {
                         chosen = v
                         confidence = max(confidence, 0.8)
                         break
@@ -133,6 +152,15 @@ public struct Genome: Sendable {
             Genome(name: "\(type.rawValue)-steady", system: system, temperature: min(1, 0.0 + shift), seed: 11 + attempt, maxTokens: tokens),
             Genome(name: "\(type.rawValue)-lively", system: system, temperature: min(1.2, 0.7 + shift), seed: 29 + attempt, maxTokens: tokens),
         ]
+    }
+
+    /// The third vote asked when two disagree.
+    static func tiebreak(for type: TaskType, attempt: Int) -> Genome {
+        var g = pair(for: type, attempt: attempt)[0]
+        g.name = "\(type.rawValue)-tiebreak"
+        g.temperature = min(1, 0.3 + Double(attempt - 1) * 0.3)
+        g.seed = 47 + attempt
+        return g
     }
 
     /// Shapes a reply for its type: cut loops; code as one fenced block; a word problem ends with its number.

@@ -57,3 +57,27 @@ import Testing
         #expect(try #require(MathExtractor.calculation(in: "Evaluate (1 + 2) * (3 + 4)")).statement == "(1 + 2) × (3 + 4) = 21")
     }
 }
+
+@Suite struct UnitsAndExamplesTests {
+    @Test(arguments: [
+        ("How many seconds are in 3 hours?", 10800.0), ("How many minutes in 2 days?", 2880),
+        ("Convert 90 minutes to hours.", 1.5), ("How many minutes are in 3 hours and 20 minutes?", 200),
+        ("What is 2 weeks in days?", 14), ("How many hours in a week?", 168),
+    ])
+    func convertsUnitsOfTime(_ text: String, _ expected: Double) throws {
+        let c = try #require(MathExtractor.calculation(in: text), "\(text)")
+        #expect(c.value == expected)
+    }
+
+    @Test func derivesTestsFromExamplesInTheTask() {
+        let t = "Write a Python function add(a, b) that returns the sum; add(2, 3) returns 5 and add(-1, 1) == 0."
+        #expect(Answers.exampleTests(in: t, function: "add") == ["assert add(2, 3) == 5", "assert add(-1, 1) == 0"])
+        #expect(Answers.exampleTests(in: "is_even(4) → True", function: "is_even") == ["assert is_even(4) == True"])
+        #expect(Answers.exampleTests(in: "Write is_even(n).", function: "is_even").isEmpty)
+    }
+
+    @Test func detectsLoops() {
+        #expect(Answers.isLooping("The Red Planet is the planet designated by the Union as the planet designated by the Union as the planet"))
+        #expect(!Answers.isLooping("Mars is known as the Red Planet because of iron oxide on its surface."))
+    }
+}
