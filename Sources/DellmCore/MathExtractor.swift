@@ -64,7 +64,8 @@ public enum MathExtractor {
     /// Units of time, in seconds.
     static let timeUnits: [(pattern: String, seconds: Double)] = [
         ("milliseconds?|ms", 0.001), ("seconds?|secs?", 1), ("minutes?|mins?", 60), ("hours?|hrs?", 3600),
-        ("days?", 86_400), ("weeks?", 604_800), ("years?", 31_536_000),
+        ("days?", 86_400), ("weeks?", 604_800), ("fortnights?", 1_209_600), ("leap years?", 31_622_400), ("years?", 31_536_000),
+        ("decades?", 315_360_000), ("centuries|century", 3_153_600_000),
     ]
     static let unitAlternation = timeUnits.map(\.pattern).joined(separator: "|")
 

@@ -148,6 +148,16 @@ public struct Genome: Sendable {
                 return ("Reply briefly and creatively, in at most three lines.", 96)
             }
         }()
+        // Facts and reasoning: two prompts, both deterministic — a different framing is a more
+        // independent second opinion than sampling noise. Other types: one prompt, two temperatures.
+        if type == .factual || type == .reasoning {
+            let second = type == .factual ? "You are a helpful assistant. Answer with a short fact."
+                                          : "You are a careful thinker. Answer briefly, then give the reason in one sentence."
+            return [
+                Genome(name: "\(type.rawValue)-plain", system: system, temperature: min(1, shift), seed: 11 + attempt, maxTokens: tokens),
+                Genome(name: "\(type.rawValue)-assistant", system: second, temperature: min(1, shift), seed: 29 + attempt, maxTokens: tokens),
+            ]
+        }
         return [
             Genome(name: "\(type.rawValue)-steady", system: system, temperature: min(1, 0.0 + shift), seed: 11 + attempt, maxTokens: tokens),
             Genome(name: "\(type.rawValue)-lively", system: system, temperature: min(1.2, 0.7 + shift), seed: 29 + attempt, maxTokens: tokens),
@@ -158,6 +168,7 @@ public struct Genome: Sendable {
     static func tiebreak(for type: TaskType, attempt: Int) -> Genome {
         var g = pair(for: type, attempt: attempt)[0]
         g.name = "\(type.rawValue)-tiebreak"
+        if type == .factual { g.system = "Give the answer in a few words." }
         g.temperature = min(1, 0.3 + Double(attempt - 1) * 0.3)
         g.seed = 47 + attempt
         return g

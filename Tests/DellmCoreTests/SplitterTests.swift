@@ -48,7 +48,7 @@ import Testing
         ("Compute 15 * 23.", TaskType.math), ("What is the capital of France?", .factual),
         ("Write a Python function is_even(n) that returns True if n is even.", .code),
         ("Write a two-line poem about the sea.", .creative), ("Suggest a name for a coffee shop.", .creative),
-        ("Write one sentence describing autumn.", .creative), ("How many days are in a leap year?", .factual),
+        ("Write one sentence describing autumn.", .creative), ("How many moons does Mars have?", .factual),
         ("Why is the sky blue?", .reasoning), ("Who wrote Romeo and Juliet?", .factual),
     ])
     func classifies(_ text: String, _ expected: TaskType) {
