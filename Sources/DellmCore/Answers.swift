@@ -39,6 +39,15 @@ public enum Answers {
         return nil
     }
 
+    /// How many parameters the task gives the function: "add(a, b)" → 2; unknown → 1.
+    public static func requestedArity(in text: String, function: String) -> Int {
+        let re = try! NSRegularExpression(pattern: "\\b\(NSRegularExpression.escapedPattern(for: function))\\s*\\(([^()]*)\\)")
+        let ns = text as NSString
+        guard let m = re.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else { return 1 }
+        let inside = ns.substring(with: m.range(at: 1)).trimmingCharacters(in: .whitespaces)
+        return inside.isEmpty ? 0 : inside.split(separator: ",").count
+    }
+
     /// Every number in `text`, as the scorer reads them.
     public static func numbers(in text: String) -> [Double] {
         let ns = text as NSString

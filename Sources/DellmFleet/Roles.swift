@@ -117,7 +117,18 @@ public enum Verifier {
     /// What code must pass: define the requested function, and satisfy the examples the task states.
     public static func codeTests(task: String) -> [String] {
         guard let name = Answers.requestedFunction(in: task) else { return [] }
-        return ["assert callable(\(name)), '\(name) is not defined as a function'"] + Answers.exampleTests(in: task, function: name)
+        // A smoke call with small arguments: any exception may be a type mismatch, but endless recursion is a bug.
+        let arity = Answers.requestedArity(in: task, function: name)
+        let smoke = """
+            for _arg in (0, 3):
+                try:
+                    \(name)(*([_arg] * \(arity)))
+                except RecursionError:
+                    raise AssertionError('\(name) recurses without end')
+                except Exception:
+                    pass
+            """
+        return ["assert callable(\(name)), '\(name) is not defined as a function'"] + Answers.exampleTests(in: task, function: name) + [smoke]
     }
 
     public static func check(type: TaskType, task: String, answer: String?, error: String?, tool: String?) async -> Store.Verdict {
@@ -144,7 +155,8 @@ public enum Verifier {
             }
             let tests = Verifier.codeTests(task: task)
             let r = await Sandbox.shared.check(code: code, tests: tests.joined(separator: "\n"))
-            let what = tests.count > 1 ? "passes \(tests.count - 1) test\(tests.count == 2 ? "" : "s") from the task" : "defines what was asked and runs"
+            let examples = tests.count - 2 // beside the definition check and the smoke call
+            let what = examples > 0 ? "passes \(examples) test\(examples == 1 ? "" : "s") from the task" : "defines what was asked and runs"
             return .init(passed: r.passed, reason: r.passed ? "\(what) in the sandbox" : "sandbox: \(r.detail)")
         case .factual, .reasoning, .creative:
             if Answers.isRefusal(answer) { return .init(passed: false, reason: "the model refused") }

@@ -32,6 +32,8 @@ import Testing
         ("Evaluate 3 * (4 + 5) - 7.", 20), ("What is 15 × 23?", 345), ("Add 250 and 175", 425),
         ("What is the square root of 144?", 12), ("What is 1,234 plus 4,321?", 5555), ("what's 9 squared", 81),
         ("What is 2 to the power of 8?", 256), ("What is 20 percent of 50?", 10), ("What is 6 x 7?", 42),
+        ("Take 45 away from 300.", 255), ("What is 7 less than 50?", 43), ("Increase 200 by 15%.", 230), ("What is half of 86?", 43),
+        ("What is the average of 10 and 20?", 15),
     ])
     func computes(_ text: String, _ expected: Double) throws {
         let c = try #require(MathExtractor.calculation(in: text))

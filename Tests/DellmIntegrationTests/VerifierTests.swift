@@ -1,0 +1,40 @@
+import DellmCore
+import DellmFleet
+import Testing
+
+@Suite(.enabled(if: Sandbox.shared.isAvailable, "needs bubblewrap"))
+struct VerifierTests {
+    let task = "Write a Python function factorial(n) that returns n factorial; factorial(5) returns 120."
+
+    @Test func passesCodeThatDoesWhatTheTaskSays() async {
+        let v = await Verifier.check(type: .code, task: task,
+                                     answer: "```python\ndef factorial(n):\n    return 1 if n <= 1 else n * factorial(n - 1)\n```", error: nil, tool: nil)
+        #expect(v.passed, "\(v.reason)")
+        #expect(v.reason.contains("1 test"))
+    }
+
+    @Test func failsEndlessRecursionAndBrokenExamples() async {
+        let endless = await Verifier.check(type: .code, task: task,
+                                           answer: "```python\ndef factorial(n):\n    return n * factorial(n - 1)\n```", error: nil, tool: nil)
+        #expect(!endless.passed)
+        let wrong = await Verifier.check(type: .code, task: task, answer: "```python\ndef factorial(n):\n    return n\n```", error: nil, tool: nil)
+        #expect(!wrong.passed)
+        let missing = await Verifier.check(type: .code, task: task, answer: "```python\ndef fact(n):\n    return 1\n```", error: nil, tool: nil)
+        #expect(!missing.passed)
+        #expect(missing.reason.contains("factorial"))
+    }
+
+    @Test func recomputesArithmetic() async {
+        #expect(await Verifier.check(type: .math, task: "What is 15 times 23?", answer: "15 × 23 = 345", error: nil, tool: nil).passed)
+        let wrong = await Verifier.check(type: .math, task: "What is 15 times 23?", answer: "15 × 23 = 375", error: nil, tool: nil)
+        #expect(!wrong.passed)
+        #expect(wrong.reason == "recomputed 15 × 23 = 345, the answer says 375")
+    }
+
+    @Test func failsRefusalsLoopsAndNothing() async {
+        #expect(await !Verifier.check(type: .factual, task: "q", answer: "I'm sorry, I cannot help.", error: nil, tool: nil).passed)
+        #expect(await !Verifier.check(type: .factual, task: "q", answer: nil, error: "model down", tool: nil).passed)
+        let loop = "the planet known as the red one is the planet known as the red one is the planet known as the red one"
+        #expect(await !Verifier.check(type: .factual, task: "q", answer: loop, error: nil, tool: nil).passed)
+    }
+}
