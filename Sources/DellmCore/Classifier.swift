@@ -66,7 +66,7 @@ public enum Classifier {
     }
 
     /// How many separate numbers the text holds.
-    static func digitCount(_ text: String) -> Int {
+    public static func digitCount(_ text: String) -> Int {
         var count = 0
         var inNumber = false
         for c in text {

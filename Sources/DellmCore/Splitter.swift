@@ -5,6 +5,12 @@ import Foundation
 /// fragments and a word problem stays whole.
 public enum Splitter {
     public struct Part: Sendable, Equatable, Codable {
+        public init(index: Int, text: String, type: TaskType, rule: String) {
+            self.index = index
+            self.text = text
+            self.type = type
+            self.rule = rule
+        }
         public var index: Int
         public var text: String
         public var type: TaskType

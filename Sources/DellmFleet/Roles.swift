@@ -13,10 +13,37 @@ func announce(_ e: AnswerEvent, _ config: FleetConfig) -> Emit {
 /// charges its user once, and enqueues the subtasks on `{ns}:tasks:<type>`.
 public struct IngestRole: Role {
     public let config: FleetConfig
+    /// Asked to classify a part only where the rules are unsure; nil to use the rules alone.
+    public let model: ModelEndpoint?
     public var name: String { "ingest" }
     public var streams: [String] { [config.keys.queries] }
 
-    public init(config: FleetConfig) { self.config = config }
+    public init(config: FleetConfig, askModelWhenUnsure: Bool = true) {
+        self.config = config
+        self.model = askModelWhenUnsure
+            ? ModelEndpoint(client: config.model(), maxConcurrent: config.modelConcurrency,
+                            retry: .init(attempts: 1, budget: .seconds(5)))
+            : nil
+    }
+
+    /// Where the rules fell back to their default, a tiny model names the type; the rules check that it
+    /// is one of the known types, and the decision is recorded either way.
+    func refine(_ parts: [Splitter.Part], logger: Logger) async -> [Splitter.Part] {
+        guard let model else { return parts }
+        var out = parts
+        for (i, p) in parts.enumerated() where Classifier.classify(p.text).confidence < 0.5 {
+            let prompt = "Classify the request as one word: math, code, factual, reasoning or creative.\nRequest: \(p.text)\nType:"
+            guard let r = try? await model.chat(ChatRequest(messages: [.user(prompt)], temperature: 0, maxTokens: 4)) else { continue }
+            let word = r.text.lowercased().split(whereSeparator: { !$0.isLetter }).first.map(String.init) ?? ""
+            if let t = TaskType(rawValue: word), t != .math || Classifier.digitCount(p.text) > 0 {
+                out[i].type = t
+                out[i].rule = "model (rules unsure): \(t.rawValue)"
+            } else {
+                out[i].rule += "; model said '\(word.prefix(20))', kept the rule"
+            }
+        }
+        return out
+    }
 
     public func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit] {
         let job: QueryJob
@@ -33,7 +60,7 @@ public struct IngestRole: Role {
             let event = try await context.store.failQuery(id: job.id, user: job.user, text: job.query, reason: error.reason)
             throw Poison(error.reason, emits: [announce(event, config)])
         }
-        let parts = Splitter.split(job.query)
+        let parts = await refine(Splitter.split(job.query), logger: context.logger)
         switch try await context.store.ingest(job, parts: parts) {
         case .finished(let event):
             return [announce(event, config)]
