@@ -114,9 +114,12 @@ public struct FleetClient: Sendable {
         public var pending: Int
         public var lag: Int?
         public var lastDeliveredID: String
+        /// How long the oldest unacknowledged entry has waited (Redis' clock), if any is pending.
+        public var oldestPendingMilliseconds: Int?
         public var consumerDetails: [ConsumerInfo]
         enum CodingKeys: String, CodingKey {
             case name, consumers, pending, lag, lastDeliveredID = "last_delivered_id", consumerDetails = "consumer_details"
+            case oldestPendingMilliseconds = "oldest_pending_ms"
         }
     }
 
@@ -130,6 +133,8 @@ public struct FleetClient: Sendable {
     /// straight from XLEN / XINFO GROUPS / XINFO CONSUMERS, so they agree with redis-cli.
     public func backlog() async throws -> [StreamInfo] {
         var out: [StreamInfo] = []
+        let time = try await redis.command("TIME").array ?? []
+        let nowMs = (Int(time.first?.string ?? "0") ?? 0) * 1000 + (Int(time.count > 1 ? time[1].string ?? "0" : "0") ?? 0) / 1000
         for stream in config.keys.allStreams {
             let length = try await redis.command("XLEN", stream).int ?? 0
             var groups: [GroupInfo] = []
@@ -145,9 +150,15 @@ public struct FleetClient: Sendable {
                         return ConsumerInfo(name: cp["name"]?.string ?? "?", pending: cp["pending"]?.int ?? 0,
                                             idleMilliseconds: cp["idle"]?.int ?? 0)
                     }
+                    var oldest: Int?
+                    if (p["pending"]?.int ?? 0) > 0,
+                       let minID = try await redis.command("XPENDING", stream, name).array?.dropFirst().first?.string,
+                       let ms = Int(minID.split(separator: "-").first ?? "") {
+                        oldest = max(0, nowMs - ms)
+                    }
                     groups.append(GroupInfo(name: name, consumers: p["consumers"]?.int ?? 0, pending: p["pending"]?.int ?? 0,
                                             lag: p["lag"]?.int, lastDeliveredID: p["last-delivered-id"]?.string ?? "0-0",
-                                            consumerDetails: details))
+                                            oldestPendingMilliseconds: oldest, consumerDetails: details))
                 }
             }
             out.append(StreamInfo(stream: stream, length: length, groups: groups))

@@ -88,35 +88,58 @@ struct Ops: AsyncParsableCommand {
 
 struct Backlog: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Per stream: length, consumer groups, pending, lag, consumers (from XLEN / XINFO).")
+        abstract: "Per stream: length, each group's pending, lag, last-delivered id and oldest pending age, each consumer's pending and idle time.",
+        discussion: "The numbers come straight from XLEN, XINFO GROUPS, XINFO CONSUMERS and XPENDING, so they agree with redis-cli. --watch redraws every --interval seconds until Ctrl-C.")
     @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Redraw live, like top.") var watch = false
+    @Option(help: "Seconds between redraws with --watch.") var interval: Double = 1
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         let (config, _) = try global.bootstrap()
         let client = try FleetClient(config: config)
-        let info: [FleetClient.StreamInfo]
-        do { info = try await client.backlog() } catch { throw fail("\(error)") }
-        if json {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            print(String(decoding: try enc.encode(info), as: UTF8.self))
-            return
-        }
-        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
-        print(pad("STREAM", 28) + pad("LEN", 8) + pad("GROUP", 14) + pad("PENDING", 9) + pad("LAG", 7) + pad("CONSUMERS", 10) + "LAST-DELIVERED")
+        repeat {
+            let info: [FleetClient.StreamInfo]
+            do { info = try await client.backlog() } catch {
+                if watch {
+                    print("\u{1B}[H\u{1B}[2J\(Date()): \(error) — retrying")
+                    try await Task.sleep(for: .seconds(interval))
+                    continue
+                }
+                throw fail("\(error)")
+            }
+            if json {
+                let enc = JSONEncoder()
+                enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+                print(String(decoding: try enc.encode(info), as: UTF8.self))
+            } else {
+                if watch { print("\u{1B}[H\u{1B}[2J", terminator: "") }
+                print(Self.render(info, namespace: config.namespace, watching: watch))
+            }
+            if watch { try await Task.sleep(for: .seconds(interval)) }
+        } while watch
+    }
+
+    static func render(_ info: [FleetClient.StreamInfo], namespace: String, watching: Bool) -> String {
+        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
+        func age(_ ms: Int) -> String { ms < 1000 ? "\(ms)ms" : ms < 120_000 ? "\(ms / 1000)s" : "\(ms / 60_000)m" }
+        var out = watching ? "dellm backlog — namespace \(namespace) — \(Date())\n\n" : ""
+        out += pad("STREAM", 24) + pad("LEN", 8) + pad("GROUP", 13) + pad("PENDING", 8) + pad("LAG", 7) + pad("OLDEST", 8) + pad("CONSUMERS", 10) + "LAST-DELIVERED\n"
         for s in info {
+            let short = s.stream.hasPrefix(namespace + ":") ? String(s.stream.dropFirst(namespace.count + 1)) : s.stream
             if s.groups.isEmpty {
-                print(pad(s.stream, 28) + pad(String(s.length), 8) + "-")
+                out += pad(short, 24) + pad(String(s.length), 8) + (short == "dead" && s.length > 0 ? "← dead letters: dellm ops dead list" : "-") + "\n"
                 continue
             }
             for g in s.groups {
-                print(pad(s.stream, 28) + pad(String(s.length), 8) + pad(g.name, 14) + pad(String(g.pending), 9)
-                      + pad(g.lag.map(String.init) ?? "?", 7) + pad(String(g.consumers), 10) + g.lastDeliveredID)
+                out += pad(short, 24) + pad(String(s.length), 8) + pad(g.name, 13) + pad(String(g.pending), 8)
+                    + pad(g.lag.map(String.init) ?? "?", 7) + pad(g.oldestPendingMilliseconds.map(age) ?? "-", 8)
+                    + pad(String(g.consumers), 10) + g.lastDeliveredID + "\n"
                 for c in g.consumerDetails {
-                    print(pad("", 36) + "  \(c.name): pending \(c.pending), idle \(c.idleMilliseconds / 1000) s")
+                    out += "    " + pad(c.name, 44) + "pending \(c.pending), idle \(age(c.idleMilliseconds))\n"
                 }
             }
         }
+        return out
     }
 }

@@ -120,3 +120,27 @@ func waitUntil(timeout: Duration = .seconds(20), _ condition: () async throws ->
     }
     Issue.record("condition not met within \(timeout)")
 }
+
+@Suite(.enabled(if: TestEnv.hasServers, "needs the test servers (run ./ops/test)"))
+struct BacklogTests {
+    @Test func agreesWithXLENAndXINFO() async throws {
+        let config = try TestEnv.config()
+        let client = try FleetClient(config: config)
+        let redis = RedisConnection(configuration: try config.redisConfiguration())
+        try await redis.ensureGroup(stream: config.keys.queries, group: "ingest")
+        for i in 0..<5 { try await redis.xadd(config.keys.queries, [("v", "1"), ("job", "{\"n\":\(i)}")]) }
+        _ = try await redis.xreadgroup(group: "ingest", consumer: "c1", streams: [config.keys.queries], id: ">", count: 2, blockMilliseconds: nil)
+        let info = try await client.backlog()
+        let q = try #require(info.first { $0.stream == config.keys.queries })
+        #expect(q.length == (try await redis.command("XLEN", config.keys.queries).int))
+        let raw = try #require(try await redis.command("XINFO", "GROUPS", config.keys.queries).array?.first?.pairs)
+        let g = try #require(q.groups.first)
+        #expect(g.pending == raw["pending"]?.int)
+        #expect(g.pending == 2)
+        #expect(g.lag == raw["lag"]?.int)
+        #expect(g.lag == 3)
+        #expect(g.lastDeliveredID == raw["last-delivered-id"]?.string)
+        #expect(g.consumerDetails.map(\.name) == ["c1"])
+        #expect(g.oldestPendingMilliseconds != nil)
+    }
+}
