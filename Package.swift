@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // C libraries, found through pkg-config; each wrapped by exactly one Swift module below.
@@ -25,6 +26,7 @@ let package = Package(
         .target(name: "DellmFleet", dependencies: [
             "DellmCore", "DellmRedis", "DellmPostgres", "DellmModel", "DellmSupport",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "dellm", dependencies: [
             "DellmFleet", "DellmCore", "DellmRedis", "DellmPostgres", "DellmModel", "DellmSupport",

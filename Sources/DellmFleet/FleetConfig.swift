@@ -3,6 +3,7 @@ import DellmModel
 import DellmRedis
 import DellmSupport
 import Foundation
+import Yams
 
 /// What a worker or a CLI command needs to reach the fleet. Read from the environment
 /// (`DELLM_REDIS_URL`, `DELLM_DATABASE_URL`, `DELLM_MODEL_URL`, `DELLM_NAMESPACE`, …), with defaults on
@@ -32,24 +33,89 @@ public struct FleetConfig: Sendable {
     /// Approximate cap on the answers and dead-letter streams, which no group consumes.
     public var followStreamMaxLength: Int
 
-    public init(environment env: [String: String] = ProcessInfo.processInfo.environment) throws {
+    /// Keys of the configuration file and the environment variables they stand for. The environment
+    /// overrides the file; the file overrides the defaults.
+    static let fileKeys: [String: String] = [
+        "namespace": "DELLM_NAMESPACE", "redis_url": "DELLM_REDIS_URL", "database_url": "DELLM_DATABASE_URL",
+        "log_level": "DELLM_LOG_LEVEL",
+        "model.url": "DELLM_MODEL_URL", "model.api": "DELLM_MODEL_API", "model.name": "DELLM_MODEL_NAME",
+        "model.timeout_ms": "DELLM_MODEL_TIMEOUT_MS", "model.concurrency": "DELLM_MODEL_CONCURRENCY",
+        "limits.block_ms": "DELLM_BLOCK_MS", "limits.claim_min_idle_ms": "DELLM_CLAIM_MIN_IDLE_MS",
+        "limits.max_attempts": "DELLM_MAX_ATTEMPTS", "limits.max_deliveries": "DELLM_MAX_DELIVERIES",
+        "limits.shutdown_grace_ms": "DELLM_SHUTDOWN_GRACE_MS", "limits.answers_maxlen": "DELLM_ANSWERS_MAXLEN",
+    ]
+
+    /// Reads `path` (YAML) into environment-variable form, refusing unknown keys and non-scalar values
+    /// with the key and the reason. `species` is kept for the evolution settings and not flattened.
+    public static func loadFile(_ path: String) throws -> (values: [String: String], origin: [String: String]) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError("\(path): cannot read the configuration file")
+        }
+        let root: Any?
+        do { root = try Yams.load(yaml: String(decoding: data, as: UTF8.self)) } catch {
+            throw ConfigurationError("\(path): not valid YAML: \(error)")
+        }
+        guard let map = root as? [String: Any] else { throw ConfigurationError("\(path): expected a mapping of keys at the top") }
+        var values: [String: String] = [:], origin: [String: String] = [:]
+        func walk(_ m: [String: Any], prefix: String) throws {
+            for (k, v) in m {
+                let key = prefix.isEmpty ? k : "\(prefix).\(k)"
+                if key == "species" { continue }
+                if let sub = v as? [String: Any] {
+                    try walk(sub, prefix: key)
+                    continue
+                }
+                guard let env = fileKeys[key] else {
+                    let known = fileKeys.keys.sorted().joined(separator: ", ")
+                    throw ConfigurationError("\(path): unknown key '\(key)' (known: \(known), species)")
+                }
+                switch v {
+                case let s as String: values[env] = s
+                case let i as Int: values[env] = String(i)
+                case let d as Double: values[env] = String(d)
+                case let b as Bool: values[env] = String(b)
+                default: throw ConfigurationError("\(path): key '\(key)' must be a single value")
+                }
+                origin[env] = "\(path): \(key)"
+            }
+        }
+        try walk(map, prefix: "")
+        return (values, origin)
+    }
+
+    /// The path of the configuration file in force: `DELLM_CONFIG`, or none.
+    public var configFile: String?
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        var env = environment
+        var origin: [String: String] = [:]
+        let file = environment["DELLM_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        if let file {
+            let loaded = try FleetConfig.loadFile(file)
+            for (k, v) in loaded.values where environment[k] == nil {
+                env[k] = v
+                origin[k] = loaded.origin[k]
+            }
+        }
+        configFile = file
+        func source(_ key: String) -> String { origin[key] ?? key }
         redisURL = env["DELLM_REDIS_URL"] ?? "redis://127.0.0.1:6379"
         databaseURL = env["DELLM_DATABASE_URL"] ?? "postgresql://dellm@127.0.0.1:5432/dellm"
         modelURL = env["DELLM_MODEL_URL"] ?? "http://127.0.0.1:8080"
         let api = env["DELLM_MODEL_API"] ?? "openai"
         guard let parsed = ModelAPI(rawValue: api) else {
-            throw ConfigurationError("DELLM_MODEL_API must be one of \(ModelAPI.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(api)')")
+            throw ConfigurationError("\(source("DELLM_MODEL_API")) must be one of \(ModelAPI.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(api)')")
         }
         modelAPI = parsed
         modelName = env["DELLM_MODEL_NAME"] ?? "SmolLM2-135M-Instruct"
         namespace = env["DELLM_NAMESPACE"] ?? "dellm"
         guard !namespace.isEmpty, !namespace.contains(where: { $0.isWhitespace }) else {
-            throw ConfigurationError("DELLM_NAMESPACE must be a non-empty word (got '\(namespace)')")
+            throw ConfigurationError("\(source("DELLM_NAMESPACE")) must be a non-empty word (got '\(namespace)')")
         }
         func int(_ key: String, _ fallback: Int, _ range: ClosedRange<Int>) throws -> Int {
             guard let raw = env[key] else { return fallback }
             guard let v = Int(raw), range.contains(v) else {
-                throw ConfigurationError("\(key) must be an integer in \(range.lowerBound)…\(range.upperBound) (got '\(raw)')")
+                throw ConfigurationError("\(source(key)) must be an integer in \(range.lowerBound)…\(range.upperBound) (got '\(raw)')")
             }
             return v
         }
@@ -61,8 +127,17 @@ public struct FleetConfig: Sendable {
         modelConcurrency = try int("DELLM_MODEL_CONCURRENCY", 4, 1...1_024)
         maxDeliveries = try int("DELLM_MAX_DELIVERIES", 5, 1...1_000)
         followStreamMaxLength = try int("DELLM_ANSWERS_MAXLEN", 100_000, 100...100_000_000)
-        _ = try RedisConfiguration(url: redisURL)
+        do { _ = try RedisConfiguration(url: redisURL) } catch {
+            throw ConfigurationError("\(source("DELLM_REDIS_URL")): \(error)")
+        }
+        if let level = env["DELLM_LOG_LEVEL"], !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) {
+            throw ConfigurationError("\(source("DELLM_LOG_LEVEL")) must be trace, debug, info, notice, warning, error or critical (got '\(level)')")
+        }
+        logLevel = env["DELLM_LOG_LEVEL"] ?? "info"
     }
+
+    /// trace … critical.
+    public var logLevel: String
 
     public var keys: Keys { Keys(namespace: namespace) }
 

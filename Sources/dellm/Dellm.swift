@@ -27,8 +27,15 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error (env DELLM_LOG_LEVEL).")
     var logLevel: String?
 
+    @Option(name: .long, help: "A configuration file (YAML, see config/dellm.yaml); env DELLM_CONFIG. The environment overrides it.")
+    var config: String?
+
     func bootstrap() throws -> (FleetConfig, Logger) {
-        let raw = logLevel ?? ProcessInfo.processInfo.environment["DELLM_LOG_LEVEL"] ?? "info"
+        var env = ProcessInfo.processInfo.environment
+        if let config { env["DELLM_CONFIG"] = config }
+        let fleet: FleetConfig
+        do { fleet = try FleetConfig(environment: env) } catch { throw fail("configuration: \(error)", code: 78) }
+        let raw = logLevel ?? fleet.logLevel
         guard let level = Logger.Level(rawValue: raw) else {
             throw ValidationError("unknown log level '\(raw)'")
         }
@@ -37,9 +44,7 @@ struct GlobalOptions: ParsableArguments {
             h.logLevel = level
             return h
         }
-        let config: FleetConfig
-        do { config = try FleetConfig() } catch { throw CLIError("configuration: \(error)") }
-        return (config, Logger(label: "dellm"))
+        return (fleet, Logger(label: "dellm"))
     }
 }
 

@@ -1,0 +1,48 @@
+import DellmFleet
+import DellmSupport
+import Foundation
+import Testing
+
+@Suite struct ConfigTests {
+    func write(_ yaml: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dellm-\(UUID().uuidString).yaml").path
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func theShippedFileIsValid() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../config/dellm.yaml").standardized.path
+        let c = try FleetConfig(environment: ["DELLM_CONFIG": path])
+        #expect(c.namespace == "dellm")
+        #expect(c.maxAttempts == 3)
+        #expect(c.modelConcurrency == 4)
+    }
+
+    @Test func theEnvironmentOverridesTheFile() throws {
+        let path = try write("namespace: fromfile\nlimits:\n  max_attempts: 2\n")
+        let c = try FleetConfig(environment: ["DELLM_CONFIG": path, "DELLM_MAX_ATTEMPTS": "5"])
+        #expect(c.namespace == "fromfile")
+        #expect(c.maxAttempts == 5)
+    }
+
+    @Test func anInvalidFileIsRefusedWithTheKeyAndTheReason() throws {
+        let bad = try write("limits:\n  max_attempts: 0\n")
+        #expect { try FleetConfig(environment: ["DELLM_CONFIG": bad]) } throws: {
+            "\($0)".contains("limits.max_attempts must be an integer in 1…10 (got '0')")
+        }
+        let unknown = try write("modle:\n  url: x\n")
+        #expect { try FleetConfig(environment: ["DELLM_CONFIG": unknown]) } throws: { "\($0)".contains("unknown key 'modle.url'") }
+        let notYAML = try write("a: [unclosed\n")
+        #expect { try FleetConfig(environment: ["DELLM_CONFIG": notYAML]) } throws: { "\($0)".contains("not valid YAML") }
+        #expect(throws: ConfigurationError.self) { try FleetConfig(environment: ["DELLM_CONFIG": "/nonexistent.yaml"]) }
+        #expect { try FleetConfig(environment: ["DELLM_MODEL_API": "grpc"]) } throws: { "\($0)".contains("DELLM_MODEL_API must be one of") }
+    }
+
+    @Test func summariesNeverShowPasswords() throws {
+        let c = try FleetConfig(environment: ["DELLM_REDIS_URL": "redis://u:hunter2@127.0.0.1:6379",
+                                              "DELLM_DATABASE_URL": "postgresql://dellm:hunter3@127.0.0.1/dellm"])
+        #expect(!c.summary.contains("hunter2"))
+        #expect(!c.summary.contains("hunter3"))
+        #expect(try c.redisConfiguration().password == "hunter2")
+    }
+}
