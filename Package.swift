@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // C libraries, found through pkg-config; each wrapped by exactly one Swift module below.
@@ -21,22 +23,27 @@ let package = Package(
         .target(name: "DellmSupport"),
         .target(name: "DellmRedis", dependencies: ["CHiredis", "DellmSupport"]),
         .target(name: "DellmPostgres", dependencies: ["CLibPQ", "DellmSupport"]),
-        .target(name: "DellmModel", dependencies: ["CCurl", "DellmSupport"]),
+        .target(name: "DellmModel", dependencies: ["CCurl", "DellmSupport", .product(name: "Metrics", package: "swift-metrics")]),
         .target(name: "DellmCore"),
         .target(name: "DellmFleet", dependencies: [
             "DellmCore", "DellmRedis", "DellmPostgres", "DellmModel", "DellmSupport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
+            .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .executableTarget(name: "dellm", dependencies: [
             "DellmFleet", "DellmCore", "DellmRedis", "DellmPostgres", "DellmModel", "DellmSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .testTarget(name: "DellmCoreTests", dependencies: ["DellmCore"]),
         .testTarget(name: "DellmIntegrationTests", dependencies: [
             "DellmFleet", "DellmCore", "DellmRedis", "DellmPostgres", "DellmModel", "DellmSupport",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
     ],
     swiftLanguageModes: [.v6]

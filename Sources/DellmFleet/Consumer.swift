@@ -4,6 +4,7 @@ import DellmRedis
 import DellmSupport
 import Foundation
 import Logging
+import Metrics
 
 /// An entry to append to a stream once a job's effects are committed.
 public struct Emit: Sendable {
@@ -100,6 +101,7 @@ public struct ConsumerLoop: Sendable {
                             let claimed = try await redis.xautoclaim(stream: s, group: role.name, consumer: consumer,
                                                                      minIdleMilliseconds: config.claimMinIdleMilliseconds, count: batch)
                             if !claimed.entries.isEmpty {
+                                count("reclaimed", s, by: claimed.entries.count)
                                 logger.warning("reclaimed entries left by a stopped consumer", metadata: ["stream": "\(s)", "count": "\(claimed.entries.count)"])
                             }
                             redelivered += claimed.entries
@@ -139,6 +141,7 @@ public struct ConsumerLoop: Sendable {
                         handlerFailures[entry.id] = n
                         if n >= config.maxDeliveries {
                             handlerFailures[entry.id] = nil
+                            count("failed", entry.stream)
                             try await deadLetter(entry, reason: "failed \(n) times; last error: \(error)", redis: redis, context: context)
                         } else {
                             throw error
@@ -211,18 +214,38 @@ public struct ConsumerLoop: Sendable {
         return nil
     }
 
+    /// The task type of a stream (`…:tasks:math` → math), else the role.
+    func kind(of stream: String) -> String {
+        if let r = stream.range(of: ":tasks:") { return String(stream[r.upperBound...]) }
+        return role.name
+    }
+
+    func count(_ outcome: String, _ stream: String, by n: Int = 1) {
+        Counter(label: "dellm_jobs_total", dimensions: [("role", role.name), ("type", kind(of: stream)), ("outcome", outcome)]).increment(by: n)
+    }
+
     func process(_ entry: StreamEntry, redis: RedisConnection, context: LaneContext) async throws {
         var emits: [Emit] = []
         var dead: (reason: String, emits: [Emit])?
+        let inflight = Meter(label: "dellm_inflight_jobs", dimensions: [("role", role.name)])
+        inflight.increment()
+        defer { inflight.decrement() }
+        let started = ContinuousClock.now
         // An entry trimmed away while pending has no fields: nothing to do but acknowledge it.
         if !entry.fields.isEmpty {
             do {
                 emits = try await handleKeepingClaim(entry, redis: redis, context: context)
             } catch let p as Poison {
                 dead = (p.reason, p.emits)
+            } catch {
+                count("retried", entry.stream)
+                throw error
             }
         }
         try await commit(entry, emits: emits, dead: dead, redis: redis)
+        Timer(label: "dellm_job_duration_seconds", dimensions: [("role", role.name), ("type", kind(of: entry.stream))])
+            .recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+        count(dead == nil ? "done" : "dead", entry.stream)
     }
 
     /// Runs the handler while re-claiming the entry for this consumer (XCLAIM JUSTID resets its idle

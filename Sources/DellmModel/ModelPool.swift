@@ -1,5 +1,6 @@
 import DellmSupport
 import Foundation
+import Metrics
 
 /// A counting semaphore for async code: at most `limit` holders at once, waiters served in order.
 public actor AsyncLimiter {
@@ -60,6 +61,22 @@ public actor ModelEndpoint {
         }
     }
 
+    private func record(_ result: Result<ChatResponse, Error>, elapsed: Duration) {
+        let endpoint = [("endpoint", client.baseURL)]
+        Timer(label: "dellm_model_call_duration_seconds", dimensions: endpoint).recordNanoseconds(elapsed.nanoseconds)
+        switch result {
+        case .success(let r):
+            Counter(label: "dellm_model_calls_total", dimensions: endpoint + [("outcome", "ok")]).increment()
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            if let tokens = r.completionTokens, seconds > 0 {
+                Recorder(label: "dellm_model_tokens_per_second", dimensions: endpoint, aggregate: false).record(Double(tokens) / seconds)
+            }
+        case .failure(let e):
+            let kind = (e as? ModelError).map { "\($0.kind)" } ?? "error"
+            Counter(label: "dellm_model_calls_total", dimensions: endpoint + [("outcome", kind)]).increment()
+        }
+    }
+
     public init(client: ModelClient, maxConcurrent: Int = 4, retry: RetryPolicy = RetryPolicy()) {
         self.client = client
         self.retry = retry
@@ -88,12 +105,14 @@ public actor ModelEndpoint {
             }
             await limiter.acquire()
             let result: Result<ChatResponse, Error>
+            let started = ContinuousClock.now
             do {
                 result = .success(try await client.chat(request))
             } catch {
                 result = .failure(error)
             }
             await limiter.release()
+            record(result, elapsed: ContinuousClock.now - started)
             switch result {
             case .success(let r):
                 consecutiveFailures = 0

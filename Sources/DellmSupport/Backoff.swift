@@ -18,3 +18,11 @@ public struct Backoff: Sendable {
         try await Task.sleep(for: .milliseconds(delayMilliseconds(attempt: attempt)))
     }
 }
+
+extension Duration {
+    /// Whole nanoseconds, for metrics.
+    public var nanoseconds: Int64 {
+        let c = components
+        return c.seconds * 1_000_000_000 + c.attoseconds / 1_000_000_000
+    }
+}

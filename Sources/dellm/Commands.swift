@@ -2,6 +2,7 @@ import ArgumentParser
 import DellmCore
 import DellmFleet
 import Foundation
+import Metrics
 
 struct Result: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -51,6 +52,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "The node id trust is kept under (default: host/role/types).") var node: String?
     @Option(help: "Consumer name prefix (default: host-pid). Give each worker slot a stable name so a restarted worker resumes its pending entries at once; never run two live workers under one name.")
     var name: String?
+    @Option(help: "Serve Prometheus metrics on this port (GET /metrics); off when omitted.") var metricsPort: Int?
+    @Option(help: "The address the metrics port binds.") var metricsHost = "0.0.0.0"
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -74,6 +77,9 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         var l = logger
         l[metadataKey: "role"] = "\(role.rawValue)"
+        if let metricsPort {
+            do { try MetricsEndpoint.start(port: metricsPort, host: metricsHost, logger: l) } catch { throw fail("metrics: \(error)") }
+        }
         do {
             try await Worker(role: r, config: config, concurrency: concurrency, logger: l, name: name).run()
         } catch {
@@ -83,7 +89,7 @@ struct WorkerCommand: AsyncParsableCommand {
 }
 
 struct Ops: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Inspect and operate the fleet.", subcommands: [Backlog.self, TraceCommand.self, QueriesCommand.self, Dead.self])
+    static let configuration = CommandConfiguration(abstract: "Inspect and operate the fleet.", subcommands: [Backlog.self, TraceCommand.self, QueriesCommand.self, Dead.self, Exporter.self])
 }
 
 struct Backlog: AsyncParsableCommand {
@@ -141,5 +147,39 @@ struct Backlog: AsyncParsableCommand {
             }
         }
         return out
+    }
+}
+
+struct Exporter: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the streams' backlog as Prometheus gauges (length, pending, lag, oldest pending age, consumers).")
+    @Option(help: "The port to serve GET /metrics on.") var port = 9464
+    @Option(help: "The address to bind.") var host = "0.0.0.0"
+    @Option(help: "Seconds between refreshes.") var interval: Double = 5
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let (config, logger) = try global.bootstrap()
+        let client = try FleetClient(config: config)
+        do { try MetricsEndpoint.start(port: port, host: host, logger: logger) } catch { throw fail("metrics: \(error)") }
+        while !Task.isCancelled {
+            do {
+                for s in try await client.backlog() {
+                    Gauge(label: "dellm_stream_length", dimensions: [("stream", s.stream)]).record(s.length)
+                    for g in s.groups {
+                        let d = [("stream", s.stream), ("group", g.name)]
+                        Gauge(label: "dellm_group_pending", dimensions: d).record(g.pending)
+                        Gauge(label: "dellm_group_lag", dimensions: d).record(g.lag ?? 0)
+                        Gauge(label: "dellm_group_consumers", dimensions: d).record(g.consumers)
+                        Gauge(label: "dellm_group_oldest_pending_seconds", dimensions: d).record(Double(g.oldestPendingMilliseconds ?? 0) / 1000)
+                    }
+                }
+                Gauge(label: "dellm_exporter_up").record(1)
+            } catch {
+                Gauge(label: "dellm_exporter_up").record(0)
+                logger.warning("backlog refresh failed", metadata: ["error": "\(error)"])
+            }
+            try await Task.sleep(for: .seconds(interval))
+        }
     }
 }

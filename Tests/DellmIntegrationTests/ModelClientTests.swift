@@ -1,5 +1,6 @@
 import DellmModel
 import Foundation
+import DellmSupport
 import Testing
 
 /// The model client and its retry/breaker manners against the fake server's faults.
@@ -127,5 +128,17 @@ func waitFor(timeout: Duration = .seconds(10), _ condition: () -> Bool) async th
     while !condition() {
         if ContinuousClock.now > deadline { Issue.record("condition not met"); return }
         try await Task.sleep(for: .milliseconds(5))
+    }
+}
+
+@Suite struct MetricsServerTests {
+    @Test func servesMetricsAndNothingElse() async throws {
+        let server = try MetricsServer(host: "127.0.0.1", port: 0) { Array("dellm_up 1\n".utf8) }
+        defer { server.stop() }
+        let http = HTTPClient()
+        let ok = try await http.request(url: "http://127.0.0.1:\(server.port)/metrics", timeoutMilliseconds: 2_000)
+        #expect(ok.status == 200)
+        #expect(ok.text == "dellm_up 1\n")
+        #expect(try await http.request(url: "http://127.0.0.1:\(server.port)/other", timeoutMilliseconds: 2_000).status == 404)
     }
 }

@@ -1,0 +1,77 @@
+import Dispatch
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A minimal HTTP/1.1 endpoint for Prometheus scrapes: `GET /metrics` answers with `body()`, anything
+/// else with 404. It runs on its own thread with blocking sockets, one short request at a time, never
+/// on the cooperative pool.
+public final class MetricsServer: @unchecked Sendable {
+    // `listener` is set once in init; `body` is immutable.
+    public let port: Int
+    private let listener: Int32
+    private let body: @Sendable () -> [UInt8]
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public init(host: String = "0.0.0.0", port: Int, body: @escaping @Sendable () -> [UInt8]) throws {
+        self.body = body
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "cannot create a socket") }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        guard inet_pton(AF_INET, host, &addr.sin_addr) == 1 else {
+            close(fd)
+            throw Failure(description: "metrics host '\(host)' is not an IPv4 address")
+        }
+        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard bound == 0, listen(fd, 16) == 0 else {
+            close(fd)
+            throw Failure(description: "cannot listen on \(host):\(port): \(String(cString: strerror(errno)))")
+        }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        self.port = Int(UInt16(bigEndian: addr.sin_port))
+        self.listener = fd
+        let serve = self.serve
+        Thread.detachNewThread {
+            while true {
+                let c = accept(fd, nil, nil)
+                if c < 0 { if errno == EINTR { continue }; return }
+                serve(c)
+            }
+        }
+    }
+
+    public func stop() {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+
+    private func serve(_ c: Int32) {
+        defer { close(c) }
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var buf = [UInt8](repeating: 0, count: 4096)
+        let n = read(c, &buf, buf.count)
+        guard n > 0 else { return }
+        let line = String(decoding: buf[0..<n].prefix { $0 != 13 && $0 != 10 }, as: UTF8.self)
+        let parts = line.split(separator: " ")
+        let ok = parts.count >= 2 && parts[0] == "GET" && (parts[1] == "/metrics" || parts[1].hasPrefix("/metrics?"))
+        let payload = ok ? body() : Array("not found: GET /metrics\n".utf8)
+        let head = "HTTP/1.1 \(ok ? "200 OK" : "404 Not Found")\r\nContent-Type: \(ok ? "text/plain; version=0.0.4" : "text/plain")\r\nContent-Length: \(payload.count)\r\nConnection: close\r\n\r\n"
+        let bytes = Array(head.utf8) + payload
+        var sent = 0
+        while sent < bytes.count {
+            let w = bytes[sent...].withUnsafeBufferPointer { write(c, $0.baseAddress, $0.count) }
+            if w <= 0 { return }
+            sent += w
+        }
+    }
+}
