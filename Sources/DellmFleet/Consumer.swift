@@ -84,6 +84,8 @@ public struct ConsumerLoop: Sendable {
         // outage does not inflate its delivery count in Redis.
         var local: [StreamEntry] = []
         var handlerFailures: [String: Int] = [:]
+        // Downstream XADDs and XACKs of committed entries, sent together in one round trip.
+        var outbox = Outbox()
         while !Task.isCancelled {
             do {
                 if !groupsReady {
@@ -134,7 +136,7 @@ public struct ConsumerLoop: Sendable {
                 }
                 while let entry = local.first, !Task.isCancelled {
                     do {
-                        try await process(entry, redis: redis, context: context)
+                        try await process(entry, redis: redis, context: context, outbox: &outbox)
                         handlerFailures[entry.id] = nil
                     } catch where !isTransient(error) {
                         let n = handlerFailures[entry.id, default: 0] + 1
@@ -142,19 +144,30 @@ public struct ConsumerLoop: Sendable {
                         if n >= config.maxDeliveries {
                             handlerFailures[entry.id] = nil
                             count("failed", entry.stream)
-                            try await deadLetter(entry, reason: "failed \(n) times; last error: \(error)", redis: redis, context: context)
+                            try await deadLetter(entry, reason: "failed \(n) times; last error: \(error)", redis: redis, context: context, outbox: &outbox)
                         } else {
+                            try await outbox.flush(redis)
                             throw error
                         }
                     }
                     local.removeFirst()
+                    // Flush when the batch is done, or when fast handlers have held results for 2 ms:
+                    // few round trips under load, no waiting downstream when jobs are slow.
+                    if local.isEmpty || outbox.age > .milliseconds(2) { try await outbox.flush(redis) }
                 }
+                try await outbox.flush(redis)
                 failures = 0
             } catch is CancellationError {
                 break
             } catch {
                 failures += 1
                 if let e = error as? RedisError, e.kind == .connection { groupsReady = false }
+                if !outbox.isEmpty {
+                    // Committed but not acknowledged: re-read them (a redelivery changes nothing).
+                    outbox = Outbox()
+                    local = []
+                    readPending = true
+                }
                 logger.error("\(role.name) lane paused after an error; retrying", metadata: [
                     "error": "\(error)", "attempt": "\(failures)", "transient": "\(isTransient(error))",
                 ])
@@ -195,13 +208,19 @@ public struct ConsumerLoop: Sendable {
     }
 
     /// Moves an entry to the dead-letter stream (XADD before XACK) and ends its query as failed.
-    func deadLetter(_ entry: StreamEntry, reason: String, redis: RedisConnection, context: LaneContext) async throws {
+    func deadLetter(_ entry: StreamEntry, reason: String, redis: RedisConnection, context: LaneContext, outbox: inout Outbox) async throws {
         var emits: [Emit] = []
         if let (queryID, user, text) = Self.queryReference(entry) {
             let event = try await context.store.failQuery(id: queryID, user: user, text: text, reason: reason)
             emits.append(Emit(config.keys.answers, event, maxLengthApprox: config.followStreamMaxLength))
         }
-        try await commit(entry, emits: [], dead: (reason, emits), redis: redis)
+        stage(entry, emits: [], dead: (reason, emits), into: &outbox)
+        try await outbox.flush(redis)
+    }
+
+    func deadLetter(_ entry: StreamEntry, reason: String, redis: RedisConnection, context: LaneContext) async throws {
+        var outbox = Outbox()
+        try await deadLetter(entry, reason: reason, redis: redis, context: context, outbox: &outbox)
     }
 
     /// The query an entry belongs to, when its job names one.
@@ -224,7 +243,7 @@ public struct ConsumerLoop: Sendable {
         Counter(label: "dellm_jobs_total", dimensions: [("role", role.name), ("type", kind(of: stream)), ("outcome", outcome)]).increment(by: n)
     }
 
-    func process(_ entry: StreamEntry, redis: RedisConnection, context: LaneContext) async throws {
+    func process(_ entry: StreamEntry, redis: RedisConnection, context: LaneContext, outbox: inout Outbox) async throws {
         var emits: [Emit] = []
         var dead: (reason: String, emits: [Emit])?
         let inflight = Meter(label: "dellm_inflight_jobs", dimensions: [("role", role.name)])
@@ -242,7 +261,7 @@ public struct ConsumerLoop: Sendable {
                 throw error
             }
         }
-        try await commit(entry, emits: emits, dead: dead, redis: redis)
+        stage(entry, emits: emits, dead: dead, into: &outbox)
         Timer(label: "dellm_job_duration_seconds", dimensions: [("role", role.name), ("type", kind(of: entry.stream))])
             .recordNanoseconds((ContinuousClock.now - started).nanoseconds)
         count(dead == nil ? "done" : "dead", entry.stream)
@@ -294,7 +313,9 @@ public struct ConsumerLoop: Sendable {
         }
     }
 
-    func commit(_ entry: StreamEntry, emits: [Emit], dead: (reason: String, emits: [Emit])?, redis: RedisConnection) async throws {
+    /// Queues what an entry produced and its acknowledgement: XADDs are sent before the XACK, so an
+    /// entry is never acknowledged before what it produced exists.
+    func stage(_ entry: StreamEntry, emits: [Emit], dead: (reason: String, emits: [Emit])?, into outbox: inout Outbox) {
         var commands: [[String]] = emits.map { RedisConnection.xaddArgs($0.stream, $0.fields, maxLengthApprox: $0.maxLengthApprox) }
         if let dead {
             logger.warning("dead-lettered an entry", metadata: ["stream": "\(entry.stream)", "id": "\(entry.id)", "reason": "\(dead.reason)"])
@@ -304,12 +325,40 @@ public struct ConsumerLoop: Sendable {
             fields += entry.fields.map { ("orig_" + $0.0, $0.1) }
             commands.append(RedisConnection.xaddArgs(config.keys.dead, fields, maxLengthApprox: config.followStreamMaxLength))
         }
-        // XADDs first, XACK last, one round trip: an entry is never acknowledged before what it produced exists.
-        commands.append(["XACK", entry.stream, role.name, entry.id])
+        outbox.add(commands, ack: entry.stream, id: entry.id, group: role.name)
+    }
+}
+
+/// Committed entries' downstream XADDs and their XACKs, sent in one pipeline: every XADD, then one
+/// XACK per stream with all the ids.
+struct Outbox {
+    private var adds: [[String]] = []
+    private var acks: [(stream: String, group: String, ids: [String])] = []
+    private var since: ContinuousClock.Instant?
+
+    var isEmpty: Bool { adds.isEmpty && acks.isEmpty }
+    var age: Duration { since.map { ContinuousClock.now - $0 } ?? .zero }
+
+    mutating func add(_ commands: [[String]], ack stream: String, id: String, group: String) {
+        if since == nil { since = ContinuousClock.now }
+        adds += commands
+        if let i = acks.firstIndex(where: { $0.stream == stream && $0.group == group }) {
+            acks[i].ids.append(id)
+        } else {
+            acks.append((stream, group, [id]))
+        }
+    }
+
+    var commands: [[String]] { adds + acks.map { ["XACK", $0.stream, $0.group] + $0.ids } }
+
+    mutating func flush(_ redis: RedisConnection) async throws {
+        guard !isEmpty else { return }
+        let commands = self.commands
         let replies = try await redis.pipeline(commands)
         if let failed = replies.enumerated().first(where: { if case .error = $0.element { return true } else { return false } }) {
             throw RedisError(.server, "\(commands[failed.offset][0]) failed: \(failed.element)")
         }
+        self = Outbox()
     }
 }
 

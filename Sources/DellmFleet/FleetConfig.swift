@@ -104,7 +104,10 @@ public struct FleetConfig: Sendable {
         modelURL = env["DELLM_MODEL_URL"] ?? "http://127.0.0.1:8080"
         let api = env["DELLM_MODEL_API"] ?? "openai"
         guard let parsed = ModelAPI(rawValue: api) else {
-            throw ConfigurationError("\(source("DELLM_MODEL_API")) must be one of \(ModelAPI.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(api)')")
+            throw ConfigurationError("\(source("DELLM_MODEL_API")) must be openai or ollama (got '\(api)')")
+        }
+        if parsed == .benchmarkInstant && env["DELLM_BENCHMARK"] != "1" {
+            throw ConfigurationError("\(source("DELLM_MODEL_API"))=benchmark-instant answers without a model and is for benchmarks only (dellm bench, ops/bench set DELLM_BENCHMARK=1)")
         }
         modelAPI = parsed
         modelName = env["DELLM_MODEL_NAME"] ?? "SmolLM2-135M-Instruct"

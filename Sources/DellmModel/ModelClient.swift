@@ -7,6 +7,9 @@ public enum ModelAPI: String, Sendable, CaseIterable {
     case openai
     /// `/api/chat`: Ollama.
     case ollama
+    /// No model at all: answers at once. For benchmarks of the queue's own overhead only; the
+    /// configuration refuses it unless DELLM_BENCHMARK=1.
+    case benchmarkInstant = "benchmark-instant"
 }
 
 public struct ChatMessage: Sendable, Codable, Equatable {
@@ -86,6 +89,7 @@ public struct ModelClient: Sendable {
 
     /// `/health` (llama.cpp) or `/api/tags` (Ollama): ready, loading (503), or throws when unreachable.
     public func health() async throws -> Bool {
+        if api == .benchmarkInstant { return true }
         let path = api == .ollama ? "/api/tags" : "/health"
         let r = try await http.request(url: baseURL + path, timeoutMilliseconds: 5_000)
         if r.status == 503 { return false }
@@ -94,6 +98,9 @@ public struct ModelClient: Sendable {
     }
 
     public func chat(_ request: ChatRequest) async throws -> ChatResponse {
+        if api == .benchmarkInstant {
+            return ChatResponse(text: "An instant benchmark answer.", completionTokens: 5, milliseconds: 0)
+        }
         let started = ContinuousClock.now
         let body = try requestBody(request)
         var headers: [String] = []
@@ -127,7 +134,7 @@ public struct ModelClient: Sendable {
             "stream": false,
         ]
         switch api {
-        case .openai:
+        case .openai, .benchmarkInstant:
             o["temperature"] = r.temperature
             o["max_tokens"] = r.maxTokens
             if let seed = r.seed { o["seed"] = seed }
@@ -146,7 +153,7 @@ public struct ModelClient: Sendable {
             throw ModelError(.badResponse, "model at \(baseURL) returned malformed JSON: \(String(decoding: body.prefix(120), as: UTF8.self))")
         }
         switch api {
-        case .openai:
+        case .openai, .benchmarkInstant:
             guard let choices = o["choices"] as? [[String: Any]], let first = choices.first,
                   let message = first["message"] as? [String: Any], let content = message["content"] as? String else {
                 throw ModelError(.badResponse, "model at \(baseURL) returned JSON without choices[0].message.content")

@@ -18,7 +18,7 @@ struct Dellm: AsyncParsableCommand {
               DELLM_NAMESPACE     dellm
             eval "$(./ops/stack env)" sets them for the local stack; the README lists the rest.
             """,
-        subcommands: [Submit.self, Result.self, WorkerCommand.self, Ops.self, EvalCommand.self, Doctor.self, Migrate.self]
+        subcommands: [Submit.self, Result.self, WorkerCommand.self, Ops.self, EvalCommand.self, Doctor.self, Bench.self, Migrate.self]
     )
 }
 

@@ -1,4 +1,5 @@
 import DellmFleet
+import DellmModel
 import DellmSupport
 import Foundation
 import Testing
@@ -35,7 +36,9 @@ import Testing
         let notYAML = try write("a: [unclosed\n")
         #expect { try FleetConfig(environment: ["DELLM_CONFIG": notYAML]) } throws: { "\($0)".contains("not valid YAML") }
         #expect(throws: ConfigurationError.self) { try FleetConfig(environment: ["DELLM_CONFIG": "/nonexistent.yaml"]) }
-        #expect { try FleetConfig(environment: ["DELLM_MODEL_API": "grpc"]) } throws: { "\($0)".contains("DELLM_MODEL_API must be one of") }
+        #expect { try FleetConfig(environment: ["DELLM_MODEL_API": "grpc"]) } throws: { "\($0)".contains("DELLM_MODEL_API must be openai or ollama") }
+        #expect { try FleetConfig(environment: ["DELLM_MODEL_API": "benchmark-instant"]) } throws: { "\($0)".contains("for benchmarks only") }
+        #expect(try FleetConfig(environment: ["DELLM_MODEL_API": "benchmark-instant", "DELLM_BENCHMARK": "1"]).modelAPI == .benchmarkInstant)
     }
 
     @Test func summariesNeverShowPasswords() throws {

@@ -1,0 +1,164 @@
+import ArgumentParser
+import DellmCore
+import DellmFleet
+import DellmRedis
+import Foundation
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks of the queue itself (see ./ops/bench, which sets up everything).",
+        subcommands: [Pipeline.self, Single.self, SingleWorker.self])
+
+    /// CPU time (µs) and RSS (KiB) of a process, from /proc.
+    static func usage(_ pid: Int32) -> (cpuMicroseconds: Double, rssKiB: Int)? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        let fields = stat[stat.range(of: ")")!.upperBound...].split(separator: " ")
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        let cpu = ((Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)) / ticks * 1e6
+        let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+            .flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
+        return (cpu, rss)
+    }
+
+    static func commandsProcessed(_ redis: RedisConnection) async throws -> Int {
+        let info = try await redis.command("INFO", "stats").string ?? ""
+        return Int(Doctor.field("total_commands_processed", in: info)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "0") ?? 0
+    }
+
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+    }
+
+    struct Pipeline: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Drive N queries through all four roles of a running fleet and report queries/s, latency, Redis commands and worker CPU per subtask.",
+            discussion: "Run the workers with DELLM_MODEL_API=benchmark-instant and DELLM_BENCHMARK=1 to measure the queue's own overhead (./ops/bench does).")
+        @Option(help: "Queries to submit.") var queries = 1000
+        @Option(help: "Worker pids to measure CPU and RSS of (comma-separated).") var workerPids: String = ""
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let (config, _) = try global.bootstrap()
+            let client = try FleetClient(config: config)
+            let pids = workerPids.split(separator: ",").compactMap { Int32($0) }
+            let before = pids.map { Bench.usage($0) }
+            let commandsBefore = try await Bench.commandsProcessed(client.redis)
+            let texts = (0..<queries).map { "What is the capital of France? (\($0))" }
+            let started = ContinuousClock.now
+            let results = try await client.runBatch(texts, user: "bench-\(UUID().uuidString.prefix(8))", timeout: .seconds(600))
+            let elapsed = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let commands = try await Bench.commandsProcessed(client.redis) - commandsBefore
+            let after = pids.map { Bench.usage($0) }
+            let answered = results.filter { $0.event?.status == "answered" }.count
+            let latencies = results.compactMap(\.seconds).sorted()
+            let subtasks = answered // one part each
+            var cpu = 0.0, rss: [Int] = []
+            for (b, a) in zip(before, after) {
+                if let b, let a { cpu += a.cpuMicroseconds - b.cpuMicroseconds; rss.append(a.rssKiB) }
+            }
+            let o: [String: Any] = [
+                "queries": queries, "answered": answered, "seconds": seconds,
+                "queries_per_second": Double(answered) / seconds, "subtasks_per_second": Double(subtasks) / seconds,
+                "latency_p50_ms": Bench.percentile(latencies, 0.5) * 1000, "latency_p99_ms": Bench.percentile(latencies, 0.99) * 1000,
+                "redis_commands_per_subtask": Double(commands) / Double(max(subtasks, 1)),
+                "worker_cpu_us_per_subtask": cpu / Double(max(subtasks, 1)), "worker_rss_kib": rss,
+            ]
+            if json { printJSON(o); return }
+            print(String(format: "pipeline: %d/%d answered in %.2f s: %.0f queries/s, %.0f subtasks/s", answered, queries, seconds,
+                         Double(answered) / seconds, Double(subtasks) / seconds))
+            print(String(format: "  latency p50 %.1f ms, p99 %.1f ms (all submitted at once; the model takes 0 ms)",
+                         Bench.percentile(latencies, 0.5) * 1000, Bench.percentile(latencies, 0.99) * 1000))
+            print(String(format: "  Redis commands per subtask %.1f; worker CPU %.0f µs per subtask; worker RSS %@ KiB",
+                         Double(commands) / Double(max(subtasks, 1)), cpu / Double(max(subtasks, 1)), rss.map(String.init).joined(separator: ", ")))
+            if answered < queries { throw ExitCode(1) }
+        }
+    }
+
+    struct Single: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Single-stage no-op throughput: one stream, one group, W worker processes that read in batches and acknowledge, as the peer job queues are measured.")
+        @Option(help: "Jobs.") var jobs = 10_000
+        @Option(help: "Worker processes.") var workers = 1
+        @Option(help: "Entries per XREADGROUP.") var batch = 100
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let (config, _) = try global.bootstrap()
+            let redis = RedisConnection(configuration: try config.redisConfiguration())
+            let stream = "\(config.namespace):bench:single:\(UUID().uuidString.prefix(8))"
+            let counter = stream + ":done"
+            try await redis.ensureGroup(stream: stream, group: "bench")
+            // Enqueue first (measured on its own), then start the workers and time the drain.
+            let enqueueStart = ContinuousClock.now
+            var i = 0
+            while i < jobs {
+                let n = min(1000, jobs - i)
+                _ = try await redis.pipeline((0..<n).map { k in
+                    RedisConnection.xaddArgs(stream, [("v", "1"), ("job", "{\"n\":\(i + k)}")])
+                })
+                i += n
+            }
+            let enqueueSeconds = Self.seconds(ContinuousClock.now - enqueueStart)
+            let commandsBefore = try await Bench.commandsProcessed(redis)
+            let started = ContinuousClock.now
+            var procs: [Process] = []
+            for w in 0..<workers {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+                p.arguments = ["bench", "single-worker", "--stream", stream, "--consumer", "w\(w)", "--jobs", String(jobs), "--batch", String(batch)]
+                try p.run()
+                procs.append(p)
+            }
+            var cpu = 0.0, rss: [Int] = []
+            // Sample CPU and RSS just before the workers exit: they wait for the counter to reach N.
+            while (try await redis.command("GET", counter).int ?? 0) < jobs {
+                for p in procs where !p.isRunning { throw fail("a bench worker exited early (status \(p.terminationStatus))") }
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            let drain = Self.seconds(ContinuousClock.now - started)
+            for p in procs { if let u = Bench.usage(p.processIdentifier) { cpu += u.cpuMicroseconds; rss.append(u.rssKiB) } }
+            let commands = try await Bench.commandsProcessed(redis) - commandsBefore
+            for p in procs { p.waitUntilExit() }
+            try await redis.command("DEL", stream, counter)
+            let o: [String: Any] = ["jobs": jobs, "workers": workers, "batch": batch, "enqueue_jobs_per_second": Double(jobs) / enqueueSeconds,
+                                    "process_jobs_per_second": Double(jobs) / drain, "seconds": drain,
+                                    "redis_commands_per_job": Double(commands) / Double(jobs), "worker_cpu_us_per_job": cpu / Double(jobs),
+                                    "worker_rss_kib": rss]
+            if json { printJSON(o); return }
+            print(String(format: "single-stage no-op, %d worker process%@: %.0f jobs/s (enqueue %.0f jobs/s), %.2f Redis commands and %.1f µs worker CPU per job, RSS %@ KiB",
+                         workers, workers == 1 ? "" : "es", Double(jobs) / drain, Double(jobs) / enqueueSeconds,
+                         Double(commands) / Double(jobs), cpu / Double(jobs), rss.map(String.init).joined(separator: ", ")))
+        }
+
+        static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+    }
+
+    struct SingleWorker: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "single-worker", abstract: "One worker of `bench single` (started by it).", shouldDisplay: false)
+        @Option var stream: String
+        @Option var consumer: String
+        @Option var jobs: Int
+        @Option var batch: Int
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let (config, _) = try global.bootstrap()
+            let redis = RedisConnection(configuration: try config.redisConfiguration())
+            let counter = stream + ":done"
+            while true {
+                let entries = try await redis.xreadgroup(group: "bench", consumer: consumer, streams: [stream], id: ">",
+                                                         count: batch, blockMilliseconds: 50)
+                if entries.isEmpty {
+                    if (try await redis.command("GET", counter).int ?? 0) >= jobs { return }
+                    continue
+                }
+                // The no-op job, then one round trip: acknowledge the whole batch and count it.
+                _ = try await redis.pipeline([["XACK", stream, "bench"] + entries.map(\.id), ["INCRBY", counter, String(entries.count)]])
+            }
+        }
+    }
+}
