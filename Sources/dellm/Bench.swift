@@ -1,6 +1,7 @@
 import ArgumentParser
 import DellmCore
 import DellmFleet
+import DellmPostgres
 import DellmRedis
 import Foundation
 
@@ -90,7 +91,6 @@ struct Bench: AsyncParsableCommand {
             let (config, _) = try global.bootstrap()
             let redis = RedisConnection(configuration: try config.redisConfiguration())
             let stream = "\(config.namespace):bench:single:\(UUID().uuidString.prefix(8))"
-            let counter = stream + ":done"
             try await redis.ensureGroup(stream: stream, group: "bench")
             // Enqueue first (measured on its own), then start the workers and time the drain.
             let enqueueStart = ContinuousClock.now
@@ -109,21 +109,26 @@ struct Bench: AsyncParsableCommand {
             for w in 0..<workers {
                 let p = Process()
                 p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-                p.arguments = ["bench", "single-worker", "--stream", stream, "--consumer", "w\(w)", "--jobs", String(jobs), "--batch", String(batch)]
+                p.arguments = ["bench", "single-worker", "--stream", stream, "--consumer", "w\(w)", "--batch", String(batch), "--log-level", "error"]
                 try p.run()
                 procs.append(p)
             }
             var cpu = 0.0, rss: [Int] = []
-            // Sample CPU and RSS just before the workers exit: they wait for the counter to reach N.
-            while (try await redis.command("GET", counter).int ?? 0) < jobs {
+            // Drained when every entry was delivered and acknowledged (XINFO GROUPS: entries-read, pending).
+            var polls = 0
+            while true {
+                polls += 1
+                let g = try await redis.command("XINFO", "GROUPS", stream).array?.first?.pairs ?? [:]
+                if (g["entries-read"]?.int ?? 0) >= jobs && g["pending"]?.int == 0 { break }
                 for p in procs where !p.isRunning { throw fail("a bench worker exited early (status \(p.terminationStatus))") }
-                try await Task.sleep(for: .milliseconds(2))
+                try await Task.sleep(for: .milliseconds(5))
             }
             let drain = Self.seconds(ContinuousClock.now - started)
             for p in procs { if let u = Bench.usage(p.processIdentifier) { cpu += u.cpuMicroseconds; rss.append(u.rssKiB) } }
-            let commands = try await Bench.commandsProcessed(redis) - commandsBefore
-            for p in procs { p.waitUntilExit() }
-            try await redis.command("DEL", stream, counter)
+            // Our own polling is not the workers' traffic.
+            let commands = try await Bench.commandsProcessed(redis) - commandsBefore - polls - 1
+            for p in procs { p.terminate(); p.waitUntilExit() }
+            try await redis.command("DEL", stream)
             let o: [String: Any] = ["jobs": jobs, "workers": workers, "batch": batch, "enqueue_jobs_per_second": Double(jobs) / enqueueSeconds,
                                     "process_jobs_per_second": Double(jobs) / drain, "seconds": drain,
                                     "redis_commands_per_job": Double(commands) / Double(jobs), "worker_cpu_us_per_job": cpu / Double(jobs),
@@ -137,28 +142,28 @@ struct Bench: AsyncParsableCommand {
         static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
     }
 
+    /// The no-op job of the single-stage benchmark, run by the fleet's own consumer loop.
+    struct NoopRole: Role {
+        let stream: String
+        var name: String { "bench" }
+        var streams: [String] { [stream] }
+        func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit] { [] }
+    }
+
     struct SingleWorker: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "single-worker", abstract: "One worker of `bench single` (started by it).", shouldDisplay: false)
         @Option var stream: String
         @Option var consumer: String
-        @Option var jobs: Int
         @Option var batch: Int
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let (config, _) = try global.bootstrap()
-            let redis = RedisConnection(configuration: try config.redisConfiguration())
-            let counter = stream + ":done"
-            while true {
-                let entries = try await redis.xreadgroup(group: "bench", consumer: consumer, streams: [stream], id: ">",
-                                                         count: batch, blockMilliseconds: 50)
-                if entries.isEmpty {
-                    if (try await redis.command("GET", counter).int ?? 0) >= jobs { return }
-                    continue
-                }
-                // The no-op job, then one round trip: acknowledge the whole batch and count it.
-                _ = try await redis.pipeline([["XACK", stream, "bench"] + entries.map(\.id), ["INCRBY", counter, String(entries.count)]])
-            }
+            let (config, logger) = try global.bootstrap()
+            var loop = ConsumerLoop(role: NoopRole(stream: stream), config: config, consumer: consumer, logger: logger)
+            loop.batch = batch
+            // The driver stops this process when the stream is drained.
+            await loop.run(redis: RedisConnection(configuration: try config.redisConfiguration()),
+                           db: PostgresConnection(url: config.databaseURL))
         }
     }
 }
