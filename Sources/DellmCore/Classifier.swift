@@ -26,6 +26,13 @@ public enum Classifier {
                                          "sqrt", "squared", "cubed", "root", "power", "solve", "total", "average"]
     static let reasoningStarts = ["why", "explain", "compare", "if ", "suppose", "which is", "should", "is it"]
 
+    /// Whether the text asks for code (the cheap part of `classify`).
+    public static func asksForCode(_ text: String) -> Bool {
+        let wordSet = Set(words(text))
+        return !wordSet.isDisjoint(with: codeWords) && (wordSet.contains("write") || wordSet.contains("function")
+            || wordSet.contains("implement") || wordSet.contains("python") || wordSet.contains("code"))
+    }
+
     public static func classify(_ text: String) -> Decision {
         let lower = text.lowercased()
         let w = words(text)

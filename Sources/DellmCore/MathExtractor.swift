@@ -80,10 +80,12 @@ public enum MathExtractor {
     ]
     static let unitAlternation = timeUnits.map(\.pattern).joined(separator: "|")
 
+    static let unitMatchers: [(NSRegularExpression, Double)] = timeUnits.map {
+        (try! NSRegularExpression(pattern: "^(?:\($0.pattern))$", options: [.caseInsensitive]), $0.seconds)
+    }
+
     static func seconds(of unit: String) -> Double? {
-        timeUnits.first { u in
-            (try? NSRegularExpression(pattern: "^(?:\(u.pattern))$"))?.firstMatch(in: unit, range: NSRange(unit.startIndex..., in: unit)) != nil
-        }?.seconds
+        unitMatchers.first { $0.0.firstMatch(in: unit, range: NSRange(unit.startIndex..., in: unit)) != nil }?.1
     }
 
     static let unitRules: [NSRegularExpression] = {
@@ -133,7 +135,11 @@ public enum MathExtractor {
 
     /// The best arithmetic expression found in `text`: the run with the most operators.
     public static func expression(in text: String) -> String? {
-        var s = rewriteUnits(text.lowercased())
+        // No digit, no calculation (a unit question like "days in a leap year" has an implicit 1).
+        let lowered = text.lowercased()
+        guard lowered.contains(where: \.isNumber) || lowered.contains("how many") || lowered.contains(" in ") else { return nil }
+        var s = rewriteUnits(lowered)
+        guard s.contains(where: \.isNumber) else { return nil }
         for (re, template) in rewrites {
             s = re.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: template)
         }

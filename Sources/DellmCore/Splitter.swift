@@ -15,6 +15,8 @@ public enum Splitter {
         public var text: String
         public var type: TaskType
         public var rule: String
+        /// How sure the rules were (0…1).
+        public var confidence: Double = 1
     }
 
     /// Words that open a task: imperatives and question words.
@@ -52,14 +54,16 @@ public enum Splitter {
         }
         return pieces.enumerated().map { i, text in
             let d = Classifier.classify(text)
-            return Part(index: i, text: text, type: d.type, rule: d.rule)
+            var p = Part(index: i, text: text, type: d.type, rule: d.rule)
+            p.confidence = d.confidence
+            return p
         }
     }
 
     /// Cuts `text` at every match of `sep` where both sides stand as tasks; otherwise keeps it whole.
     static func cut(_ text: String, on sep: NSRegularExpression) -> [String] {
         // Code requests are one task: their "and"s describe the function.
-        if Classifier.classify(text).type == .code && !text.contains(";") && !text.lowercased().contains("then") { return [text] }
+        if Classifier.asksForCode(text) && !text.contains(";") && !text.lowercased().contains("then") { return [text] }
         let ns = text as NSString
         let matches = sep.matches(in: text, range: NSRange(location: 0, length: ns.length))
         if matches.isEmpty { return [text] }

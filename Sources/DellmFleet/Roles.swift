@@ -31,7 +31,7 @@ public struct IngestRole: Role {
     func refine(_ parts: [Splitter.Part], logger: Logger) async -> [Splitter.Part] {
         guard let model else { return parts }
         var out = parts
-        for (i, p) in parts.enumerated() where Classifier.classify(p.text).confidence < 0.5 {
+        for (i, p) in parts.enumerated() where p.confidence < 0.5 {
             let prompt = "Classify the request as one word: math, code, factual, reasoning or creative.\nRequest: \(p.text)\nType:"
             guard let r = try? await model.chat(ChatRequest(messages: [.user(prompt)], temperature: 0, maxTokens: 4)) else { continue }
             let word = r.text.lowercased().split(whereSeparator: { !$0.isLetter }).first.map(String.init) ?? ""
