@@ -50,7 +50,8 @@ final class FakeModelServer: @unchecked Sendable {
             while true {
                 let c = accept(fd, nil, nil)
                 if c < 0 { return }
-                DispatchQueue.global().async { self.serve(c) }
+                // A thread per connection: a hanging answer must not hold a shared pool thread.
+                Thread.detachNewThread { self.serve(c) }
             }
         }
     }
