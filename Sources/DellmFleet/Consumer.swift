@@ -43,6 +43,12 @@ public protocol Role: Sendable {
     /// Commits the entry's effects and returns what to append downstream. Throwing `Poison` dead-letters
     /// the entry; any other error leaves it pending, to be retried.
     func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit]
+    /// Called about every 30 s while the worker runs (nodes record their uptime).
+    func heartbeat(store: Store) async throws
+}
+
+extension Role {
+    public func heartbeat(store: Store) async throws {}
 }
 
 /// What a handler may use: its lane's own connections.

@@ -90,5 +90,26 @@ public enum Schema {
             """,
             "CREATE INDEX verdicts_node ON verdicts(node_id, created_at DESC)",
         ]),
+        Migration(version: 2, name: "economy: node owners, heartbeats, performance matrix", sql: [
+            "ALTER TABLE nodes ADD COLUMN owner_user text",
+            "ALTER TABLE nodes ADD COLUMN uptime double precision NOT NULL DEFAULT 1",
+            """
+            CREATE TABLE node_heartbeats (
+                node_id text NOT NULL,
+                minute timestamptz NOT NULL,
+                PRIMARY KEY (node_id, minute))
+            """,
+            """
+            CREATE TABLE perf_matrix (
+                task_type text NOT NULL,
+                species text NOT NULL,
+                attempts integer NOT NULL DEFAULT 0,
+                correct integer NOT NULL DEFAULT 0,
+                total_ms bigint NOT NULL DEFAULT 0,
+                updated_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (task_type, species))
+            """,
+            "CREATE INDEX credit_ledger_query ON credit_ledger(query_id)",
+        ]),
     ]
 }

@@ -11,14 +11,20 @@ public struct SpecialistRole: Role {
     public let config: FleetConfig
     public let types: [TaskType]
     public let node: String
+    /// The user credited with this node's earnings (who then pays members' prices).
+    public let owner: String
+    /// The species this node belongs to in the performance matrix.
+    public let species: String
     public let model: ModelEndpoint
     public var name: String { "specialist" }
     public var streams: [String] { types.map(config.keys.tasks) }
 
-    public init(config: FleetConfig, types: [TaskType], node: String) {
+    public init(config: FleetConfig, types: [TaskType], node: String, owner: String = "operator", species: String = "default") {
         self.config = config
         self.types = types
         self.node = node
+        self.owner = owner
+        self.species = species
         self.model = ModelEndpoint(client: config.model(), maxConcurrent: config.modelConcurrency)
     }
 
@@ -32,12 +38,16 @@ public struct SpecialistRole: Role {
         let record = await answer(job, logger: context.logger)
         var r = record
         r.latencyMilliseconds = milliseconds(since: started)
-        try await context.store.recordAttempt(job, node: node, record: r)
+        try await context.store.recordAttempt(job, node: node, owner: owner, species: species, record: r)
         context.logger.info("answered", metadata: [
             "query": "\(job.queryID)", "subtask": "\(job.subtaskID)", "type": "\(job.type.rawValue)",
             "attempt": "\(job.attempt)", "tool": "\(r.tool ?? "model")", "ms": "\(r.latencyMilliseconds)",
         ])
         return [verify]
+    }
+
+    public func heartbeat(store: Store) async throws {
+        try await store.heartbeat(node: node, role: "specialist", owner: owner, species: species)
     }
 
     /// The node's answer to one subtask. Model failures become an attempt with an error, which the

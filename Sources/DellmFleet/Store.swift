@@ -7,9 +7,7 @@ import Foundation
 public struct Store: Sendable {
     public let db: PostgresConnection
     /// Credits granted to a user the first time they submit.
-    public static let startingCredits = 100
-    /// Credits a query costs per subtask.
-    public static let costPerSubtask = 0.1
+    public static let startingCredits = Int(Economy.startingCredits)
 
     public init(db: PostgresConnection) { self.db = db }
 
@@ -27,7 +25,6 @@ public struct Store: Sendable {
     /// Records a query, charges its user once, and creates its subtasks.
     public func ingest(_ q: QueryJob, parts: [Splitter.Part]) async throws -> IngestOutcome {
         let user = q.user?.isEmpty == false ? q.user! : "anonymous"
-        let cost = Double(parts.count) * Store.costPerSubtask
         return try await db.withSession { s in
             try s.transaction { tx in
                 try tx.query("INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING", [user])
@@ -52,6 +49,8 @@ public struct Store: Sendable {
                     })
                 }
                 let balance = Double(try tx.query("SELECT coalesce(sum(amount), 0) FROM credit_ledger WHERE user_id = $1", [user]).first?[0] ?? "0") ?? 0
+                let runsNodes = try tx.query("SELECT runs_nodes FROM users WHERE id = $1", [user]).first?[0] == "t"
+                let cost = Economy.price(parts.map(\.type), runsNodes: runsNodes)
                 if balance < cost {
                     let error = String(format: "insufficient credits: user %@ has %.2f, this query costs %.2f", user, balance, cost)
                     try tx.query("""
@@ -65,6 +64,7 @@ public struct Store: Sendable {
                     INSERT INTO credit_ledger (user_id, amount, kind, query_id, idempotency_key)
                     VALUES ($1, $2, 'charge', $3, 'charge:' || $3)
                     """, [user, String(-cost), q.id])
+                // Balances never go negative: the check above and this charge happen under the user's row lock.
                 var jobs: [TaskJob] = []
                 for p in parts {
                     let sid = "\(q.id).\(p.index)"
@@ -121,13 +121,17 @@ public struct Store: Sendable {
         return r.first?[0] == "t"
     }
 
-    public func recordAttempt(_ job: TaskJob, node: String, record: AttemptRecord) async throws {
+    public func recordAttempt(_ job: TaskJob, node: String, owner: String = "operator", species: String = "default",
+                              record: AttemptRecord) async throws {
         let votes = String(decoding: try JSONEncoder().encode(record.votes), as: UTF8.self)
         try await db.withSession { s in
             try s.transaction { tx in
+                try tx.query("INSERT INTO users (id, runs_nodes) VALUES ($1, true) ON CONFLICT (id) DO UPDATE SET runs_nodes = true",
+                             [owner])
                 try tx.query("""
-                    INSERT INTO nodes (id, role) VALUES ($1, 'specialist') ON CONFLICT (id) DO UPDATE SET last_seen = now()
-                    """, [node])
+                    INSERT INTO nodes (id, role, owner_user, species) VALUES ($1, 'specialist', $2, $3)
+                    ON CONFLICT (id) DO UPDATE SET last_seen = now(), owner_user = EXCLUDED.owner_user, species = EXCLUDED.species
+                    """, [node, owner, species])
                 try tx.query("""
                     INSERT INTO attempts (subtask_id, attempt, node_id, answer, votes, confidence, tool, error, latency_ms)
                     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9) ON CONFLICT (subtask_id, attempt) DO NOTHING
@@ -149,6 +153,7 @@ public struct Store: Sendable {
         public var error: String?
         public var node: String
         public var tool: String?
+        public var latencyMilliseconds: Int?
         public var existingVerdict: Verdict?
     }
 
@@ -163,7 +168,7 @@ public struct Store: Sendable {
 
     public func loadAttempt(subtaskID: String, attempt: Int) async throws -> AttemptToVerify? {
         let r = try await db.query("""
-            SELECT s.type, s.text, s.idx, a.answer, a.error, a.node_id, a.tool, v.passed, v.reason
+            SELECT s.type, s.text, s.idx, a.answer, a.error, a.node_id, a.tool, v.passed, v.reason, a.latency_ms
             FROM subtasks s JOIN attempts a ON a.subtask_id = s.id AND a.attempt = $2
             LEFT JOIN verdicts v ON v.subtask_id = s.id AND v.attempt = $2
             WHERE s.id = $1
@@ -171,7 +176,8 @@ public struct Store: Sendable {
         guard let row = r.first else { return nil }
         let verdict = row[7].map { Verdict(passed: $0 == "t", reason: row[8] ?? "") }
         return AttemptToVerify(type: TaskType(rawValue: row[0]!) ?? .factual, text: row[1]!, index: Int(row[2]!)!,
-                               answer: row[3], error: row[4], node: row[5]!, tool: row[6], existingVerdict: verdict)
+                               answer: row[3], error: row[4], node: row[5]!, tool: row[6],
+                               latencyMilliseconds: row[9].flatMap { Int($0) }, existingVerdict: verdict)
     }
 
     public enum VerifyOutcome: Sendable, Equatable {
@@ -195,14 +201,37 @@ public struct Store: Sendable {
                     ON CONFLICT (subtask_id, attempt) DO NOTHING RETURNING 1
                     """, [job.subtaskID, String(job.attempt), a.node, verdict.passed ? "t" : "f", verdict.reason, verifier])
                 if inserted.rows.count == 1 {
-                    try tx.query("""
+                    // Counted once per attempt: trust (only verdicts move it), the performance matrix, and
+                    // the node owner's earning.
+                    let node = try tx.query("""
                         UPDATE nodes SET verified = verified + 1, correct = correct + $2,
+                          uptime = (SELECT least(1.0, count(*)::float8 / greatest(1.0, least(60.0,
+                                       extract(epoch FROM now() - nodes.first_seen) / 60.0)))
+                                    FROM node_heartbeats h WHERE h.node_id = $1 AND h.minute > now() - interval '60 minutes'),
                           trust = 0.6 * (SELECT avg(CASE WHEN passed THEN 1.0 ELSE 0.0 END) FROM
                                           (SELECT passed FROM verdicts WHERE node_id = $1 ORDER BY created_at DESC LIMIT 100) r)
                                 + 0.3 * ((correct + $2)::float8 / (verified + 1))
-                                + 0.1 * 1.0
                         WHERE id = $1
-                        """, [a.node, verdict.passed ? "1" : "0"])
+                        RETURNING species, owner_user, correct::float8 / greatest(verified, 1)
+                        """, [a.node, verdict.passed ? "1" : "0"]).first
+                    try tx.query("UPDATE nodes SET trust = trust + 0.1 * least(1.0, greatest(uptime, 0.0)) WHERE id = $1", [a.node])
+                    let species = node?[0] ?? "default"
+                    let latency = a.latencyMilliseconds ?? 0
+                    try tx.query("""
+                        INSERT INTO perf_matrix (task_type, species, attempts, correct, total_ms) VALUES ($1, $2, 1, $3, $4)
+                        ON CONFLICT (task_type, species) DO UPDATE SET attempts = perf_matrix.attempts + 1,
+                          correct = perf_matrix.correct + EXCLUDED.correct, total_ms = perf_matrix.total_ms + EXCLUDED.total_ms,
+                          updated_at = now()
+                        """, [a.type.rawValue, species, verdict.passed ? "1" : "0", String(latency)])
+                    let accuracy = Double(node?[2] ?? "0") ?? 0
+                    let earned = Economy.earning(complexity: Economy.complexity(a.type), correct: verdict.passed,
+                                                 seconds: Double(latency) / 1000, accuracy: accuracy)
+                    if earned > 0, let owner = node?[1] ?? nil {
+                        try tx.query("""
+                            INSERT INTO credit_ledger (user_id, amount, kind, query_id, subtask_id, attempt, idempotency_key)
+                            VALUES ($1, $2, 'earn', $3, $4, $5::int, 'earn:' || $4 || ':' || $5::text) ON CONFLICT (idempotency_key) DO NOTHING
+                            """, [owner, String(earned), job.queryID, job.subtaskID, String(job.attempt)])
+                    }
                 }
                 let sub = try tx.query("SELECT status, attempts FROM subtasks WHERE id = $1 FOR UPDATE", [job.subtaskID]).first!
                 if sub[0] == "queued" {
@@ -281,6 +310,22 @@ public struct Store: Sendable {
         guard let row = r.first else { return nil }
         return QueryStatus(id: queryID, status: row[0]!, answer: row[1], error: row[2],
                            subtasks: Int(row[3] ?? "0") ?? 0, settled: Int(row[4] ?? "0") ?? 0)
+    }
+
+    /// Records that a node is alive this minute (its uptime is the share of the last hour's minutes it
+    /// was seen in).
+    public func heartbeat(node: String, role: String, owner: String, species: String) async throws {
+        try await db.withSession { s in
+            try s.transaction { tx in
+                try tx.query("INSERT INTO users (id, runs_nodes) VALUES ($1, true) ON CONFLICT (id) DO UPDATE SET runs_nodes = true", [owner])
+                try tx.query("""
+                    INSERT INTO nodes (id, role, owner_user, species) VALUES ($1, $2, $3, $4)
+                    ON CONFLICT (id) DO UPDATE SET last_seen = now()
+                    """, [node, role, owner, species])
+                try tx.query("INSERT INTO node_heartbeats (node_id, minute) VALUES ($1, date_trunc('minute', now())) ON CONFLICT DO NOTHING", [node])
+                try tx.query("DELETE FROM node_heartbeats WHERE node_id = $1 AND minute < now() - interval '2 hours'", [node])
+            }
+        }
     }
 
     public func balance(user: String) async throws -> Double {
@@ -372,5 +417,72 @@ extension Store {
             WHERE ($1::text IS NULL OR status = $1) ORDER BY created_at DESC LIMIT $2
             """, [status, String(limit)])
         return r.rows.map { QueryRow(id: $0[0]!, user: $0[1]!, status: $0[2]!, text: $0[3]!, error: $0[4], createdAt: $0[5]!) }
+    }
+}
+
+// MARK: the economy, read
+
+extension Store {
+    public struct NodeRow: Sendable, Codable {
+        public var id: String
+        public var role: String
+        public var species: String
+        public var owner: String?
+        public var trust: Double
+        public var verified: Int
+        public var correct: Int
+        public var uptime: Double
+        public var lastSeen: String
+        public var earned: Double
+    }
+
+    public func nodes() async throws -> [NodeRow] {
+        let r = try await db.query("""
+            SELECT n.id, n.role, n.species, n.owner_user, n.trust, n.verified, n.correct, n.uptime, n.last_seen::text,
+                   coalesce((SELECT sum(amount) FROM credit_ledger l JOIN attempts a ON a.subtask_id = l.subtask_id AND a.attempt = l.attempt
+                             WHERE l.kind = 'earn' AND a.node_id = n.id), 0)
+            FROM nodes n ORDER BY n.trust DESC, n.id
+            """)
+        return r.rows.map {
+            NodeRow(id: $0[0]!, role: $0[1]!, species: $0[2]!, owner: $0[3], trust: Double($0[4]!) ?? 0, verified: Int($0[5]!) ?? 0,
+                    correct: Int($0[6]!) ?? 0, uptime: Double($0[7]!) ?? 0, lastSeen: $0[8]!, earned: Double($0[9]!) ?? 0)
+        }
+    }
+
+    public struct LedgerEntry: Sendable, Codable {
+        public var amount: Double
+        public var kind: String
+        public var queryID: String?
+        public var subtaskID: String?
+        public var attempt: Int?
+        public var at: String
+    }
+
+    public func ledger(user: String, limit: Int) async throws -> [LedgerEntry] {
+        try await db.query("""
+            SELECT amount, kind, query_id, subtask_id, attempt, created_at::text FROM credit_ledger
+            WHERE user_id = $1 ORDER BY id DESC LIMIT $2
+            """, [user, String(limit)]).rows.map {
+            LedgerEntry(amount: Double($0[0]!) ?? 0, kind: $0[1]!, queryID: $0[2], subtaskID: $0[3], attempt: $0[4].flatMap { Int($0) }, at: $0[5]!)
+        }
+    }
+
+    public struct MatrixCell: Sendable, Codable {
+        public var type: String
+        public var species: String
+        public var attempts: Int
+        public var accuracy: Double
+        public var meanMilliseconds: Double
+        /// correctness × speed, speed = 1 / (1 + mean seconds).
+        public var score: Double
+    }
+
+    public func matrix() async throws -> [MatrixCell] {
+        try await db.query("SELECT task_type, species, attempts, correct, total_ms FROM perf_matrix ORDER BY task_type, species").rows.map {
+            let n = Double($0[2]!) ?? 0, c = Double($0[3]!) ?? 0, ms = Double($0[4]!) ?? 0
+            let accuracy = n > 0 ? c / n : 0, mean = n > 0 ? ms / n : 0
+            return MatrixCell(type: $0[0]!, species: $0[1]!, attempts: Int(n), accuracy: accuracy, meanMilliseconds: mean,
+                              score: accuracy / (1 + mean / 1000))
+        }
     }
 }

@@ -65,6 +65,18 @@ public struct Worker: Sendable {
                     await db.close()
                 }
             }
+            let role = self.role, databaseURL = config.databaseURL, heartbeatLog = logger
+            group.addTask {
+                // Heartbeats, on a connection of their own; a failure is logged and retried next time.
+                let db = PostgresConnection(url: databaseURL, name: "heartbeat")
+                while !Task.isCancelled {
+                    do { try await role.heartbeat(store: Store(db: db)) } catch {
+                        heartbeatLog.warning("heartbeat failed", metadata: ["error": "\(error)"])
+                    }
+                    try? await Task.sleep(for: .seconds(30))
+                }
+                await db.close()
+            }
             group.addTask {
                 let signal = await signals.next()
                 logger.notice("signal \(signal): stopping; in-flight entries finish or stay pending for redelivery")

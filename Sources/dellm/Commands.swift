@@ -52,6 +52,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "The node id trust is kept under (default: host/role/types).") var node: String?
     @Option(help: "Consumer name prefix (default: host-pid). Give each worker slot a stable name so a restarted worker resumes its pending entries at once; never run two live workers under one name.")
     var name: String?
+    @Option(help: "Specialists: the user credited with this node's earnings (default: env DELLM_USER, else operator).") var owner: String?
+    @Option(help: "Specialists: the species this node counts as in the performance matrix.") var species = "default"
     @Option(help: "Serve Prometheus metrics on this port (GET /metrics); off when omitted.") var metricsPort: Int?
     @Option(help: "The address the metrics port binds.") var metricsHost = "0.0.0.0"
     @OptionGroup var global: GlobalOptions
@@ -71,7 +73,8 @@ struct WorkerCommand: AsyncParsableCommand {
         switch role {
         case .ingest: r = IngestRole(config: config)
         case .specialist:
-            r = SpecialistRole(config: config, types: typeList, node: node ?? "\(host)/specialist/\(typeList.map(\.rawValue).joined(separator: "+"))")
+            r = SpecialistRole(config: config, types: typeList, node: node ?? "\(host)/specialist/\(typeList.map(\.rawValue).joined(separator: "+"))",
+                               owner: owner ?? ProcessInfo.processInfo.environment["DELLM_USER"] ?? "operator", species: species)
         case .verifier: r = VerifierRole(config: config, verifierID: node ?? "\(host)/verifier")
         case .synthesizer: r = SynthesizerRole(config: config)
         }
@@ -89,7 +92,7 @@ struct WorkerCommand: AsyncParsableCommand {
 }
 
 struct Ops: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Inspect and operate the fleet.", subcommands: [Backlog.self, TraceCommand.self, QueriesCommand.self, Dead.self, Exporter.self])
+    static let configuration = CommandConfiguration(abstract: "Inspect and operate the fleet.", subcommands: [Backlog.self, TraceCommand.self, QueriesCommand.self, Dead.self, Exporter.self, TrustCommand.self, CreditsCommand.self, MatrixCommand.self, LeaderboardCommand.self])
 }
 
 struct Backlog: AsyncParsableCommand {

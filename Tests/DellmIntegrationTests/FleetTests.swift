@@ -29,7 +29,9 @@ struct FleetPipelineTests {
         let db = PostgresConnection(url: config.databaseURL)
         #expect(try await db.query("SELECT count(*) FROM subtasks WHERE query_id = $1 AND status = 'verified'", [id]).first?[0] == "2")
         #expect(try await db.query("SELECT count(*) FROM verdicts WHERE subtask_id LIKE $1 AND passed", [id + ".%"]).first?[0] == "2")
-        #expect(try await db.query("SELECT count(*) FROM credit_ledger WHERE query_id = $1", [id]).first?[0] == "1")
+        #expect(try await db.query("SELECT count(*) FROM credit_ledger WHERE query_id = $1 AND kind = 'charge'", [id]).first?[0] == "1")
+        #expect(try await db.query("SELECT count(*) FROM credit_ledger WHERE query_id = $1 AND kind = 'earn'", [id]).first?[0] == "2",
+                "the node earns once per verified attempt")
         #expect(try await client.store.status(queryID: id)?.answer == text)
         await fleet.stop()
     }
@@ -49,7 +51,7 @@ struct FleetPipelineTests {
         // Both entries are consumed before we count: the queries stream's group has nothing pending.
         let redis = RedisConnection(configuration: try config.redisConfiguration())
         try await waitUntil { try await redis.command("XINFO", "GROUPS", config.keys.queries).array?.first?.pairs["pending"]?.int == 0 }
-        #expect(try await client.store.balance(user: user) == Double(Store.startingCredits) - Store.costPerSubtask)
+        #expect(abs(try await client.store.balance(user: user) - (Economy.startingCredits - Economy.price([.math], runsNodes: false))) < 1e-9)
         await fleet.stop()
     }
 

@@ -41,7 +41,7 @@ struct InProcessFleet {
         logger.logLevel = .warning
         let roles: [any Role] = [
             IngestRole(config: config),
-            SpecialistRole(config: config, types: specialistTypes, node: "test-node-\(config.namespace)"),
+            SpecialistRole(config: config, types: specialistTypes, node: "test-node-\(config.namespace)", owner: "owner-\(config.namespace)"),
             VerifierRole(config: config, verifierID: "test-verifier"),
             SynthesizerRole(config: config),
         ]

@@ -1,0 +1,57 @@
+/// The DELLM economy's formulas (from the DELLM design), as pure functions.
+public enum Economy {
+    /// Credits a new user starts with.
+    public static let startingCredits = 100.0
+    /// The credit value of one unit of complexity: prices and earnings share it.
+    public static let creditsPerUnit = 0.1
+
+    /// How much work a subtask of this type is.
+    public static func complexity(_ t: TaskType) -> Double {
+        switch t {
+        case .math, .factual: return 1
+        case .creative: return 1.5
+        case .reasoning: return 2
+        case .code: return 3
+        }
+    }
+
+    /// What a query costs before any work: its parts' complexity; users who also run nodes pay 1×,
+    /// others 1.5×.
+    public static func price(_ parts: [TaskType], runsNodes: Bool) -> Double {
+        let units = parts.reduce(0) { $0 + complexity($1) }
+        return rounded(units * creditsPerUnit * (runsNodes ? 1 : 1.5))
+    }
+
+    /// The design's quality multiplier by a node's accuracy: × 1.3 above 95%, × 1.1 at 90–95%,
+    /// × 0.8 below 80%, × 1 otherwise.
+    public static func qualityMultiplier(accuracy: Double) -> Double {
+        if accuracy > 0.95 { return 1.3 }
+        if accuracy >= 0.90 { return 1.1 }
+        if accuracy < 0.80 { return 0.8 }
+        return 1
+    }
+
+    /// A node's earning for one verified attempt: complexity × correctness ÷ response time (seconds,
+    /// at least 1) × its quality multiplier, in credits. A wrong answer earns 0.
+    public static func earning(complexity: Double, correct: Bool, seconds: Double, accuracy: Double) -> Double {
+        guard correct else { return 0 }
+        return rounded(creditsPerUnit * complexity / max(1, seconds) * qualityMultiplier(accuracy: accuracy))
+    }
+
+    /// Trust = 0.6 × accuracy over the last 100 verified attempts + 0.3 × lifetime accuracy + 0.1 × uptime.
+    public static func trust(recentAccuracy: Double, lifetimeAccuracy: Double, uptime: Double) -> Double {
+        0.6 * clamp(recentAccuracy) + 0.3 * clamp(lifetimeAccuracy) + 0.1 * clamp(uptime)
+    }
+
+    /// Experience and level of a node's operator, from credits earned and trust (gamification).
+    public static func experience(earned: Double, trust: Double) -> (xp: Int, level: Int) {
+        let xp = Int((earned * 100 + trust * 100).rounded())
+        var level = 1
+        while xp >= 100 * level * level { level += 1 }
+        return (xp, level)
+    }
+
+    static func clamp(_ v: Double) -> Double { min(1, max(0, v)) }
+    /// Ledger amounts have four decimals.
+    public static func rounded(_ v: Double) -> Double { (v * 10_000).rounded() / 10_000 }
+}

@@ -1,0 +1,74 @@
+import DellmCore
+import DellmFleet
+import DellmPostgres
+import Foundation
+import Testing
+
+@Suite(.enabled(if: TestEnv.hasServers, "needs the test servers (run ./ops/test)"))
+struct EconomyIntegrationTests {
+    func parts(_ n: Int) -> [Splitter.Part] {
+        (0..<n).map { Splitter.Part(index: $0, text: "What is \($0) plus 1?", type: .math, rule: "test") }
+    }
+
+    @Test func eightConcurrentSubmittersCannotOverdrawAnAccount() async throws {
+        let db0 = PostgresConnection(url: TestEnv.databaseURL!)
+        _ = try await Store(db: db0).migrate()
+        let user = "overdraw-\(UUID().uuidString.prefix(8))"
+        let price = Economy.price(Array(repeating: .math, count: 6), runsNodes: false) // 0.9
+        let perSubmitter = 20 // 160 queries × 0.9 > 100 credits
+        let outcomes = try await withThrowingTaskGroup(of: [Store.IngestOutcome].self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    let store = Store(db: PostgresConnection(url: TestEnv.databaseURL!))
+                    var out: [Store.IngestOutcome] = []
+                    for _ in 0..<perSubmitter {
+                        let job = QueryJob(id: UUID().uuidString.lowercased(), query: "six sums", user: user)
+                        out.append(try await store.ingest(job, parts: parts(6)))
+                        // A redelivery of the same entry: never a second charge.
+                        _ = try await store.ingest(job, parts: parts(6))
+                    }
+                    return out
+                }
+            }
+            var all: [Store.IngestOutcome] = []
+            for try await o in group { all += o }
+            return all
+        }
+        let charged = outcomes.filter { if case .enqueue = $0 { return true } else { return false } }.count
+        let refused = outcomes.filter { if case .finished(let e) = $0 { return e.error?.hasPrefix("insufficient credits") == true } else { return false } }.count
+        #expect(charged + refused == 8 * perSubmitter)
+        #expect(charged == Int((Economy.startingCredits / price).rounded(.down)))
+        let balance = try await Store(db: db0).balance(user: user)
+        #expect(balance >= 0)
+        #expect(abs(balance - (Economy.startingCredits - Double(charged) * price)) < 1e-6)
+        let doubled = try await db0.query("""
+            SELECT count(*) FROM (SELECT query_id FROM credit_ledger WHERE user_id = $1 AND kind = 'charge'
+                                  GROUP BY query_id HAVING count(*) > 1) d
+            """, [user]).first?[0]
+        #expect(doubled == "0")
+    }
+
+    @Test func verifiedAttemptsMoveTrustTheMatrixAndEarnings() async throws {
+        let config = try TestEnv.config()
+        let fleet = try await InProcessFleet.start(config)
+        let client = try FleetClient(config: config)
+        let cursor = try await client.answersCursor()
+        var ids: [String] = []
+        for i in 0..<5 { ids.append(try await client.submit("What is \(i) plus 10?", user: "payer-\(config.namespace)")) }
+        _ = try await client.waitForAnswers(ids, after: cursor, timeout: .seconds(60)) { _ in }
+        await fleet.stop()
+        let owner = "owner-\(config.namespace)"
+        let node = try #require(try await client.store.nodes().first { $0.id == "test-node-\(config.namespace)" })
+        #expect(node.verified == 5)
+        #expect(node.correct == 5)
+        #expect(node.trust > 0.89 && node.trust <= 1.0, "0.6 + 0.3 from accuracy, plus uptime")
+        #expect(node.owner == owner)
+        let earnings = try await client.store.ledger(user: owner, limit: 100).filter { $0.kind == "earn" }
+        #expect(earnings.count == 5, "one earning per verified attempt")
+        #expect(earnings.allSatisfy { $0.amount > 0 })
+        // The owner runs a node, so it pays the member price.
+        #expect(try await client.db.query("SELECT runs_nodes FROM users WHERE id = $1", [owner]).first?[0] == "t")
+        let math = try #require(try await client.store.matrix().first { $0.type == "math" && $0.species == "default" })
+        #expect(math.attempts >= 5)
+    }
+}
