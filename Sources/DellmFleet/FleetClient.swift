@@ -1,6 +1,7 @@
 import DellmCore
 import DellmPostgres
 import DellmRedis
+import DellmSupport
 import Foundation
 
 /// What users and operators do with a fleet: submit, follow answers, read results, inspect streams.
@@ -224,8 +225,7 @@ extension FleetClient {
         let waiting = results.filter { $0.refused == nil }.map(\.queryID)
         let total = waiting.count
         _ = try await waitForAnswers(waiting, after: cursor, timeout: timeout) { event in
-            let n = box.add(event, seconds: Double((ContinuousClock.now - started).components.attoseconds) / 1e18
-                                + Double((ContinuousClock.now - started).components.seconds))
+            let n = box.add(event, seconds: (ContinuousClock.now - started).seconds)
             onAnswer(n, total)
         }
         let got = box.snapshot()

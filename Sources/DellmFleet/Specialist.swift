@@ -1,6 +1,7 @@
 import DellmCore
 import DellmModel
 import DellmRedis
+import DellmSupport
 import Foundation
 import Logging
 
@@ -121,7 +122,7 @@ public struct SpecialistRole: Role {
 
 func milliseconds(since start: ContinuousClock.Instant) -> Int {
     let d = ContinuousClock.now - start
-    return Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)
+    return d.milliseconds
 }
 
 extension Result where Failure == Error {

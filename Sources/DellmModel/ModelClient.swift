@@ -123,7 +123,7 @@ public struct ModelClient: Sendable {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { throw ModelError(.badResponse, "model at \(baseURL) returned an empty answer") }
         let elapsed = ContinuousClock.now - started
-        let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        let ms = elapsed.milliseconds
         return ChatResponse(text: trimmed, completionTokens: tokens, milliseconds: ms)
     }
 

@@ -67,7 +67,7 @@ public actor ModelEndpoint {
         switch result {
         case .success(let r):
             Counter(label: "dellm_model_calls_total", dimensions: endpoint + [("outcome", "ok")]).increment()
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = elapsed.seconds
             if let tokens = r.completionTokens, seconds > 0 {
                 Recorder(label: "dellm_model_tokens_per_second", dimensions: endpoint, aggregate: false).record(Double(tokens) / seconds)
             }

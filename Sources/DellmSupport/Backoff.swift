@@ -20,6 +20,10 @@ public struct Backoff: Sendable {
 }
 
 extension Duration {
+    /// In seconds, for figures and rates.
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    /// Whole milliseconds.
+    public var milliseconds: Int { Int(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000) }
     /// Whole nanoseconds, for metrics.
     public var nanoseconds: Int64 {
         let c = components

@@ -3,6 +3,7 @@ import DellmCore
 import DellmFleet
 import DellmPostgres
 import DellmRedis
+import DellmSupport
 import Foundation
 
 struct Bench: AsyncParsableCommand {
@@ -59,7 +60,7 @@ struct Bench: AsyncParsableCommand {
                 for try await r in group { results += r }
             }
             let elapsed = ContinuousClock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = elapsed.seconds
             let commands = try await Bench.commandsProcessed(client.redis) - commandsBefore
             let after = pids.map { Bench.usage($0) }
             let answered = results.filter { $0.event?.status == "answered" }.count
@@ -151,7 +152,7 @@ struct Bench: AsyncParsableCommand {
                          Double(commands) / Double(jobs), cpu / Double(jobs), rss.map(String.init).joined(separator: ", ")))
         }
 
-        static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+        static func seconds(_ d: Duration) -> Double { d.seconds }
     }
 
     /// The no-op job of the single-stage benchmark, run by the fleet's own consumer loop.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DellmCore
 import DellmFleet
+import DellmSupport
 import Foundation
 
 struct Submit: AsyncParsableCommand {
@@ -58,7 +59,7 @@ struct Submit: AsyncParsableCommand {
             guard !json, let first = p.first else { return }
             box.progress("  \(first.settled)/\(max(first.subtasks, 1)) subtasks settled\n")
         }, onAnswer: { box.set($0) })
-        let seconds = Double((ContinuousClock.now - started).components.seconds)
+        let seconds = (ContinuousClock.now - started).seconds
         if !missing.isEmpty { throw fail("no answer within \(Int(timeout)) s; the query is still running: dellm result \(qid)", code: 2) }
         let event = box.events.first!
         if json {
