@@ -45,10 +45,14 @@ public protocol Role: Sendable {
     func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit]
     /// Called about every 30 s while the worker runs (nodes record their uptime).
     func heartbeat(store: Store) async throws
+    /// Whether a job may take longer than the claim idle time (a model call): such a job re-claims its
+    /// entry while it runs. Quick roles skip that, and the task it costs.
+    var jobsMayRunLong: Bool { get }
 }
 
 extension Role {
     public func heartbeat(store: Store) async throws {}
+    public var jobsMayRunLong: Bool { false }
 }
 
 /// What a handler may use: its lane's own connections.
@@ -65,6 +69,8 @@ public struct LaneContext: Sendable {
 /// it takes over entries a dead consumer left pending (XAUTOCLAIM); it acknowledges an entry only after
 /// the handler committed its effects, in the same round trip as the downstream XADDs.
 public struct ConsumerLoop: Sendable {
+    /// The loop's metric handles, made once per label set instead of per job.
+    let metrics = LoopMetrics()
     public var role: any Role
     public var config: FleetConfig
     public var consumer: String
@@ -241,18 +247,17 @@ public struct ConsumerLoop: Sendable {
 
     /// The task type of a stream (`…:tasks:math` → math), else the role.
     func kind(of stream: String) -> String {
-        if let r = stream.range(of: ":tasks:") { return String(stream[r.upperBound...]) }
-        return role.name
+        metrics.kind(of: stream, role: role.name)
     }
 
     func count(_ outcome: String, _ stream: String, by n: Int = 1) {
-        Counter(label: "dellm_jobs_total", dimensions: [("role", role.name), ("type", kind(of: stream)), ("outcome", outcome)]).increment(by: n)
+        metrics.counter(role: role.name, type: kind(of: stream), outcome: outcome).increment(by: n)
     }
 
     func process(_ entry: StreamEntry, redis: RedisConnection, context: LaneContext, outbox: inout Outbox) async throws {
         var emits: [Emit] = []
         var dead: (reason: String, emits: [Emit])?
-        let inflight = Meter(label: "dellm_inflight_jobs", dimensions: [("role", role.name)])
+        let inflight = metrics.inflight(role: role.name)
         inflight.increment()
         defer { inflight.decrement() }
         let started = ContinuousClock.now
@@ -268,8 +273,7 @@ public struct ConsumerLoop: Sendable {
             }
         }
         stage(entry, emits: emits, dead: dead, into: &outbox)
-        Timer(label: "dellm_job_duration_seconds", dimensions: [("role", role.name), ("type", kind(of: entry.stream))])
-            .recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+        metrics.timer(role: role.name, type: kind(of: entry.stream)).recordNanoseconds((ContinuousClock.now - started).nanoseconds)
         count(dead == nil ? "done" : "dead", entry.stream)
     }
 
@@ -278,7 +282,7 @@ public struct ConsumerLoop: Sendable {
     /// never taken over and run twice by another consumer.
     func handleKeepingClaim(_ entry: StreamEntry, redis: RedisConnection, context: LaneContext) async throws -> [Emit] {
         let interval = config.claimMinIdleMilliseconds / 3
-        guard interval >= 100 else { return try await role.handle(entry, context: context) }
+        guard interval >= 100, role.jobsMayRunLong else { return try await role.handle(entry, context: context) }
         let role = self.role, group = role.name, consumer = self.consumer
         return try await withThrowingTaskGroup(of: [Emit]?.self) { tasks in
             tasks.addTask { try await role.handle(entry, context: context) }
@@ -378,4 +382,53 @@ struct StreamID: Comparable {
         seq = parts.count > 1 ? UInt64(parts[1]) ?? 0 : 0
     }
     static func < (a: StreamID, b: StreamID) -> Bool { (a.ms, a.seq) < (b.ms, b.seq) }
+}
+
+/// Metric handles by label set. Creating a handle asks the metrics backend to look it up (a lock and a
+/// hash of the labels); a job touches three, so they are kept here.
+final class LoopMetrics: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var counters: [String: Counter] = [:]
+    private var timers: [String: Metrics.Timer] = [:]
+    private var meters: [String: Meter] = [:]
+    private var kinds: [String: String] = [:]
+
+    func kind(of stream: String, role: String) -> String {
+        lock.withLock {
+            if let k = kinds[stream] { return k }
+            let k = stream.range(of: ":tasks:").map { String(stream[$0.upperBound...]) } ?? role
+            kinds[stream] = k
+            return k
+        }
+    }
+
+    func counter(role: String, type: String, outcome: String) -> Counter {
+        let key = role + "|" + type + "|" + outcome
+        return lock.withLock {
+            if let c = counters[key] { return c }
+            let c = Counter(label: "dellm_jobs_total", dimensions: [("role", role), ("type", type), ("outcome", outcome)])
+            counters[key] = c
+            return c
+        }
+    }
+
+    func timer(role: String, type: String) -> Metrics.Timer {
+        let key = role + "|" + type
+        return lock.withLock {
+            if let t = timers[key] { return t }
+            let t = Metrics.Timer(label: "dellm_job_duration_seconds", dimensions: [("role", role), ("type", type)])
+            timers[key] = t
+            return t
+        }
+    }
+
+    func inflight(role: String) -> Meter {
+        lock.withLock {
+            if let m = meters[role] { return m }
+            let m = Meter(label: "dellm_inflight_jobs", dimensions: [("role", role)])
+            meters[role] = m
+            return m
+        }
+    }
 }

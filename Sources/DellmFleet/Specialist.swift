@@ -18,6 +18,7 @@ public struct SpecialistRole: Role {
     public let species: String
     public let model: ModelEndpoint
     public var name: String { "specialist" }
+    public var jobsMayRunLong: Bool { true }
     public var streams: [String] { types.map(config.keys.tasks) }
 
     public init(config: FleetConfig, types: [TaskType], node: String, owner: String = "operator", species: String = "default") {
