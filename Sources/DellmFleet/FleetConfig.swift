@@ -131,7 +131,8 @@ public struct FleetConfig: Sendable {
         maxDeliveries = try int("DELLM_MAX_DELIVERIES", 5, 1...1_000)
         followStreamMaxLength = try int("DELLM_ANSWERS_MAXLEN", 100_000, 100...100_000_000)
         do { _ = try RedisConfiguration(url: redisURL) } catch {
-            throw ConfigurationError("\(source("DELLM_REDIS_URL")): \(error)")
+            // The message names DELLM_REDIS_URL; say so when the value came from the file.
+            throw origin["DELLM_REDIS_URL"].map { ConfigurationError("\($0): \(error)") } ?? error
         }
         if let level = env["DELLM_LOG_LEVEL"], !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) {
             throw ConfigurationError("\(source("DELLM_LOG_LEVEL")) must be trace, debug, info, notice, warning, error or critical (got '\(level)')")
