@@ -47,19 +47,23 @@ public struct PostgresRows: Sendable {
 }
 
 /// A connection used synchronously, inside `PostgresConnection.withSession`: everything done with
-/// it runs on the connection's own thread. It cannot escape the closure.
-public struct PostgresSession: ~Copyable {
+/// it runs on the connection's own thread. Use it only inside that closure: it is valid only there.
+public struct PostgresSession {
     fileprivate let conn: OpaquePointer
+    fileprivate let statements: PreparedStatements
 
     /// Runs one statement with `$1…$n` parameters sent separately from the SQL text (never
-    /// interpolated), and returns its rows.
+    /// interpolated), and returns its rows. A statement with parameters is prepared once per
+    /// connection and executed by name afterwards.
     @discardableResult
     public func query(_ sql: String, _ params: [String?] = []) throws -> PostgresRows {
-        try PostgresConnection.execute(conn, sql, params)
+        if params.isEmpty { return try PostgresConnection.execute(conn, sql, params) }
+        let name = try statements.name(for: sql, params: params.count, conn: conn)
+        return try PostgresConnection.execute(conn, sql, params, prepared: name)
     }
 
     /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.
-    public func transaction<T>(_ body: (borrowing PostgresSession) throws -> T) throws -> T {
+    public func transaction<T>(_ body: (PostgresSession) throws -> T) throws -> T {
         try query("BEGIN")
         do {
             let result = try body(self)
@@ -81,6 +85,8 @@ public final class PostgresConnection: @unchecked Sendable {
     private let lane: BlockingThread
     // Only touched on `lane`.
     private var conn: OpaquePointer?
+    // Only touched on `lane`; forgotten with the connection.
+    private let statements = PreparedStatements()
 
     /// `url` is a libpq connection URI or key=value string (`postgresql://user:pw@host:port/db`).
     public init(url: String, name: String = "pg") {
@@ -97,11 +103,11 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Runs `body` with the connection on its own thread; a connection error inside drops the
     /// connection so the next call reconnects.
-    public func withSession<T: Sendable>(_ body: @escaping @Sendable (borrowing PostgresSession) throws -> T) async throws -> T {
+    public func withSession<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
         try await lane.run { [self] in
             let c = try self.connectBlocking()
             do {
-                return try body(PostgresSession(conn: c))
+                return try body(PostgresSession(conn: c, statements: self.statements))
             } catch let e as PostgresError where e.kind == .connection {
                 self.drop()
                 throw e
@@ -126,6 +132,7 @@ public final class PostgresConnection: @unchecked Sendable {
     private func drop() {
         if let conn { PQfinish(conn) }
         conn = nil
+        statements.forget()
     }
 
     private func connectBlocking() throws -> OpaquePointer {
@@ -148,14 +155,22 @@ public final class PostgresConnection: @unchecked Sendable {
         return c
     }
 
-    static func execute(_ c: OpaquePointer, _ sql: String, _ params: [String?]) throws -> PostgresRows {
+    static func execute(_ c: OpaquePointer, _ sql: String, _ params: [String?], prepared: String? = nil) throws -> PostgresRows {
         let result: OpaquePointer? = withCStrings(params) { values in
-            PQexecParams(c, sql, Int32(params.count), nil, values, nil, nil, 0)
+            if let prepared {
+                return PQexecPrepared(c, prepared, Int32(params.count), values, nil, nil, 0)
+            }
+            return PQexecParams(c, sql, Int32(params.count), nil, values, nil, nil, 0)
         }
         guard let result else {
             throw PostgresError(.connection, String(cString: PQerrorMessage(c)).trimmingSpaces())
         }
         defer { PQclear(result) }
+        return try rows(of: result, conn: c)
+    }
+
+    /// The rows of a result, or its error as a `PostgresError`.
+    static func rows(of result: OpaquePointer, conn c: OpaquePointer) throws -> PostgresRows {
         let status = PQresultStatus(result)
         switch status {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK:
@@ -210,4 +225,24 @@ extension String {
         while let l = s.last, l.isWhitespace { s.removeLast() }
         return String(s)
     }
+}
+
+/// The statements prepared on one connection, by SQL text. Used only on the connection's lane, and
+/// forgotten when the connection is dropped (a new connection has none).
+final class PreparedStatements {
+    private var names: [String: String] = [:]
+
+    func name(for sql: String, params: Int, conn: OpaquePointer) throws -> String {
+        if let n = names[sql] { return n }
+        let name = "dellm_\(names.count + 1)"
+        guard let result = PQprepare(conn, name, sql, Int32(params), nil) else {
+            throw PostgresError(.connection, String(cString: PQerrorMessage(conn)).trimmingSpaces())
+        }
+        defer { PQclear(result) }
+        _ = try PostgresConnection.rows(of: result, conn: conn)
+        names[sql] = name
+        return name
+    }
+
+    func forget() { names.removeAll() }
 }
