@@ -1,5 +1,7 @@
 # Shared helpers for the ops/ scripts. Source it; do not run it.
 DELLM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# CI and service managers may start us without HOME.
+export HOME="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
 # As root the state lives in /var/lib/dellm: PostgreSQL runs as the system user 'dellm', which cannot
 # enter root's home.
 if [ "$(id -u)" -eq 0 ]; then _default_state=/var/lib/dellm; else _default_state="${XDG_STATE_HOME:-$HOME/.local/state}/dellm"; fi
