@@ -59,7 +59,7 @@ public struct FleetClient: Sendable {
                         SELECT q.id, q.status, q.answer, q.error, q.subtask_count,
                                (SELECT count(*) FROM subtasks s WHERE s.query_id = q.id AND s.status <> 'queued')
                         FROM queries q WHERE q.id = ANY($1::text[])
-                        """, [Self.pgArray(Array(waiting))])
+                        """, [PostgresArray.literal(Array(waiting))])
                     var progress: [Progress] = []
                     for r in rows.rows {
                         let id = r[0]!
@@ -95,10 +95,6 @@ public struct FleetClient: Sendable {
         return waiting
     }
 
-    static func pgArray(_ items: [String]) -> String {
-        "{" + items.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
-            .joined(separator: ",") + "}"
-    }
 
     // MARK: backlog
 

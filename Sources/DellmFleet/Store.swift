@@ -33,7 +33,7 @@ public struct Store: Sendable {
                     VALUES ($1, $2, 'grant', 'grant:' || $1) ON CONFLICT (idempotency_key) DO NOTHING
                     """, [user, String(Store.startingCredits)])
                 // One charge at a time per user: no double spend under concurrency.
-                try tx.query("SELECT id FROM users WHERE id = $1 FOR UPDATE", [user])
+                let runsNodes = try tx.query("SELECT runs_nodes FROM users WHERE id = $1 FOR UPDATE", [user]).first?[0] == "t"
                 let existing = try tx.query("SELECT status, answer, error FROM queries WHERE id = $1", [q.id])
                 if let row = existing.first {
                     if row[0] != "running" {
@@ -49,7 +49,6 @@ public struct Store: Sendable {
                     })
                 }
                 let balance = Double(try tx.query("SELECT coalesce(sum(amount), 0) FROM credit_ledger WHERE user_id = $1", [user]).first?[0] ?? "0") ?? 0
-                let runsNodes = try tx.query("SELECT runs_nodes FROM users WHERE id = $1", [user]).first?[0] == "t"
                 let cost = Economy.price(parts.map(\.type), runsNodes: runsNodes)
                 if balance < cost {
                     let error = String(format: "insufficient credits: user %@ has %.2f, this query costs %.2f", user, balance, cost)
@@ -65,14 +64,17 @@ public struct Store: Sendable {
                     VALUES ($1, $2, 'charge', $3, 'charge:' || $3)
                     """, [user, String(-cost), q.id])
                 // Balances never go negative: the check above and this charge happen under the user's row lock.
-                var jobs: [TaskJob] = []
-                for p in parts {
-                    let sid = "\(q.id).\(p.index)"
-                    try tx.query("""
-                        INSERT INTO subtasks (id, query_id, idx, type, text, route_rule) VALUES ($1, $2, $3, $4, $5, $6)
-                        """, [sid, q.id, String(p.index), p.type.rawValue, p.text, p.rule])
-                    jobs.append(TaskJob(queryID: q.id, subtaskID: sid, index: p.index, type: p.type, text: p.text, attempt: 1))
+                // Every part in one statement, not one per row.
+                let jobs = parts.map {
+                    TaskJob(queryID: q.id, subtaskID: "\(q.id).\($0.index)", index: $0.index, type: $0.type, text: $0.text, attempt: 1)
                 }
+                try tx.query("""
+                    INSERT INTO subtasks (id, query_id, idx, type, text, route_rule)
+                    SELECT s.id, $1, s.idx, s.type, s.text, s.rule
+                    FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[]) AS s(id, idx, type, text, rule)
+                    """, [q.id, PostgresArray.literal(jobs.map(\.subtaskID)), PostgresArray.literal(parts.map { String($0.index) }),
+                          PostgresArray.literal(parts.map(\.type.rawValue)), PostgresArray.literal(parts.map(\.text)),
+                          PostgresArray.literal(parts.map(\.rule))])
                 return .enqueue(jobs)
             }
         }
@@ -204,17 +206,19 @@ public struct Store: Sendable {
                     // Counted once per attempt: trust (only verdicts move it), the performance matrix, and
                     // the node owner's earning.
                     let node = try tx.query("""
-                        UPDATE nodes SET verified = verified + 1, correct = correct + $2,
-                          uptime = (SELECT least(1.0, count(*)::float8 / greatest(1.0, least(60.0,
-                                       extract(epoch FROM now() - nodes.first_seen) / 60.0)))
-                                    FROM node_heartbeats h WHERE h.node_id = $1 AND h.minute > now() - interval '60 minutes'),
+                        WITH up AS (
+                            SELECT least(1.0, count(h.minute)::float8 / greatest(1.0, least(60.0,
+                                       extract(epoch FROM now() - n.first_seen) / 60.0))) AS uptime
+                            FROM nodes n LEFT JOIN node_heartbeats h ON h.node_id = n.id AND h.minute > now() - interval '60 minutes'
+                            WHERE n.id = $1 GROUP BY n.first_seen)
+                        UPDATE nodes SET verified = verified + 1, correct = correct + $2, uptime = up.uptime,
                           trust = 0.6 * (SELECT avg(CASE WHEN passed THEN 1.0 ELSE 0.0 END) FROM
                                           (SELECT passed FROM verdicts WHERE node_id = $1 ORDER BY created_at DESC LIMIT 100) r)
                                 + 0.3 * ((correct + $2)::float8 / (verified + 1))
-                        WHERE id = $1
+                                + 0.1 * up.uptime
+                        FROM up WHERE id = $1
                         RETURNING species, owner_user, correct::float8 / greatest(verified, 1)
                         """, [a.node, verdict.passed ? "1" : "0"]).first
-                    try tx.query("UPDATE nodes SET trust = trust + 0.1 * least(1.0, greatest(uptime, 0.0)) WHERE id = $1", [a.node])
                     let species = node?[0] ?? "default"
                     let latency = a.latencyMilliseconds ?? 0
                     try tx.query("""

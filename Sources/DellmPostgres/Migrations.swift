@@ -1,3 +1,12 @@
+/// PostgreSQL array literals, to send a list as one parameter (`$1::text[]`) instead of one statement
+/// per element.
+public enum PostgresArray {
+    public static func literal(_ items: [String]) -> String {
+        "{" + items.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+            .joined(separator: ",") + "}"
+    }
+}
+
 /// A schema change, applied once, in order, inside a transaction.
 public struct Migration: Sendable {
     public var version: Int

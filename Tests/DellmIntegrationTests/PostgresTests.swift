@@ -14,6 +14,13 @@ struct PostgresConnectionTests {
         #expect(r.value(0, "isnull") == "t")
     }
 
+    @Test func arrayLiteralsRoundTripAnyText() async throws {
+        let db = PostgresConnection(url: TestEnv.databaseURL!)
+        let items = ["a\"b", "c\\d", "", "x,y", "{z}", "NULL", "ünï"]
+        let r = try await db.query("SELECT unnest($1::text[])", [PostgresArray.literal(items)])
+        #expect(r.rows.map { $0[0] } == items)
+    }
+
     @Test func serverErrorsCarrySQLState() async throws {
         let db = PostgresConnection(url: TestEnv.databaseURL!)
         await #expect { try await db.query("SELECT * FROM no_such_table") } throws: { ($0 as? PostgresError)?.sqlState == "42P01" }
