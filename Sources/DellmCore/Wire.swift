@@ -146,3 +146,11 @@ public struct Keys: Sendable {
         [queries] + TaskType.allCases.map(tasks) + [verify, synthesize, answers, dead]
     }
 }
+
+extension Error {
+    /// The reason to show: a decode error's own words, else the error's description.
+    public var reason: String {
+        if let d = self as? Wire.DecodeError { return d.reason }
+        return "\(self)"
+    }
+}

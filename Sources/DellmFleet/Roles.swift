@@ -73,12 +73,6 @@ public struct IngestRole: Role {
     }
 }
 
-extension Error {
-    var reason: String {
-        if let d = self as? Wire.DecodeError { return d.reason }
-        return "\(self)"
-    }
-}
 
 /// synthesizer: reads `{ns}:synthesize`, assembles the settled parts into one answer, stores it once,
 /// and announces it on `{ns}:answers`.

@@ -118,9 +118,7 @@ struct Backlog: AsyncParsableCommand {
                 throw fail("\(error)")
             }
             if json {
-                let enc = JSONEncoder()
-                enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-                print(String(decoding: try enc.encode(info), as: UTF8.self))
+                try printEncoded(info)
             } else {
                 if watch { print("\u{1B}[H\u{1B}[2J", terminator: "") }
                 print(Self.render(info, namespace: config.namespace, watching: watch))

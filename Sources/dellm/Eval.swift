@@ -57,7 +57,7 @@ struct EvalCommand: AsyncParsableCommand {
         if let out { try (lines.joined(separator: "\n") + "\n").write(toFile: out, atomically: true, encoding: .utf8) }
         let total = perType.values.reduce((0, 0)) { ($0.0 + $1.0, $0.1 + $1.1) }
         latencies.sort()
-        func pct(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        func pct(_ p: Double) -> Double { Bench.percentile(latencies, p) }
         if json {
             printJSON(["score": total.0, "total": total.1,
                        "per_type": perType.mapValues { ["passed": $0.0, "total": $0.1] },

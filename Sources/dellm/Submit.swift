@@ -153,9 +153,3 @@ final class AnswerBox: @unchecked Sendable {
     }
 }
 
-extension Error {
-    var reason: String {
-        if let d = self as? Wire.DecodeError { return d.reason }
-        return "\(self)"
-    }
-}

@@ -16,9 +16,7 @@ struct TraceCommand: AsyncParsableCommand {
         let client = try FleetClient(config: config)
         guard let t = try await client.store.trace(queryID: id) else { throw fail("no query \(id)", code: 3) }
         if json {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            print(String(decoding: try enc.encode(t), as: UTF8.self))
+            try printEncoded(t)
         } else {
             print(renderTrace(t))
         }
@@ -68,9 +66,7 @@ struct QueriesCommand: AsyncParsableCommand {
         let (config, _) = try global.bootstrap()
         let rows = try await FleetClient(config: config).store.queries(status: status, limit: limit)
         if json {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.sortedKeys, .prettyPrinted]
-            print(String(decoding: try enc.encode(rows), as: UTF8.self))
+            try printEncoded(rows)
             return
         }
         for r in rows {
