@@ -110,6 +110,38 @@ public enum Answers {
         }
     }
 
+    /// Whether two passed answers to one subtask say the same thing: the same final number for math;
+    /// for facts and reasoning the same words after normalising, one inside the other, or most content
+    /// words shared. Code that passed the tests and creative writing always agree (there is no one
+    /// right text to compare).
+    public static func agree(_ type: TaskType, _ a: String, _ b: String) -> Bool {
+        switch type {
+        case .code, .creative:
+            return true
+        case .math:
+            guard let x = numbers(in: a).last, let y = numbers(in: b).last else { return normalized(a) == normalized(b) }
+            return Swift.abs(x - y) <= 1e-6 * max(1, Swift.abs(x))
+        case .factual, .reasoning:
+            let na = normalized(a), nb = normalized(b)
+            if na == nb || (!na.isEmpty && !nb.isEmpty && (na.contains(nb) || nb.contains(na))) { return true }
+            let stop: Set<Substring> = ["and", "are", "was", "were", "for", "with", "that", "this", "from", "its", "has", "have", "which", "not", "but", "because"]
+            func words(_ s: String) -> Set<Substring> { Set(s.split(separator: " ").filter { $0.count >= 3 && !stop.contains($0) }) }
+            let wa = words(na), wb = words(nb)
+            guard !wa.isEmpty, !wb.isEmpty else { return false }
+            // Short answers (a name, a number) agree when the shorter one's words all appear in the longer.
+            let (small, large) = wa.count <= wb.count ? (wa, wb) : (wb, wa)
+            if small.count <= 3 { return small.isSubset(of: large) }
+            return Double(wa.intersection(wb).count) / Double(wa.union(wb).count) >= 0.5
+        }
+    }
+
+    /// The index of an answer that at least `quorum` of `answers` agree with (itself included),
+    /// preferring the earliest; nil when none does.
+    public static func majority(_ type: TaskType, _ answers: [String], quorum: Int) -> Int? {
+        for (i, a) in answers.enumerated() where answers.filter({ agree(type, a, $0) }).count >= quorum { return i }
+        return nil
+    }
+
     /// Whether a reply looks like a refusal or an empty non-answer.
     public static func isRefusal(_ text: String) -> Bool {
         let l = text.lowercased()

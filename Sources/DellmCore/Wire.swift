@@ -47,11 +47,14 @@ public struct QueryJob: Codable, Sendable, Equatable {
     public var id: String
     public var query: String
     public var user: String?
+    /// Ask three genomes for every subtask and keep the majority answer (costs three times as much).
+    public var critical: Bool?
 
-    public init(id: String, query: String, user: String? = nil) {
+    public init(id: String, query: String, user: String? = nil, critical: Bool? = nil) {
         self.id = id
         self.query = query
         self.user = user
+        self.critical = critical
     }
 
     /// Checks what the CLI and the ingest worker both refuse.
@@ -77,18 +80,25 @@ public struct TaskJob: Codable, Sendable, Equatable {
     public var type: TaskType
     public var text: String
     public var attempt: Int
+    /// The genome routing chose; absent: the specialist takes the best genome of the type it knows.
+    public var genome: String?
+    /// Genomes that already answered this subtask (a second opinion must come from another one).
+    public var avoid: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case queryID = "query_id", subtaskID = "subtask_id", index, type, text, attempt
+        case queryID = "query_id", subtaskID = "subtask_id", index, type, text, attempt, genome, avoid
     }
 
-    public init(queryID: String, subtaskID: String, index: Int, type: TaskType, text: String, attempt: Int) {
+    public init(queryID: String, subtaskID: String, index: Int, type: TaskType, text: String, attempt: Int,
+                genome: String? = nil, avoid: [String]? = nil) {
         self.queryID = queryID
         self.subtaskID = subtaskID
         self.index = index
         self.type = type
         self.text = text
         self.attempt = attempt
+        self.genome = genome
+        self.avoid = avoid
     }
 }
 

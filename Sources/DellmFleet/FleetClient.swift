@@ -26,10 +26,10 @@ public struct FleetClient: Sendable {
 
     /// Validates and enqueues one query; returns its id.
     @discardableResult
-    public func submit(_ query: String, user: String, id: String = UUID().uuidString.lowercased()) async throws -> String {
+    public func submit(_ query: String, user: String, id: String = UUID().uuidString.lowercased(), critical: Bool = false) async throws -> String {
         try QueryJob.validate(query: query)
         try QueryJob.validate(id: id)
-        try await redis.xadd(config.keys.queries, Wire.fields(QueryJob(id: id, query: query, user: user)))
+        try await redis.xadd(config.keys.queries, Wire.fields(QueryJob(id: id, query: query, user: user, critical: critical ? true : nil)))
         return id
     }
 
@@ -203,7 +203,7 @@ extension FleetClient {
 
     /// Submits every query, waits for all answers until `timeout`, and returns one result per query in
     /// order. `onAnswer` is called with the number answered so far.
-    public func runBatch(_ queries: [String], user: String, timeout: Duration,
+    public func runBatch(_ queries: [String], user: String, timeout: Duration, critical: Bool = false,
                          onAnswer: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> [BatchResult] {
         let cursor = try await answersCursor()
         let started = ContinuousClock.now
@@ -211,7 +211,7 @@ extension FleetClient {
         for q in queries {
             let qid = UUID().uuidString.lowercased()
             do {
-                try await submit(q, user: user, id: qid)
+                try await submit(q, user: user, id: qid, critical: critical)
                 results.append(BatchResult(queryID: qid))
             } catch let e as Wire.DecodeError {
                 results.append(BatchResult(queryID: qid, refused: e.reason))

@@ -43,6 +43,11 @@ public struct FleetConfig: Sendable {
         "limits.block_ms": "DELLM_BLOCK_MS", "limits.claim_min_idle_ms": "DELLM_CLAIM_MIN_IDLE_MS",
         "limits.max_attempts": "DELLM_MAX_ATTEMPTS", "limits.max_deliveries": "DELLM_MAX_DELIVERIES",
         "limits.shutdown_grace_ms": "DELLM_SHUTDOWN_GRACE_MS", "limits.answers_maxlen": "DELLM_ANSWERS_MAXLEN",
+        "routing.strategy": "DELLM_ROUTING", "routing.epsilon": "DELLM_ROUTING_EPSILON", "routing.top": "DELLM_ROUTING_TOP",
+        "verify.spot_rate": "DELLM_SPOT_RATE",
+        "evolution.every_verdicts": "DELLM_EVOLVE_EVERY_VERDICTS", "evolution.every_minutes": "DELLM_EVOLVE_EVERY_MINUTES",
+        "evolution.min_attempts": "DELLM_EVOLVE_MIN_ATTEMPTS", "evolution.max_per_type": "DELLM_EVOLVE_MAX_PER_TYPE",
+        "evolution.models": "DELLM_EVOLVE_MODELS",
     ]
 
     /// Reads `path` (YAML) into environment-variable form, refusing unknown keys and non-scalar values
@@ -138,6 +143,75 @@ public struct FleetConfig: Sendable {
             throw ConfigurationError("\(source("DELLM_LOG_LEVEL")) must be trace, debug, info, notice, warning, error or critical (got '\(level)')")
         }
         logLevel = env["DELLM_LOG_LEVEL"] ?? "info"
+        let strategy = env["DELLM_ROUTING"] ?? Router.Strategy.epsilonGreedy.rawValue
+        guard let parsedStrategy = Router.Strategy(rawValue: strategy) else {
+            throw ConfigurationError("\(source("DELLM_ROUTING")) must be epsilon-greedy or thompson (got '\(strategy)')")
+        }
+        func fraction(_ key: String, _ fallback: Double) throws -> Double {
+            guard let raw = env[key] else { return fallback }
+            guard let v = Double(raw), (0...1).contains(v) else {
+                throw ConfigurationError("\(source(key)) must be a number in 0…1 (got '\(raw)')")
+            }
+            return v
+        }
+        router = Router(strategy: parsedStrategy, epsilon: try fraction("DELLM_ROUTING_EPSILON", 0.1),
+                        top: try int("DELLM_ROUTING_TOP", 3, 1...100))
+        spotRate = try fraction("DELLM_SPOT_RATE", 0.1)
+        evolveEveryVerdicts = try int("DELLM_EVOLVE_EVERY_VERDICTS", 200, 1...100_000_000)
+        evolveEveryMinutes = try int("DELLM_EVOLVE_EVERY_MINUTES", 30, 1...100_000)
+        let models = (env["DELLM_EVOLVE_MODELS"] ?? "default").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        evolution = Evolution.Settings(minimumAttempts: try int("DELLM_EVOLVE_MIN_ATTEMPTS", 3, 1...100_000),
+                                       maxPerType: try int("DELLM_EVOLVE_MAX_PER_TYPE", 6, 1...100),
+                                       models: models.isEmpty ? ["default"] : models)
+        species = try file.map { try FleetConfig.loadSpecies($0) } ?? Genome.seeds
+    }
+
+    /// Routing of subtasks to genomes by the performance matrix.
+    public var router: Router
+    /// Share of passed answers without a decisive check that a second genome re-checks.
+    public var spotRate: Double
+    /// A generation every this many verdicts…
+    public var evolveEveryVerdicts: Int
+    /// …or every this many minutes (whichever comes first), when there is something to judge.
+    public var evolveEveryMinutes: Int
+    public var evolution: Evolution.Settings
+    /// The seed species of generation 0 (the file's `species:` list, else the built-in five).
+    public var species: [Genome]
+
+    /// Reads the `species:` list of the configuration file: each entry a name, a specialization (a
+    /// task type), two prompts (names from the catalogue or prompts of their own), two temperatures,
+    /// optionally two models and max_tokens.
+    static func loadSpecies(_ path: String) throws -> [Genome] {
+        guard let data = FileManager.default.contents(atPath: path),
+              let root = try? Yams.load(yaml: String(decoding: data, as: UTF8.self)) as? [String: Any],
+              let list = root["species"] else { return Genome.seeds }
+        guard let entries = list as? [[String: Any]] else { throw ConfigurationError("\(path): species must be a list of mappings") }
+        return try entries.enumerated().map { i, e in
+            let at = "\(path): species[\(i)]"
+            let known: Set<String> = ["name", "specialization", "prompts", "temperatures", "models", "max_tokens"]
+            if let bad = e.keys.first(where: { !known.contains($0) }) {
+                throw ConfigurationError("\(at): unknown key '\(bad)' (known: \(known.sorted().joined(separator: ", ")))")
+            }
+            guard let name = e["name"] as? String, !name.isEmpty, !name.contains(where: \.isWhitespace) else {
+                throw ConfigurationError("\(at): name must be a word")
+            }
+            guard let spec = (e["specialization"] as? String).flatMap(TaskType.init(rawValue:)) else {
+                throw ConfigurationError("\(at) (\(name)): specialization must be one of \(TaskType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard let prompts = e["prompts"] as? [String], prompts.count == 2 else {
+                throw ConfigurationError("\(at) (\(name)): prompts must be a list of two (one per vote)")
+            }
+            let temps = (e["temperatures"] as? [Any])?.compactMap { ($0 as? Double) ?? ($0 as? Int).map(Double.init) } ?? []
+            guard temps.count == 2, temps.allSatisfy({ (0...2).contains($0) }) else {
+                throw ConfigurationError("\(at) (\(name)): temperatures must be a list of two numbers in 0…2")
+            }
+            let models = (e["models"] as? [String]) ?? ["default", "default"]
+            guard models.count == 2 else { throw ConfigurationError("\(at) (\(name)): models must be a list of two") }
+            let tokens = (e["max_tokens"] as? Int) ?? 128
+            guard (1...4096).contains(tokens) else { throw ConfigurationError("\(at) (\(name)): max_tokens must be 1…4096") }
+            return Genome(id: name, species: name, specialization: spec, models: models, prompts: prompts, temperatures: temps, maxTokens: tokens)
+        }
     }
 
     /// trace … critical.

@@ -15,6 +15,8 @@ public struct IngestRole: Role {
     public let config: FleetConfig
     /// Asked to classify a part only where the rules are unsure; nil to use the rules alone.
     public let model: ModelEndpoint?
+    /// Where subtasks go: genomes chosen by the performance matrix.
+    let routes: RoutingTable
     public var name: String { "ingest" }
     public var streams: [String] { [config.keys.queries] }
 
@@ -24,6 +26,7 @@ public struct IngestRole: Role {
             ? ModelEndpoint(client: config.model(), maxConcurrent: config.modelConcurrency,
                             retry: .init(attempts: 1, budget: .seconds(5)))
             : nil
+        self.routes = RoutingTable(router: config.router)
     }
 
     /// Where the rules fell back to their default, a tiny model names the type; the rules check that it
@@ -60,8 +63,17 @@ public struct IngestRole: Role {
             let event = try await context.store.failQuery(id: job.id, user: job.user, text: job.query, reason: error.reason)
             throw Poison(error.reason, emits: [announce(event, config)])
         }
-        let parts = await refine(Splitter.split(job.query), logger: context.logger)
-        switch try await context.store.ingest(job, parts: parts) {
+        var parts = await refine(Splitter.split(job.query), logger: context.logger)
+        let count = job.critical == true ? Store.criticalAnswers : 1
+        var genomes: [[String]] = []
+        for i in parts.indices {
+            let choices = await routes.route(parts[i].type, count: count, store: context.store, logger: context.logger)
+            genomes.append(choices.map(\.id))
+            if !choices.isEmpty {
+                parts[i].rule += "; routed to " + choices.map { "\($0.id) (\($0.reason))" }.joined(separator: ", ")
+            }
+        }
+        switch try await context.store.ingest(job, parts: parts, genomes: genomes) {
         case .finished(let event):
             return [announce(event, config)]
         case .enqueue(let tasks):
@@ -120,13 +132,13 @@ public struct VerifierRole: Role {
                                            error: attempt.error, tool: attempt.tool)
         }
         let outcome = try await context.store.settle(job, attempt: attempt, verdict: verdict, verifier: verifierID,
-                                                     maxAttempts: config.maxAttempts)
+                                                     maxAttempts: config.maxAttempts, spotRate: config.spotRate)
         context.logger.info("verdict", metadata: [
             "query": "\(job.queryID)", "subtask": "\(job.subtaskID)", "attempt": "\(job.attempt)",
             "passed": "\(verdict.passed)", "reason": "\(verdict.reason)",
         ])
         switch outcome {
-        case .retry(let task): return [Emit(config.keys.tasks(task.type), task)]
+        case .ask(let tasks): return tasks.map { Emit(config.keys.tasks($0.type), $0) }
         case .synthesize: return [Emit(config.keys.synthesize, SynthesizeJob(queryID: job.queryID))]
         case .nothing: return []
         }
@@ -168,7 +180,7 @@ public enum Verifier {
                 return .init(passed: false, reason: "recomputed \(calc.display) = \(Calculator.format(calc.value)), the answer says \(Calculator.format(last))")
             }
             guard !Answers.numbers(in: answer).isEmpty else { return .init(passed: false, reason: "a word problem answered without a number") }
-            return .init(passed: true, reason: "no expression to recompute; the answer ends with a number")
+            return .init(passed: true, reason: "no expression to recompute; the answer ends with a number", decisive: false)
         case .code:
             guard let code = Answers.code(in: answer) else { return .init(passed: false, reason: "no code in the answer") }
             if let name = Answers.requestedFunction(in: task), !code.contains("def \(name)(") {
@@ -183,7 +195,36 @@ public enum Verifier {
             if Answers.isRefusal(answer) { return .init(passed: false, reason: "the model refused") }
             if answer.count < 2 { return .init(passed: false, reason: "the answer is too short") }
             if Answers.isLooping(answer) { return .init(passed: false, reason: "the answer repeats itself (a loop)") }
-            return .init(passed: true, reason: "well-formed \(type.rawValue) answer")
+            return .init(passed: true, reason: "well-formed \(type.rawValue) answer", decisive: false)
         }
+    }
+}
+
+/// The ingest worker's view of the performance matrix: the active genomes with their scores and
+/// loads, re-read at most every two seconds; routes made since count toward the load at once.
+actor RoutingTable {
+    let router: Router
+    private var candidates: [TaskType: [Router.Candidate]] = [:]
+    private var loadedAt: ContinuousClock.Instant?
+    private var rng = SystemRandomNumberGenerator()
+
+    init(router: Router) { self.router = router }
+
+    func route(_ type: TaskType, count: Int, store: Store, logger: Logger) async -> [Router.Choice] {
+        if loadedAt == nil || ContinuousClock.now - loadedAt! > .seconds(2) {
+            loadedAt = .now
+            do {
+                var fresh: [TaskType: [Router.Candidate]] = [:]
+                for (g, c) in try await store.routingCandidates() { fresh[g.specialization, default: []].append(c) }
+                candidates = fresh
+            } catch {
+                logger.warning("routing table not readable; routing on the last one", metadata: ["error": "\(error)"])
+            }
+        }
+        let choices = router.choose(candidates[type] ?? [], count: count, using: &rng)
+        for c in choices {
+            if let i = candidates[type]?.firstIndex(where: { $0.id == c.id }) { candidates[type]![i].load += 1 }
+        }
+        return choices
     }
 }

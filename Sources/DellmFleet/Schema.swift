@@ -111,5 +111,41 @@ public enum Schema {
             """,
             "CREATE INDEX credit_ledger_query ON credit_ledger(query_id)",
         ]),
+        Migration(version: 3, name: "genomes, generations, routed and critical subtasks", sql: [
+            """
+            CREATE TABLE genomes (
+                id text PRIMARY KEY,
+                species text NOT NULL,
+                generation integer NOT NULL,
+                specialization text NOT NULL,
+                spec jsonb NOT NULL,
+                status text NOT NULL DEFAULT 'active' CHECK (status IN ('active','retired')),
+                created_at timestamptz NOT NULL DEFAULT now(),
+                retired_at timestamptz)
+            """,
+            "CREATE INDEX genomes_active ON genomes(specialization) WHERE status = 'active'",
+            """
+            CREATE TABLE generations (
+                number integer PRIMARY KEY,
+                kind text NOT NULL CHECK (kind IN ('seed','evolve','rollback')),
+                fleet_fitness double precision,
+                band text,
+                mutation_rate double precision,
+                culled jsonb NOT NULL DEFAULT '[]',
+                spawned jsonb NOT NULL DEFAULT '[]',
+                population jsonb NOT NULL,
+                fitness jsonb NOT NULL DEFAULT '{}',
+                verdicts_at_start bigint NOT NULL DEFAULT 0,
+                note text,
+                created_at timestamptz NOT NULL DEFAULT now())
+            """,
+            "ALTER TABLE subtasks ADD COLUMN genome text",
+            "ALTER TABLE subtasks ADD COLUMN mode text NOT NULL DEFAULT 'normal' CHECK (mode IN ('normal','spot','critical'))",
+            "CREATE INDEX subtasks_queued_genome ON subtasks(genome) WHERE status = 'queued'",
+            "ALTER TABLE attempts ADD COLUMN genome text",
+            "ALTER TABLE attempts ADD COLUMN model_calls integer NOT NULL DEFAULT 0",
+            "CREATE INDEX attempts_genome ON attempts(genome) WHERE genome IS NOT NULL",
+            "ALTER TABLE queries ADD COLUMN critical boolean NOT NULL DEFAULT false",
+        ]),
     ]
 }

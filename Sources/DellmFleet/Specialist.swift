@@ -17,6 +17,8 @@ public struct SpecialistRole: Role {
     /// The species this node belongs to in the performance matrix.
     public let species: String
     public let model: ModelEndpoint
+    /// The genomes this node expresses, read from PostgreSQL and refreshed between jobs.
+    let book = GenomeBook()
     public var name: String { "specialist" }
     public var jobsMayRunLong: Bool { true }
     public var streams: [String] { types.map(config.keys.tasks) }
@@ -37,13 +39,14 @@ public struct SpecialistRole: Role {
         // A redelivered job whose attempt is already recorded goes straight on: no second model call.
         if try await context.store.attemptIsDone(subtaskID: job.subtaskID, attempt: job.attempt) { return [verify] }
         let started = ContinuousClock.now
-        let record = await answer(job, logger: context.logger)
+        let genome = await book.genome(for: job, store: context.store, logger: context.logger)
+        let record = await answer(job, genome: genome, logger: context.logger)
         var r = record
         r.latencyMilliseconds = milliseconds(since: started)
-        try await context.store.recordAttempt(job, node: node, owner: owner, species: species, record: r)
+        try await context.store.recordAttempt(job, node: node, owner: owner, species: species, genome: genome.id, record: r)
         context.logger.info("answered", metadata: [
             "query": "\(job.queryID)", "subtask": "\(job.subtaskID)", "type": "\(job.type.rawValue)",
-            "attempt": "\(job.attempt)", "tool": "\(r.tool ?? "model")", "ms": "\(r.latencyMilliseconds)",
+            "attempt": "\(job.attempt)", "tool": "\(r.tool ?? "model")", "ms": "\(r.latencyMilliseconds)", "genome": "\(genome.id)",
         ])
         return [verify]
     }
@@ -54,12 +57,12 @@ public struct SpecialistRole: Role {
 
     /// The node's answer to one subtask. Model failures become an attempt with an error, which the
     /// verifier fails and retries, so a dead model never loses the subtask.
-    func answer(_ job: TaskJob, logger: Logger) async -> Store.AttemptRecord {
+    func answer(_ job: TaskJob, genome: Genome, logger: Logger) async -> Store.AttemptRecord {
         if job.type == .math, let calc = MathExtractor.calculation(in: job.text) {
             let vote = Store.Vote(source: "calculator", answer: calc.statement, milliseconds: 0)
             return .init(answer: calc.statement, votes: [vote], confidence: 1, tool: "calculator", error: nil, latencyMilliseconds: 0)
         }
-        let genomes = Genome.pair(for: job.type, attempt: job.attempt)
+        let genomes = VotePlan.pair(genome, attempt: job.attempt)
         var votes: [Store.Vote] = []
         var errors: [String] = []
         await withTaskGroup(of: (Int, Result<ChatResponse, Error>).self) { group in
@@ -71,7 +74,7 @@ public struct SpecialistRole: Role {
             for (i, r) in results.sorted(by: { $0.0 < $1.0 }) {
                 switch r {
                 case .success(let resp):
-                    votes.append(.init(source: genomes[i].name, answer: Genome.finish(resp.text, for: job.type), milliseconds: resp.milliseconds))
+                    votes.append(.init(source: genomes[i].name, answer: VotePlan.finish(resp.text, for: job.type), milliseconds: resp.milliseconds))
                 case .failure(let e):
                     errors.append("\(e)")
                 }
@@ -86,9 +89,9 @@ public struct SpecialistRole: Role {
         if votes.count == 2, confidence < 0.9, job.type == .factual || job.type == .reasoning || (job.type == .math) {
             // The votes disagree: a third vote decides by majority; without one, the steadier vote stands
             // with low confidence (the verifier's check decides whether it is retried).
-            let tiebreak = Genome.tiebreak(for: job.type, attempt: job.attempt)
+            let tiebreak = VotePlan.tiebreak(genome, attempt: job.attempt)
             if let r = try? await model.chat(tiebreak.request(for: job.text)) {
-                let third = Store.Vote(source: tiebreak.name, answer: Genome.finish(r.text, for: job.type), milliseconds: r.milliseconds)
+                let third = Store.Vote(source: tiebreak.name, answer: VotePlan.finish(r.text, for: job.type), milliseconds: r.milliseconds)
                 votes.append(third)
                 let key = Answers.normalized(third.answer)
                 if let match = votes.prefix(2).first(where: { Answers.normalized($0.answer) == key }) {
@@ -132,58 +135,37 @@ extension Result where Failure == Error {
     }
 }
 
-/// How a node asks the model: prompt, temperature, seed. Two genomes give two votes.
-public struct Genome: Sendable {
+/// How a node asks the model for one vote: model, prompt, temperature, seed. A genome gives two.
+public struct VotePlan: Sendable {
     public var name: String
+    public var model: String
     public var system: String
     public var temperature: Double
     public var seed: Int
     public var maxTokens: Int
 
     func request(for text: String) -> ChatRequest {
-        ChatRequest(messages: [.system(system), .user(text)], temperature: temperature, maxTokens: maxTokens, seed: seed)
+        ChatRequest(messages: [.system(system), .user(text)], temperature: temperature, maxTokens: maxTokens, seed: seed, model: model)
     }
 
-    static func pair(for type: TaskType, attempt: Int) -> [Genome] {
+    /// The genome's two votes; each retry of a subtask warms both by 0.3 so it is not the same answer again.
+    static func pair(_ g: Genome, attempt: Int) -> [VotePlan] {
         let shift = Double(attempt - 1) * 0.3
-        let (system, tokens): (String, Int) = {
-            switch type {
-            case .code:
-                return ("You are a Python programmer. Reply with one ```python code block that defines exactly the requested function, with no explanation.", 256)
-            case .math:
-                return ("Solve the problem step by step in a few short lines. End with the line 'Answer: <number>'.", 256)
-            case .factual:
-                return ("Answer the question correctly in one short sentence.", 64)
-            case .reasoning:
-                return ("Answer briefly and correctly, in at most three sentences.", 128)
-            case .creative:
-                return ("Reply briefly and creatively, in at most three lines.", 96)
-            }
-        }()
-        // Facts and reasoning: two prompts, both deterministic — a different framing is a more
-        // independent second opinion than sampling noise. Other types: one prompt, two temperatures.
-        if type == .factual || type == .reasoning {
-            let second = type == .factual ? "You are a helpful assistant. Answer with a short fact."
-                                          : "You are a careful thinker. Answer briefly, then give the reason in one sentence."
-            return [
-                Genome(name: "\(type.rawValue)-plain", system: system, temperature: min(1, shift), seed: 11 + attempt, maxTokens: tokens),
-                Genome(name: "\(type.rawValue)-assistant", system: second, temperature: min(1, shift), seed: 29 + attempt, maxTokens: tokens),
-            ]
+        return (0..<2).map { i in
+            VotePlan(name: "\(g.id)#\(i + 1)", model: g.model(i), system: g.systemPrompt(i),
+                     temperature: min(1.5, g.temperature(i) + shift), seed: (i == 0 ? 11 : 29) + attempt, maxTokens: g.maxTokens)
         }
-        return [
-            Genome(name: "\(type.rawValue)-steady", system: system, temperature: min(1, 0.0 + shift), seed: 11 + attempt, maxTokens: tokens),
-            Genome(name: "\(type.rawValue)-lively", system: system, temperature: min(1.2, 0.7 + shift), seed: 29 + attempt, maxTokens: tokens),
-        ]
     }
 
-    /// The third vote asked when two disagree.
-    static func tiebreak(for type: TaskType, attempt: Int) -> Genome {
-        var g = pair(for: type, attempt: attempt)[0]
-        g.name = "\(type.rawValue)-tiebreak"
-        if type == .factual { g.system = "Give the answer in a few words." }
-        g.temperature = min(1, 0.3 + Double(attempt - 1) * 0.3)
-        g.seed = 47 + attempt
-        return g
+    /// The third vote asked when two disagree: the first vote's prompt, warmer, another seed (facts:
+    /// the shortest prompt, which the small model answers most plainly).
+    static func tiebreak(_ g: Genome, attempt: Int) -> VotePlan {
+        var p = pair(g, attempt: attempt)[0]
+        p.name = "\(g.id)#tiebreak"
+        if g.specialization == .factual { p.system = Prompts.catalogue["fact-words"] ?? p.system }
+        p.temperature = min(1, 0.3 + Double(attempt - 1) * 0.3)
+        p.seed = 47 + attempt
+        return p
     }
 
     /// Shapes a reply for its type: cut loops; code as one fenced block; a word problem ends with its number.
@@ -204,5 +186,40 @@ public struct Genome: Sendable {
         default:
             return cleaned
         }
+    }
+}
+
+/// The genomes a specialist expresses: the active ones from PostgreSQL, refreshed at most every few
+/// seconds between jobs, so a new generation is picked up without a restart. A routed genome is used
+/// as routed (even if retired since: the route is already recorded); without a route, or with one this
+/// node cannot read, the best-known active genome of the type not yet tried on the subtask.
+actor GenomeBook {
+    private var active: [Genome] = []
+    private var known: [String: Genome] = [:]
+    private var loadedAt: ContinuousClock.Instant?
+    let refreshEvery: Duration = .seconds(5)
+
+    func genome(for job: TaskJob, store: Store, logger: Logger) async -> Genome {
+        if loadedAt == nil || ContinuousClock.now - loadedAt! > refreshEvery {
+            do {
+                let fresh = try await store.activeGenomes()
+                active = fresh
+                for g in fresh { known[g.id] = g }
+                loadedAt = .now
+            } catch {
+                logger.warning("genomes not readable; using the ones in memory", metadata: ["error": "\(error)"])
+                loadedAt = .now
+            }
+        }
+        if let id = job.genome {
+            if let g = known[id] { return g }
+            if let g = try? await store.genome(id: id) {
+                known[id] = g
+                return g
+            }
+        }
+        let avoid = Set(job.avoid ?? [])
+        let mine = active.filter { $0.specialization == job.type }
+        return mine.first { !avoid.contains($0.id) } ?? mine.first ?? Genome.seed(for: job.type)
     }
 }

@@ -22,9 +22,12 @@ public struct Store: Sendable {
         case finished(AnswerEvent)
     }
 
-    /// Records a query, charges its user once, and creates its subtasks.
-    public func ingest(_ q: QueryJob, parts: [Splitter.Part]) async throws -> IngestOutcome {
+    /// Records a query, charges its user once, and creates its subtasks. `genomes[i]` are the genomes
+    /// routing chose for part i: one normally, three for a critical query (each its own attempt).
+    public func ingest(_ q: QueryJob, parts: [Splitter.Part], genomes: [[String]] = []) async throws -> IngestOutcome {
         let user = q.user?.isEmpty == false ? q.user! : "anonymous"
+        let critical = q.critical == true
+        let perPart = critical ? Store.criticalAnswers : 1
         return try await db.withSession { s in
             try s.transaction { tx in
                 try tx.query("INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING", [user])
@@ -39,17 +42,22 @@ public struct Store: Sendable {
                     if row[0] != "running" {
                         return .finished(AnswerEvent(queryID: q.id, status: row[0] ?? "failed", answer: row[1], error: row[2]))
                     }
+                    // A redelivery: every issued attempt of an open subtask without a verdict goes out again
+                    // (a specialist that finds it recorded passes it straight to the verifier).
                     let open = try tx.query("""
-                        SELECT id, idx, type, text, greatest(attempts, 1) FROM subtasks
-                        WHERE query_id = $1 AND status = 'queued' ORDER BY idx
+                        SELECT s.id, s.idx, s.type, s.text, n.attempt, CASE WHEN n.attempt = 1 THEN s.genome END
+                        FROM subtasks s CROSS JOIN LATERAL generate_series(1, greatest(s.attempts, 1)) AS n(attempt)
+                        WHERE s.query_id = $1 AND s.status = 'queued'
+                          AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.subtask_id = s.id AND v.attempt = n.attempt)
+                        ORDER BY s.idx, n.attempt
                         """, [q.id])
                     return .enqueue(open.rows.map {
                         TaskJob(queryID: q.id, subtaskID: $0[0]!, index: Int($0[1]!)!, type: TaskType(rawValue: $0[2]!) ?? .factual,
-                                text: $0[3]!, attempt: Int($0[4]!)!)
+                                text: $0[3]!, attempt: Int($0[4]!)!, genome: $0[5])
                     })
                 }
                 let balance = Double(try tx.query("SELECT coalesce(sum(amount), 0) FROM credit_ledger WHERE user_id = $1", [user]).first?[0] ?? "0") ?? 0
-                let cost = Economy.price(parts.map(\.type), runsNodes: runsNodes)
+                let cost = Economy.price(parts.map(\.type), runsNodes: runsNodes) * Double(perPart)
                 if balance < cost {
                     let error = String(format: "insufficient credits: user %@ has %.2f, this query costs %.2f", user, balance, cost)
                     try tx.query("""
@@ -57,24 +65,32 @@ public struct Store: Sendable {
                         """, [q.id, user, q.query, error])
                     return .finished(AnswerEvent(queryID: q.id, status: "failed", answer: nil, error: error))
                 }
-                try tx.query("INSERT INTO queries (id, user_id, text, subtask_count) VALUES ($1, $2, $3, $4)",
-                             [q.id, user, q.query, String(parts.count)])
+                try tx.query("INSERT INTO queries (id, user_id, text, subtask_count, critical) VALUES ($1, $2, $3, $4, $5)",
+                             [q.id, user, q.query, String(parts.count), critical ? "t" : "f"])
                 try tx.query("""
                     INSERT INTO credit_ledger (user_id, amount, kind, query_id, idempotency_key)
                     VALUES ($1, $2, 'charge', $3, 'charge:' || $3)
                     """, [user, String(-cost), q.id])
                 // Balances never go negative: the check above and this charge happen under the user's row lock.
                 // Every part in one statement, not one per row.
-                let jobs = parts.map {
-                    TaskJob(queryID: q.id, subtaskID: "\(q.id).\($0.index)", index: $0.index, type: $0.type, text: $0.text, attempt: 1)
+                var jobs: [TaskJob] = []
+                for (i, p) in parts.enumerated() {
+                    let routed = i < genomes.count ? genomes[i] : []
+                    for n in 0..<perPart {
+                        jobs.append(TaskJob(queryID: q.id, subtaskID: "\(q.id).\(p.index)", index: p.index, type: p.type, text: p.text,
+                                            attempt: n + 1, genome: n < routed.count ? routed[n] : nil,
+                                            avoid: n > 0 && n >= routed.count ? routed : nil))
+                    }
                 }
+                let firstGenome = parts.indices.map { i in i < genomes.count ? genomes[i].first ?? "" : "" }
                 try tx.query("""
-                    INSERT INTO subtasks (id, query_id, idx, type, text, route_rule)
-                    SELECT s.id, $1, s.idx, s.type, s.text, s.rule
-                    FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[]) AS s(id, idx, type, text, rule)
-                    """, [q.id, PostgresArray.literal(jobs.map(\.subtaskID)), PostgresArray.literal(parts.map { String($0.index) }),
+                    INSERT INTO subtasks (id, query_id, idx, type, text, route_rule, genome, attempts, mode)
+                    SELECT s.id, $1, s.idx, s.type, s.text, s.rule, nullif(s.genome, ''), $8, $9
+                    FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[]) AS s(id, idx, type, text, rule, genome)
+                    """, [q.id, PostgresArray.literal(parts.map { "\(q.id).\($0.index)" }), PostgresArray.literal(parts.map { String($0.index) }),
                           PostgresArray.literal(parts.map(\.type.rawValue)), PostgresArray.literal(parts.map(\.text)),
-                          PostgresArray.literal(parts.map(\.rule))])
+                          PostgresArray.literal(parts.map(\.rule)), PostgresArray.literal(firstGenome),
+                          String(perPart), critical ? "critical" : "normal"])
                 return .enqueue(jobs)
             }
         }
@@ -124,7 +140,7 @@ public struct Store: Sendable {
     }
 
     public func recordAttempt(_ job: TaskJob, node: String, owner: String = "operator", species: String = "default",
-                              record: AttemptRecord) async throws {
+                              genome: String? = nil, record: AttemptRecord) async throws {
         let votes = String(decoding: try JSONEncoder().encode(record.votes), as: UTF8.self)
         try await db.withSession { s in
             try s.transaction { tx in
@@ -135,10 +151,11 @@ public struct Store: Sendable {
                     ON CONFLICT (id) DO UPDATE SET last_seen = now(), owner_user = EXCLUDED.owner_user, species = EXCLUDED.species
                     """, [node, owner, species])
                 try tx.query("""
-                    INSERT INTO attempts (subtask_id, attempt, node_id, answer, votes, confidence, tool, error, latency_ms)
-                    VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9) ON CONFLICT (subtask_id, attempt) DO NOTHING
+                    INSERT INTO attempts (subtask_id, attempt, node_id, answer, votes, confidence, tool, error, latency_ms, genome, model_calls)
+                    VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11) ON CONFLICT (subtask_id, attempt) DO NOTHING
                     """, [job.subtaskID, String(job.attempt), node, record.answer, votes, String(record.confidence),
-                          record.tool, record.error, String(record.latencyMilliseconds)])
+                          record.tool, record.error, String(record.latencyMilliseconds), genome,
+                          String(record.tool == "calculator" ? 0 : record.votes.count)])
                 try tx.query("UPDATE subtasks SET attempts = greatest(attempts, $2), updated_at = now() WHERE id = $1",
                              [job.subtaskID, String(job.attempt)])
             }
@@ -157,20 +174,25 @@ public struct Store: Sendable {
         public var tool: String?
         public var latencyMilliseconds: Int?
         public var existingVerdict: Verdict?
+        public var genome: String?
     }
 
     public struct Verdict: Sendable, Equatable {
         public var passed: Bool
         public var reason: String
-        public init(passed: Bool, reason: String) {
+        /// Whether the check settles correctness (a recomputation, tests run) rather than form alone.
+        /// Passes that are not decisive are the ones spot verification may re-check.
+        public var decisive: Bool
+        public init(passed: Bool, reason: String, decisive: Bool = true) {
             self.passed = passed
             self.reason = reason
+            self.decisive = decisive
         }
     }
 
     public func loadAttempt(subtaskID: String, attempt: Int) async throws -> AttemptToVerify? {
         let r = try await db.query("""
-            SELECT s.type, s.text, s.idx, a.answer, a.error, a.node_id, a.tool, v.passed, v.reason, a.latency_ms
+            SELECT s.type, s.text, s.idx, a.answer, a.error, a.node_id, a.tool, v.passed, v.reason, a.latency_ms, a.genome
             FROM subtasks s JOIN attempts a ON a.subtask_id = s.id AND a.attempt = $2
             LEFT JOIN verdicts v ON v.subtask_id = s.id AND v.attempt = $2
             WHERE s.id = $1
@@ -179,19 +201,37 @@ public struct Store: Sendable {
         let verdict = row[7].map { Verdict(passed: $0 == "t", reason: row[8] ?? "") }
         return AttemptToVerify(type: TaskType(rawValue: row[0]!) ?? .factual, text: row[1]!, index: Int(row[2]!)!,
                                answer: row[3], error: row[4], node: row[5]!, tool: row[6],
-                               latencyMilliseconds: row[9].flatMap { Int($0) }, existingVerdict: verdict)
+                               latencyMilliseconds: row[9].flatMap { Int($0) }, existingVerdict: verdict, genome: row[10])
     }
 
     public enum VerifyOutcome: Sendable, Equatable {
-        case retry(TaskJob)
+        /// More answers are needed: these attempts go to the specialists.
+        case ask([TaskJob])
         case synthesize
         case nothing
     }
 
-    /// Records the verdict once, moves the node's trust once, settles the subtask or asks for a retry,
-    /// and says whether the query is now complete.
+    /// Answers a critical subtask asks for (a majority of them decides).
+    public static let criticalAnswers = 3
+
+    /// Whether a passed, non-decisive attempt is re-checked by a second genome: a fixed draw per
+    /// subtask and attempt, so a redelivery draws the same.
+    public static func spotDrawn(subtaskID: String, attempt: Int, rate: Double) -> Bool {
+        guard rate > 0 else { return false }
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in "\(subtaskID)#\(attempt)".utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        return Double(h % 1_000_000) / 1_000_000 < rate
+    }
+
+    /// Records the verdict once, moves the node's trust once, and decides the subtask:
+    /// - normal: the first passed attempt settles it (a share of non-decisive passes is spot-checked
+    ///   first); a failed one asks for the next attempt, up to `maxAttempts`;
+    /// - spot: a second genome's answer must agree; if it disagrees a third decides by majority;
+    /// - critical: three genomes answer and the majority (two that agree) settles it.
+    /// Says whether the query is now complete. Running it again for the same attempt (a redelivery)
+    /// re-sends the attempts it asked for and changes nothing else.
     public func settle(_ job: VerifyJob, attempt a: AttemptToVerify, verdict: Verdict, verifier: String,
-                       maxAttempts: Int) async throws -> VerifyOutcome {
+                       maxAttempts: Int, spotRate: Double = 0) async throws -> VerifyOutcome {
         try await db.withSession { s in
             try s.transaction { tx in
                 // Serialise the settling of one query's subtasks, so exactly one verifier sees it complete.
@@ -201,66 +241,140 @@ public struct Store: Sendable {
                 let inserted = try tx.query("""
                     INSERT INTO verdicts (subtask_id, attempt, node_id, passed, reason, verifier) VALUES ($1, $2, $3, $4, $5, $6)
                     ON CONFLICT (subtask_id, attempt) DO NOTHING RETURNING 1
-                    """, [job.subtaskID, String(job.attempt), a.node, verdict.passed ? "t" : "f", verdict.reason, verifier])
-                if inserted.rows.count == 1 {
-                    // Counted once per attempt: trust (only verdicts move it), the performance matrix, and
-                    // the node owner's earning.
-                    let node = try tx.query("""
-                        WITH up AS (
-                            SELECT least(1.0, count(h.minute)::float8 / greatest(1.0, least(60.0,
-                                       extract(epoch FROM now() - n.first_seen) / 60.0))) AS uptime
-                            FROM nodes n LEFT JOIN node_heartbeats h ON h.node_id = n.id AND h.minute > now() - interval '60 minutes'
-                            WHERE n.id = $1 GROUP BY n.first_seen)
-                        UPDATE nodes SET verified = verified + 1, correct = correct + $2, uptime = up.uptime,
-                          trust = 0.6 * (SELECT avg(CASE WHEN passed THEN 1.0 ELSE 0.0 END) FROM
-                                          (SELECT passed FROM verdicts WHERE node_id = $1 ORDER BY created_at DESC LIMIT 100) r)
-                                + 0.3 * ((correct + $2)::float8 / (verified + 1))
-                                + 0.1 * up.uptime
-                        FROM up WHERE id = $1
-                        RETURNING species, owner_user, correct::float8 / greatest(verified, 1)
-                        """, [a.node, verdict.passed ? "1" : "0"]).first
-                    let species = node?[0] ?? "default"
-                    let latency = a.latencyMilliseconds ?? 0
-                    try tx.query("""
-                        INSERT INTO perf_matrix (task_type, species, attempts, correct, total_ms) VALUES ($1, $2, 1, $3, $4)
-                        ON CONFLICT (task_type, species) DO UPDATE SET attempts = perf_matrix.attempts + 1,
-                          correct = perf_matrix.correct + EXCLUDED.correct, total_ms = perf_matrix.total_ms + EXCLUDED.total_ms,
-                          updated_at = now()
-                        """, [a.type.rawValue, species, verdict.passed ? "1" : "0", String(latency)])
-                    let accuracy = Double(node?[2] ?? "0") ?? 0
-                    let earned = Economy.earning(complexity: Economy.complexity(a.type), correct: verdict.passed,
-                                                 seconds: Double(latency) / 1000, accuracy: accuracy)
-                    if earned > 0, let owner = node?[1] ?? nil {
-                        try tx.query("""
-                            INSERT INTO credit_ledger (user_id, amount, kind, query_id, subtask_id, attempt, idempotency_key)
-                            VALUES ($1, $2, 'earn', $3, $4, $5::int, 'earn:' || $4 || ':' || $5::text) ON CONFLICT (idempotency_key) DO NOTHING
-                            """, [owner, String(earned), job.queryID, job.subtaskID, String(job.attempt)])
-                    }
+                    """, [job.subtaskID, String(job.attempt), a.node, verdict.passed ? "t" : "f", verdict.reason, verifier]).rows.count == 1
+                if inserted {
+                    try self.countVerdict(tx, job, a, verdict)
                 }
-                let sub = try tx.query("SELECT status, attempts FROM subtasks WHERE id = $1 FOR UPDATE", [job.subtaskID]).first!
+                let sub = try tx.query("SELECT status, attempts, mode FROM subtasks WHERE id = $1 FOR UPDATE", [job.subtaskID]).first!
                 if sub[0] == "queued" {
-                    if verdict.passed {
-                        try tx.query("UPDATE subtasks SET status = 'verified', answer = $2, error = NULL, updated_at = now() WHERE id = $1",
-                                     [job.subtaskID, a.answer])
-                    } else if job.attempt < maxAttempts {
-                        // Only the latest attempt may ask for the next one.
-                        if Int(sub[1] ?? "0") ?? 0 > job.attempt { return .nothing }
-                        return .retry(TaskJob(queryID: job.queryID, subtaskID: job.subtaskID, index: a.index, type: a.type,
-                                              text: a.text, attempt: job.attempt + 1))
-                    } else {
-                        // Out of attempts: keep the best answer we have, marked failed with the reason.
-                        let best = try tx.query("""
-                            SELECT a.answer FROM attempts a WHERE a.subtask_id = $1 AND a.answer IS NOT NULL
-                            ORDER BY a.confidence DESC NULLS LAST, a.attempt LIMIT 1
-                            """, [job.subtaskID]).first?[0]
-                        try tx.query("UPDATE subtasks SET status = 'failed', answer = $2, error = $3, updated_at = now() WHERE id = $1",
-                                     [job.subtaskID, best ?? nil, verdict.reason])
-                    }
+                    let decision = try self.decide(tx, job: job, a: a, verdict: verdict, inserted: inserted,
+                                                   issued: Int(sub[1] ?? "1") ?? 1, mode: sub[2] ?? "normal",
+                                                   maxAttempts: maxAttempts, spotRate: spotRate)
+                    if !decision.isEmpty { return .ask(decision) }
                 }
                 guard q[0] == "running" else { return .nothing }
                 let open = try tx.query("SELECT count(*) FROM subtasks WHERE query_id = $1 AND status = 'queued'", [job.queryID])
                 return open.first?[0] == "0" ? .synthesize : .nothing
             }
+        }
+    }
+
+    /// Trust (only verdicts move it), the performance matrix and the node owner's earning, once per attempt.
+    private func countVerdict(_ tx: PostgresSession, _ job: VerifyJob, _ a: AttemptToVerify, _ verdict: Verdict) throws {
+        let node = try tx.query("""
+            WITH up AS (
+                SELECT least(1.0, count(h.minute)::float8 / greatest(1.0, least(60.0,
+                           extract(epoch FROM now() - n.first_seen) / 60.0))) AS uptime
+                FROM nodes n LEFT JOIN node_heartbeats h ON h.node_id = n.id AND h.minute > now() - interval '60 minutes'
+                WHERE n.id = $1 GROUP BY n.first_seen)
+            UPDATE nodes SET verified = verified + 1, correct = correct + $2, uptime = up.uptime,
+              trust = 0.6 * (SELECT avg(CASE WHEN passed THEN 1.0 ELSE 0.0 END) FROM
+                              (SELECT passed FROM verdicts WHERE node_id = $1 ORDER BY created_at DESC LIMIT 100) r)
+                    + 0.3 * ((correct + $2)::float8 / (verified + 1))
+                    + 0.1 * up.uptime
+            FROM up WHERE id = $1
+            RETURNING species, owner_user, correct::float8 / greatest(verified, 1)
+            """, [a.node, verdict.passed ? "1" : "0"]).first
+        let latency = a.latencyMilliseconds ?? 0
+        // The matrix rates what the genome did: answers computed by the calculator say nothing about it.
+        if a.tool != "calculator" {
+            try tx.query("""
+                INSERT INTO perf_matrix (task_type, species, attempts, correct, total_ms) VALUES ($1, $2, 1, $3, $4)
+                ON CONFLICT (task_type, species) DO UPDATE SET attempts = perf_matrix.attempts + 1,
+                  correct = perf_matrix.correct + EXCLUDED.correct, total_ms = perf_matrix.total_ms + EXCLUDED.total_ms,
+                  updated_at = now()
+                """, [a.type.rawValue, a.genome ?? node?[0] ?? "default", verdict.passed ? "1" : "0", String(latency)])
+        }
+        let accuracy = Double(node?[2] ?? "0") ?? 0
+        let earned = Economy.earning(complexity: Economy.complexity(a.type), correct: verdict.passed,
+                                     seconds: Double(latency) / 1000, accuracy: accuracy)
+        if earned > 0, let owner = node?[1] ?? nil {
+            try tx.query("""
+                INSERT INTO credit_ledger (user_id, amount, kind, query_id, subtask_id, attempt, idempotency_key)
+                VALUES ($1, $2, 'earn', $3, $4, $5::int, 'earn:' || $4 || ':' || $5::text) ON CONFLICT (idempotency_key) DO NOTHING
+                """, [owner, String(earned), job.queryID, job.subtaskID, String(job.attempt)])
+        }
+    }
+
+    /// The subtask's next step under its mode; returns the attempts to ask for (empty: settled, or waiting).
+    private func decide(_ tx: PostgresSession, job: VerifyJob, a: AttemptToVerify, verdict: Verdict, inserted: Bool,
+                        issued: Int, mode: String, maxAttempts: Int, spotRate: Double) throws -> [TaskJob] {
+        let rows = try tx.query("""
+            SELECT a.attempt, a.answer, a.genome, v.passed FROM attempts a
+            LEFT JOIN verdicts v ON v.subtask_id = a.subtask_id AND v.attempt = a.attempt
+            WHERE a.subtask_id = $1 ORDER BY a.attempt
+            """, [job.subtaskID]).rows
+        let recorded = Set(rows.compactMap { Int($0[0]!) })
+        let judged = rows.filter { $0[3] != nil }
+        let passed = judged.filter { $0[3] == "t" }.map { (attempt: Int($0[0]!)!, answer: $0[1] ?? "") }
+        let pending = issued - judged.count
+        let used = Array(Set(rows.compactMap { $0[2] })).sorted()
+        func task(_ n: Int, avoid: [String]?) -> TaskJob {
+            TaskJob(queryID: job.queryID, subtaskID: job.subtaskID, index: a.index, type: a.type, text: a.text, attempt: n, avoid: avoid)
+        }
+        // Attempts asked for but not yet answered: re-sent on a redelivery, in case the first sending was lost.
+        let unanswered = inserted ? [] : (1...max(issued, 1)).filter { !recorded.contains($0) }.map { task($0, avoid: used) }
+        func ask(_ n: Int, mode newMode: String? = nil) throws -> [TaskJob] {
+            try tx.query("UPDATE subtasks SET attempts = $2, mode = coalesce($3, mode), updated_at = now() WHERE id = $1",
+                         [job.subtaskID, String(issued + n), newMode])
+            return (issued + 1...issued + n).map { task($0, avoid: used) }
+        }
+        func settleVerified(_ attempt: Int, _ answer: String, note: String?) throws {
+            try tx.query("UPDATE subtasks SET status = 'verified', answer = $2, error = $3, updated_at = now() WHERE id = $1",
+                         [job.subtaskID, answer, note])
+        }
+        func settleFailed(_ reason: String) throws {
+            // Out of attempts: keep the best answer we have, marked failed with the reason.
+            let best = try tx.query("""
+                SELECT a.answer FROM attempts a WHERE a.subtask_id = $1 AND a.answer IS NOT NULL
+                ORDER BY a.confidence DESC NULLS LAST, a.attempt LIMIT 1
+                """, [job.subtaskID]).first?[0]
+            try tx.query("UPDATE subtasks SET status = 'failed', answer = $2, error = $3, updated_at = now() WHERE id = $1",
+                         [job.subtaskID, best ?? nil, reason])
+        }
+        let answers = passed.map(\.answer)
+        switch mode {
+        case "critical":
+            if let m = Answers.majority(a.type, answers, quorum: 2) {
+                try settleVerified(passed[m].attempt, passed[m].answer, note: nil)
+                return []
+            }
+            if pending > 0 { return unanswered }
+            let cap = Store.criticalAnswers + maxAttempts - 1
+            if issued < cap { return try ask(min(cap - issued, max(1, Store.criticalAnswers - passed.count))) }
+            if let first = passed.first {
+                try tx.query("UPDATE subtasks SET status = 'failed', answer = $2, error = $3, updated_at = now() WHERE id = $1",
+                             [job.subtaskID, first.answer, "no majority among \(passed.count) answers from \(used.count) genomes"])
+            } else {
+                try settleFailed(verdict.passed ? "no answer passed its check" : verdict.reason)
+            }
+            return []
+        case "spot":
+            if pending > 0 { return unanswered }
+            if let m = Answers.majority(a.type, answers, quorum: 2) {
+                try settleVerified(passed[m].attempt, passed[m].answer, note: nil)
+            } else if answers.count == 2 && issued < 3 {
+                return try ask(1) // the second opinion disagrees: a third decides
+            } else if let first = passed.first {
+                try settleVerified(first.attempt, first.answer,
+                                   note: answers.count > 1 ? "spot check: no two of \(answers.count) answers agree" : nil)
+            } else {
+                try settleFailed(verdict.reason)
+            }
+            return []
+        default:
+            if let first = passed.first {
+                if inserted, verdict.passed, !verdict.decisive, job.attempt == first.attempt,
+                   Store.spotDrawn(subtaskID: job.subtaskID, attempt: job.attempt, rate: spotRate) {
+                    return try ask(1, mode: "spot")
+                }
+                try settleVerified(first.attempt, first.answer, note: nil)
+                return []
+            }
+            if pending > 0 { return unanswered }
+            if issued < maxAttempts { return try ask(1) }
+            try settleFailed(verdict.reason)
+            return []
         }
     }
 
@@ -353,6 +467,7 @@ extension Store {
             public var verdict: String?
             public var verdictReason: String?
             public var verifier: String?
+            public var genome: String?
             public var at: String
         }
         public struct Part: Sendable, Codable {
@@ -361,6 +476,8 @@ extension Store {
             public var text: String
             public var route: String?
             public var status: String
+            public var mode: String
+            public var note: String?
             public var attempts: [Attempt]
         }
         public var id: String
@@ -384,10 +501,10 @@ extension Store {
                        extract(epoch FROM finished_at - created_at)::float8
                 FROM queries WHERE id = $1
                 """, [queryID]).first else { return nil }
-            let subtasks = try s.query("SELECT id, idx, type, text, route_rule, status FROM subtasks WHERE query_id = $1 ORDER BY idx", [queryID])
+            let subtasks = try s.query("SELECT id, idx, type, text, route_rule, status, mode, error FROM subtasks WHERE query_id = $1 ORDER BY idx", [queryID])
             let attempts = try s.query("""
                 SELECT a.subtask_id, a.attempt, a.node_id, a.tool, a.answer, a.error, a.confidence, a.latency_ms, a.votes::text,
-                       v.passed, v.reason, v.verifier, a.created_at::text
+                       v.passed, v.reason, v.verifier, a.created_at::text, a.genome
                 FROM attempts a JOIN subtasks st ON st.id = a.subtask_id
                 LEFT JOIN verdicts v ON v.subtask_id = a.subtask_id AND v.attempt = a.attempt
                 WHERE st.query_id = $1 ORDER BY a.subtask_id, a.attempt
@@ -397,9 +514,10 @@ extension Store {
                     Trace.Attempt(attempt: Int(a[1]!)!, node: a[2]!, tool: a[3], answer: a[4], error: a[5],
                                   confidence: a[6].flatMap(Double.init), latencyMilliseconds: a[7].flatMap { Int($0) },
                                   votes: a[8] ?? "[]", verdict: a[9].map { $0 == "t" ? "passed" : "failed" },
-                                  verdictReason: a[10], verifier: a[11], at: a[12] ?? "")
+                                  verdictReason: a[10], verifier: a[11], genome: a[13], at: a[12] ?? "")
                 }
-                return Trace.Part(index: Int(st[1]!)!, type: st[2]!, text: st[3]!, route: st[4], status: st[5]!, attempts: mine)
+                return Trace.Part(index: Int(st[1]!)!, type: st[2]!, text: st[3]!, route: st[4], status: st[5]!, mode: st[6] ?? "normal",
+                                  note: st[7], attempts: mine)
             }
             return Trace(id: queryID, user: q[0]!, status: q[1]!, text: q[2]!, answer: q[3], error: q[4], submittedAt: q[5]!,
                          finishedAt: q[6], seconds: q[7].flatMap(Double.init), parts: parts)

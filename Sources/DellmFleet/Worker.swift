@@ -48,6 +48,9 @@ public struct Worker: Sendable {
         logger.info("worker starting", metadata: ["role": "\(role.name)", "lanes": "\(concurrency)", "config": "\(config.summary)"])
         let migrationDB = PostgresConnection(url: config.databaseURL, name: "migrate")
         try await Worker.migrateWithRetry(migrationDB, logger: logger)
+        do { try await Store(db: migrationDB).seedGenomes(config.species) } catch {
+            logger.warning("seed genomes not stored; specialists use the built-in seeds", metadata: ["error": "\(error)"])
+        }
         await migrationDB.close()
 
         let signals = SignalWatcher(signals: [SIGTERM, SIGINT])

@@ -29,8 +29,12 @@ public struct ChatRequest: Sendable {
     public var maxTokens: Int
     public var seed: Int?
     public var stop: [String]
+    /// Another model than the client's own, by name (a genome's model); nil or "default": the client's.
+    public var model: String?
 
-    public init(messages: [ChatMessage], temperature: Double = 0, maxTokens: Int = 256, seed: Int? = nil, stop: [String] = []) {
+    public init(messages: [ChatMessage], temperature: Double = 0, maxTokens: Int = 256, seed: Int? = nil, stop: [String] = [],
+                model: String? = nil) {
+        self.model = model
         self.messages = messages
         self.temperature = temperature
         self.maxTokens = maxTokens
@@ -129,7 +133,7 @@ public struct ModelClient: Sendable {
 
     func requestBody(_ r: ChatRequest) throws -> [UInt8] {
         var o: [String: Any] = [
-            "model": model,
+            "model": r.model.flatMap { $0 == "default" ? nil : $0 } ?? model,
             "messages": r.messages.map { ["role": $0.role, "content": $0.content] },
             "stream": false,
         ]

@@ -38,14 +38,14 @@ struct WorkerCommand: AsyncParsableCommand {
         commandName: "worker",
         abstract: "Run a worker of one role until SIGTERM/SIGINT.",
         discussion: """
-            Roles: ingest (split and classify queries), specialist (answer subtasks with the model and tools), verifier (check answers, keep trust), synthesizer (assemble and announce answers).
+            Roles: ingest (split, classify and route queries), specialist (answer subtasks with the model and tools, under the routed genome), verifier (check answers, keep trust, spot-check), synthesizer (assemble and announce answers), evolver (run a generation of genome evolution every DELLM_EVOLVE_EVERY_VERDICTS verdicts or DELLM_EVOLVE_EVERY_MINUTES minutes).
 
             Run as many processes of each role as you like against one Redis and one PostgreSQL. SIGTERM or SIGINT stops reading; an entry in flight is finished or left pending for another consumer.
             """
     )
-    enum RoleName: String, ExpressibleByArgument, CaseIterable { case ingest, specialist, verifier, synthesizer }
+    enum RoleName: String, ExpressibleByArgument, CaseIterable { case ingest, specialist, verifier, synthesizer, evolver }
 
-    @Argument(help: "ingest | specialist | verifier | synthesizer") var role: RoleName
+    @Argument(help: "ingest | specialist | verifier | synthesizer | evolver") var role: RoleName
     @Option(help: "Task types a specialist takes, comma-separated (math,code,factual,reasoning,creative).")
     var types: String = TaskType.allCases.map(\.rawValue).joined(separator: ",")
     @Option(help: "Parallel lanes in this process, each with its own connections.") var concurrency: Int = 1
@@ -69,8 +69,14 @@ struct WorkerCommand: AsyncParsableCommand {
         let (config, logger) = try global.bootstrap()
         let host = ProcessInfo.processInfo.hostName
         let typeList = types.split(separator: ",").compactMap { TaskType(rawValue: String($0)) }
+        if role == .evolver {
+            var l = logger
+            l[metadataKey: "role"] = "evolver"
+            do { return try await EvolverService(config: config, logger: l).run() } catch { throw fail("evolver: \(error)") }
+        }
         let r: any Role
         switch role {
+        case .evolver: fatalError("handled above")
         case .ingest: r = IngestRole(config: config)
         case .specialist:
             r = SpecialistRole(config: config, types: typeList, node: node ?? "\(host)/specialist/\(typeList.map(\.rawValue).joined(separator: "+"))",
@@ -92,7 +98,7 @@ struct WorkerCommand: AsyncParsableCommand {
 }
 
 struct Ops: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Inspect and operate the fleet.", subcommands: [Backlog.self, TraceCommand.self, QueriesCommand.self, Dead.self, Exporter.self, TrustCommand.self, CreditsCommand.self, MatrixCommand.self, LeaderboardCommand.self])
+    static let configuration = CommandConfiguration(abstract: "Inspect and operate the fleet.", subcommands: [Backlog.self, TraceCommand.self, QueriesCommand.self, Dead.self, Exporter.self, TrustCommand.self, CreditsCommand.self, MatrixCommand.self, LeaderboardCommand.self, GenomesCommand.self, EvolveCommand.self])
 }
 
 struct Backlog: AsyncParsableCommand {

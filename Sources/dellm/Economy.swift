@@ -58,7 +58,8 @@ struct CreditsCommand: AsyncParsableCommand {
 
 struct MatrixCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "matrix",
-        abstract: "The performance matrix: task type × species, score = correctness × speed, from the verdicts.")
+        abstract: "The performance matrix: task type × genome (and its species), score = correctness × speed, from the verdicts on model-made answers.",
+        discussion: "Routing reads it: a subtask goes to one of the top 3 genomes of its type, weighted by score ÷ (1 + load), with ε-greedy exploration or Thompson sampling (DELLM_ROUTING). Answers computed by the calculator are not counted: they say nothing about a genome.")
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var global: GlobalOptions
 
@@ -66,10 +67,10 @@ struct MatrixCommand: AsyncParsableCommand {
         let (config, _) = try global.bootstrap()
         let cells = try await FleetClient(config: config).store.matrix()
         if json { return try printEncoded(cells) }
-        print("TYPE       SPECIES     ATTEMPTS  ACCURACY  MEAN      SCORE")
+        print("TYPE       GENOME                         ATTEMPTS  ACCURACY  MEAN      SCORE")
         for c in cells {
             print(String(format: "%@ %@ %8d  %7.1f%%  %6.0fms  %.3f", c.type.padding(toLength: 10, withPad: " ", startingAt: 0),
-                         c.species.padding(toLength: 11, withPad: " ", startingAt: 0), c.attempts, c.accuracy * 100, c.meanMilliseconds, c.score))
+                         c.species.padding(toLength: 30, withPad: " ", startingAt: 0), c.attempts, c.accuracy * 100, c.meanMilliseconds, c.score))
         }
     }
 }
@@ -94,5 +95,106 @@ struct LeaderboardCommand: AsyncParsableCommand {
         for (i, r) in ranked.enumerated() {
             print(String(format: "%4d  %5d  %-6d  %9.4f  %.3f  %@ (%@)", i + 1, r.1.level, r.1.xp, r.0.earned, r.0.trust, r.0.id, r.0.owner ?? "?"))
         }
+    }
+}
+
+struct GenomesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "genomes",
+        abstract: "The genomes: the active population with fitness, the generations, and rollback.",
+        discussion: """
+            A genome is two votes (model, prompt, temperature each), a specialization and a token budget. Fitness = correctness ÷ (1 + latency / 10 s + 0.1 × model calls per answer), from the verdicts on its model-made answers.
+
+              dellm ops genomes                 the active population
+              dellm ops genomes history         every generation: fleet fitness, band, culled, bred
+              dellm ops genomes rollback GEN    make generation GEN's population active again (recorded as a new generation)
+            """,
+        subcommands: [List.self, History.self, Rollback.self], defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The active genomes, by type, with their record and fitness.")
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let (config, _) = try global.bootstrap()
+            let store = try FleetClient(config: config).store
+            let genomes = try await store.activeGenomes()
+            let stats = try await store.genomeStats()
+            if json {
+                struct Row: Encodable { var genome: Genome; var stats: Evolution.Stats?; var fitness: Double? }
+                return try printEncoded(genomes.map { Row(genome: $0, stats: stats[$0.id], fitness: stats[$0.id]?.fitness) })
+            }
+            print("TYPE       GENOME                         GEN  ANSWERS  CORRECT  MEAN     FITNESS  VOTES")
+            for g in genomes {
+                let st = stats[g.id]
+                print(String(format: "%@ %@ %3d  %7d  %6.1f%%  %5.0fms  %@  %@", g.specialization.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
+                             g.id.padding(toLength: 30, withPad: " ", startingAt: 0), g.generation, st?.attempts ?? 0,
+                             (st?.correctness ?? 0) * 100, (st?.meanSeconds ?? 0) * 1000,
+                             st.map { String(format: "%7.3f", $0.fitness) } ?? "      -", g.summary))
+            }
+        }
+    }
+
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every generation: fleet fitness, band, mutation rate, culled and bred.")
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let (config, _) = try global.bootstrap()
+            let rows = try await FleetClient(config: config).store.generations(limit: 1000)
+            if json { return try printEncoded(rows) }
+            print("GEN  KIND      FITNESS  BAND        MUTATION  ACTIVE  CULLED  BRED  AT")
+            for r in rows {
+                print(String(format: "%3d  %@  %@  %@  %@  %6d  %6d  %4d  %@", r.number, r.kind.padding(toLength: 8, withPad: " ", startingAt: 0),
+                             r.fleetFitness.map { String(format: "%7.3f", $0) } ?? "      -",
+                             (r.band ?? "-").padding(toLength: 10, withPad: " ", startingAt: 0),
+                             r.mutationRate.map { String(format: "%8.1f", $0) } ?? "       -", r.population.count, r.culled.count, r.spawned.count,
+                             String(r.at.prefix(19))))
+                if let note = r.note { print("     \(note)") }
+            }
+        }
+    }
+
+    struct Rollback: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make a recorded generation's population the active one again.")
+        @Argument(help: "The generation number (see: dellm ops genomes history).") var generation: Int
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let (config, _) = try global.bootstrap()
+            guard let row = try await FleetClient(config: config).store.rollback(to: generation) else {
+                throw fail("no generation \(generation) (see: dellm ops genomes history)", code: 3)
+            }
+            print("generation \(row.number): rolled back to generation \(generation); active: \(row.population.joined(separator: ", "))")
+        }
+    }
+}
+
+struct EvolveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "evolve",
+        abstract: "Run one generation of evolution now (the evolver worker does this on a schedule).",
+        discussion: "Per task type: cull the bottom 20% of the genomes with enough verdicts, let the top 20% spawn mutated variants (temperature, prompt, model) and cross the best two; the fleet's fitness band sets the mutation rate.")
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let (config, _) = try global.bootstrap()
+        let store = try FleetClient(config: config).store
+        try await store.seedGenomes(config.species)
+        let out = try await Evolver(store: store, settings: config.evolution).runGeneration(note: "run by dellm ops evolve")
+        if json {
+            struct Out: Encodable { var generation: Int; var stored: Bool; var fleetFitness: Double?; var band: String?; var culled: [String]; var spawned: [Genome]; var notes: [String] }
+            let p = out.plan
+            return try printEncoded(Out(generation: p.generation, stored: out.stored, fleetFitness: p.fleetFitness, band: p.band?.rawValue,
+                                        culled: p.culled, spawned: p.spawned, notes: p.notes))
+        }
+        guard out.stored else { throw fail("no generation: \(out.plan.notes.joined(separator: "; "))", code: 2) }
+        let p = out.plan
+        print(String(format: "generation %d: fleet fitness %.3f (%@, mutation rate %.1f); culled %d, bred %d", p.generation, p.fleetFitness ?? 0,
+                     p.band?.rawValue ?? "-", p.band?.mutationRate ?? 0, p.culled.count, p.spawned.count))
+        for n in p.notes { print("  \(n)") }
+        for g in p.spawned { print("  + \(g.id) from \(g.parents.joined(separator: " × ")): \(g.summary)") }
+        for c in p.culled { print("  - \(c)") }
     }
 }

@@ -25,6 +25,7 @@ struct Submit: AsyncParsableCommand {
     @Option(help: "Seconds to wait for answers.") var timeout: Double = 600
     @Option(help: "The user the query is charged to (env DELLM_USER, else $USER).") var user: String?
     @Option(help: "Use this query id (a UUID) instead of a new one; a retried id is the same query.") var id: String?
+    @Flag(help: "Critical: three genomes answer every part and the majority decides (costs three times the credits).") var critical = false
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -44,7 +45,7 @@ struct Submit: AsyncParsableCommand {
         let qid: String
         do {
             cursor = try await client.answersCursor()
-            qid = try await client.submit(text, user: who, id: id ?? UUID().uuidString.lowercased())
+            qid = try await client.submit(text, user: who, id: id ?? UUID().uuidString.lowercased(), critical: critical)
         } catch {
             throw fail("could not submit: \(error)")
         }
@@ -89,7 +90,7 @@ struct Submit: AsyncParsableCommand {
         FileHandle.standardError.write(Data("submitting \(items.count) queries from \(path)\n".utf8))
         let box = AnswerBox()
         let started = ContinuousClock.now
-        let results = try await client.runBatch(items.map(\.query), user: user, timeout: .seconds(timeout)) { n, total in
+        let results = try await client.runBatch(items.map(\.query), user: user, timeout: .seconds(timeout), critical: critical) { n, total in
             box.progress("\r  \(n)/\(total) answered, \(Int((ContinuousClock.now - started).components.seconds)) s")
         }
         FileHandle.standardError.write(Data("\n".utf8))

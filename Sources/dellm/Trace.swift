@@ -29,9 +29,12 @@ func renderTrace(_ t: Store.Trace) -> String {
     out += "\n  \(t.text.prefix(200))\n"
     out += "  split into \(t.parts.count) part\(t.parts.count == 1 ? "" : "s")\n"
     for p in t.parts {
-        out += "  [\(p.index)] \(p.type) (\(p.route ?? "rule?")) — \(p.status)\n      \(p.text.prefix(160))\n"
+        let mode = p.mode == "normal" ? "" : " [\(p.mode): \(p.mode == "critical" ? "three genomes, majority" : "re-checked by a second genome")]"
+        out += "  [\(p.index)] \(p.type) (\(p.route ?? "rule?")) — \(p.status)\(mode)\n      \(p.text.prefix(160))\n"
+        if let note = p.note { out += "      note: \(note)\n" }
         for a in p.attempts {
             var line = "      attempt \(a.attempt) by \(a.node)"
+            if let g = a.genome { line += " as \(g)" }
             if let tool = a.tool { line += " with \(tool)" }
             if let ms = a.latencyMilliseconds { line += ", \(ms) ms" }
             if let c = a.confidence { line += String(format: ", confidence %.2f", c) }

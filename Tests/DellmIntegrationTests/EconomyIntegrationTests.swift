@@ -49,26 +49,35 @@ struct EconomyIntegrationTests {
     }
 
     @Test func verifiedAttemptsMoveTrustTheMatrixAndEarnings() async throws {
-        let config = try TestEnv.config()
+        let fake = try FakeModelServer(.answer("Paris is the capital of France."))
+        defer { fake.stop() }
+        let config = try TestEnv.config(extra: ["DELLM_MODEL_URL": fake.url, "DELLM_SPOT_RATE": "0"])
         let fleet = try await InProcessFleet.start(config)
         let client = try FleetClient(config: config)
         let cursor = try await client.answersCursor()
         var ids: [String] = []
         for i in 0..<5 { ids.append(try await client.submit("What is \(i) plus 10?", user: "payer-\(config.namespace)")) }
         _ = try await client.waitForAnswers(ids, after: cursor, timeout: .seconds(60)) { _ in }
+        let before = try await client.store.matrix().first { $0.type == "factual" && $0.species == "fast-responder" }?.attempts ?? 0
+        var facts: [String] = []
+        for _ in 0..<3 { facts.append(try await client.submit("What is the capital of France?", user: "payer-\(config.namespace)")) }
+        _ = try await client.waitForAnswers(facts, after: cursor, timeout: .seconds(60)) { _ in }
         await fleet.stop()
         let owner = "owner-\(config.namespace)"
         let node = try #require(try await client.store.nodes().first { $0.id == "test-node-\(config.namespace)" })
-        #expect(node.verified == 5)
-        #expect(node.correct == 5)
+        #expect(node.verified == 8)
+        #expect(node.correct == 8)
         #expect(node.trust > 0.89 && node.trust <= 1.0, "0.6 + 0.3 from accuracy, plus uptime")
         #expect(node.owner == owner)
         let earnings = try await client.store.ledger(user: owner, limit: 100).filter { $0.kind == "earn" }
-        #expect(earnings.count == 5, "one earning per verified attempt")
+        #expect(earnings.count == 8, "one earning per verified attempt")
         #expect(earnings.allSatisfy { $0.amount > 0 })
         // The owner runs a node, so it pays the member price.
         #expect(try await client.db.query("SELECT runs_nodes FROM users WHERE id = $1", [owner]).first?[0] == "t")
-        let math = try #require(try await client.store.matrix().first { $0.type == "math" && $0.species == "default" })
-        #expect(math.attempts >= 5)
+        // The matrix rates genomes on model-made answers: the three facts count (under the seed genome
+        // routing chose), the calculator's sums do not.
+        let facts3 = try #require(try await client.store.matrix().first { $0.type == "factual" && $0.species == "fast-responder" })
+        #expect(facts3.attempts >= before + 3)
+        #expect(try await client.store.matrix().first { $0.type == "math" && $0.species == "default" } == nil)
     }
 }

@@ -1,0 +1,197 @@
+import Foundation
+
+/// One generation of evolution, as a pure function of the population and its record: who is culled,
+/// who is bred, at which mutation rate. The fleet stores the result (see `Store.applyGeneration`).
+public enum Evolution {
+    /// What the verdicts say about one genome's model-made answers.
+    public struct Stats: Sendable, Equatable, Codable {
+        public var attempts: Int
+        public var correct: Int
+        public var totalMilliseconds: Double
+        /// Model calls made (votes, tiebreaks): the compute used.
+        public var modelCalls: Int
+
+        public init(attempts: Int = 0, correct: Int = 0, totalMilliseconds: Double = 0, modelCalls: Int = 0) {
+            self.attempts = attempts
+            self.correct = correct
+            self.totalMilliseconds = totalMilliseconds
+            self.modelCalls = modelCalls
+        }
+
+        public var correctness: Double { attempts > 0 ? Double(correct) / Double(attempts) : 0 }
+        public var meanSeconds: Double { attempts > 0 ? totalMilliseconds / 1000 / Double(attempts) : 0 }
+        public var callsPerAttempt: Double { attempts > 0 ? Double(modelCalls) / Double(attempts) : 0 }
+
+        /// fitness = correctness × speed ÷ (latency + compute cost), on a 0…1 scale:
+        /// correctness ÷ (1 + latency / 10 s + 0.1 × model calls per answer). An instant answer that
+        /// costs nothing is judged by its correctness alone; ten seconds halve it.
+        public var fitness: Double {
+            guard attempts > 0 else { return 0 }
+            return correctness / (1 + meanSeconds / Evolution.referenceSeconds + Evolution.costPerCall * callsPerAttempt)
+        }
+    }
+
+    public static let referenceSeconds = 10.0
+    public static let costPerCall = 0.1
+
+    /// The fleet's fitness sets how hard evolution pushes (the DELLM design's bands).
+    public enum Band: String, Sendable, Codable, CaseIterable {
+        case normal, increased, aggressive, crisis
+
+        public init(fitness: Double) {
+            switch fitness {
+            case 0.75...: self = .normal
+            case 0.65..<0.75: self = .increased
+            case 0.55..<0.65: self = .aggressive
+            default: self = .crisis
+            }
+        }
+
+        /// Chance that each trait of a variant mutates.
+        public var mutationRate: Double {
+            switch self {
+            case .normal: 0.2
+            case .increased: 0.4
+            case .aggressive: 0.7
+            case .crisis: 1.0
+            }
+        }
+
+        /// Variants each top genome spawns.
+        public var variants: Int { self == .normal ? 2 : 3 }
+
+        /// How far a temperature moves.
+        public var temperatureStep: Double { self == .normal || self == .increased ? 0.1 : 0.2 }
+    }
+
+    public struct Settings: Sendable, Equatable {
+        /// Genomes with fewer verdicts are neither culled nor bred: not enough evidence yet.
+        public var minimumAttempts: Int
+        /// At most this many active genomes per task type.
+        public var maxPerType: Int
+        /// Model names a model swap may choose from ("default" is the configured model).
+        public var models: [String]
+
+        public init(minimumAttempts: Int = 3, maxPerType: Int = 6, models: [String] = ["default"]) {
+            self.minimumAttempts = minimumAttempts
+            self.maxPerType = maxPerType
+            self.models = models
+        }
+    }
+
+    public struct Plan: Sendable, Equatable {
+        public var generation: Int
+        public var fleetFitness: Double?
+        public var band: Band?
+        public var culled: [String]
+        public var spawned: [Genome]
+        /// Fitness of every judged genome, by id.
+        public var fitness: [String: Double]
+        /// What happened, in words, for the record.
+        public var notes: [String]
+    }
+
+    /// Plans generation `generation` from the active population and each genome's record.
+    /// Per task type: rank the judged genomes by fitness, cull the bottom 20% (never the last one of a
+    /// type), let the top 20% spawn mutated variants, and cross the best two when there are two.
+    public static func plan<G: RandomNumberGenerator>(population: [Genome], stats: [String: Stats], generation: Int,
+                                                      settings: Settings = .init(), using rng: inout G) -> Plan {
+        let judged = population.filter { (stats[$0.id]?.attempts ?? 0) >= settings.minimumAttempts }
+        let fitness = Dictionary(uniqueKeysWithValues: judged.map { ($0.id, stats[$0.id]!.fitness) })
+        let weight = judged.reduce(0) { $0 + (stats[$1.id]?.attempts ?? 0) }
+        guard weight > 0 else {
+            return Plan(generation: generation, fleetFitness: nil, band: nil, culled: [], spawned: [], fitness: [:],
+                        notes: ["no genome has \(settings.minimumAttempts) verdicts yet: nothing to judge"])
+        }
+        let fleet = judged.reduce(0.0) { $0 + fitness[$1.id]! * Double(stats[$1.id]!.attempts) } / Double(weight)
+        let band = Band(fitness: fleet)
+        var culled: [String] = [], spawned: [Genome] = [], notes: [String] = []
+        var serial = 0
+        func nextID(_ species: String) -> String {
+            serial += 1
+            return "\(species).g\(generation).\(serial)"
+        }
+        for type in TaskType.allCases {
+            let members = population.filter { $0.specialization == type }
+            let ranked = judged.filter { $0.specialization == type }.sorted {
+                (fitness[$0.id]!, $1.id) > (fitness[$1.id]!, $0.id)
+            }
+            guard !ranked.isEmpty else { continue }
+            // Cull the bottom 20% of the judged, keeping at least one genome of the type.
+            var cut = min(Int((Double(ranked.count) * 0.2).rounded(.down)), members.count - 1)
+            let top = max(1, Int((Double(ranked.count) * 0.2).rounded(.up)))
+            let births = top * band.variants + (ranked.count >= 2 ? 1 : 0)
+            // Room for the newborn within the cap: cull more of the weakest judged if needed.
+            let needed = members.count + births - settings.maxPerType
+            if needed > cut { cut = min(needed, max(0, ranked.count - top), members.count - 1) }
+            let losers = Array(ranked.suffix(cut))
+            culled += losers.map(\.id)
+            let room = settings.maxPerType - (members.count - losers.count)
+            var born: [Genome] = []
+            for parent in ranked.prefix(top) {
+                for _ in 0..<band.variants where born.count < room {
+                    born.append(mutate(parent, id: nextID(parent.species), generation: generation, band: band,
+                                       models: settings.models, using: &rng))
+                }
+            }
+            if ranked.count >= 2, born.count < room {
+                born.append(crossover(ranked[0], ranked[1], id: nextID(ranked[0].species), generation: generation, using: &rng))
+            }
+            spawned += born
+            notes.append("\(type.rawValue): \(ranked.count) judged, best \(ranked[0].id) (\(String(format: "%.3f", fitness[ranked[0].id]!))), culled \(losers.count), bred \(born.count)")
+        }
+        return Plan(generation: generation, fleetFitness: fleet, band: band, culled: culled, spawned: spawned,
+                    fitness: fitness, notes: notes)
+    }
+
+    /// A variant: each trait changes with the band's mutation rate, and at least one always does.
+    public static func mutate<G: RandomNumberGenerator>(_ parent: Genome, id: String, generation: Int, band: Band,
+                                                        models: [String], using rng: inout G) -> Genome {
+        var child = parent
+        child.id = id
+        child.generation = generation
+        child.parents = [parent.id]
+        var changed = false
+        for _ in 0..<8 where !changed {
+            for i in 0..<2 where Double.random(in: 0..<1, using: &rng) < band.mutationRate {
+                let step = Bool.random(using: &rng) ? band.temperatureStep : -band.temperatureStep
+                let t = min(1.5, max(0, (child.temperature(i) + step) * 10).rounded() / 10)
+                if t != child.temperature(i) {
+                    child.temperatures[i] = t
+                    changed = true
+                }
+            }
+            let prompts = Prompts.names(for: parent.specialization)
+            if prompts.count > 1, Double.random(in: 0..<1, using: &rng) < band.mutationRate {
+                let i = Int.random(in: 0..<2, using: &rng)
+                if let p = prompts.filter({ $0 != child.prompts[i] }).randomElement(using: &rng) {
+                    child.prompts[i] = p
+                    changed = true
+                }
+            }
+            if models.count > 1, Double.random(in: 0..<1, using: &rng) < band.mutationRate {
+                let i = Int.random(in: 0..<2, using: &rng)
+                if let m = models.filter({ $0 != child.models[i] }).randomElement(using: &rng) {
+                    child.models[i] = m
+                    changed = true
+                }
+            }
+        }
+        return child
+    }
+
+    /// A crossover of two genomes of one type: the first vote of `a`, the second of `b`, the mean
+    /// temperature on the first vote (the DELLM design's offspring).
+    public static func crossover<G: RandomNumberGenerator>(_ a: Genome, _ b: Genome, id: String, generation: Int,
+                                                           using rng: inout G) -> Genome {
+        var child = a
+        child.id = id
+        child.generation = generation
+        child.parents = [a.id, b.id]
+        child.models = [a.model(0), b.model(1)]
+        child.prompts = [a.prompts.first ?? "", b.prompts.count > 1 ? b.prompts[1] : (b.prompts.first ?? "")]
+        child.temperatures = [((a.temperature(0) + b.temperature(0)) / 2 * 10).rounded() / 10, b.temperature(1)]
+        child.maxTokens = Bool.random(using: &rng) ? a.maxTokens : b.maxTokens
+        return child
+    }
+}

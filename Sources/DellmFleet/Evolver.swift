@@ -1,0 +1,120 @@
+import DellmCore
+import DellmPostgres
+import Foundation
+import Logging
+
+/// Runs generations of evolution over the genomes in PostgreSQL: judge each active genome on its
+/// verdicts, cull, breed, record. Used by `dellm worker evolver` (on a schedule) and by
+/// `dellm ops evolve` (once, now). Two evolvers at once are safe: a generation number is stored once.
+public struct Evolver: Sendable {
+    public let store: Store
+    public let settings: Evolution.Settings
+
+    public init(store: Store, settings: Evolution.Settings) {
+        self.store = store
+        self.settings = settings
+    }
+
+    public struct Outcome: Sendable {
+        public var plan: Evolution.Plan
+        /// False when there was nothing to judge, or another evolver stored this generation first.
+        public var stored: Bool
+    }
+
+    public func runGeneration(note: String) async throws -> Outcome {
+        let last = try await store.generations(limit: 1).last?.number ?? -1
+        let population = try await store.activeGenomes()
+        let stats = try await store.genomeStats()
+        var rng = SystemRandomNumberGenerator()
+        let plan = Evolution.plan(population: population, stats: stats, generation: last + 1, settings: settings, using: &rng)
+        guard plan.fleetFitness != nil else { return Outcome(plan: plan, stored: false) }
+        let stored = try await store.applyGeneration(plan, note: note + "; " + plan.notes.joined(separator: "; "))
+        return Outcome(plan: plan, stored: stored)
+    }
+
+    /// Why a generation is due now, or nil: enough verdicts since the last one, or enough time with
+    /// at least one new verdict.
+    public func due(everyVerdicts: Int, everyMinutes: Int, now: Date = Date()) async throws -> String? {
+        let verdicts = try await store.verdictCount()
+        guard let last = try await store.generations(limit: 1).last else { return verdicts > 0 ? "no generation yet" : nil }
+        let since = verdicts - last.verdictsAtStart
+        if since >= everyVerdicts { return "\(since) verdicts since generation \(last.number)" }
+        if since > 0, let at = Store.parseTimestamp(last.at), now.timeIntervalSince(at) >= Double(everyMinutes) * 60 {
+            return "\(everyMinutes) min since generation \(last.number)"
+        }
+        return nil
+    }
+}
+
+extension Store {
+    /// PostgreSQL's text form of a timestamptz ("2026-11-22 03:22:18.123+00").
+    static func parseTimestamp(_ s: String) -> Date? {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        for format in ["yyyy-MM-dd HH:mm:ss.SSSSSSX", "yyyy-MM-dd HH:mm:ss.SSSX", "yyyy-MM-dd HH:mm:ssX"] {
+            f.dateFormat = format
+            if let d = f.date(from: s) { return d }
+        }
+        // Fractions of any length: drop them.
+        if let dot = s.firstIndex(of: "."), let sign = s[dot...].firstIndex(where: { $0 == "+" || $0 == "-" }) {
+            f.dateFormat = "yyyy-MM-dd HH:mm:ssX"
+            return f.date(from: String(s[..<dot]) + String(s[sign...]))
+        }
+        return nil
+    }
+}
+
+/// `dellm worker evolver`: checks every few seconds whether a generation is due and runs it, until
+/// SIGTERM/SIGINT.
+public struct EvolverService: Sendable {
+    public let config: FleetConfig
+    public let logger: Logger
+    public var checkEvery: Duration = .seconds(10)
+
+    public init(config: FleetConfig, logger: Logger) {
+        self.config = config
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let db = PostgresConnection(url: config.databaseURL, name: "evolver")
+        try await Worker.migrateWithRetry(db, logger: logger)
+        let store = Store(db: db)
+        try await store.seedGenomes(config.species)
+        let evolver = Evolver(store: store, settings: config.evolution)
+        logger.info("evolver starting", metadata: [
+            "every_verdicts": "\(config.evolveEveryVerdicts)", "every_minutes": "\(config.evolveEveryMinutes)",
+        ])
+        let signals = SignalWatcher(signals: [SIGTERM, SIGINT])
+        let config = self.config, logger = self.logger, checkEvery = self.checkEvery
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    do {
+                        if let why = try await evolver.due(everyVerdicts: config.evolveEveryVerdicts, everyMinutes: config.evolveEveryMinutes) {
+                            let out = try await evolver.runGeneration(note: why)
+                            if out.stored {
+                                logger.notice("generation \(out.plan.generation)", metadata: [
+                                    "fitness": "\(String(format: "%.3f", out.plan.fleetFitness ?? 0))", "band": "\(out.plan.band?.rawValue ?? "-")",
+                                    "culled": "\(out.plan.culled.count)", "spawned": "\(out.plan.spawned.count)", "why": "\(why)",
+                                ])
+                            } else {
+                                logger.info("generation not run", metadata: ["why": "\(out.plan.notes.joined(separator: "; "))"])
+                            }
+                        }
+                    } catch {
+                        logger.warning("evolution step failed; retrying", metadata: ["error": "\(error)"])
+                    }
+                    try? await Task.sleep(for: checkEvery)
+                }
+            }
+            group.addTask {
+                let signal = await signals.next()
+                logger.notice("signal \(signal): evolver stopping")
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        await db.close()
+    }
+}

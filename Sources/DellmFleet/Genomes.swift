@@ -1,0 +1,178 @@
+import DellmCore
+import DellmPostgres
+import Foundation
+
+/// Genomes and generations in PostgreSQL: seeding from the configuration, what routing and the
+/// specialists read, and what the evolver writes.
+extension Store {
+    static func encodeGenome(_ g: Genome) -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? e.encode(g)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    static func decodeGenome(_ json: String?) -> Genome? {
+        json.flatMap { try? JSONDecoder().decode(Genome.self, from: Data($0.utf8)) }
+    }
+
+    static func json<T: Encodable>(_ value: T) -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? e.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    }
+
+    /// Inserts the seed species not yet known (generation 0), and records generation 0 once. Seeds
+    /// already stored are left as they are: after generation 0 the genomes belong to evolution.
+    public func seedGenomes(_ seeds: [Genome]) async throws {
+        try await db.withSession { s in
+            try s.transaction { tx in
+                try tx.query("SELECT pg_advisory_xact_lock(hashtext('dellm.genomes'))")
+                for g in seeds {
+                    try tx.query("""
+                        INSERT INTO genomes (id, species, generation, specialization, spec) VALUES ($1, $2, 0, $3, $4::jsonb)
+                        ON CONFLICT (id) DO NOTHING
+                        """, [g.id, g.species, g.specialization.rawValue, Store.encodeGenome(g)])
+                }
+                if try tx.query("SELECT 1 FROM generations LIMIT 1").rows.isEmpty {
+                    try tx.query("""
+                        INSERT INTO generations (number, kind, population, note)
+                        SELECT 0, 'seed', coalesce(jsonb_agg(id ORDER BY id), '[]'), 'seed species from the configuration'
+                        FROM genomes WHERE status = 'active'
+                        """)
+                }
+            }
+        }
+    }
+
+    public func activeGenomes() async throws -> [Genome] {
+        try await db.query("SELECT spec::text FROM genomes WHERE status = 'active' ORDER BY specialization, generation, id")
+            .rows.compactMap { Store.decodeGenome($0[0]) }
+    }
+
+    public func genome(id: String) async throws -> Genome? {
+        Store.decodeGenome(try await db.query("SELECT spec::text FROM genomes WHERE id = $1", [id]).first?[0] ?? nil)
+    }
+
+    /// What routing reads: every active genome with its matrix record for its type and its load
+    /// (subtasks routed to it and not yet settled).
+    public func routingCandidates() async throws -> [(genome: Genome, candidate: Router.Candidate)] {
+        try await db.query("""
+            SELECT g.spec::text, m.attempts, m.correct, m.total_ms,
+                   (SELECT count(*) FROM subtasks s WHERE s.status = 'queued' AND s.genome = g.id)
+            FROM genomes g LEFT JOIN perf_matrix m ON m.task_type = g.specialization AND m.species = g.id
+            WHERE g.status = 'active'
+            """).rows.compactMap { row in
+            guard let g = Store.decodeGenome(row[0]) else { return nil }
+            let n = Int(row[1] ?? "0") ?? 0, c = Int(row[2] ?? "0") ?? 0, ms = Double(row[3] ?? "0") ?? 0
+            let mean = n > 0 ? ms / Double(n) / 1000 : 0
+            let score: Double? = n > 0 ? Double(c) / Double(n) / (1 + mean) : nil
+            return (g, Router.Candidate(id: g.id, score: score, load: Int(row[4] ?? "0") ?? 0, attempts: n, correct: c, meanSeconds: mean))
+        }
+    }
+
+    /// Each genome's verdicts on its model-made answers (calculator answers say nothing about a genome).
+    public func genomeStats() async throws -> [String: Evolution.Stats] {
+        var out: [String: Evolution.Stats] = [:]
+        for row in try await db.query("""
+            SELECT a.genome, count(*), count(*) FILTER (WHERE v.passed), coalesce(sum(a.latency_ms), 0), coalesce(sum(a.model_calls), 0)
+            FROM attempts a JOIN verdicts v ON v.subtask_id = a.subtask_id AND v.attempt = a.attempt
+            WHERE a.genome IS NOT NULL AND a.tool IS DISTINCT FROM 'calculator'
+            GROUP BY a.genome
+            """).rows {
+            out[row[0]!] = Evolution.Stats(attempts: Int(row[1]!) ?? 0, correct: Int(row[2]!) ?? 0,
+                                           totalMilliseconds: Double(row[3]!) ?? 0, modelCalls: Int(row[4]!) ?? 0)
+        }
+        return out
+    }
+
+    public struct GenerationRow: Sendable, Codable {
+        public var number: Int
+        public var kind: String
+        public var fleetFitness: Double?
+        public var band: String?
+        public var mutationRate: Double?
+        public var culled: [String]
+        public var spawned: [String]
+        public var population: [String]
+        public var fitness: [String: Double]
+        public var verdictsAtStart: Int
+        public var note: String?
+        public var at: String
+    }
+
+    public func generations(limit: Int = 100) async throws -> [GenerationRow] {
+        try await db.query("""
+            SELECT number, kind, fleet_fitness, band, mutation_rate, culled::text, spawned::text, population::text, fitness::text,
+                   verdicts_at_start, note, created_at::text
+            FROM generations ORDER BY number DESC LIMIT $1
+            """, [String(limit)]).rows.map { r in
+            func list(_ s: String?) -> [String] { (try? JSONDecoder().decode([String].self, from: Data((s ?? "[]").utf8))) ?? [] }
+            return GenerationRow(number: Int(r[0]!)!, kind: r[1]!, fleetFitness: r[2].flatMap(Double.init), band: r[3],
+                                 mutationRate: r[4].flatMap(Double.init), culled: list(r[5]), spawned: list(r[6]), population: list(r[7]),
+                                 fitness: (try? JSONDecoder().decode([String: Double].self, from: Data((r[8] ?? "{}").utf8))) ?? [:],
+                                 verdictsAtStart: Int(r[9] ?? "0") ?? 0, note: r[10], at: r[11]!)
+        }.reversed()
+    }
+
+    public func verdictCount() async throws -> Int {
+        Int(try await db.query("SELECT count(*) FROM verdicts").first?[0] ?? "0") ?? 0
+    }
+
+    /// Stores a planned generation: the new genomes, the culled ones retired, and the record. Refused
+    /// (returns false) when another evolver stored generation `plan.generation` first.
+    public func applyGeneration(_ plan: Evolution.Plan, note: String) async throws -> Bool {
+        let spawned = plan.spawned
+        return try await db.withSession { s in
+            try s.transaction { tx in
+                try tx.query("SELECT pg_advisory_xact_lock(hashtext('dellm.genomes'))")
+                let last = Int(try tx.query("SELECT coalesce(max(number), -1) FROM generations").first?[0] ?? "-1") ?? -1
+                guard last + 1 == plan.generation else { return false }
+                for g in spawned {
+                    try tx.query("""
+                        INSERT INTO genomes (id, species, generation, specialization, spec) VALUES ($1, $2, $3, $4, $5::jsonb)
+                        ON CONFLICT (id) DO NOTHING
+                        """, [g.id, g.species, String(g.generation), g.specialization.rawValue, Store.encodeGenome(g)])
+                }
+                try tx.query("""
+                    UPDATE genomes SET status = 'retired', retired_at = now()
+                    WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)) AND status = 'active'
+                    """, [Store.json(plan.culled)])
+                try tx.query("""
+                    INSERT INTO generations (number, kind, fleet_fitness, band, mutation_rate, culled, spawned, population, fitness,
+                                             verdicts_at_start, note)
+                    SELECT $1, 'evolve', $2, $3, $4, $5::jsonb, $6::jsonb, coalesce(jsonb_agg(id ORDER BY id), '[]'), $7::jsonb,
+                           (SELECT count(*) FROM verdicts), $8
+                    FROM genomes WHERE status = 'active'
+                    """, [String(plan.generation), plan.fleetFitness.map { String($0) }, plan.band?.rawValue,
+                          plan.band.map { String($0.mutationRate) }, Store.json(plan.culled), Store.json(spawned.map(\.id)),
+                          Store.json(plan.fitness), note])
+                return true
+            }
+        }
+    }
+
+    /// Makes the population of generation `number` the active one again, as a new generation of kind
+    /// rollback. Genomes are never deleted, so every recorded population can come back.
+    public func rollback(to number: Int) async throws -> GenerationRow? {
+        let done: Bool = try await db.withSession { s in
+            try s.transaction { tx in
+                try tx.query("SELECT pg_advisory_xact_lock(hashtext('dellm.genomes'))")
+                guard let pop = try tx.query("SELECT population::text FROM generations WHERE number = $1", [String(number)]).first?[0] else {
+                    return false
+                }
+                try tx.query("""
+                    UPDATE genomes SET status = CASE WHEN id IN (SELECT jsonb_array_elements_text($1::jsonb)) THEN 'active' ELSE 'retired' END,
+                                       retired_at = CASE WHEN id IN (SELECT jsonb_array_elements_text($1::jsonb)) THEN NULL ELSE coalesce(retired_at, now()) END
+                    """, [pop])
+                try tx.query("""
+                    INSERT INTO generations (number, kind, population, verdicts_at_start, note)
+                    SELECT (SELECT max(number) + 1 FROM generations), 'rollback', coalesce(jsonb_agg(id ORDER BY id), '[]'),
+                           (SELECT count(*) FROM verdicts), $1
+                    FROM genomes WHERE status = 'active'
+                    """, ["rolled back to generation \(number)"])
+                return true
+            }
+        }
+        return done ? try await generations(limit: 1).last : nil
+    }
+}

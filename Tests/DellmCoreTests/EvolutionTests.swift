@@ -1,0 +1,120 @@
+import Testing
+@testable import DellmCore
+
+@Suite struct EvolutionTests {
+    typealias Rng = EconomyTests.Rng
+
+    func genome(_ id: String, _ type: TaskType = .factual, temps: [Double] = [0.2, 0.5]) -> Genome {
+        Genome(id: id, species: String(id.prefix { $0 != "." }), specialization: type,
+               prompts: Prompts.names(for: type).prefix(2).map { $0 }, temperatures: temps, maxTokens: 64)
+    }
+
+    @Test func fitnessIsCorrectnessOverLatencyAndCost() {
+        // A tool-like instant answer that costs nothing: its correctness alone.
+        #expect(Evolution.Stats(attempts: 10, correct: 9, totalMilliseconds: 0, modelCalls: 0).fitness == 0.9)
+        // 10 s per answer halves it; two model calls per answer cost a further 0.2.
+        let slow = Evolution.Stats(attempts: 4, correct: 4, totalMilliseconds: 40_000, modelCalls: 8)
+        #expect(abs(slow.fitness - 1 / 2.2) < 1e-9)
+        #expect(Evolution.Stats().fitness == 0)
+    }
+
+    @Test func bandsFollowTheDesign() {
+        #expect(Evolution.Band(fitness: 0.8) == .normal)
+        #expect(Evolution.Band(fitness: 0.7) == .increased)
+        #expect(Evolution.Band(fitness: 0.6) == .aggressive)
+        #expect(Evolution.Band(fitness: 0.3) == .crisis)
+        #expect(Evolution.Band.allCases.map(\.mutationRate) == Evolution.Band.allCases.map(\.mutationRate).sorted())
+    }
+
+    @Test func nothingToJudgeIsNoGeneration() {
+        var rng = Rng(state: 1)
+        let plan = Evolution.plan(population: [genome("a")], stats: ["a": .init(attempts: 2, correct: 2)], generation: 1, using: &rng)
+        #expect(plan.fleetFitness == nil && plan.culled.isEmpty && plan.spawned.isEmpty)
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8])
+    func cullsTheBottomBreedsTheTopAndKeepsEveryType(seed: UInt64) {
+        var rng = Rng(state: seed)
+        // Five judged factual genomes of rising fitness, one young one, and a lone math genome.
+        let facts = (1...5).map { genome("f\($0)") }
+        let young = genome("young")
+        let math = genome("m", .math)
+        var stats: [String: Evolution.Stats] = [:]
+        for (i, g) in facts.enumerated() { stats[g.id] = .init(attempts: 10, correct: 5 + i, totalMilliseconds: 10_000, modelCalls: 20) }
+        stats[young.id] = .init(attempts: 1, correct: 0)
+        stats[math.id] = .init(attempts: 10, correct: 2, totalMilliseconds: 1_000, modelCalls: 20)
+        let settings = Evolution.Settings(minimumAttempts: 3, maxPerType: 8, models: ["default", "other"])
+        let plan = Evolution.plan(population: facts + [young, math], stats: stats, generation: 4, settings: settings, using: &rng)
+        // The weakest judged factual genome goes; the young one is not judged, the lone math one stays.
+        #expect(plan.culled.contains("f1"))
+        #expect(!plan.culled.contains("young"))
+        #expect(!plan.culled.contains("m"))
+        #expect(!plan.culled.contains("f5"))
+        // The top genome of each type breeds; every child is new, of its parent's type, and differs from it.
+        let children = plan.spawned.filter { $0.parents == ["f5"] }
+        #expect(children.count == plan.band!.variants)
+        for c in plan.spawned {
+            #expect(c.generation == 4)
+            #expect(c.id.contains(".g4."))
+            let parent = (facts + [math]).first { $0.id == c.parents[0] }!
+            #expect(c.specialization == parent.specialization)
+            if c.parents.count == 1 {
+                #expect(c.temperatures != parent.temperatures || c.prompts != parent.prompts || c.models != parent.models)
+            }
+            #expect(c.temperatures.allSatisfy { (0...1.5).contains($0) })
+            #expect(c.prompts.allSatisfy { Prompts.names(for: c.specialization).contains($0) })
+        }
+        #expect(plan.spawned.contains { $0.parents == ["f5", "f4"] }, "the best two cross")
+        #expect(Set(plan.spawned.map(\.id)).count == plan.spawned.count)
+        // The cap holds per type.
+        let factsAfter = facts.count + 1 - plan.culled.filter { $0.hasPrefix("f") }.count + plan.spawned.filter { $0.specialization == .factual }.count
+        #expect(factsAfter <= settings.maxPerType)
+        // A poor fleet pushes harder.
+        #expect(plan.band == Evolution.Band(fitness: plan.fleetFitness!))
+    }
+
+    @Test func thompsonSamplingPrefersTheProvenAndStillTriesTheYoung() {
+        var rng = Rng(state: 5)
+        let router = Router(strategy: .thompson)
+        let candidates: [Router.Candidate] = [
+            .init(id: "proven", score: 0.9, load: 0, attempts: 200, correct: 180, meanSeconds: 0.5),
+            .init(id: "poor", score: 0.2, load: 0, attempts: 200, correct: 40, meanSeconds: 0.5),
+            .init(id: "young", score: nil, load: 0, attempts: 1, correct: 1, meanSeconds: 0.5),
+        ]
+        var counts: [String: Int] = [:]
+        for _ in 0..<5_000 { counts[router.choose(candidates, using: &rng)!.id, default: 0] += 1 }
+        #expect(counts["proven", default: 0] > 2_500)
+        #expect(counts["young", default: 0] > 100, "an untried genome is still explored")
+        #expect(counts["poor", default: 0] < 50)
+    }
+
+    @Test func criticalRoutesToDistinctGenomes() {
+        var rng = Rng(state: 9)
+        let router = Router()
+        let c = (1...5).map { Router.Candidate(id: "g\($0)", score: Double($0) / 10, load: 0) }
+        for _ in 0..<100 {
+            let picks = router.choose(c, count: 3, using: &rng).map(\.id)
+            #expect(picks.count == 3 && Set(picks).count == 3)
+        }
+        #expect(router.choose(Array(c.prefix(2)), count: 3, using: &rng).count == 2)
+    }
+
+    @Test func answersAgreeByMeaningNotSpelling() {
+        #expect(Answers.agree(.math, "15 × 23 = 345", "Answer: 345"))
+        #expect(!Answers.agree(.math, "Answer: 345", "Answer: 375"))
+        #expect(Answers.agree(.factual, "Paris.", "The capital of France is Paris."))
+        #expect(!Answers.agree(.factual, "Paris.", "The capital of France is Lyon."))
+        #expect(Answers.agree(.reasoning, "Yes, all roses are flowers.", "Yes, all roses are flowers, so it follows."))
+        #expect(Answers.majority(.factual, ["Lyon.", "Paris.", "It is Paris."], quorum: 2) == 1)
+        #expect(Answers.majority(.factual, ["Lyon.", "Paris.", "Rome."], quorum: 2) == nil)
+    }
+
+    @Test func genomesRoundTripAndSeedEveryType() throws {
+        for t in TaskType.allCases { #expect(Genome.seed(for: t).specialization == t) }
+        let g = Genome.seeds[0]
+        #expect(g.systemPrompt(0) == Prompts.catalogue[g.prompts[0]])
+        var custom = g
+        custom.prompts = ["Reply with a haiku.", "fact-words"]
+        #expect(custom.systemPrompt(0) == "Reply with a haiku.")
+    }
+}
