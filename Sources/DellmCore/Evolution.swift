@@ -89,6 +89,17 @@ public enum Evolution {
         public var fitness: [String: Double]
         /// What happened, in words, for the record.
         public var notes: [String]
+
+        public init(generation: Int, fleetFitness: Double?, band: Band?, culled: [String], spawned: [Genome],
+                    fitness: [String: Double], notes: [String]) {
+            self.generation = generation
+            self.fleetFitness = fleetFitness
+            self.band = band
+            self.culled = culled
+            self.spawned = spawned
+            self.fitness = fitness
+            self.notes = notes
+        }
     }
 
     /// Plans generation `generation` from the active population and each genome's record.

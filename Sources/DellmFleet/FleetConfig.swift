@@ -44,6 +44,7 @@ public struct FleetConfig: Sendable {
         "limits.max_attempts": "DELLM_MAX_ATTEMPTS", "limits.max_deliveries": "DELLM_MAX_DELIVERIES",
         "limits.shutdown_grace_ms": "DELLM_SHUTDOWN_GRACE_MS", "limits.answers_maxlen": "DELLM_ANSWERS_MAXLEN",
         "routing.strategy": "DELLM_ROUTING", "routing.epsilon": "DELLM_ROUTING_EPSILON", "routing.top": "DELLM_ROUTING_TOP",
+        "routing.refresh_ms": "DELLM_ROUTING_REFRESH_MS",
         "verify.spot_rate": "DELLM_SPOT_RATE",
         "evolution.every_verdicts": "DELLM_EVOLVE_EVERY_VERDICTS", "evolution.every_minutes": "DELLM_EVOLVE_EVERY_MINUTES",
         "evolution.min_attempts": "DELLM_EVOLVE_MIN_ATTEMPTS", "evolution.max_per_type": "DELLM_EVOLVE_MAX_PER_TYPE",
@@ -156,6 +157,7 @@ public struct FleetConfig: Sendable {
         }
         router = Router(strategy: parsedStrategy, epsilon: try fraction("DELLM_ROUTING_EPSILON", 0.1),
                         top: try int("DELLM_ROUTING_TOP", 3, 1...100))
+        routingRefreshMilliseconds = try int("DELLM_ROUTING_REFRESH_MS", 2_000, 0...3_600_000)
         spotRate = try fraction("DELLM_SPOT_RATE", 0.1)
         evolveEveryVerdicts = try int("DELLM_EVOLVE_EVERY_VERDICTS", 200, 1...100_000_000)
         evolveEveryMinutes = try int("DELLM_EVOLVE_EVERY_MINUTES", 30, 1...100_000)
@@ -169,6 +171,8 @@ public struct FleetConfig: Sendable {
 
     /// Routing of subtasks to genomes by the performance matrix.
     public var router: Router
+    /// How old the ingest worker's copy of the matrix and the population may get.
+    public var routingRefreshMilliseconds: Int
     /// Share of passed answers without a decisive check that a second genome re-checks.
     public var spotRate: Double
     /// A generation every this many verdicts…

@@ -26,7 +26,7 @@ public struct IngestRole: Role {
             ? ModelEndpoint(client: config.model(), maxConcurrent: config.modelConcurrency,
                             retry: .init(attempts: 1, budget: .seconds(5)))
             : nil
-        self.routes = RoutingTable(router: config.router)
+        self.routes = RoutingTable(router: config.router, refreshEvery: .milliseconds(config.routingRefreshMilliseconds))
     }
 
     /// Where the rules fell back to their default, a tiny model names the type; the rules check that it
@@ -204,14 +204,18 @@ public enum Verifier {
 /// loads, re-read at most every two seconds; routes made since count toward the load at once.
 actor RoutingTable {
     let router: Router
+    let refreshEvery: Duration
     private var candidates: [TaskType: [Router.Candidate]] = [:]
     private var loadedAt: ContinuousClock.Instant?
     private var rng = SystemRandomNumberGenerator()
 
-    init(router: Router) { self.router = router }
+    init(router: Router, refreshEvery: Duration) {
+        self.router = router
+        self.refreshEvery = refreshEvery
+    }
 
     func route(_ type: TaskType, count: Int, store: Store, logger: Logger) async -> [Router.Choice] {
-        if loadedAt == nil || ContinuousClock.now - loadedAt! > .seconds(2) {
+        if loadedAt == nil || ContinuousClock.now - loadedAt! >= refreshEvery {
             loadedAt = .now
             do {
                 var fresh: [TaskType: [Router.Candidate]] = [:]

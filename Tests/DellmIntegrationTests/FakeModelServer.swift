@@ -20,6 +20,9 @@ final class FakeModelServer: @unchecked Sendable {
         case malformed
         /// 200 with an empty content string.
         case empty
+        /// 200 with the answer of the first (needle, answer) pair whose needle the request contains,
+        /// else `otherwise` (a model that answers differently under different prompts).
+        case byRequest([(String, String)], otherwise: String)
     }
 
     let port: Int
@@ -86,7 +89,13 @@ final class FakeModelServer: @unchecked Sendable {
             return (behaviour, String(decoding: data.prefix(16), as: UTF8.self).hasPrefix("GET /health"))
         }
         if isHealth { return respond(c, 200, #"{"status":"ok"}"#) }
-        switch b {
+        var chosen = b
+        if case .byRequest(let pairs, let otherwise) = b {
+            let request = String(decoding: data, as: UTF8.self)
+            chosen = .answer(pairs.first { request.contains($0.0) }?.1 ?? otherwise)
+        }
+        switch chosen {
+        case .byRequest: return
         case .answer(let text):
             let content = String(decoding: try! JSONSerialization.data(withJSONObject: [text]), as: UTF8.self).dropFirst().dropLast()
             respond(c, 200, #"{"choices":[{"message":{"role":"assistant","content":\#(content)}}],"usage":{"completion_tokens":7}}"#)

@@ -26,6 +26,18 @@ enum TestEnv {
         e.merge(extra) { _, b in b }
         return try FleetConfig(environment: e)
     }
+
+    /// A database of its own, for tests that change fleet-wide state (the genome population), so
+    /// they do not disturb tests running beside them. Returns its URL.
+    static func freshDatabase() async throws -> String {
+        let base = try #require(databaseURL)
+        let name = "g_" + UUID().uuidString.prefix(8).lowercased()
+        let admin = PostgresConnection(url: base, name: "create-database")
+        try await admin.query("CREATE DATABASE \(name)") // a name made here, not input
+        await admin.close()
+        let slash = try #require(base.lastIndex(of: "/"))
+        return base[..<slash] + "/" + name
+    }
 }
 
 /// A whole fleet in this process: one lane of each role, each with its own connections, stopped by

@@ -1,0 +1,167 @@
+import DellmCore
+@testable import DellmFleet
+import DellmPostgres
+import Foundation
+import Testing
+
+/// Genomes, routing, spot verification, critical queries and evolution against real Redis and
+/// PostgreSQL, each in a database of its own (the population is fleet-wide state). The model is the
+/// fake, answering by prompt, so which genome answered decides the answer.
+@Suite(.enabled(if: TestEnv.hasServers, "needs DELLM_TEST_REDIS_URL and DELLM_TEST_DATABASE_URL"))
+struct GenomeTests {
+    /// Two factual genomes whose votes use the "few words" prompt, which the fake answers with Paris;
+    /// the seed genome's prompts get Lyon.
+    static let fake: FakeModelServer.Behaviour = .byRequest([("Give the answer in a few words.", "Paris.")], otherwise: "Lyon.")
+
+    func parisGenome(_ id: String) -> Genome {
+        Genome(id: id, species: "fast-responder", generation: 1, parents: ["fast-responder"], specialization: .factual,
+               prompts: ["fact-words", "fact-words"], temperatures: [0, 0], maxTokens: 32)
+    }
+
+    func setUp(_ extra: [String: String]) async throws -> (FleetConfig, Store, FakeModelServer) {
+        let fake = try FakeModelServer(Self.fake)
+        var e = extra
+        e["DELLM_DATABASE_URL"] = try await TestEnv.freshDatabase()
+        e["DELLM_MODEL_URL"] = fake.url
+        let config = try TestEnv.config(extra: e)
+        let store = Store(db: PostgresConnection(url: config.databaseURL, name: "genome-test"))
+        _ = try await store.migrate()
+        try await store.seedGenomes(config.species)
+        return (config, store, fake)
+    }
+
+    /// Adds genomes as generation 1, the way the evolver stores a generation.
+    func add(_ genomes: [Genome], to store: Store) async throws {
+        let plan = Evolution.Plan(generation: 1, fleetFitness: 0.5, band: .crisis, culled: [], spawned: genomes, fitness: [:], notes: [])
+        #expect(try await store.applyGeneration(plan, note: "test"))
+    }
+
+    func attempts(_ store: Store, query: String) async throws -> [(attempt: Int, genome: String, answer: String)] {
+        try await store.db.query("""
+            SELECT a.attempt, a.genome, a.answer FROM attempts a JOIN subtasks s ON s.id = a.subtask_id
+            WHERE s.query_id = $1 ORDER BY a.attempt
+            """, [query]).rows.map { (Int($0[0]!)!, $0[1] ?? "", $0[2] ?? "") }
+    }
+
+    func statuses(_ client: FleetClient, _ ids: [String]) async throws -> [String: Store.QueryStatus] {
+        var out: [String: Store.QueryStatus] = [:]
+        for id in ids { out[id] = try await client.store.status(queryID: id) }
+        return out
+    }
+
+    @Test func seedingIsOnceAndRecordsGenerationZero() async throws {
+        let (config, store, fake) = try await setUp([:])
+        defer { fake.stop() }
+        try await store.seedGenomes(config.species)
+        let active = try await store.activeGenomes()
+        #expect(Set(active.map(\.id)) == Set(Genome.seeds.map(\.id)))
+        #expect(Set(active.map(\.specialization)) == Set(TaskType.allCases))
+        let gens = try await store.generations()
+        #expect(gens.map(\.number) == [0] && gens[0].kind == "seed" && gens[0].population.count == Genome.seeds.count)
+    }
+
+    @Test func aCriticalQueryAsksThreeGenomesAndTakesTheMajority() async throws {
+        let (config, store, fake) = try await setUp(["DELLM_SPOT_RATE": "0"])
+        defer { fake.stop() }
+        try await add([parisGenome("paris-a"), parisGenome("paris-b")], to: store)
+        let fleet = try await InProcessFleet.start(config)
+        let client = try FleetClient(config: config)
+        let cursor = try await client.answersCursor()
+        let user = "critic-\(config.namespace)"
+        let id = try await client.submit("What is the capital of France?", user: user, critical: true)
+        let normal = try await client.submit("What is the capital of Spain?", user: user)
+        #expect(try await client.waitForAnswers([id, normal], after: cursor, timeout: .seconds(60)) { _ in }.isEmpty)
+        let answers = try await statuses(client, [id, normal])
+        await fleet.stop()
+        // Three attempts, three different genomes; two say Paris, so Paris it is.
+        let made = try await attempts(store, query: id)
+        #expect(made.count == 3)
+        #expect(Set(made.map(\.genome)) == ["fast-responder", "paris-a", "paris-b"])
+        #expect(answers[id]?.answer?.contains("Paris") == true, "\(String(describing: answers[id]))")
+        #expect(try await store.db.query("SELECT mode FROM subtasks WHERE query_id = $1", [id]).first?[0] == "critical")
+        // A critical query costs three times a normal one.
+        let charges = try await store.ledger(user: user, limit: 10).filter { $0.kind == "charge" }
+        let critical = try #require(charges.first { $0.queryID == id }), plain = try #require(charges.first { $0.queryID == normal })
+        #expect(abs(critical.amount - 3 * plain.amount) < 1e-9)
+        #expect(try await attempts(store, query: normal).count == 1)
+    }
+
+    @Test func aSpotCheckThatDisagreesAsksAThirdGenome() async throws {
+        // Route every subtask to the best-ranked genome (fast-responder, which says Lyon) and spot-check every pass.
+        let (config, store, fake) = try await setUp(["DELLM_SPOT_RATE": "1", "DELLM_ROUTING_EPSILON": "0", "DELLM_ROUTING_TOP": "1"])
+        defer { fake.stop() }
+        try await add([parisGenome("paris-a"), parisGenome("paris-b")], to: store)
+        let fleet = try await InProcessFleet.start(config)
+        let client = try FleetClient(config: config)
+        let cursor = try await client.answersCursor()
+        let id = try await client.submit("What is the capital of France?", user: "spot-\(config.namespace)")
+        #expect(try await client.waitForAnswers([id], after: cursor, timeout: .seconds(60)) { _ in }.isEmpty)
+        let answers = try await statuses(client, [id])
+        await fleet.stop()
+        let made = try await attempts(store, query: id)
+        #expect(made.map(\.genome) == ["fast-responder", "paris-a", "paris-b"], "the second opinion and the tiebreak come from genomes not yet asked")
+        #expect(answers[id]?.answer?.contains("Paris") == true, "two of three say Paris: \(String(describing: answers[id]))")
+        let trace = try #require(try await store.trace(queryID: id))
+        #expect(trace.parts[0].mode == "spot")
+        #expect(trace.parts[0].attempts.allSatisfy { $0.verdict == "passed" })
+    }
+
+    @Test func anAgreeingSpotCheckCostsOneMoreAnswerOnly() async throws {
+        let (config, store, server) = try await setUp(["DELLM_SPOT_RATE": "1"])
+        defer { server.stop() }
+        server.set(.answer("The capital of France is Paris."))
+        let fleet = try await InProcessFleet.start(config)
+        let client = try FleetClient(config: config)
+        let cursor = try await client.answersCursor()
+        // A calculator answer is decisive and never spot-checked; a fact always is (rate 1).
+        let fact = try await client.submit("What is the capital of France?", user: "spot-\(config.namespace)")
+        let sum = try await client.submit("What is 15 times 23?", user: "spot-\(config.namespace)")
+        #expect(try await client.waitForAnswers([fact, sum], after: cursor, timeout: .seconds(60)) { _ in }.isEmpty)
+        let answers = try await statuses(client, [fact, sum])
+        await fleet.stop()
+        #expect(answers[fact]?.status == "answered" && answers[sum]?.answer?.contains("345") == true)
+        #expect(try await attempts(store, query: fact).count == 2)
+        #expect(try await attempts(store, query: sum).count == 1)
+    }
+
+    @Test func generationsBreedRouteAndRollBack() async throws {
+        let (config, store, fake) = try await setUp(["DELLM_SPOT_RATE": "0", "DELLM_EVOLVE_MIN_ATTEMPTS": "3", "DELLM_ROUTING_REFRESH_MS": "0"])
+        defer { fake.stop() }
+        fake.set(.answer("Paris is the capital of France."))
+        let fleet = try await InProcessFleet.start(config)
+        let client = try FleetClient(config: config)
+        let user = "evo-\(config.namespace)"
+        func run(_ n: Int) async throws -> [String] {
+            let cursor = try await client.answersCursor()
+            var ids: [String] = []
+            for _ in 0..<n { ids.append(try await client.submit("What is the capital of France?", user: user)) }
+            #expect(try await client.waitForAnswers(ids, after: cursor, timeout: .seconds(60)) { _ in }.isEmpty)
+            return ids
+        }
+        _ = try await run(4)
+        let evolver = Evolver(store: store, settings: config.evolution)
+        #expect(try await evolver.due(everyVerdicts: 4, everyMinutes: 60) != nil)
+        #expect(try await evolver.due(everyVerdicts: 100, everyMinutes: 60) == nil)
+        let out = try await evolver.runGeneration(note: "test")
+        #expect(out.stored)
+        #expect(out.plan.generation == 1)
+        let children = out.plan.spawned
+        #expect(!children.isEmpty && children.allSatisfy { $0.specialization == .factual && $0.parents == ["fast-responder"] })
+        #expect(try await store.activeGenomes().count == Genome.seeds.count + children.count)
+        // A second evolver for the same generation is refused.
+        #expect(try await store.applyGeneration(out.plan, note: "again") == false)
+        // New genomes are routed to (unknown genomes get a chance) and the specialist expresses them.
+        let ids = try await run(12)
+        var used: Set<String> = []
+        for id in ids { for a in try await attempts(store, query: id) { used.insert(a.genome) } }
+        #expect(!used.isDisjoint(with: children.map(\.id)), "a new genome answered: \(used)")
+        await fleet.stop()
+        // Roll back to the seeds: the children retire, generation 2 records it, and they can come back.
+        let back = try #require(try await store.rollback(to: 0))
+        #expect(back.number == 2 && back.kind == "rollback")
+        #expect(Set(try await store.activeGenomes().map(\.id)) == Set(Genome.seeds.map(\.id)))
+        _ = try #require(try await store.rollback(to: 1))
+        #expect(try await store.activeGenomes().count == Genome.seeds.count + children.count)
+        #expect(try await store.rollback(to: 99) == nil)
+    }
+}
