@@ -69,25 +69,21 @@ struct WorkerCommand: AsyncParsableCommand {
         let (config, logger) = try global.bootstrap()
         let host = ProcessInfo.processInfo.hostName
         let typeList = types.split(separator: ",").compactMap { TaskType(rawValue: String($0)) }
-        if role == .evolver {
-            var l = logger
-            l[metadataKey: "role"] = "evolver"
-            do { return try await EvolverService(config: config, logger: l).run() } catch { throw fail("evolver: \(error)") }
+        var l = logger
+        l[metadataKey: "role"] = "\(role.rawValue)"
+        if let metricsPort {
+            do { try MetricsEndpoint.start(port: metricsPort, host: metricsHost, logger: l) } catch { throw fail("metrics: \(error)") }
         }
         let r: any Role
         switch role {
-        case .evolver: fatalError("handled above")
+        case .evolver:
+            do { return try await EvolverService(config: config, logger: l).run() } catch { throw fail("evolver: \(error)") }
         case .ingest: r = IngestRole(config: config)
         case .specialist:
             r = SpecialistRole(config: config, types: typeList, node: node ?? "\(host)/specialist/\(typeList.map(\.rawValue).joined(separator: "+"))",
                                owner: owner ?? ProcessInfo.processInfo.environment["DELLM_USER"] ?? "operator", species: species)
         case .verifier: r = VerifierRole(config: config, verifierID: node ?? "\(host)/verifier")
         case .synthesizer: r = SynthesizerRole(config: config)
-        }
-        var l = logger
-        l[metadataKey: "role"] = "\(role.rawValue)"
-        if let metricsPort {
-            do { try MetricsEndpoint.start(port: metricsPort, host: metricsHost, logger: l) } catch { throw fail("metrics: \(error)") }
         }
         do {
             try await Worker(role: r, config: config, concurrency: concurrency, logger: l, name: name).run()

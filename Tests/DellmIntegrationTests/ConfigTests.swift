@@ -1,3 +1,4 @@
+import DellmCore
 import DellmFleet
 import DellmModel
 import DellmSupport
@@ -17,6 +18,22 @@ import Testing
         #expect(c.namespace == "dellm")
         #expect(c.maxAttempts == 3)
         #expect(c.modelConcurrency == 4)
+        // The shipped seed species are the built-in ones, and routing and evolution read their sections.
+        #expect(c.species == Genome.seeds)
+        #expect(c.router.strategy == .epsilonGreedy && c.router.epsilon == 0.1 && c.spotRate == 0.1)
+        #expect(c.evolution.maxPerType == 6)
+    }
+
+    @Test func aBadSpeciesEntryIsRefusedWithItsPlace() throws {
+        let path = try write("species:\n  - name: odd\n    specialization: poetry\n    prompts: [a, b]\n    temperatures: [0, 0]\n")
+        #expect(throws: ConfigurationError.self) { try FleetConfig(environment: ["DELLM_CONFIG": path]) }
+        do { _ = try FleetConfig(environment: ["DELLM_CONFIG": path]) } catch {
+            #expect("\(error)".contains("species[0] (odd): specialization"))
+        }
+        let thompson = try FleetConfig(environment: ["DELLM_ROUTING": "thompson"])
+        #expect(thompson.router.strategy == .thompson)
+        #expect(throws: ConfigurationError.self) { try FleetConfig(environment: ["DELLM_ROUTING": "random"]) }
+        #expect(throws: ConfigurationError.self) { try FleetConfig(environment: ["DELLM_SPOT_RATE": "2"]) }
     }
 
     @Test func theEnvironmentOverridesTheFile() throws {
