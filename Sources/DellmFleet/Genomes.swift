@@ -74,7 +74,7 @@ extension Store {
     public func genomeStats() async throws -> [String: Evolution.Stats] {
         var out: [String: Evolution.Stats] = [:]
         for row in try await db.query("""
-            SELECT a.genome, count(*), count(*) FILTER (WHERE v.passed), coalesce(sum(a.latency_ms), 0), coalesce(sum(a.model_calls), 0)
+            SELECT a.genome, count(*), count(*) FILTER (WHERE v.passed AND NOT a.outvoted), coalesce(sum(a.latency_ms), 0), coalesce(sum(a.model_calls), 0)
             FROM attempts a JOIN verdicts v ON v.subtask_id = a.subtask_id AND v.attempt = a.attempt
             WHERE a.genome IS NOT NULL AND a.tool IS DISTINCT FROM 'calculator'
             GROUP BY a.genome

@@ -144,6 +144,8 @@ public enum Schema {
             "CREATE INDEX subtasks_queued_genome ON subtasks(genome) WHERE status = 'queued'",
             "ALTER TABLE attempts ADD COLUMN genome text",
             "ALTER TABLE attempts ADD COLUMN model_calls integer NOT NULL DEFAULT 0",
+            // A passed answer that lost a majority vote (spot check, critical query): wrong after all.
+            "ALTER TABLE attempts ADD COLUMN outvoted boolean NOT NULL DEFAULT false",
             "CREATE INDEX attempts_genome ON attempts(genome) WHERE genome IS NOT NULL",
             "ALTER TABLE queries ADD COLUMN critical boolean NOT NULL DEFAULT false",
         ]),

@@ -37,7 +37,12 @@ public struct SpecialistRole: Role {
         do { job = try Wire.decode(TaskJob.self, v: entry["v"], job: entry["job"]) } catch { throw Poison(error.reason) }
         let verify = Emit(config.keys.verify, VerifyJob(queryID: job.queryID, subtaskID: job.subtaskID, attempt: job.attempt))
         // A redelivered job whose attempt is already recorded goes straight on: no second model call.
-        if try await context.store.attemptIsDone(subtaskID: job.subtaskID, attempt: job.attempt) { return [verify] }
+        switch try await context.store.attemptState(subtaskID: job.subtaskID, attempt: job.attempt) {
+        case .recorded: return [verify]
+        case .unneeded: return []
+        case .unknown: throw Poison("no subtask \(job.subtaskID): the task was not made by an ingest worker")
+        case .open: break
+        }
         let started = ContinuousClock.now
         let genome = await book.genome(for: job, store: context.store, logger: context.logger)
         let record = await answer(job, genome: genome, logger: context.logger)

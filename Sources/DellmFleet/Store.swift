@@ -130,13 +130,25 @@ public struct Store: Sendable {
         public var milliseconds: Int
     }
 
-    /// Whether this attempt has been recorded already or its subtask is settled (then skip the work).
-    public func attemptIsDone(subtaskID: String, attempt: Int) async throws -> Bool {
+    public enum AttemptState: Sendable, Equatable {
+        /// To be answered.
+        case open
+        /// Recorded already (a redelivery): hand it to the verifier again, no second model call.
+        case recorded
+        /// Not recorded, but the subtask is settled (a critical part decided by the first two): skip it.
+        case unneeded
+        /// No such subtask (an entry not made by an ingest worker).
+        case unknown
+    }
+
+    public func attemptState(subtaskID: String, attempt: Int) async throws -> AttemptState {
         let r = try await db.query("""
-            SELECT (SELECT status FROM subtasks WHERE id = $1) <> 'queued'
-                OR EXISTS (SELECT 1 FROM attempts WHERE subtask_id = $1 AND attempt = $2)
+            SELECT EXISTS (SELECT 1 FROM attempts WHERE subtask_id = $1 AND attempt = $2),
+                   (SELECT status FROM subtasks WHERE id = $1)
             """, [subtaskID, String(attempt)])
-        return r.first?[0] == "t"
+        if r.first?[0] == "t" { return .recorded }
+        guard let status = r.first?[1] ?? nil else { return .unknown }
+        return status == "queued" ? .open : .unneeded
     }
 
     public func recordAttempt(_ job: TaskJob, node: String, owner: String = "operator", species: String = "default",
@@ -333,9 +345,27 @@ public struct Store: Sendable {
                          [job.subtaskID, best ?? nil, reason])
         }
         let answers = passed.map(\.answer)
+        // Marks the passed answers that disagree with the majority as outvoted (once), and takes them
+        // out of their genome's correct count in the matrix: routing and fitness learn from it.
+        func outvote(against winner: String) throws {
+            let losers = passed.filter { !Answers.agree(a.type, $0.answer, winner) }.map { String($0.attempt) }
+            guard !losers.isEmpty else { return }
+            let marked = try tx.query("""
+                UPDATE attempts SET outvoted = true
+                WHERE subtask_id = $1 AND attempt = ANY($2::int[]) AND NOT outvoted AND tool IS DISTINCT FROM 'calculator'
+                RETURNING genome
+                """, [job.subtaskID, PostgresArray.literal(losers)])
+            for row in marked.rows {
+                guard let genome = row[0] else { continue }
+                try tx.query("""
+                    UPDATE perf_matrix SET correct = greatest(0, correct - 1), updated_at = now() WHERE task_type = $1 AND species = $2
+                    """, [a.type.rawValue, genome])
+            }
+        }
         switch mode {
         case "critical":
             if let m = Answers.majority(a.type, answers, quorum: 2) {
+                try outvote(against: passed[m].answer)
                 try settleVerified(passed[m].attempt, passed[m].answer, note: nil)
                 return []
             }
@@ -352,6 +382,7 @@ public struct Store: Sendable {
         case "spot":
             if pending > 0 { return unanswered }
             if let m = Answers.majority(a.type, answers, quorum: 2) {
+                try outvote(against: passed[m].answer)
                 try settleVerified(passed[m].attempt, passed[m].answer, note: nil)
             } else if answers.count == 2 && issued < 3 {
                 return try ask(1) // the second opinion disagrees: a third decides

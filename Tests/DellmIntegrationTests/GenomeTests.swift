@@ -104,6 +104,15 @@ struct GenomeTests {
         let trace = try #require(try await store.trace(queryID: id))
         #expect(trace.parts[0].mode == "spot")
         #expect(trace.parts[0].attempts.allSatisfy { $0.verdict == "passed" })
+        // The outvoted answer counts against its genome: in fitness and in the matrix routing reads.
+        let outvoted = try await store.db.query("""
+            SELECT a.genome FROM attempts a JOIN subtasks s ON s.id = a.subtask_id WHERE s.query_id = $1 AND a.outvoted
+            """, [id]).rows.map { $0[0] ?? "" }
+        #expect(outvoted == ["fast-responder"])
+        let stats = try await store.genomeStats()
+        #expect(stats["fast-responder"]?.correct == 0 && stats["fast-responder"]?.attempts == 1)
+        #expect(stats["paris-a"]?.correct == 1)
+        #expect(try await store.matrix().first { $0.species == "fast-responder" }?.accuracy == 0)
     }
 
     @Test func anAgreeingSpotCheckCostsOneMoreAnswerOnly() async throws {
