@@ -1,4 +1,5 @@
 import ArgumentParser
+import Histogram
 import DellmCore
 import DellmFleet
 import DellmPostgres
@@ -28,8 +29,15 @@ struct Bench: AsyncParsableCommand {
         return Int(Doctor.field("total_commands_processed", in: info)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "0") ?? 0
     }
 
-    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+    /// Latencies in an HdrHistogram (microseconds, 3 significant digits, up to an hour).
+    struct Latencies {
+        private var h = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+        init(seconds: [Double] = []) { seconds.forEach { record(seconds: $0) } }
+        mutating func record(seconds: Double) { h.record(UInt64(Swift.max(0, Swift.min(3_600, seconds)) * 1_000_000)) }
+        var count: UInt64 { h.totalCount }
+        /// The value at percentile `p` (0…1), in seconds.
+        func at(_ p: Double) -> Double { count == 0 ? 0 : Double(h.valueAtPercentile(p * 100)) / 1_000_000 }
+        var max: Double { count == 0 ? 0 : Double(h.max) / 1_000_000 }
     }
 
     struct Pipeline: AsyncParsableCommand {
@@ -64,7 +72,7 @@ struct Bench: AsyncParsableCommand {
             let commands = try await Bench.commandsProcessed(client.redis) - commandsBefore
             let after = pids.map { Bench.usage($0) }
             let answered = results.filter { $0.event?.status == "answered" }.count
-            let latencies = results.compactMap(\.seconds).sorted()
+            let latencies = Bench.Latencies(seconds: results.compactMap(\.seconds))
             let subtasks = answered // one part each
             var cpu = 0.0, rss: [Int] = []
             for (b, a) in zip(before, after) {
@@ -73,15 +81,16 @@ struct Bench: AsyncParsableCommand {
             let o: [String: Any] = [
                 "queries": queries, "answered": answered, "seconds": seconds,
                 "queries_per_second": Double(answered) / seconds, "subtasks_per_second": Double(subtasks) / seconds,
-                "latency_p50_ms": Bench.percentile(latencies, 0.5) * 1000, "latency_p99_ms": Bench.percentile(latencies, 0.99) * 1000,
+                "latency_p50_ms": latencies.at(0.5) * 1000, "latency_p90_ms": latencies.at(0.9) * 1000,
+                "latency_p99_ms": latencies.at(0.99) * 1000, "latency_max_ms": latencies.max * 1000,
                 "redis_commands_per_subtask": Double(commands) / Double(max(subtasks, 1)),
                 "worker_cpu_us_per_subtask": cpu / Double(max(subtasks, 1)), "worker_rss_kib": rss,
             ]
             if json { printJSON(o); return }
             print(String(format: "pipeline: %d/%d answered in %.2f s: %.0f queries/s, %.0f subtasks/s", answered, queries, seconds,
                          Double(answered) / seconds, Double(subtasks) / seconds))
-            print(String(format: "  latency p50 %.1f ms, p99 %.1f ms (all submitted at once; the model takes 0 ms)",
-                         Bench.percentile(latencies, 0.5) * 1000, Bench.percentile(latencies, 0.99) * 1000))
+            print(String(format: "  latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (HdrHistogram; all submitted at once; the model takes 0 ms)",
+                         latencies.at(0.5) * 1000, latencies.at(0.9) * 1000, latencies.at(0.99) * 1000, latencies.max * 1000))
             print(String(format: "  Redis commands per subtask %.1f; worker CPU %.0f µs per subtask; worker RSS %@ KiB",
                          Double(commands) / Double(max(subtasks, 1)), cpu / Double(max(subtasks, 1)), rss.map(String.init).joined(separator: ", ")))
             if answered < queries {

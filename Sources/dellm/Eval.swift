@@ -56,18 +56,18 @@ struct EvalCommand: AsyncParsableCommand {
         }
         if let out { try (lines.joined(separator: "\n") + "\n").write(toFile: out, atomically: true, encoding: .utf8) }
         let total = perType.values.reduce((0, 0)) { ($0.0 + $1.0, $0.1 + $1.1) }
-        latencies.sort()
-        func pct(_ p: Double) -> Double { Bench.percentile(latencies, p) }
+        let histogram = Bench.Latencies(seconds: latencies)
+        func pct(_ p: Double) -> Double { histogram.at(p) }
         if json {
             printJSON(["score": total.0, "total": total.1,
                        "per_type": perType.mapValues { ["passed": $0.0, "total": $0.1] },
-                       "latency_seconds": ["p50": pct(0.5), "p90": pct(0.9), "p99": pct(0.99), "max": latencies.last ?? 0]])
+                       "latency_seconds": ["p50": pct(0.5), "p90": pct(0.9), "p99": pct(0.99), "max": histogram.max]])
             return
         }
         if verbose { failedLines.forEach { print($0) } }
         for (t, (g, n)) in perType.sorted(by: { $0.key < $1.key }) { print("\(t.padding(toLength: 10, withPad: " ", startingAt: 0)) \(g)/\(n)") }
         print(String(format: "latency    p50 %.2f s, p90 %.2f s, p99 %.2f s, max %.2f s (submission to answer, all queries at once)",
-                     pct(0.5), pct(0.9), pct(0.99), latencies.last ?? 0))
+                     pct(0.5), pct(0.9), pct(0.99), histogram.max))
         print("score: \(total.0)/\(total.1)")
     }
 }
