@@ -188,7 +188,22 @@ public enum Evolution {
                 }
             }
         }
-        return child
+        return diversified(child, using: &rng)
+    }
+
+    /// A genome whose votes can disagree: if the two are the same model, prompt and temperature
+    /// (within 0.3), the second vote takes another prompt of the type (or, with none, a warmer temperature).
+    public static func diversified<G: RandomNumberGenerator>(_ g: Genome, using rng: inout G) -> Genome {
+        guard !g.votesCanDisagree else { return g }
+        var out = g
+        if out.prompts.count < 2 { out.prompts.append(out.prompts.first ?? "") }
+        if out.temperatures.count < 2 { out.temperatures.append(out.temperature(0)) }
+        if let other = Prompts.names(for: g.specialization).filter({ Prompts.catalogue[$0] != g.systemPrompt(0) }).randomElement(using: &rng) {
+            out.prompts[1] = other
+        } else {
+            out.temperatures[1] = min(1.5, ((out.temperature(0) + 0.3) * 10).rounded() / 10)
+        }
+        return out
     }
 
     /// A crossover of two genomes of one type: the first vote of `a`, the second of `b`, the mean
@@ -203,6 +218,6 @@ public enum Evolution {
         child.prompts = [a.prompts.first ?? "", b.prompts.count > 1 ? b.prompts[1] : (b.prompts.first ?? "")]
         child.temperatures = [((a.temperature(0) + b.temperature(0)) / 2 * 10).rounded() / 10, b.temperature(1)]
         child.maxTokens = Bool.random(using: &rng) ? a.maxTokens : b.maxTokens
-        return child
+        return diversified(child, using: &rng)
     }
 }

@@ -46,6 +46,13 @@ public struct Genome: Codable, Sendable, Equatable, Hashable {
     public func temperature(_ i: Int) -> Double { temperatures.indices.contains(i) ? temperatures[i] : (temperatures.first ?? 0) }
     public func model(_ i: Int) -> String { models.indices.contains(i) ? models[i] : (models.first ?? "default") }
 
+    /// Whether the two votes are independent enough to disagree: another model, another prompt, or
+    /// temperatures at least 0.3 apart. Two identical votes always agree, so they never call the
+    /// tiebreak that catches a wrong answer: such a genome looks fast and is merely unchecked.
+    public var votesCanDisagree: Bool {
+        model(0) != model(1) || systemPrompt(0) != systemPrompt(1) || abs(temperature(0) - temperature(1)) >= 0.3 - 1e-9
+    }
+
     /// One line for listings: "math-steps@0.0 / math-steps@0.7".
     public var summary: String {
         (0..<2).map { i in

@@ -158,10 +158,19 @@ public enum Verifier {
                     \(name)(*([_arg] * \(arity)))
                 except RecursionError:
                     raise AssertionError('\(name) recurses without end')
+                except AssertionError:
+                    raise
                 except Exception:
                     pass
             """
-        return ["assert callable(\(name)), '\(name) is not defined as a function'"] + Answers.exampleTests(in: task, function: name) + [smoke]
+        // A function asked for must not wait on standard input (small models like to add input()).
+        let noInput = """
+            import builtins
+            def _no_input(*_a):
+                raise AssertionError('\(name) reads from standard input')
+            builtins.input = _no_input
+            """
+        return [noInput, "assert callable(\(name)), '\(name) is not defined as a function'"] + Answers.exampleTests(in: task, function: name) + [smoke]
     }
 
     public static func check(type: TaskType, task: String, answer: String?, error: String?, tool: String?) async -> Store.Verdict {
@@ -188,7 +197,7 @@ public enum Verifier {
             }
             let tests = Verifier.codeTests(task: task)
             let r = await Sandbox.shared.check(code: code, tests: tests.joined(separator: "\n"))
-            let examples = tests.count - 2 // beside the definition check and the smoke call
+            let examples = tests.count - 3 // beside the stdin guard, the definition check and the smoke call
             let what = examples > 0 ? "passes \(examples) test\(examples == 1 ? "" : "s") from the task" : "defines what was asked and runs"
             return .init(passed: r.passed, reason: r.passed ? "\(what) in the sandbox" : "sandbox: \(r.detail)")
         case .factual, .reasoning, .creative:

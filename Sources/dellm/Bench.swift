@@ -10,7 +10,7 @@ import Foundation
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks of the queue itself (see ./ops/bench, which sets up everything).",
-        subcommands: [Pipeline.self, Single.self, SingleWorker.self])
+        subcommands: [Pipeline.self, Overhead.self, Single.self, SingleWorker.self])
 
     /// CPU time (µs) and RSS (KiB) of a process, from /proc.
     static func usage(_ pid: Int32) -> (cpuMicroseconds: Double, rssKiB: Int)? {
@@ -96,6 +96,56 @@ struct Bench: AsyncParsableCommand {
             if answered < queries {
                 let reason = results.first { $0.event?.status != "answered" }.map { $0.event?.error ?? $0.refused ?? "no answer in time" } ?? ""
                 throw fail("\(queries - answered) queries were not answered; first reason: \(reason)")
+            }
+        }
+    }
+
+    struct Overhead: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The fleet's own time per query, one query at a time, with the instant model: as the submitter sees it, and per stage as PostgreSQL recorded it.",
+            discussion: "Stages are measured between the transactions' start times: ingest → specialist (ingest's commit, the hand-off, the specialist's look-up), specialist → verifier, verifier → synthesizer. Run the workers with DELLM_MODEL_API=benchmark-instant (./ops/bench does).")
+        @Option(help: "Queries, one after another.") var queries = 200
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let (config, _) = try global.bootstrap()
+            let client = try FleetClient(config: config)
+            var ids: [String] = []
+            var seen = Bench.Latencies()
+            let run = UUID().uuidString.prefix(8)
+            for i in 0..<queries {
+                // A new user has 100 credits and a one-part query costs 0.1 (1.5× for non-members).
+                let r = try await client.runBatch(["What is the capital of France? (\(i))"], user: "overhead-\(run)-\(i / 500)", timeout: .seconds(60))
+                guard let first = r.first, first.event?.status == "answered", let sec = first.seconds else {
+                    throw fail("query \(i) was not answered: \(r.first?.event?.error ?? r.first?.refused ?? "no answer in time")")
+                }
+                if i >= 5 { seen.record(seconds: sec) } // the first few warm the connections and caches
+                ids.append(first.queryID)
+            }
+            let rows = try await client.db.query("""
+                SELECT extract(epoch FROM a.created_at - q.created_at), extract(epoch FROM v.created_at - a.created_at),
+                       extract(epoch FROM q.finished_at - v.created_at), extract(epoch FROM q.finished_at - q.created_at)
+                FROM queries q JOIN subtasks s ON s.query_id = q.id
+                JOIN attempts a ON a.subtask_id = s.id AND a.attempt = 1 JOIN verdicts v ON v.subtask_id = s.id AND v.attempt = 1
+                WHERE q.id = ANY($1::text[])
+                """, [PostgresArray.literal(Array(ids.dropFirst(5)))]).rows
+            var stages = [Bench.Latencies(), Bench.Latencies(), Bench.Latencies(), Bench.Latencies()]
+            for r in rows { for i in 0..<4 { stages[i].record(seconds: Double(r[i] ?? "0") ?? 0) } }
+            let names = ["ingest → specialist", "specialist → verifier", "verifier → synthesizer", "server side (ingest → synthesized)"]
+            if json {
+                var o: [String: Any] = ["queries": queries, "client_p50_ms": seen.at(0.5) * 1000, "client_p99_ms": seen.at(0.99) * 1000]
+                for (i, k) in ["ingest_to_specialist", "specialist_to_verifier", "verifier_to_synthesizer", "server_side"].enumerated() {
+                    o[k + "_p50_ms"] = stages[i].at(0.5) * 1000
+                    o[k + "_p99_ms"] = stages[i].at(0.99) * 1000
+                }
+                printJSON(o)
+                return
+            }
+            print(String(format: "overhead, %d queries one at a time (the model takes 0 ms):", queries))
+            print(String(format: "  submitter: p50 %.2f ms, p99 %.2f ms (XADD to the answer read back)", seen.at(0.5) * 1000, seen.at(0.99) * 1000))
+            for (i, n) in names.enumerated() {
+                print(String(format: "  %@: p50 %.2f ms, p99 %.2f ms", n, stages[i].at(0.5) * 1000, stages[i].at(0.99) * 1000))
             }
         }
     }

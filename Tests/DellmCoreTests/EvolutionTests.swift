@@ -62,6 +62,7 @@ import Testing
                 #expect(c.temperatures != parent.temperatures || c.prompts != parent.prompts || c.models != parent.models)
             }
             #expect(c.temperatures.allSatisfy { (0...1.5).contains($0) })
+            #expect(c.votesCanDisagree, "\(c.summary)")
             #expect(c.prompts.allSatisfy { Prompts.names(for: c.specialization).contains($0) })
         }
         #expect(plan.spawned.contains { $0.parents == ["f5", "f4"] }, "the best two cross")
@@ -71,6 +72,17 @@ import Testing
         #expect(factsAfter <= settings.maxPerType)
         // A poor fleet pushes harder.
         #expect(plan.band == Evolution.Band(fitness: plan.fleetFitness!))
+    }
+
+    @Test func identicalVotesAreMadeToDiffer() {
+        var rng = Rng(state: 2)
+        var same = genome("same")
+        same.prompts = ["fact-sentence", "fact-sentence"]
+        same.temperatures = [0, 0.1]
+        #expect(!same.votesCanDisagree)
+        let fixed = Evolution.diversified(same, using: &rng)
+        #expect(fixed.votesCanDisagree && fixed.prompts[0] == "fact-sentence" && fixed.prompts[1] != "fact-sentence")
+        for s in Genome.seeds { #expect(s.votesCanDisagree, "seed \(s.id)") }
     }
 
     @Test func thompsonSamplingPrefersTheProvenAndStillTriesTheYoung() {

@@ -22,6 +22,26 @@ struct VerifierTests {
         let missing = await Verifier.check(type: .code, task: task, answer: "```python\ndef fact(n):\n    return 1\n```", error: nil, tool: nil)
         #expect(!missing.passed)
         #expect(missing.reason.contains("factorial"))
+        // Seen in an evolution run: a function that asks for input() passed a task without examples.
+        let prime = "Write a Python function is_prime(n) that returns True if n is a prime number."
+        let asks = await Verifier.check(type: .code, task: prime, answer: """
+            ```python
+            def is_prime(n):
+                if n < 2:
+                    return False
+                limit = int(input("Enter a number: "))
+                return all(n % d for d in range(2, limit))
+            ```
+            """, error: nil, tool: nil)
+        #expect(!asks.passed)
+        #expect(asks.reason.contains("standard input"), "\(asks.reason)")
+        let fine = await Verifier.check(type: .code, task: prime, answer: """
+            ```python
+            def is_prime(n):
+                return n >= 2 and all(n % d for d in range(2, int(n ** 0.5) + 1))
+            ```
+            """, error: nil, tool: nil)
+        #expect(fine.passed, "\(fine.reason)")
     }
 
     @Test func recomputesArithmetic() async {
