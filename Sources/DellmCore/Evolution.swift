@@ -29,6 +29,22 @@ public enum Evolution {
             guard attempts > 0 else { return 0 }
             return correctness / (1 + meanSeconds / Evolution.referenceSeconds + Evolution.costPerCall * callsPerAttempt)
         }
+
+        /// The fitness with correctness at its lower confidence bound (Wilson, 90%): what selection
+        /// ranks by, so a genome with a long record is not displaced by one that was lucky three times.
+        public var provenFitness: Double {
+            guard attempts > 0 else { return 0 }
+            return Evolution.wilsonLowerBound(correct: correct, of: attempts)
+                / (1 + meanSeconds / Evolution.referenceSeconds + Evolution.costPerCall * callsPerAttempt)
+        }
+    }
+
+    /// The lower end of the Wilson score interval (z = 1.645) for `correct` successes in `n`.
+    public static func wilsonLowerBound(correct: Int, of n: Int, z: Double = 1.645) -> Double {
+        guard n > 0 else { return 0 }
+        let p = Double(correct) / Double(n), nn = Double(n), z2 = z * z
+        let centre = p + z2 / (2 * nn), margin = z * ((p * (1 - p) + z2 / (4 * nn)) / nn).squareRoot()
+        return max(0, (centre - margin) / (1 + z2 / nn))
     }
 
     public static let referenceSeconds = 10.0
@@ -103,12 +119,14 @@ public enum Evolution {
     }
 
     /// Plans generation `generation` from the active population and each genome's record.
-    /// Per task type: rank the judged genomes by fitness, cull the bottom 20% (never the last one of a
+    /// Per task type: rank the judged genomes by proven fitness (correctness at its lower confidence
+    /// bound), cull the bottom 20% (never the last one of a
     /// type), let the top 20% spawn mutated variants, and cross the best two when there are two.
     public static func plan<G: RandomNumberGenerator>(population: [Genome], stats: [String: Stats], generation: Int,
                                                       settings: Settings = .init(), using rng: inout G) -> Plan {
         let judged = population.filter { (stats[$0.id]?.attempts ?? 0) >= settings.minimumAttempts }
         let fitness = Dictionary(uniqueKeysWithValues: judged.map { ($0.id, stats[$0.id]!.fitness) })
+        let proven = Dictionary(uniqueKeysWithValues: judged.map { ($0.id, stats[$0.id]!.provenFitness) })
         let weight = judged.reduce(0) { $0 + (stats[$1.id]?.attempts ?? 0) }
         guard weight > 0 else {
             return Plan(generation: generation, fleetFitness: nil, band: nil, culled: [], spawned: [], fitness: [:],
@@ -125,7 +143,7 @@ public enum Evolution {
         for type in TaskType.allCases {
             let members = population.filter { $0.specialization == type }
             let ranked = judged.filter { $0.specialization == type }.sorted {
-                (fitness[$0.id]!, $1.id) > (fitness[$1.id]!, $0.id)
+                (proven[$0.id]!, $1.id) > (proven[$1.id]!, $0.id)
             }
             guard !ranked.isEmpty else { continue }
             // Cull the bottom 20% of the judged, keeping at least one genome of the type.

@@ -65,7 +65,8 @@ extension Store {
             guard let g = Store.decodeGenome(row[0]) else { return nil }
             let n = Int(row[1] ?? "0") ?? 0, c = Int(row[2] ?? "0") ?? 0, ms = Double(row[3] ?? "0") ?? 0
             let mean = n > 0 ? ms / Double(n) / 1000 : 0
-            let score: Double? = n > 0 ? Double(c) / Double(n) / (1 + mean) : nil
+            // Routing trusts a record as far as it goes: correctness at its lower confidence bound.
+            let score: Double? = n > 0 ? Evolution.wilsonLowerBound(correct: c, of: n) / (1 + mean) : nil
             return (g, Router.Candidate(id: g.id, score: score, load: Int(row[4] ?? "0") ?? 0, attempts: n, correct: c, meanSeconds: mean))
         }
     }

@@ -18,6 +18,15 @@ import Testing
         #expect(Evolution.Stats().fitness == 0)
     }
 
+    @Test func aLongRecordOutranksALuckyStart() {
+        let proven = Evolution.Stats(attempts: 40, correct: 38, totalMilliseconds: 40_000, modelCalls: 80)
+        let lucky = Evolution.Stats(attempts: 3, correct: 3, totalMilliseconds: 2_400, modelCalls: 6)
+        #expect(lucky.fitness > proven.fitness)
+        #expect(proven.provenFitness > lucky.provenFitness)
+        #expect(Evolution.wilsonLowerBound(correct: 0, of: 10) == 0)
+        #expect(Evolution.wilsonLowerBound(correct: 10, of: 10) < 1)
+    }
+
     @Test func bandsFollowTheDesign() {
         #expect(Evolution.Band(fitness: 0.8) == .normal)
         #expect(Evolution.Band(fitness: 0.7) == .increased)
