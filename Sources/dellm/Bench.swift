@@ -63,7 +63,7 @@ struct Bench: AsyncParsableCommand {
             try await withThrowingTaskGroup(of: [FleetClient.BatchResult].self) { group in
                 for chunk in stride(from: 0, to: texts.count, by: 500) {
                     let part = Array(texts[chunk..<min(chunk + 500, texts.count)])
-                    group.addTask { try await FleetClient(config: config).runBatch(part, user: "bench-\(run)-\(chunk / 500)", timeout: .seconds(600)) }
+                    group.addTask { try await FleetClient(config: config).runBatch(part, user: "bench-\(run)-\(chunk / 500)", timeout: .seconds(max(600, texts.count / 50))) }
                 }
                 for try await r in group { results += r }
             }
