@@ -12,8 +12,9 @@ struct Bench: AsyncParsableCommand {
         abstract: "Benchmarks of the queue itself (see ./ops/bench, which sets up everything).",
         subcommands: [Pipeline.self, Overhead.self, Single.self, SingleWorker.self])
 
-    /// CPU time (µs) and RSS (KiB) of a process, from /proc.
-    static func usage(_ pid: Int32) -> (cpuMicroseconds: Double, rssKiB: Int)? {
+    /// CPU time (µs), RSS and PSS (KiB) of a process, from /proc. RSS counts the shared Swift and
+    /// Foundation libraries in full in every process; PSS shares them out.
+    static func usage(_ pid: Int32) -> (cpuMicroseconds: Double, rssKiB: Int, pssKiB: Int)? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
         let fields = stat[stat.range(of: ")")!.upperBound...].split(separator: " ")
@@ -21,7 +22,10 @@ struct Bench: AsyncParsableCommand {
         let cpu = ((Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)) / ticks * 1e6
         let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
             .flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
-        return (cpu, rss)
+        let rollup = (try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8)) ?? ""
+        let pss = rollup.split(separator: "\n").first { $0.hasPrefix("Pss:") }
+            .flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
+        return (cpu, rss, pss)
     }
 
     static func commandsProcessed(_ redis: RedisConnection) async throws -> Int {
@@ -74,9 +78,14 @@ struct Bench: AsyncParsableCommand {
             let answered = results.filter { $0.event?.status == "answered" }.count
             let latencies = Bench.Latencies(seconds: results.compactMap(\.seconds))
             let subtasks = answered // one part each
-            var cpu = 0.0, rss: [Int] = []
+            var cpu = 0.0, rss: [Int] = [], rssBefore: [Int] = [], pss: [Int] = []
             for (b, a) in zip(before, after) {
-                if let b, let a { cpu += a.cpuMicroseconds - b.cpuMicroseconds; rss.append(a.rssKiB) }
+                if let b, let a {
+                    cpu += a.cpuMicroseconds - b.cpuMicroseconds
+                    rss.append(a.rssKiB)
+                    rssBefore.append(b.rssKiB)
+                    pss.append(a.pssKiB)
+                }
             }
             let o: [String: Any] = [
                 "queries": queries, "answered": answered, "seconds": seconds,
@@ -85,14 +94,16 @@ struct Bench: AsyncParsableCommand {
                 "latency_p99_ms": latencies.at(0.99) * 1000, "latency_max_ms": latencies.max * 1000,
                 "redis_commands_per_subtask": Double(commands) / Double(max(subtasks, 1)),
                 "worker_cpu_us_per_subtask": cpu / Double(max(subtasks, 1)), "worker_rss_kib": rss,
+                "worker_rss_before_kib": rssBefore, "worker_pss_kib": pss,
             ]
             if json { printJSON(o); return }
             print(String(format: "pipeline: %d/%d answered in %.2f s: %.0f queries/s, %.0f subtasks/s", answered, queries, seconds,
                          Double(answered) / seconds, Double(subtasks) / seconds))
             print(String(format: "  latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (HdrHistogram; all submitted at once; the model takes 0 ms)",
                          latencies.at(0.5) * 1000, latencies.at(0.9) * 1000, latencies.at(0.99) * 1000, latencies.max * 1000))
-            print(String(format: "  Redis commands per subtask %.1f; worker CPU %.0f µs per subtask; worker RSS %@ KiB",
-                         Double(commands) / Double(max(subtasks, 1)), cpu / Double(max(subtasks, 1)), rss.map(String.init).joined(separator: ", ")))
+            print(String(format: "  Redis commands per subtask %.1f; worker CPU %.0f µs per subtask; worker RSS %@ KiB (before: %@), PSS %@ KiB",
+                         Double(commands) / Double(max(subtasks, 1)), cpu / Double(max(subtasks, 1)), rss.map(String.init).joined(separator: ", "),
+                         rssBefore.map(String.init).joined(separator: ", "), pss.map(String.init).joined(separator: ", ")))
             if answered < queries {
                 let reason = results.first { $0.event?.status != "answered" }.map { $0.event?.error ?? $0.refused ?? "no answer in time" } ?? ""
                 throw fail("\(queries - answered) queries were not answered; first reason: \(reason)")
