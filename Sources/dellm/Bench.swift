@@ -63,14 +63,7 @@ struct Bench: AsyncParsableCommand {
             let started = ContinuousClock.now
             // A new user has 100 credits and a one-part query costs 0.1: one user per 500 queries.
             let run = UUID().uuidString.prefix(8)
-            var results: [FleetClient.BatchResult] = []
-            try await withThrowingTaskGroup(of: [FleetClient.BatchResult].self) { group in
-                for chunk in stride(from: 0, to: texts.count, by: 500) {
-                    let part = Array(texts[chunk..<min(chunk + 500, texts.count)])
-                    group.addTask { try await FleetClient(config: config).runBatch(part, user: "bench-\(run)-\(chunk / 500)", timeout: .seconds(max(600, texts.count / 50))) }
-                }
-                for try await r in group { results += r }
-            }
+            let results = try await client.runBatch(texts, users: { "bench-\(run)-\($0 / 500)" }, timeout: .seconds(max(600, texts.count / 50)))
             let elapsed = ContinuousClock.now - started
             let seconds = elapsed.seconds
             let commands = try await Bench.commandsProcessed(client.redis) - commandsBefore

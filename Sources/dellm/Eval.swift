@@ -14,6 +14,8 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Only the first N queries.") var limit: Int?
     @Option(help: "The user charged (env DELLM_USER, else $USER).") var user: String?
     @Flag(help: "Print each failed query.") var verbose = false
+    @Option(help: "At most this many queries in flight (default: all at once). With the model's slot count, latencies measure the fleet rather than the queue in front of the model.")
+    var parallel: Int?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var global: GlobalOptions
 
@@ -33,8 +35,33 @@ struct EvalCommand: AsyncParsableCommand {
         let box = AnswerBox()
         let started = ContinuousClock.now
         FileHandle.standardError.write(Data("evaluating \(items.count) queries from \(file)\n".utf8))
-        let results = try await client.runBatch(items.map(\.query), user: user ?? defaultUser(), timeout: .seconds(timeout)) { n, total in
-            box.progress("\r  \(n)/\(total) answered, \(Int((ContinuousClock.now - started).components.seconds)) s")
+        let who = user ?? defaultUser(), queries = items.map(\.query), wait = Duration.seconds(timeout)
+        let results: [FleetClient.BatchResult]
+        if let parallel, parallel > 0, parallel < queries.count {
+            // A sliding window: each of `parallel` runners submits one query and waits for its answer.
+            let next = Counter()
+            results = try await withThrowingTaskGroup(of: [(Int, FleetClient.BatchResult)].self) { group in
+                for _ in 0..<parallel {
+                    group.addTask {
+                        let runner = try FleetClient(config: config)
+                        var mine: [(Int, FleetClient.BatchResult)] = []
+                        while let i = next.take(below: queries.count) {
+                            let r = try await runner.runBatch([queries[i]], user: who, timeout: wait)
+                            mine.append((i, r[0]))
+                            let n = next.finished()
+                            box.progress("\r  \(n)/\(queries.count) answered, \(Int((ContinuousClock.now - started).components.seconds)) s")
+                        }
+                        return mine
+                    }
+                }
+                var all: [(Int, FleetClient.BatchResult)] = []
+                for try await part in group { all += part }
+                return all.sorted { $0.0 < $1.0 }.map(\.1)
+            }
+        } else {
+            results = try await client.runBatch(queries, user: who, timeout: wait) { n, total in
+                box.progress("\r  \(n)/\(total) answered, \(Int((ContinuousClock.now - started).components.seconds)) s")
+            }
         }
         FileHandle.standardError.write(Data("\n".utf8))
         var perType: [String: (Int, Int)] = [:]
@@ -70,4 +97,19 @@ struct EvalCommand: AsyncParsableCommand {
                      pct(0.5), pct(0.9), pct(0.99), histogram.max))
         print("score: \(total.0)/\(total.1)")
     }
+}
+
+/// Hands out indices to the eval's runners and counts what they finished.
+final class Counter: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var issued = 0, done = 0
+    func take(below limit: Int) -> Int? {
+        lock.withLock {
+            guard issued < limit else { return nil }
+            issued += 1
+            return issued - 1
+        }
+    }
+    func finished() -> Int { lock.withLock { done += 1; return done } }
 }
