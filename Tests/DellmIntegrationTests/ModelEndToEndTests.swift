@@ -43,4 +43,26 @@ struct ModelEndToEndTests {
         #expect(run.passed, "\(text)")
         await fleet.stop()
     }
+
+    /// The real counterpart of GenomeTests' critical query: three attempts by the real model, settled by
+    /// their majority (or failed with the reason when no two agree).
+    @Test func aCriticalQueryAsksThreeTimesAndSettlesOnTheMajority() async throws {
+        let config = try TestEnv.config(extra: ["DELLM_SPOT_RATE": "0"])
+        let fleet = try await InProcessFleet.start(config)
+        let client = try FleetClient(config: config)
+        let cursor = try await client.answersCursor()
+        let id = try await client.submit("What is the capital of France?", user: "e2e-\(config.namespace)", critical: true)
+        let answers = Collector<AnswerEvent>()
+        let missing = try await client.waitForAnswers([id], after: cursor, timeout: .seconds(240)) { answers.add($0) }
+        await fleet.stop()
+        #expect(missing.isEmpty)
+        let trace = try #require(try await client.store.trace(queryID: id))
+        #expect(trace.parts.count == 1 && trace.parts[0].mode == "critical")
+        #expect(trace.parts[0].attempts.count >= 2, "a majority needs two answers at least")
+        if trace.parts[0].status == "verified" {
+            #expect(answers.all.first?.answer?.lowercased().contains("paris") == true, "\(String(describing: answers.all.first))")
+        } else {
+            #expect(trace.parts[0].note?.contains("no majority") == true)
+        }
+    }
 }
