@@ -34,31 +34,13 @@ public struct Evolver: Sendable {
 
     /// Why a generation is due now, or nil: enough verdicts since the last one, or enough time with
     /// at least one new verdict.
-    public func due(everyVerdicts: Int, everyMinutes: Int, now: Date = Date()) async throws -> String? {
+    public func due(everyVerdicts: Int, everyMinutes: Int) async throws -> String? {
         let verdicts = try await store.verdictCount()
         guard let last = try await store.generations(limit: 1).last else { return verdicts > 0 ? "no generation yet" : nil }
         let since = verdicts - last.verdictsAtStart
         if since >= everyVerdicts { return "\(since) verdicts since generation \(last.number)" }
-        if since > 0, let at = Store.parseTimestamp(last.at), now.timeIntervalSince(at) >= Double(everyMinutes) * 60 {
+        if since > 0, let age = try await store.secondsSinceLastGeneration(), age >= Double(everyMinutes) * 60 {
             return "\(everyMinutes) min since generation \(last.number)"
-        }
-        return nil
-    }
-}
-
-extension Store {
-    /// PostgreSQL's text form of a timestamptz ("2026-11-22 03:22:18.123+00").
-    static func parseTimestamp(_ s: String) -> Date? {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        for format in ["yyyy-MM-dd HH:mm:ss.SSSSSSX", "yyyy-MM-dd HH:mm:ss.SSSX", "yyyy-MM-dd HH:mm:ssX"] {
-            f.dateFormat = format
-            if let d = f.date(from: s) { return d }
-        }
-        // Fractions of any length: drop them.
-        if let dot = s.firstIndex(of: "."), let sign = s[dot...].firstIndex(where: { $0 == "+" || $0 == "-" }) {
-            f.dateFormat = "yyyy-MM-dd HH:mm:ssX"
-            return f.date(from: String(s[..<dot]) + String(s[sign...]))
         }
         return nil
     }

@@ -5,20 +5,8 @@ import Foundation
 /// Genomes and generations in PostgreSQL: seeding from the configuration, what routing and the
 /// specialists read, and what the evolver writes.
 extension Store {
-    static func encodeGenome(_ g: Genome) -> String {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        return String(decoding: (try? e.encode(g)) ?? Data("{}".utf8), as: UTF8.self)
-    }
-
     static func decodeGenome(_ json: String?) -> Genome? {
         json.flatMap { try? JSONDecoder().decode(Genome.self, from: Data($0.utf8)) }
-    }
-
-    static func json<T: Encodable>(_ value: T) -> String {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        return String(decoding: (try? e.encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
 
     /// Inserts the seed species not yet known (generation 0), and records generation 0 once. Seeds
@@ -31,7 +19,7 @@ extension Store {
                     try tx.query("""
                         INSERT INTO genomes (id, species, generation, specialization, spec) VALUES ($1, $2, 0, $3, $4::jsonb)
                         ON CONFLICT (id) DO NOTHING
-                        """, [g.id, g.species, g.specialization.rawValue, Store.encodeGenome(g)])
+                        """, [g.id, g.species, g.specialization.rawValue, Wire.encode(g)])
                 }
                 if try tx.query("SELECT 1 FROM generations LIMIT 1").rows.isEmpty {
                     try tx.query("""
@@ -115,6 +103,11 @@ extension Store {
         }.reversed()
     }
 
+    /// Seconds since the newest generation was recorded; nil when there is none.
+    public func secondsSinceLastGeneration() async throws -> Double? {
+        try await db.query("SELECT extract(epoch FROM now() - max(created_at))::float8 FROM generations").first?[0].flatMap { Double($0) }
+    }
+
     public func verdictCount() async throws -> Int {
         Int(try await db.query("SELECT count(*) FROM verdicts").first?[0] ?? "0") ?? 0
     }
@@ -132,12 +125,12 @@ extension Store {
                     try tx.query("""
                         INSERT INTO genomes (id, species, generation, specialization, spec) VALUES ($1, $2, $3, $4, $5::jsonb)
                         ON CONFLICT (id) DO NOTHING
-                        """, [g.id, g.species, String(g.generation), g.specialization.rawValue, Store.encodeGenome(g)])
+                        """, [g.id, g.species, String(g.generation), g.specialization.rawValue, Wire.encode(g)])
                 }
                 try tx.query("""
                     UPDATE genomes SET status = 'retired', retired_at = now()
                     WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)) AND status = 'active'
-                    """, [Store.json(plan.culled)])
+                    """, [Wire.encode(plan.culled)])
                 try tx.query("""
                     INSERT INTO generations (number, kind, fleet_fitness, band, mutation_rate, culled, spawned, population, fitness,
                                              verdicts_at_start, note)
@@ -145,8 +138,8 @@ extension Store {
                            (SELECT count(*) FROM verdicts), $8
                     FROM genomes WHERE status = 'active'
                     """, [String(plan.generation), plan.fleetFitness.map { String($0) }, plan.band?.rawValue,
-                          plan.band.map { String($0.mutationRate) }, Store.json(plan.culled), Store.json(spawned.map(\.id)),
-                          Store.json(plan.fitness), note])
+                          plan.band.map { String($0.mutationRate) }, Wire.encode(plan.culled), Wire.encode(spawned.map(\.id)),
+                          Wire.encode(plan.fitness), note])
                 return true
             }
         }
