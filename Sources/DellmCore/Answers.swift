@@ -111,10 +111,11 @@ public enum Answers {
     }
 
     /// Whether two passed answers to one subtask say the same thing: the same final number for math;
-    /// for facts and reasoning the same words after normalising, one inside the other, or most content
-    /// words shared. Code that passed the tests and creative writing always agree (there is no one
-    /// right text to compare).
-    public static func agree(_ type: TaskType, _ a: String, _ b: String) -> Bool {
+    /// for facts and reasoning the same words after normalising, one inside the other, or the same new
+    /// information — the words of the answers that are not already in the question (two answers that
+    /// merely restate "the Red Planet" do not agree with "Mars"). Code that passed the tests and
+    /// creative writing always agree (there is no one right text to compare).
+    public static func agree(_ type: TaskType, _ a: String, _ b: String, question: String = "") -> Bool {
         switch type {
         case .code, .creative:
             return true
@@ -126,8 +127,9 @@ public enum Answers {
             if na == nb || (!na.isEmpty && !nb.isEmpty && (na.contains(nb) || nb.contains(na))) { return true }
             let stop: Set<Substring> = ["and", "are", "was", "were", "for", "with", "that", "this", "from", "its", "has", "have", "which", "not", "but", "because"]
             func words(_ s: String) -> Set<Substring> { Set(s.split(separator: " ").filter { $0.count >= 3 && !stop.contains($0) }) }
-            let wa = words(na), wb = words(nb)
-            guard !wa.isEmpty, !wb.isEmpty else { return false }
+            let asked = words(normalized(question))
+            let wa = words(na).subtracting(asked), wb = words(nb).subtracting(asked)
+            if wa.isEmpty || wb.isEmpty { return wa.isEmpty && wb.isEmpty }
             // Short answers (a name, a number) agree when the shorter one's words all appear in the longer.
             let (small, large) = wa.count <= wb.count ? (wa, wb) : (wb, wa)
             if small.count <= 3 { return small.isSubset(of: large) }
@@ -137,8 +139,8 @@ public enum Answers {
 
     /// The index of an answer that at least `quorum` of `answers` agree with (itself included),
     /// preferring the earliest; nil when none does.
-    public static func majority(_ type: TaskType, _ answers: [String], quorum: Int) -> Int? {
-        for (i, a) in answers.enumerated() where answers.filter({ agree(type, a, $0) }).count >= quorum { return i }
+    public static func majority(_ type: TaskType, _ answers: [String], quorum: Int, question: String = "") -> Int? {
+        for (i, a) in answers.enumerated() where answers.filter({ agree(type, a, $0, question: question) }).count >= quorum { return i }
         return nil
     }
 

@@ -348,7 +348,7 @@ public struct Store: Sendable {
         // Marks the passed answers that disagree with the majority as outvoted (once), and takes them
         // out of their genome's correct count in the matrix: routing and fitness learn from it.
         func outvote(against winner: String) throws {
-            let losers = passed.filter { !Answers.agree(a.type, $0.answer, winner) }.map { String($0.attempt) }
+            let losers = passed.filter { !Answers.agree(a.type, $0.answer, winner, question: a.text) }.map { String($0.attempt) }
             guard !losers.isEmpty else { return }
             let marked = try tx.query("""
                 UPDATE attempts SET outvoted = true
@@ -364,7 +364,7 @@ public struct Store: Sendable {
         }
         switch mode {
         case "critical":
-            if let m = Answers.majority(a.type, answers, quorum: 2) {
+            if let m = Answers.majority(a.type, answers, quorum: 2, question: a.text) {
                 try outvote(against: passed[m].answer)
                 try settleVerified(passed[m].attempt, passed[m].answer, note: nil)
                 return []
@@ -381,7 +381,7 @@ public struct Store: Sendable {
             return []
         case "spot":
             if pending > 0 { return unanswered }
-            if let m = Answers.majority(a.type, answers, quorum: 2) {
+            if let m = Answers.majority(a.type, answers, quorum: 2, question: a.text) {
                 try outvote(against: passed[m].answer)
                 try settleVerified(passed[m].attempt, passed[m].answer, note: nil)
             } else if answers.count == 2 && issued < 3 {

@@ -128,6 +128,13 @@ import Testing
         #expect(Answers.agree(.reasoning, "Yes, all roses are flowers.", "Yes, all roses are flowers, so it follows."))
         #expect(Answers.majority(.factual, ["Lyon.", "Paris.", "It is Paris."], quorum: 2) == 1)
         #expect(Answers.majority(.factual, ["Lyon.", "Paris.", "Rome."], quorum: 2) == nil)
+        // Seen in an evolution run: an answer that only restates the question shares its words with the
+        // right one, and must not count as agreeing with it.
+        let q = "What planet is known as the Red Planet?"
+        let echo = "The Red Planet is the planet in the solar system known as the Red Planet."
+        #expect(!Answers.agree(.factual, echo, "Mars is known as the Red Planet.", question: q))
+        #expect(Answers.agree(.factual, "Mars.", "Mars is known as the Red Planet.", question: q))
+        #expect(Answers.majority(.factual, [echo, "Mars is the Red Planet.", "It is Mars."], quorum: 2, question: q) == 1)
     }
 
     @Test func genomesRoundTripAndSeedEveryType() throws {
