@@ -53,7 +53,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Consumer name prefix (default: host-pid). Give each worker slot a stable name so a restarted worker resumes its pending entries at once; never run two live workers under one name.")
     var name: String?
     @Option(help: "Specialists: the user credited with this node's earnings (default: env DELLM_USER, else operator).") var owner: String?
-    @Option(help: "Specialists: the species this node counts as in the performance matrix.") var species = "default"
+    @Option(help: "Specialists: a label for this node in ops trust (the performance matrix is kept per genome, whichever node expresses it).") var species = "default"
     @Option(help: "Serve Prometheus metrics on this port (GET /metrics); off when omitted.") var metricsPort: Int?
     @Option(help: "The address the metrics port binds.") var metricsHost = "0.0.0.0"
     @OptionGroup var global: GlobalOptions
