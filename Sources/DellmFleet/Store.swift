@@ -30,8 +30,9 @@ public struct Store: Sendable {
         let perPart = critical ? Store.criticalAnswers : 1
         return try await db.withSession { s in
             try s.transaction { tx in
-                try tx.query("INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING", [user])
+                // A new user and their starting grant, in one statement.
                 try tx.query("""
+                    WITH u AS (INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING)
                     INSERT INTO credit_ledger (user_id, amount, kind, idempotency_key)
                     VALUES ($1, $2, 'grant', 'grant:' || $1) ON CONFLICT (idempotency_key) DO NOTHING
                     """, [user, String(Store.startingCredits)])
@@ -65,14 +66,6 @@ public struct Store: Sendable {
                         """, [q.id, user, q.query, error])
                     return .finished(AnswerEvent(queryID: q.id, status: "failed", answer: nil, error: error))
                 }
-                try tx.query("INSERT INTO queries (id, user_id, text, subtask_count, critical) VALUES ($1, $2, $3, $4, $5)",
-                             [q.id, user, q.query, String(parts.count), critical ? "t" : "f"])
-                try tx.query("""
-                    INSERT INTO credit_ledger (user_id, amount, kind, query_id, idempotency_key)
-                    VALUES ($1, $2, 'charge', $3, 'charge:' || $3)
-                    """, [user, String(-cost), q.id])
-                // Balances never go negative: the check above and this charge happen under the user's row lock.
-                // Every part in one statement, not one per row.
                 var jobs: [TaskJob] = []
                 for (i, p) in parts.enumerated() {
                     let routed = i < genomes.count ? genomes[i] : []
@@ -83,14 +76,22 @@ public struct Store: Sendable {
                     }
                 }
                 let firstGenome = parts.indices.map { i in i < genomes.count ? genomes[i].first ?? "" : "" }
+                // The query, its charge and every part in one statement, not one per row.
+                // Balances never go negative: the check above and this charge happen under the user's row lock.
                 try tx.query("""
+                    WITH query AS (
+                        INSERT INTO queries (id, user_id, text, subtask_count, critical) VALUES ($1, $10, $11, $12, $13)),
+                    charge AS (
+                        INSERT INTO credit_ledger (user_id, amount, kind, query_id, idempotency_key)
+                        VALUES ($10, $14, 'charge', $1, 'charge:' || $1))
                     INSERT INTO subtasks (id, query_id, idx, type, text, route_rule, genome, attempts, mode)
                     SELECT s.id, $1, s.idx, s.type, s.text, s.rule, nullif(s.genome, ''), $8, $9
                     FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[]) AS s(id, idx, type, text, rule, genome)
                     """, [q.id, PostgresArray.literal(parts.map { "\(q.id).\($0.index)" }), PostgresArray.literal(parts.map { String($0.index) }),
                           PostgresArray.literal(parts.map(\.type.rawValue)), PostgresArray.literal(parts.map(\.text)),
                           PostgresArray.literal(parts.map(\.rule)), PostgresArray.literal(firstGenome),
-                          String(perPart), critical ? "critical" : "normal"])
+                          String(perPart), critical ? "critical" : "normal",
+                          user, q.query, String(parts.count), critical ? "t" : "f", String(-cost)])
                 return .enqueue(jobs)
             }
         }
@@ -154,24 +155,23 @@ public struct Store: Sendable {
     public func recordAttempt(_ job: TaskJob, node: String, owner: String = "operator", species: String = "default",
                               genome: String? = nil, record: AttemptRecord) async throws {
         let votes = String(decoding: try JSONEncoder().encode(record.votes), as: UTF8.self)
-        try await db.withSession { s in
-            try s.transaction { tx in
-                try tx.query("INSERT INTO users (id, runs_nodes) VALUES ($1, true) ON CONFLICT (id) DO UPDATE SET runs_nodes = true",
-                             [owner])
-                try tx.query("""
-                    INSERT INTO nodes (id, role, owner_user, species) VALUES ($1, 'specialist', $2, $3)
-                    ON CONFLICT (id) DO UPDATE SET last_seen = now(), owner_user = EXCLUDED.owner_user, species = EXCLUDED.species
-                    """, [node, owner, species])
-                try tx.query("""
-                    INSERT INTO attempts (subtask_id, attempt, node_id, answer, votes, confidence, tool, error, latency_ms, genome, model_calls)
-                    VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11) ON CONFLICT (subtask_id, attempt) DO NOTHING
-                    """, [job.subtaskID, String(job.attempt), node, record.answer, votes, String(record.confidence),
-                          record.tool, record.error, String(record.latencyMilliseconds), genome,
-                          String(record.tool == "calculator" ? 0 : record.votes.count)])
-                try tx.query("UPDATE subtasks SET attempts = greatest(attempts, $2), updated_at = now() WHERE id = $1",
-                             [job.subtaskID, String(job.attempt)])
-            }
-        }
+        // One statement (atomic on its own): the owner and the node registered, the attempt recorded once,
+        // the subtask's attempt count raised — one round trip instead of a transaction of four.
+        try await db.query("""
+            WITH owner AS (
+                INSERT INTO users (id, runs_nodes) VALUES ($12, true)
+                ON CONFLICT (id) DO UPDATE SET runs_nodes = true WHERE NOT users.runs_nodes RETURNING 1),
+            node AS (
+                INSERT INTO nodes (id, role, owner_user, species) VALUES ($3, 'specialist', $12, $13)
+                ON CONFLICT (id) DO UPDATE SET last_seen = now(), owner_user = EXCLUDED.owner_user, species = EXCLUDED.species
+                RETURNING 1),
+            attempt AS (
+                INSERT INTO attempts (subtask_id, attempt, node_id, answer, votes, confidence, tool, error, latency_ms, genome, model_calls)
+                VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11) ON CONFLICT (subtask_id, attempt) DO NOTHING RETURNING 1)
+            UPDATE subtasks SET attempts = greatest(attempts, $2), updated_at = now() WHERE id = $1
+            """, [job.subtaskID, String(job.attempt), node, record.answer, votes, String(record.confidence),
+                  record.tool, record.error, String(record.latencyMilliseconds), genome,
+                  String(record.tool == "calculator" ? 0 : record.votes.count), owner, species])
     }
 
     // MARK: verifier
