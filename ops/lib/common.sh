@@ -84,6 +84,25 @@ start_redis() {
   wait_for 30 redis_ready "$port" || die "Redis did not start on port $port (see $dir/redis.log)"
 }
 
+# Stops a throwaway Redis started by start_redis: by its port (a restarted server's pid file can be
+# removed by its exiting predecessor), then by the pid file. stop_redis DIR PORT
+stop_redis() {
+  local dir=$1 port=$2
+  redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+  [ -f "$dir/redis.pid" ] && kill "$(cat "$dir/redis.pid")" 2>/dev/null || true
+}
+
+# Restarts a throwaway Redis in place (its AOF is read back): the old process is waited out first,
+# since its exit removes the pid file the new one has written. restart_redis DIR PORT
+restart_redis() {
+  local dir=$1 port=$2 old
+  old=$(cat "$dir/redis.pid" 2>/dev/null || true)
+  redis-cli -p "$port" shutdown >/dev/null 2>&1 || true
+  [ -n "$old" ] && wait_for 10 gone "$old"
+  start_redis "$dir" "$port"
+}
+gone() { ! kill -0 "$1" 2>/dev/null; }
+
 # Starts a PostgreSQL cluster with a 'dellm' role and database: start_postgres DIR PORT
 start_postgres() {
   local dir=$1 port=$2 bin
