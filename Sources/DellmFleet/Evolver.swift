@@ -60,9 +60,8 @@ public struct EvolverService: Sendable {
 
     public func run() async throws {
         let db = PostgresConnection(url: config.databaseURL, name: "evolver")
-        try await Worker.migrateWithRetry(db, logger: logger)
+        try await Worker.prepareWithRetry(db, species: config.species, logger: logger)
         let store = Store(db: db)
-        try await store.seedGenomes(config.species)
         let evolver = Evolver(store: store, settings: config.evolution)
         logger.info("evolver starting", metadata: [
             "every_verdicts": "\(config.evolveEveryVerdicts)", "every_minutes": "\(config.evolveEveryMinutes)",

@@ -53,7 +53,7 @@ public struct FleetConfig: Sendable {
 
     /// Reads `path` (YAML) into environment-variable form, refusing unknown keys and non-scalar values
     /// with the key and the reason. `species` is kept for the evolution settings and not flattened.
-    public static func loadFile(_ path: String) throws -> (values: [String: String], origin: [String: String]) {
+    public static func loadFile(_ path: String) throws -> (values: [String: String], origin: [String: String], species: [Genome]?) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError("\(path): cannot read the configuration file")
         }
@@ -86,7 +86,7 @@ public struct FleetConfig: Sendable {
             }
         }
         try walk(map, prefix: "")
-        return (values, origin)
+        return (values, origin, try map["species"].map { try loadSpecies($0, path: path) })
     }
 
     /// The path of the configuration file in force: `DELLM_CONFIG`, or none.
@@ -96,8 +96,10 @@ public struct FleetConfig: Sendable {
         var env = environment
         var origin: [String: String] = [:]
         let file = environment["DELLM_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        var fileSpecies: [Genome]?
         if let file {
             let loaded = try FleetConfig.loadFile(file)
+            fileSpecies = loaded.species
             for (k, v) in loaded.values where environment[k] == nil {
                 env[k] = v
                 origin[k] = loaded.origin[k]
@@ -166,7 +168,7 @@ public struct FleetConfig: Sendable {
         evolution = Evolution.Settings(minimumAttempts: try int("DELLM_EVOLVE_MIN_ATTEMPTS", 3, 1...100_000),
                                        maxPerType: try int("DELLM_EVOLVE_MAX_PER_TYPE", 6, 1...100),
                                        models: models.isEmpty ? ["default"] : models)
-        species = try file.map { try FleetConfig.loadSpecies($0) } ?? Genome.seeds
+        species = fileSpecies ?? Genome.seeds
     }
 
     /// Routing of subtasks to genomes by the performance matrix.
@@ -186,10 +188,7 @@ public struct FleetConfig: Sendable {
     /// Reads the `species:` list of the configuration file: each entry a name, a specialization (a
     /// task type), two prompts (names from the catalogue or prompts of their own), two temperatures,
     /// optionally two models and max_tokens.
-    static func loadSpecies(_ path: String) throws -> [Genome] {
-        guard let data = FileManager.default.contents(atPath: path),
-              let root = try? Yams.load(yaml: String(decoding: data, as: UTF8.self)) as? [String: Any],
-              let list = root["species"] else { return Genome.seeds }
+    static func loadSpecies(_ list: Any, path: String) throws -> [Genome] {
         guard let entries = list as? [[String: Any]] else { throw ConfigurationError("\(path): species must be a list of mappings") }
         return try entries.enumerated().map { i, e in
             let at = "\(path): species[\(i)]"

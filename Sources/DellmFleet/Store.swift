@@ -13,6 +13,15 @@ public struct Store: Sendable {
 
     public func migrate() async throws -> [Int] { try await db.migrate(Schema.migrations) }
 
+    /// What every worker and `dellm migrate` do first: apply the migrations, then store the seed
+    /// species not yet known. Returns the migrations applied.
+    @discardableResult
+    public func prepare(species: [Genome]) async throws -> [Int] {
+        let applied = try await migrate()
+        try await seedGenomes(species)
+        return applied
+    }
+
     // MARK: ingest
 
     public enum IngestOutcome: Sendable, Equatable {

@@ -27,12 +27,13 @@ public struct Worker: Sendable {
     }
 
 
-    /// Migrates the schema (safe when several workers start at once), retrying while PostgreSQL is unreachable.
-    public static func migrateWithRetry(_ db: PostgresConnection, logger: Logger) async throws {
+    /// Migrates the schema and seeds the genomes (safe when several workers start at once), retrying
+    /// while PostgreSQL is unreachable.
+    public static func prepareWithRetry(_ db: PostgresConnection, species: [Genome], logger: Logger) async throws {
         var attempt = 0
         while true {
             do {
-                let applied = try await Store(db: db).migrate()
+                let applied = try await Store(db: db).prepare(species: species)
                 if !applied.isEmpty { logger.info("schema migrated", metadata: ["versions": "\(applied)"]) }
                 return
             } catch let e as PostgresError where e.kind == .connection {
@@ -47,10 +48,7 @@ public struct Worker: Sendable {
         let redisConfig = try config.redisConfiguration()
         logger.info("worker starting", metadata: ["role": "\(role.name)", "lanes": "\(concurrency)", "config": "\(config.summary)"])
         let migrationDB = PostgresConnection(url: config.databaseURL, name: "migrate")
-        try await Worker.migrateWithRetry(migrationDB, logger: logger)
-        do { try await Store(db: migrationDB).seedGenomes(config.species) } catch {
-            logger.warning("seed genomes not stored; specialists use the built-in seeds", metadata: ["error": "\(error)"])
-        }
+        try await Worker.prepareWithRetry(migrationDB, species: config.species, logger: logger)
         await migrationDB.close()
 
         let signals = SignalWatcher(signals: [SIGTERM, SIGINT])

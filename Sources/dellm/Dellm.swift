@@ -83,8 +83,7 @@ struct Migrate: AsyncParsableCommand {
         let (config, logger) = try global.bootstrap()
         let client = try FleetClient(config: config)
         do {
-            let applied = try await client.store.migrate()
-            try await client.store.seedGenomes(config.species)
+            let applied = try await client.store.prepare(species: config.species)
             print(applied.isEmpty ? "schema is up to date" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
         } catch {
             logger.debug("migrate failed", metadata: ["error": "\(error)"])

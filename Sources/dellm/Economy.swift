@@ -181,7 +181,7 @@ struct EvolveCommand: AsyncParsableCommand {
     func run() async throws {
         let (config, _) = try global.bootstrap()
         let store = try FleetClient(config: config).store
-        try await store.seedGenomes(config.species)
+        try await store.prepare(species: config.species)
         let out = try await Evolver(store: store, settings: config.evolution).runGeneration(note: "run by dellm ops evolve")
         if json {
             struct Out: Encodable { var generation: Int; var stored: Bool; var fleetFitness: Double?; var band: String?; var culled: [String]; var spawned: [Genome]; var notes: [String] }

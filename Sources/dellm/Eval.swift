@@ -38,25 +38,27 @@ struct EvalCommand: AsyncParsableCommand {
         let who = user ?? defaultUser(), queries = items.map(\.query), wait = Duration.seconds(timeout)
         let results: [FleetClient.BatchResult]
         if let parallel, parallel > 0, parallel < queries.count {
-            // A sliding window: each of `parallel` runners submits one query and waits for its answer.
-            let next = Counter()
-            results = try await withThrowingTaskGroup(of: [(Int, FleetClient.BatchResult)].self) { group in
-                for _ in 0..<parallel {
-                    group.addTask {
-                        let runner = try FleetClient(config: config)
-                        var mine: [(Int, FleetClient.BatchResult)] = []
-                        while let i = next.take(below: queries.count) {
-                            let r = try await runner.runBatch([queries[i]], user: who, timeout: wait)
-                            mine.append((i, r[0]))
-                            let n = next.finished()
-                            box.progress("\r  \(n)/\(queries.count) answered, \(Int((ContinuousClock.now - started).components.seconds)) s")
-                        }
-                        return mine
-                    }
+            // A sliding window: `parallel` slots, each with its own client (a waiting read holds a
+            // connection); a slot that finishes takes the next query.
+            var clients = [client]
+            for _ in 1..<parallel { clients.append(try FleetClient(config: config)) }
+            results = try await withThrowingTaskGroup(of: (Int, Int, FleetClient.BatchResult).self) { group in
+                var next = 0, out = [FleetClient.BatchResult?](repeating: nil, count: queries.count)
+                func start(_ slot: Int) {
+                    guard next < queries.count else { return }
+                    let i = next, runner = clients[slot], query = queries[i]
+                    next += 1
+                    group.addTask { (slot, i, try await runner.runBatch([query], user: who, timeout: wait)[0]) }
                 }
-                var all: [(Int, FleetClient.BatchResult)] = []
-                for try await part in group { all += part }
-                return all.sorted { $0.0 < $1.0 }.map(\.1)
+                for slot in clients.indices { start(slot) }
+                var done = 0
+                while let (slot, i, r) = try await group.next() {
+                    out[i] = r
+                    done += 1
+                    box.progress("\r  \(done)/\(queries.count) answered, \(Int((ContinuousClock.now - started).components.seconds)) s")
+                    start(slot)
+                }
+                return out.map { $0! }
             }
         } else {
             results = try await client.runBatch(queries, user: who, timeout: wait) { n, total in
@@ -93,23 +95,10 @@ struct EvalCommand: AsyncParsableCommand {
         }
         if verbose { failedLines.forEach { print($0) } }
         for (t, (g, n)) in perType.sorted(by: { $0.key < $1.key }) { print("\(t.padding(toLength: 10, withPad: " ", startingAt: 0)) \(g)/\(n)") }
-        print(String(format: "latency    p50 %.2f s, p90 %.2f s, p99 %.2f s, max %.2f s (submission to answer, all queries at once)",
-                     pct(0.5), pct(0.9), pct(0.99), histogram.max))
+        print(String(format: "latency    p50 %.2f s, p90 %.2f s, p99 %.2f s, max %.2f s (submission to answer, %@)",
+                     pct(0.5), pct(0.9), pct(0.99), histogram.max,
+                     parallel.map { "\($0) in flight" } ?? "all queries at once"))
         print("score: \(total.0)/\(total.1)")
     }
 }
 
-/// Hands out indices to the eval's runners and counts what they finished.
-final class Counter: @unchecked Sendable {
-    // Guarded by `lock`.
-    private let lock = NSLock()
-    private var issued = 0, done = 0
-    func take(below limit: Int) -> Int? {
-        lock.withLock {
-            guard issued < limit else { return nil }
-            issued += 1
-            return issued - 1
-        }
-    }
-    func finished() -> Int { lock.withLock { done += 1; return done } }
-}

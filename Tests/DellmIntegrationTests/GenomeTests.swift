@@ -25,8 +25,7 @@ struct GenomeTests {
         e["DELLM_MODEL_URL"] = fake.url
         let config = try TestEnv.config(extra: e)
         let store = Store(db: PostgresConnection(url: config.databaseURL, name: "genome-test"))
-        _ = try await store.migrate()
-        try await store.seedGenomes(config.species)
+        try await store.prepare(species: config.species)
         return (config, store, fake)
     }
 

@@ -48,8 +48,7 @@ struct InProcessFleet {
 
     static func start(_ config: FleetConfig, specialistTypes: [TaskType] = TaskType.allCases) async throws -> InProcessFleet {
         let db = PostgresConnection(url: config.databaseURL, name: "test-migrate")
-        _ = try await Store(db: db).migrate()
-        try await Store(db: db).seedGenomes(config.species)
+        try await Store(db: db).prepare(species: config.species)
         var logger = Logger(label: "test-fleet")
         logger.logLevel = .warning
         let roles: [any Role] = [
