@@ -201,6 +201,8 @@ public struct VotePlan: Sendable {
 actor GenomeBook {
     private var active: [Genome] = []
     private var known: [String: Genome] = [:]
+    /// Routed ids PostgreSQL did not have, not asked again until the next refresh.
+    private var missing: Set<String> = []
     private var loadedAt: ContinuousClock.Instant?
     let refreshEvery: Duration = .seconds(5)
 
@@ -210,6 +212,7 @@ actor GenomeBook {
                 let fresh = try await store.activeGenomes()
                 active = fresh
                 for g in fresh { known[g.id] = g }
+                missing.removeAll()
                 loadedAt = .now
             } catch {
                 logger.warning("genomes not readable; using the ones in memory", metadata: ["error": "\(error)"])
@@ -218,9 +221,12 @@ actor GenomeBook {
         }
         if let id = job.genome {
             if let g = known[id] { return g }
-            if let g = try? await store.genome(id: id) {
-                known[id] = g
-                return g
+            if !missing.contains(id) {
+                if let g = try? await store.genome(id: id) {
+                    known[id] = g
+                    return g
+                }
+                missing.insert(id)
             }
         }
         let avoid = Set(job.avoid ?? [])
