@@ -39,16 +39,21 @@ public struct Store: Sendable {
         let perPart = critical ? Store.criticalAnswers : 1
         return try await db.withSession { s in
             try s.transaction { tx in
-                // A new user and their starting grant, in one statement.
-                try tx.query("""
+                // One round trip (with BEGIN): a new user and their starting grant; the user's row
+                // locked, so charges happen one at a time per user (no double spend under concurrency);
+                // whether the query exists already; the balance, read under the lock.
+                tx.send("""
                     WITH u AS (INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING)
                     INSERT INTO credit_ledger (user_id, amount, kind, idempotency_key)
                     VALUES ($1, $2, 'grant', 'grant:' || $1) ON CONFLICT (idempotency_key) DO NOTHING
                     """, [user, String(Store.startingCredits)])
-                // One charge at a time per user: no double spend under concurrency.
-                let runsNodes = try tx.query("SELECT runs_nodes FROM users WHERE id = $1 FOR UPDATE", [user]).first?[0] == "t"
-                let existing = try tx.query("SELECT status, answer, error FROM queries WHERE id = $1", [q.id])
-                if let row = existing.first {
+                let read = try tx.queries([
+                    ("SELECT runs_nodes FROM users WHERE id = $1 FOR UPDATE", [user]),
+                    ("SELECT status, answer, error FROM queries WHERE id = $1", [q.id]),
+                    ("SELECT coalesce(sum(amount), 0) FROM credit_ledger WHERE user_id = $1", [user]),
+                ])
+                let runsNodes = read[0].first?[0] == "t"
+                if let row = read[1].first {
                     if row[0] != "running" {
                         return .finished(AnswerEvent(queryID: q.id, status: row[0] ?? "failed", answer: row[1], error: row[2]))
                     }
@@ -66,11 +71,11 @@ public struct Store: Sendable {
                                 text: $0[3]!, attempt: Int($0[4]!)!, genome: $0[5])
                     })
                 }
-                let balance = Double(try tx.query("SELECT coalesce(sum(amount), 0) FROM credit_ledger WHERE user_id = $1", [user]).first?[0] ?? "0") ?? 0
+                let balance = Double(read[2].first?[0] ?? "0") ?? 0
                 let cost = Economy.price(parts.map(\.type), runsNodes: runsNodes) * Double(perPart)
                 if balance < cost {
                     let error = String(format: "insufficient credits: user %@ has %.2f, this query costs %.2f", user, balance, cost)
-                    try tx.query("""
+                    tx.send("""
                         INSERT INTO queries (id, user_id, text, status, error, finished_at) VALUES ($1, $2, $3, 'failed', $4, now())
                         """, [q.id, user, q.query, error])
                     return .finished(AnswerEvent(queryID: q.id, status: "failed", answer: nil, error: error))
@@ -85,9 +90,9 @@ public struct Store: Sendable {
                     }
                 }
                 let firstGenome = parts.indices.map { i in i < genomes.count ? genomes[i].first ?? "" : "" }
-                // The query, its charge and every part in one statement, not one per row.
+                // The query, its charge and every part in one statement, not one per row, sent with COMMIT.
                 // Balances never go negative: the check above and this charge happen under the user's row lock.
-                try tx.query("""
+                tx.send("""
                     WITH query AS (
                         INSERT INTO queries (id, user_id, text, subtask_count, critical) VALUES ($1, $10, $11, $12, $13)),
                     charge AS (
@@ -256,25 +261,42 @@ public struct Store: Sendable {
         try await db.withSession { s in
             try s.transaction { tx in
                 // Serialise the settling of one query's subtasks, so exactly one verifier sees it complete.
-                guard let q = try tx.query("SELECT status FROM queries WHERE id = $1 FOR UPDATE", [job.queryID]).first else {
-                    return .nothing
-                }
-                let inserted = try tx.query("""
-                    INSERT INTO verdicts (subtask_id, attempt, node_id, passed, reason, verifier) VALUES ($1, $2, $3, $4, $5, $6)
-                    ON CONFLICT (subtask_id, attempt) DO NOTHING RETURNING 1
-                    """, [job.subtaskID, String(job.attempt), a.node, verdict.passed ? "t" : "f", verdict.reason, verifier]).rows.count == 1
+                // The lock and the verdict travel together (with BEGIN): one round trip.
+                let first = try tx.queries([
+                    ("SELECT status FROM queries WHERE id = $1 FOR UPDATE", [job.queryID]),
+                    ("""
+                     INSERT INTO verdicts (subtask_id, attempt, node_id, passed, reason, verifier)
+                     SELECT $1::text, $2::int, $3::text, $4::boolean, $5::text, $6::text WHERE EXISTS (SELECT 1 FROM queries WHERE id = $7)
+                     ON CONFLICT (subtask_id, attempt) DO NOTHING RETURNING 1
+                     """, [job.subtaskID, String(job.attempt), a.node, verdict.passed ? "t" : "f", verdict.reason, verifier, job.queryID]),
+                ])
+                guard let q = first[0].first else { return .nothing }
+                let inserted = first[1].rows.count == 1
                 if inserted {
                     try self.countVerdict(tx, job, a, verdict)
                 }
-                let sub = try tx.query("SELECT status, attempts, mode FROM subtasks WHERE id = $1 FOR UPDATE", [job.subtaskID]).first!
+                // The subtask locked (after the node, in the order specialists lock them) and its attempts
+                // read under the lock, in one round trip with the matrix and ledger entries of the verdict.
+                let read = try tx.queries([
+                    ("SELECT status, attempts, mode FROM subtasks WHERE id = $1 FOR UPDATE", [job.subtaskID]),
+                    ("""
+                     SELECT a.attempt, a.answer, a.genome, v.passed FROM attempts a
+                     LEFT JOIN verdicts v ON v.subtask_id = a.subtask_id AND v.attempt = a.attempt
+                     WHERE a.subtask_id = $1 ORDER BY a.attempt
+                     """, [job.subtaskID]),
+                ])
+                let sub = read[0].first!
                 if sub[0] == "queued" {
-                    let decision = try self.decide(tx, job: job, a: a, verdict: verdict, inserted: inserted,
+                    let decision = try self.decide(tx, job: job, a: a, verdict: verdict, inserted: inserted, attempts: read[1].rows,
                                                    issued: Int(sub[1] ?? "1") ?? 1, mode: sub[2] ?? "normal",
                                                    maxAttempts: maxAttempts, spotRate: spotRate)
                     if !decision.isEmpty { return .ask(decision) }
                 }
                 guard q[0] == "running" else { return .nothing }
-                let open = try tx.query("SELECT count(*) FROM subtasks WHERE query_id = $1 AND status = 'queued'", [job.queryID])
+                // Whether any part is still open, read after the updates above, in the round trip that commits.
+                let open = try tx.queries([
+                    ("SELECT count(*) FROM subtasks WHERE query_id = $1 AND status = 'queued'", [job.queryID]), ("COMMIT", []),
+                ])[0]
                 return open.first?[0] == "0" ? .synthesize : .nothing
             }
         }
@@ -299,7 +321,7 @@ public struct Store: Sendable {
         let latency = a.latencyMilliseconds ?? 0
         // The matrix rates what the genome did: answers computed by the calculator say nothing about it.
         if a.tool != "calculator" {
-            try tx.query("""
+            tx.send("""
                 INSERT INTO perf_matrix (task_type, species, attempts, correct, total_ms) VALUES ($1, $2, 1, $3, $4)
                 ON CONFLICT (task_type, species) DO UPDATE SET attempts = perf_matrix.attempts + 1,
                   correct = perf_matrix.correct + EXCLUDED.correct, total_ms = perf_matrix.total_ms + EXCLUDED.total_ms,
@@ -310,7 +332,7 @@ public struct Store: Sendable {
         let earned = Economy.earning(complexity: Economy.complexity(a.type), correct: verdict.passed,
                                      seconds: Double(latency) / 1000, accuracy: accuracy)
         if earned > 0, let owner = node?[1] ?? nil {
-            try tx.query("""
+            tx.send("""
                 INSERT INTO credit_ledger (user_id, amount, kind, query_id, subtask_id, attempt, idempotency_key)
                 VALUES ($1, $2, 'earn', $3, $4, $5::int, 'earn:' || $4 || ':' || $5::text) ON CONFLICT (idempotency_key) DO NOTHING
                 """, [owner, String(earned), job.queryID, job.subtaskID, String(job.attempt)])
@@ -318,13 +340,10 @@ public struct Store: Sendable {
     }
 
     /// The subtask's next step under its mode; returns the attempts to ask for (empty: settled, or waiting).
+    /// `rows` are the subtask's attempts with their verdicts (attempt, answer, genome, passed), read
+    /// under the subtask's lock. What it decides is sent with the transaction's next round trip.
     private func decide(_ tx: PostgresSession, job: VerifyJob, a: AttemptToVerify, verdict: Verdict, inserted: Bool,
-                        issued: Int, mode: String, maxAttempts: Int, spotRate: Double) throws -> [TaskJob] {
-        let rows = try tx.query("""
-            SELECT a.attempt, a.answer, a.genome, v.passed FROM attempts a
-            LEFT JOIN verdicts v ON v.subtask_id = a.subtask_id AND v.attempt = a.attempt
-            WHERE a.subtask_id = $1 ORDER BY a.attempt
-            """, [job.subtaskID]).rows
+                        attempts rows: [[String?]], issued: Int, mode: String, maxAttempts: Int, spotRate: Double) throws -> [TaskJob] {
         let recorded = Set(rows.compactMap { Int($0[0]!) })
         let judged = rows.filter { $0[3] != nil }
         let passed = judged.filter { $0[3] == "t" }.map { (attempt: Int($0[0]!)!, answer: $0[1] ?? "") }
@@ -336,22 +355,22 @@ public struct Store: Sendable {
         // Attempts asked for but not yet answered: re-sent on a redelivery, in case the first sending was lost.
         let unanswered = inserted ? [] : (1...max(issued, 1)).filter { !recorded.contains($0) }.map { task($0, avoid: used) }
         func ask(_ n: Int, mode newMode: String? = nil) throws -> [TaskJob] {
-            try tx.query("UPDATE subtasks SET attempts = $2, mode = coalesce($3, mode), updated_at = now() WHERE id = $1",
+            tx.send("UPDATE subtasks SET attempts = $2, mode = coalesce($3, mode), updated_at = now() WHERE id = $1",
                          [job.subtaskID, String(issued + n), newMode])
             return (issued + 1...issued + n).map { task($0, avoid: used) }
         }
         func settleVerified(_ attempt: Int, _ answer: String, note: String?) throws {
-            try tx.query("UPDATE subtasks SET status = 'verified', answer = $2, error = $3, updated_at = now() WHERE id = $1",
+            tx.send("UPDATE subtasks SET status = 'verified', answer = $2, error = $3, updated_at = now() WHERE id = $1",
                          [job.subtaskID, answer, note])
         }
         func settleFailed(_ reason: String) throws {
             // Out of attempts: keep the best answer we have, marked failed with the reason.
-            let best = try tx.query("""
-                SELECT a.answer FROM attempts a WHERE a.subtask_id = $1 AND a.answer IS NOT NULL
-                ORDER BY a.confidence DESC NULLS LAST, a.attempt LIMIT 1
-                """, [job.subtaskID]).first?[0]
-            try tx.query("UPDATE subtasks SET status = 'failed', answer = $2, error = $3, updated_at = now() WHERE id = $1",
-                         [job.subtaskID, best ?? nil, reason])
+            tx.send("""
+                UPDATE subtasks SET status = 'failed', error = $2, updated_at = now(),
+                  answer = (SELECT a.answer FROM attempts a WHERE a.subtask_id = $1 AND a.answer IS NOT NULL
+                            ORDER BY a.confidence DESC NULLS LAST, a.attempt LIMIT 1)
+                WHERE id = $1
+                """, [job.subtaskID, reason])
         }
         let answers = passed.map(\.answer)
         // Marks the passed answers that disagree with the majority as outvoted (once), and takes them
@@ -366,7 +385,7 @@ public struct Store: Sendable {
                 """, [job.subtaskID, PostgresArray.literal(losers)])
             for row in marked.rows {
                 guard let genome = row[0] else { continue }
-                try tx.query("""
+                tx.send("""
                     UPDATE perf_matrix SET correct = greatest(0, correct - 1), updated_at = now() WHERE task_type = $1 AND species = $2
                     """, [a.type.rawValue, genome])
             }
@@ -382,8 +401,8 @@ public struct Store: Sendable {
             let cap = Store.criticalAnswers + maxAttempts - 1
             if issued < cap { return try ask(min(cap - issued, max(1, Store.criticalAnswers - passed.count))) }
             if let first = passed.first {
-                try tx.query("UPDATE subtasks SET status = 'failed', answer = $2, error = $3, updated_at = now() WHERE id = $1",
-                             [job.subtaskID, first.answer, "no majority among \(passed.count) answers from \(used.count) genomes"])
+                tx.send("UPDATE subtasks SET status = 'failed', answer = $2, error = $3, updated_at = now() WHERE id = $1",
+                        [job.subtaskID, first.answer, "no majority among \(passed.count) answers from \(used.count) genomes"])
             } else {
                 try settleFailed(verdict.passed ? "no answer passed its check" : verdict.reason)
             }
@@ -424,13 +443,16 @@ public struct Store: Sendable {
     public func synthesize(queryID: String) async throws -> AnswerEvent? {
         try await db.withSession { s in
             try s.transaction { tx in
-                guard let q = try tx.query("SELECT status, answer, error FROM queries WHERE id = $1 FOR UPDATE", [queryID]).first else {
-                    return nil
-                }
+                // The query locked and its parts read, in one round trip (with BEGIN); the answer is sent with COMMIT.
+                let read = try tx.queries([
+                    ("SELECT status, answer, error FROM queries WHERE id = $1 FOR UPDATE", [queryID]),
+                    ("SELECT idx, type, text, status, answer, error FROM subtasks WHERE query_id = $1 ORDER BY idx", [queryID]),
+                ])
+                guard let q = read[0].first else { return nil }
                 if q[0] != "running" {
                     return AnswerEvent(queryID: queryID, status: q[0]!, answer: q[1], error: q[2])
                 }
-                let rows = try tx.query("SELECT idx, type, text, status, answer, error FROM subtasks WHERE query_id = $1 ORDER BY idx", [queryID])
+                let rows = read[1]
                 let parts = rows.rows.map {
                     SettledPart(index: Int($0[0]!)!, type: TaskType(rawValue: $0[1]!) ?? .factual, text: $0[2]!,
                                 answer: $0[4], passed: $0[3] == "verified", error: $0[5])
@@ -438,11 +460,11 @@ public struct Store: Sendable {
                 if rows.rows.contains(where: { $0[3] == "queued" }) { return nil } // not settled yet
                 if parts.allSatisfy({ $0.answer == nil }) {
                     let reason = parts.compactMap(\.error).first ?? "no subtask produced an answer"
-                    try tx.query("UPDATE queries SET status = 'failed', error = $2, finished_at = now() WHERE id = $1", [queryID, reason])
+                    tx.send("UPDATE queries SET status = 'failed', error = $2, finished_at = now() WHERE id = $1", [queryID, reason])
                     return AnswerEvent(queryID: queryID, status: "failed", answer: nil, error: reason)
                 }
                 let answer = Synthesis.compose(parts)
-                try tx.query("UPDATE queries SET status = 'answered', answer = $2, finished_at = now() WHERE id = $1", [queryID, answer])
+                tx.send("UPDATE queries SET status = 'answered', answer = $2, finished_at = now() WHERE id = $1", [queryID, answer])
                 return AnswerEvent(queryID: queryID, status: "answered", answer: answer, error: nil)
             }
         }
@@ -475,13 +497,14 @@ public struct Store: Sendable {
     public func heartbeat(node: String, role: String, owner: String, species: String) async throws {
         try await db.withSession { s in
             try s.transaction { tx in
-                try tx.query("INSERT INTO users (id, runs_nodes) VALUES ($1, true) ON CONFLICT (id) DO UPDATE SET runs_nodes = true", [owner])
-                try tx.query("""
+                // Sent together, with COMMIT: one round trip.
+                tx.send("INSERT INTO users (id, runs_nodes) VALUES ($1, true) ON CONFLICT (id) DO UPDATE SET runs_nodes = true", [owner])
+                tx.send("""
                     INSERT INTO nodes (id, role, owner_user, species) VALUES ($1, $2, $3, $4)
                     ON CONFLICT (id) DO UPDATE SET last_seen = now()
                     """, [node, role, owner, species])
-                try tx.query("INSERT INTO node_heartbeats (node_id, minute) VALUES ($1, date_trunc('minute', now())) ON CONFLICT DO NOTHING", [node])
-                try tx.query("DELETE FROM node_heartbeats WHERE node_id = $1 AND minute < now() - interval '2 hours'", [node])
+                tx.send("INSERT INTO node_heartbeats (node_id, minute) VALUES ($1, date_trunc('minute', now())) ON CONFLICT DO NOTHING", [node])
+                tx.send("DELETE FROM node_heartbeats WHERE node_id = $1 AND minute < now() - interval '2 hours'", [node])
             }
         }
     }

@@ -48,31 +48,70 @@ public struct PostgresRows: Sendable {
 
 /// A connection used synchronously, inside `PostgresConnection.withSession`: everything done with
 /// it runs on the connection's own thread. Use it only inside that closure: it is valid only there.
+///
+/// Statements whose results are not needed (`send`) wait in a queue and travel with the next
+/// statement that returns rows, or with COMMIT, in one round trip (libpq's pipeline mode). They run
+/// in the order given; the first error is thrown where the queue is sent.
 public struct PostgresSession {
     fileprivate let conn: OpaquePointer
     fileprivate let statements: PreparedStatements
+    fileprivate let queue = StatementQueue()
 
     /// Runs one statement with `$1…$n` parameters sent separately from the SQL text (never
     /// interpolated), and returns its rows. A statement with parameters is prepared once per
-    /// connection and executed by name afterwards.
+    /// connection and executed by name afterwards. Statements queued by `send` go first, in the same
+    /// round trip.
     @discardableResult
     public func query(_ sql: String, _ params: [String?] = []) throws -> PostgresRows {
-        if params.isEmpty { return try PostgresConnection.execute(conn, sql, params) }
-        let name = try statements.name(for: sql, params: params.count, conn: conn)
-        return try PostgresConnection.execute(conn, sql, params, prepared: name)
+        try queries([(sql, params)])[0]
     }
 
-    /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.
+    /// Runs statements in order, in one round trip, and returns the rows of each. Use it for
+    /// statements that do not depend on each other's results; in a transaction, a failing one
+    /// fails the transaction, as it would one at a time.
+    public func queries(_ batch: [(String, [String?])]) throws -> [PostgresRows] {
+        let all = queue.take() + batch
+        if all.count == 1 {
+            let (sql, params) = all[0]
+            if params.isEmpty { return [try PostgresConnection.execute(conn, sql, params)] }
+            return [try PostgresConnection.execute(conn, sql, params, prepared: try statements.name(for: sql, params: params.count, conn: conn))]
+        }
+        let rows = try PostgresConnection.pipeline(conn, all, statements: statements)
+        return Array(rows.suffix(batch.count))
+    }
+
+    /// Queues a statement whose result is not needed: it is sent with the next `query`, or with
+    /// COMMIT at the end of the transaction.
+    public func send(_ sql: String, _ params: [String?] = []) {
+        queue.append(sql, params)
+    }
+
+    /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws. BEGIN travels
+    /// with the first statement, and what is still queued with COMMIT. A body may end with its own
+    /// COMMIT in its last batch (to read a final result in the same round trip): then nothing is left
+    /// to commit.
     public func transaction<T>(_ body: (PostgresSession) throws -> T) throws -> T {
-        try query("BEGIN")
+        send("BEGIN")
         do {
             let result = try body(self)
-            try query("COMMIT")
+            if PQtransactionStatus(conn) != PQTRANS_IDLE || queue.count > 0 { try query("COMMIT") }
             return result
         } catch {
-            _ = try? query("ROLLBACK")
+            _ = queue.take()
+            if PQtransactionStatus(conn) != PQTRANS_IDLE { _ = try? PostgresConnection.execute(conn, "ROLLBACK", []) }
             throw error
         }
+    }
+}
+
+/// The statements a session holds back until the next round trip. Used only on the session's lane.
+final class StatementQueue {
+    private var items: [(String, [String?])] = []
+    var count: Int { items.count }
+    func append(_ sql: String, _ params: [String?]) { items.append((sql, params)) }
+    func take() -> [(String, [String?])] {
+        defer { items.removeAll(keepingCapacity: true) }
+        return items
     }
 }
 
@@ -167,6 +206,57 @@ public final class PostgresConnection: @unchecked Sendable {
         }
         defer { PQclear(result) }
         return try rows(of: result, conn: c)
+    }
+
+    /// Sends `batch` in one round trip (pipeline mode) and returns each statement's rows; throws the
+    /// first statement's error after reading every result, so the connection stays usable.
+    static func pipeline(_ c: OpaquePointer, _ batch: [(String, [String?])], statements: PreparedStatements) throws -> [PostgresRows] {
+        // Preparing is a round trip of its own, once per connection and statement: done before the batch.
+        let names = try batch.map { sql, params in params.isEmpty ? nil : try statements.name(for: sql, params: params.count, conn: c) }
+        guard PQenterPipelineMode(c) == 1 else {
+            throw PostgresError(.connection, "cannot enter pipeline mode: \(String(cString: PQerrorMessage(c)).trimmingSpaces())")
+        }
+        for (i, (sql, params)) in batch.enumerated() {
+            let sent: Int32 = withCStrings(params) { values in
+                if let name = names[i] { return PQsendQueryPrepared(c, name, Int32(params.count), values, nil, nil, 0) }
+                return PQsendQueryParams(c, sql, 0, nil, nil, nil, nil, 0)
+            }
+            if sent != 1 { try abandon(c) }
+        }
+        if PQpipelineSync(c) != 1 { try abandon(c) }
+        // Each statement's result is followed by a null; the batch ends with the sync's result.
+        var out: [Result<PostgresRows, Error>?] = Array(repeating: nil, count: batch.count)
+        var index = 0
+        var nulls = 0
+        while true {
+            guard let r = PQgetResult(c) else {
+                nulls += 1
+                if nulls > 1 { try abandon(c) } // two nulls in a row: the connection is gone
+                index += 1
+                continue
+            }
+            nulls = 0
+            defer { PQclear(r) }
+            let status = PQresultStatus(r)
+            if status == PGRES_PIPELINE_SYNC { break }
+            if index < batch.count, out[index] == nil {
+                out[index] = status == PGRES_PIPELINE_ABORTED
+                    ? .failure(PostgresError(.server, "not run: an earlier statement of the batch failed"))
+                    : Result { try rows(of: r, conn: c) }
+            }
+        }
+        guard PQexitPipelineMode(c) == 1 else { try abandon(c) }
+        // The first failure is the cause; the aborted ones after it only follow from it.
+        if let failure = out.lazy.compactMap({ $0 }).first(where: { if case .failure = $0 { return true } else { return false } }),
+           case .failure(let e) = failure { throw e }
+        return try out.map { guard let r = $0 else { throw PostgresError(.connection, "a statement of the batch had no result") }; return try r.get() }
+    }
+
+    /// A batch that could not be sent or read completely: the connection's state is unknown, so it is
+    /// reported as broken (the caller drops it and reconnects).
+    private static func abandon(_ c: OpaquePointer) throws -> Never {
+        let message = String(cString: PQerrorMessage(c)).trimmingSpaces()
+        throw PostgresError(.connection, message.isEmpty ? "the connection broke during a batch" : message)
     }
 
     /// The rows of a result, or its error as a `PostgresError`.

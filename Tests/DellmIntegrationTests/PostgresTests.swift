@@ -44,6 +44,45 @@ struct PostgresConnectionTests {
         try await db.query("DROP TABLE \(table)")
     }
 
+    @Test func aBatchTravelsInOrderAndReturnsEachStatementsRows() async throws {
+        let db = PostgresConnection(url: TestEnv.databaseURL!)
+        let table = "t_\(UUID().uuidString.prefix(8).lowercased())"
+        try await db.query("CREATE TABLE \(table) (id int PRIMARY KEY, v text)")
+        let rows = try await db.withSession { s in
+            try s.transaction { tx in
+                tx.send("INSERT INTO \(table) VALUES ($1, $2)", ["1", "a"])
+                tx.send("INSERT INTO \(table) VALUES ($1, $2)", ["2", nil])
+                // Sees the queued inserts: they ran first, in the same transaction.
+                return try tx.queries([("SELECT count(*) FROM \(table)", []), ("SELECT v FROM \(table) WHERE id = $1", ["2"]),
+                                       ("UPDATE \(table) SET v = $2 WHERE id = $1", ["1", "b"])])
+            }
+        }
+        #expect(rows.map(\.rows) == [[["2"]], [[nil]], []])
+        #expect(rows[2].affected == 1)
+        #expect(try await db.query("SELECT v FROM \(table) WHERE id = 1").first?[0] == "b")
+        try await db.query("DROP TABLE \(table)")
+    }
+
+    @Test func aFailingStatementInABatchThrowsItsOwnErrorAndRollsBackTheTransaction() async throws {
+        let db = PostgresConnection(url: TestEnv.databaseURL!)
+        let table = "t_\(UUID().uuidString.prefix(8).lowercased())"
+        try await db.query("CREATE TABLE \(table) (id int PRIMARY KEY)")
+        await #expect { 
+            try await db.withSession { s in
+                try s.transaction { tx in
+                    tx.send("INSERT INTO \(table) VALUES ($1)", ["1"])
+                    tx.send("INSERT INTO \(table) VALUES ($1)", ["1"]) // duplicate key
+                    tx.send("INSERT INTO \(table) VALUES ($1)", ["3"])
+                }
+            }
+        } throws: { ($0 as? PostgresError)?.sqlState == "23505" } // the cause, not "not run" for the third
+        #expect(try await db.query("SELECT count(*) FROM \(table)").first?[0] == "0")
+        // The connection left pipeline mode and still works, for batches too.
+        let again = try await db.withSession { s in try s.queries([("SELECT $1::int + 1", ["1"]), ("SELECT 3", [])]) }
+        #expect(again.map { $0.first?[0] } == ["2", "3"])
+        try await db.query("DROP TABLE \(table)")
+    }
+
     @Test func concurrentMigrationsApplyOnce() async throws {
         let a = PostgresConnection(url: TestEnv.databaseURL!), b = PostgresConnection(url: TestEnv.databaseURL!)
         async let x = Store(db: a).migrate()

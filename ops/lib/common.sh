@@ -153,10 +153,16 @@ start_model() {
 
 # Builds the dellm executable (release; incremental, about two seconds when nothing changed) and
 # prints its path. SwiftPM decides what changed, not file times.
+#
+# Linked like the container image (docker/Dockerfile): the Swift runtime and Foundation statically.
+# A worker then maps only the code it uses: 25 MB RSS idle instead of 31-34 MB, because the shared
+# libFoundation, ICU and libswiftCore are no longer resident in full. It has its own build directory
+# (.build/static) so that the debug build of ./ops/test is not relinked.
 build_dellm() {
   command -v swift >/dev/null || die "swift is not on PATH (Swift 6 is needed to build dellm)"
-  local log
-  log=$(cd "$DELLM_ROOT" && swift build -c release --product dellm 2>&1) || { printf '%s\n' "$log" | grep -E 'error' >&2; die "swift build failed"; }
-  printf '%s\n' "$log" | grep -qE 'Compiling|Linking' && say "built dellm (release)"
-  echo "$DELLM_ROOT/.build/release/dellm"
+  local log scratch="$DELLM_ROOT/.build/static"
+  log=$(cd "$DELLM_ROOT" && swift build -c release --product dellm --static-swift-stdlib --scratch-path "$scratch" 2>&1) \
+    || { printf '%s\n' "$log" | grep -E 'error' >&2; die "swift build failed"; }
+  printf '%s\n' "$log" | grep -qE 'Compiling|Linking' && say "built dellm (release, static Swift runtime)"
+  echo "$scratch/release/dellm"
 }
