@@ -198,6 +198,15 @@ public enum Evolution {
                     changed = true
                 }
             }
+            // The token budget, the compute a genome may spend: a quarter more or less, in steps of 16.
+            if Double.random(in: 0..<1, using: &rng) < band.mutationRate / 2 {
+                let factor = Bool.random(using: &rng) ? 1.25 : 0.75
+                let tokens = min(1024, max(32, Int((Double(child.maxTokens) * factor / 16).rounded()) * 16))
+                if tokens != child.maxTokens {
+                    child.maxTokens = tokens
+                    changed = true
+                }
+            }
             if models.count > 1, Double.random(in: 0..<1, using: &rng) < band.mutationRate {
                 let i = Int.random(in: 0..<2, using: &rng)
                 if let m = models.filter({ $0 != child.models[i] }).randomElement(using: &rng) {

@@ -59,7 +59,7 @@ public struct Genome: Codable, Sendable, Equatable, Hashable {
             let p = prompts.indices.contains(i) ? prompts[i] : "?"
             let m = model(i) == "default" ? "" : " on \(model(i))"
             return "\(p.count > 24 ? String(p.prefix(24)) + "…" : p)@\(String(format: "%.1f", temperature(i)))\(m)"
-        }.joined(separator: " / ")
+        }.joined(separator: " / ") + ", \(maxTokens) tokens"
     }
 
     /// The seed species of generation 0, after the DELLM design's five: their prompts and

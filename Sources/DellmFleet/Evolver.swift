@@ -9,16 +9,29 @@ import Logging
 public struct Evolver: Sendable {
     public let store: Store
     public let settings: Evolution.Settings
+    /// Known-answer probes a newborn must pass before it is admitted (nil: every child is admitted).
+    public let probation: Probation?
 
-    public init(store: Store, settings: Evolution.Settings) {
+    public init(store: Store, settings: Evolution.Settings, probation: Probation? = nil) {
         self.store = store
         self.settings = settings
+        self.probation = probation
+    }
+
+    /// The evolver of a configuration: with probation when `DELLM_EVOLVE_PROBES` names a probe file.
+    public init(store: Store, config: FleetConfig, logger: Logger) throws {
+        let probation = try config.probesFile.map { Probation(probes: try Probe.load(path: $0), config: config, logger: logger) }
+        self.init(store: store, settings: config.evolution, probation: probation)
     }
 
     public struct Outcome: Sendable {
         public var plan: Evolution.Plan
         /// False when there was nothing to judge, or another evolver stored this generation first.
         public var stored: Bool
+        /// Children bred but not admitted: they did worse on the probes than their parent.
+        public var refused: [String] = []
+        /// Probe scores of the children and parents auditioned this generation.
+        public var probes: [String: Probation.Score] = [:]
     }
 
     public func runGeneration(note: String) async throws -> Outcome {
@@ -26,10 +39,24 @@ public struct Evolver: Sendable {
         let population = try await store.activeGenomes()
         let stats = try await store.genomeStats()
         var rng = SystemRandomNumberGenerator()
-        let plan = Evolution.plan(population: population, stats: stats, generation: last + 1, settings: settings, using: &rng)
+        var plan = Evolution.plan(population: population, stats: stats, generation: last + 1, settings: settings, using: &rng)
         guard plan.fleetFitness != nil else { return Outcome(plan: plan, stored: false) }
-        let stored = try await store.applyGeneration(plan, note: note + "; " + plan.notes.joined(separator: "; "))
-        return Outcome(plan: plan, stored: stored)
+        var out = Outcome(plan: plan, stored: false)
+        if let probation, !plan.spawned.isEmpty {
+            // Children take part only after answering known-answer questions no worse than their parent.
+            let verdict = await probation.judge(children: plan.spawned, population: population)
+            plan.spawned = verdict.admitted
+            plan.notes += verdict.notes
+            if !verdict.scores.isEmpty {
+                plan.notes.append("probes: " + verdict.scores.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.passed)/\($0.value.total)" }
+                    .joined(separator: ", "))
+            }
+            out.refused = verdict.refused
+            out.probes = verdict.scores
+        }
+        out.plan = plan
+        out.stored = try await store.applyGeneration(plan, note: note + "; " + plan.notes.joined(separator: "; "))
+        return out
     }
 
     /// Why a generation is due now, or nil: enough verdicts since the last one, or enough time with
@@ -62,9 +89,10 @@ public struct EvolverService: Sendable {
         let db = PostgresConnection(url: config.databaseURL, name: "evolver")
         try await Worker.prepareWithRetry(db, species: config.species, logger: logger)
         let store = Store(db: db)
-        let evolver = Evolver(store: store, settings: config.evolution)
+        let evolver = try Evolver(store: store, config: config, logger: logger)
         logger.info("evolver starting", metadata: [
             "every_verdicts": "\(config.evolveEveryVerdicts)", "every_minutes": "\(config.evolveEveryMinutes)",
+            "probes": "\(evolver.probation.map { "\($0.probes.count) from \(self.config.probesFile ?? "")" } ?? "none: children are not auditioned")",
         ])
         let signals = SignalWatcher(signals: [SIGTERM, SIGINT])
         let config = self.config, logger = self.logger, checkEvery = self.checkEvery
@@ -77,7 +105,8 @@ public struct EvolverService: Sendable {
                             if out.stored {
                                 logger.notice("generation \(out.plan.generation)", metadata: [
                                     "fitness": "\(String(format: "%.3f", out.plan.fleetFitness ?? 0))", "band": "\(out.plan.band?.rawValue ?? "-")",
-                                    "culled": "\(out.plan.culled.count)", "spawned": "\(out.plan.spawned.count)", "why": "\(why)",
+                                    "culled": "\(out.plan.culled.count)", "spawned": "\(out.plan.spawned.count)",
+                                    "not_admitted": "\(out.refused.count)", "why": "\(why)",
                                 ])
                             } else {
                                 logger.info("generation not run", metadata: ["why": "\(out.plan.notes.joined(separator: "; "))"])

@@ -48,7 +48,7 @@ public struct FleetConfig: Sendable {
         "verify.spot_rate": "DELLM_SPOT_RATE",
         "evolution.every_verdicts": "DELLM_EVOLVE_EVERY_VERDICTS", "evolution.every_minutes": "DELLM_EVOLVE_EVERY_MINUTES",
         "evolution.min_attempts": "DELLM_EVOLVE_MIN_ATTEMPTS", "evolution.max_per_type": "DELLM_EVOLVE_MAX_PER_TYPE",
-        "evolution.models": "DELLM_EVOLVE_MODELS",
+        "evolution.models": "DELLM_EVOLVE_MODELS", "evolution.probes": "DELLM_EVOLVE_PROBES",
     ]
 
     /// Reads `path` (YAML) into environment-variable form, refusing unknown keys and non-scalar values
@@ -169,7 +169,21 @@ public struct FleetConfig: Sendable {
                                        maxPerType: try int("DELLM_EVOLVE_MAX_PER_TYPE", 6, 1...100),
                                        models: models.isEmpty ? ["default"] : models)
         species = fileSpecies ?? Genome.seeds
+        // A relative probe file named in the configuration file is relative to that file.
+        if let probes = env["DELLM_EVOLVE_PROBES"], !probes.isEmpty {
+            if !probes.hasPrefix("/"), environment["DELLM_EVOLVE_PROBES"] == nil, let file {
+                let dir = file.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+                probesFile = dir.isEmpty ? probes : dir + "/" + probes
+            } else {
+                probesFile = probes
+            }
+        } else {
+            probesFile = nil
+        }
     }
+
+    /// Known-answer probes for newborn genomes (JSON lines, `evolution.probes`), or none.
+    public var probesFile: String?
 
     /// Routing of subtasks to genomes by the performance matrix.
     public var router: Router

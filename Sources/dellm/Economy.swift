@@ -2,6 +2,7 @@ import ArgumentParser
 import DellmCore
 import DellmFleet
 import Foundation
+import Logging
 
 func printEncoded<T: Encodable>(_ value: T) throws {
     let enc = JSONEncoder()
@@ -174,7 +175,7 @@ struct GenomesCommand: AsyncParsableCommand {
 struct EvolveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "evolve",
         abstract: "Run one generation of evolution now (the evolver worker does this on a schedule).",
-        discussion: "Per task type: cull the bottom 20% of the genomes with enough verdicts, let the top 20% spawn mutated variants (temperature, prompt, model) and cross the best two; the fleet's fitness band sets the mutation rate.")
+        discussion: "Per task type: cull the bottom 20% of the genomes with enough verdicts, let the top 20% spawn mutated variants (temperature, prompt, model, token budget) and cross the best two; the fleet's fitness band sets the mutation rate. With DELLM_EVOLVE_PROBES (evolution.probes), each child first answers the known-answer probes of its type with the model and is admitted only if it passes as many as its best parent.")
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var global: GlobalOptions
 
@@ -182,12 +183,16 @@ struct EvolveCommand: AsyncParsableCommand {
         let (config, _) = try global.bootstrap()
         let store = try FleetClient(config: config).store
         try await store.prepare(species: config.species)
-        let out = try await Evolver(store: store, settings: config.evolution).runGeneration(note: "run by dellm ops evolve")
+        let evolver = try Evolver(store: store, config: config, logger: Logger(label: "dellm.evolve"))
+        let out = try await evolver.runGeneration(note: "run by dellm ops evolve")
         if json {
-            struct Out: Encodable { var generation: Int; var stored: Bool; var fleetFitness: Double?; var band: String?; var culled: [String]; var spawned: [Genome]; var notes: [String] }
+            struct Out: Encodable {
+                var generation: Int; var stored: Bool; var fleetFitness: Double?; var band: String?; var culled: [String]; var spawned: [Genome]
+                var notAdmitted: [String]; var probes: [String: Probation.Score]; var notes: [String]
+            }
             let p = out.plan
             return try printEncoded(Out(generation: p.generation, stored: out.stored, fleetFitness: p.fleetFitness, band: p.band?.rawValue,
-                                        culled: p.culled, spawned: p.spawned, notes: p.notes))
+                                        culled: p.culled, spawned: p.spawned, notAdmitted: out.refused, probes: out.probes, notes: p.notes))
         }
         guard out.stored else { throw fail("no generation: \(out.plan.notes.joined(separator: "; "))", code: 2) }
         let p = out.plan

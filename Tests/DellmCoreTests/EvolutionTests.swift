@@ -83,6 +83,19 @@ import Testing
         #expect(plan.band == Evolution.Band(fitness: plan.fleetFitness!))
     }
 
+    @Test func theTokenBudgetMutatesInStepsWithinBounds() {
+        var rng = Rng(state: 11)
+        var parent = genome("p")
+        parent.maxTokens = 64
+        let budgets = (0..<200).map { Evolution.mutate(parent, id: "c\($0)", generation: 1, band: .crisis, models: ["default"], using: &rng).maxTokens }
+        // Both ways, by a quarter, in steps of 16, and never outside 32…1024.
+        #expect(Set(budgets).isSuperset(of: [48, 80]))
+        #expect(budgets.allSatisfy { $0 == 64 || ($0 % 16 == 0 && (32...1024).contains($0)) })
+        parent.maxTokens = 32
+        let low = (0..<100).map { Evolution.mutate(parent, id: "l\($0)", generation: 1, band: .crisis, models: ["default"], using: &rng).maxTokens }
+        #expect(low.allSatisfy { $0 >= 32 })
+    }
+
     @Test func identicalVotesAreMadeToDiffer() {
         var rng = Rng(state: 2)
         var same = genome("same")

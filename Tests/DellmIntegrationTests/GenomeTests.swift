@@ -2,6 +2,7 @@ import DellmCore
 @testable import DellmFleet
 import DellmPostgres
 import Foundation
+import Logging
 import Testing
 
 /// Genomes, routing, spot verification, critical queries and evolution against real Redis and
@@ -130,6 +131,45 @@ struct GenomeTests {
         #expect(answers[fact]?.status == "answered" && answers[sum]?.answer?.contains("345") == true)
         #expect(try await attempts(store, query: fact).count == 2)
         #expect(try await attempts(store, query: sum).count == 1)
+    }
+
+    @Test func probationAdmitsAChildOnlyIfItAnswersTheProbesAsWellAsItsParent() async throws {
+        let fake = try FakeModelServer(Self.fake) // "few words" answers Paris, every other prompt Lyon
+        defer { fake.stop() }
+        let config = try TestEnv.config(extra: ["DELLM_MODEL_URL": fake.url])
+        let probes = [Probe(id: "p1", type: .factual, query: "What is the capital of France?", check: .keywords(["Paris"])),
+                      Probe(id: "p2", type: .code, query: "Write is_even(n).", check: .pythonTests("assert is_even(2)"))]
+        let probation = Probation(probes: probes, config: config, logger: Logger(label: "test"))
+        let seed = Genome.seeds.first { $0.id == "fast-responder" }!          // Lyon: 0/1
+        let parisParent = parisGenome("paris-parent")                          // Paris: 1/1
+        var better = parisGenome("better-child")                               // Paris, from the Lyon seed
+        better.parents = [seed.id]
+        var worse = seed                                                       // Lyon, from the Paris parent
+        worse.id = "worse-child"
+        worse.parents = [parisParent.id]
+        let creative = Genome(id: "creative-child", species: "creative-generalist", generation: 1, parents: ["creative-generalist"],
+                              specialization: .creative, prompts: ["creative-brief", "creative-vivid"], temperatures: [0, 0.5], maxTokens: 32)
+        let verdict = await probation.judge(children: [better, worse, creative], population: [seed, parisParent])
+        #expect(verdict.admitted.map(\.id) == ["better-child", "creative-child"]) // no creative probes: nothing to hold it to
+        #expect(verdict.refused == ["worse-child"])
+        #expect(verdict.scores["better-child"] == .init(passed: 1, total: 1))
+        #expect(verdict.scores["worse-child"] == .init(passed: 0, total: 1))
+        #expect(verdict.scores["paris-parent"] == .init(passed: 1, total: 1))
+        #expect(verdict.scores["creative-child"] == nil)
+        #expect(verdict.notes.contains { $0.contains("worse-child") && $0.contains("0/1") })
+    }
+
+    @Test func theProbeFileLoadsAndABadLineIsRefusedWithItsNumber() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../config/probes.jsonl").standardized.path
+        let probes = try Probe.load(path: path)
+        // Every type whose answers the verifier cannot fully prove has probes.
+        #expect(Set(probes.map(\.type)).isSuperset(of: [.factual, .code, .reasoning]))
+        #expect(Set(probes.map(\.id)).count == probes.count)
+        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("probes-\(UUID().uuidString).jsonl").path
+        try "# a comment\n\n{\"id\": \"x\", \"type\": \"poetry\", \"query\": \"q\", \"check\": {\"kind\": \"nonempty\"}}\n"
+            .write(toFile: bad, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        #expect { try Probe.load(path: bad) } throws: { "\($0)".contains(":3") && "\($0)".contains("type must be one of") }
     }
 
     @Test func generationsBreedRouteAndRollBack() async throws {

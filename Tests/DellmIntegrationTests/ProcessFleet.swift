@@ -37,7 +37,7 @@ final class ProcessFleet: @unchecked Sendable {
             p.arguments = ["worker", role, "--concurrency", role == "specialist" ? "4" : "2"]
             p.environment = environment
             let log = logDirectory.appendingPathComponent("\(role).log")
-            if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+            if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
             let h = try FileHandle(forWritingTo: log)
             h.seekToEndOfFile()
             p.standardOutput = h
