@@ -170,7 +170,23 @@ public enum Verifier {
                 raise AssertionError('\(name) reads from standard input')
             builtins.input = _no_input
             """
-        return [noInput, "assert callable(\(name)), '\(name) is not defined as a function'"] + Answers.exampleTests(in: task, function: name) + [smoke]
+        var tests = [noInput, "assert callable(\(name)), '\(name) is not defined as a function'"] + Answers.exampleTests(in: task, function: name) + [smoke]
+        // A function asked to return something computed from its arguments does not return the same
+        // value whatever they are (`return x ** 0` for "x squared"). Inputs it cannot take are skipped;
+        // at least four must succeed for the check to count.
+        if arity > 0, task.range(of: "return", options: .caseInsensitive) != nil {
+            tests.append("""
+                _outs = []
+                for _arg in (-7, -1, 0, 1, 2, 3, 10, 25, 100):
+                    try:
+                        _outs.append(repr(\(name)(*([_arg] * \(arity)))))
+                    except Exception:
+                        pass
+                if len(_outs) >= 4 and len(set(_outs)) == 1:
+                    raise AssertionError('\(name) returns ' + _outs[0] + ' whatever its input')
+                """)
+        }
+        return tests
     }
 
     public static func check(type: TaskType, task: String, answer: String?, error: String?, tool: String?) async -> Store.Verdict {
@@ -197,7 +213,7 @@ public enum Verifier {
             }
             let tests = Verifier.codeTests(task: task)
             let r = await Sandbox.shared.check(code: code, tests: tests.joined(separator: "\n"))
-            let examples = tests.count - 3 // beside the stdin guard, the definition check and the smoke call
+            let examples = Answers.requestedFunction(in: task).map { Answers.exampleTests(in: task, function: $0).count } ?? 0
             let what = examples > 0 ? "passes \(examples) test\(examples == 1 ? "" : "s") from the task" : "defines what was asked and runs"
             return .init(passed: r.passed, reason: r.passed ? "\(what) in the sandbox" : "sandbox: \(r.detail)")
         case .factual, .reasoning, .creative:

@@ -44,6 +44,22 @@ struct VerifierTests {
         #expect(fine.passed, "\(fine.reason)")
     }
 
+    @Test func failsAFunctionThatIgnoresItsInput() async {
+        // Seen in an evolution run: "x squared" answered with x ** 0, which runs and has no examples to fail.
+        let square = "Write a Python function square(x) that returns x squared."
+        let constant = await Verifier.check(type: .code, task: square, answer: "```python\ndef square(x):\n    return x ** 0\n```", error: nil, tool: nil)
+        #expect(!constant.passed)
+        #expect(constant.reason.contains("returns 1 whatever its input"), "\(constant.reason)")
+        #expect(await Verifier.check(type: .code, task: square, answer: "```python\ndef square(x):\n    return x * x\n```", error: nil, tool: nil).passed)
+        // Functions of text cannot take the numbers: the check does not apply, and does not fail them.
+        let reverse = "Write a Python function reverse(s) that returns the string s reversed."
+        let r = await Verifier.check(type: .code, task: reverse, answer: "```python\ndef reverse(s):\n    return s[::-1]\n```", error: nil, tool: nil)
+        #expect(r.passed, "\(r.reason)")
+        // A predicate true for some of the inputs and false for others passes.
+        let negative = "Write a Python function is_negative(n) that returns True if n is below zero."
+        #expect(await Verifier.check(type: .code, task: negative, answer: "```python\ndef is_negative(n):\n    return n < 0\n```", error: nil, tool: nil).passed)
+    }
+
     @Test func recomputesArithmetic() async {
         #expect(await Verifier.check(type: .math, task: "What is 15 times 23?", answer: "15 × 23 = 345", error: nil, tool: nil).passed)
         let wrong = await Verifier.check(type: .math, task: "What is 15 times 23?", answer: "15 × 23 = 375", error: nil, tool: nil)
