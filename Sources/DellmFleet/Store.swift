@@ -201,6 +201,9 @@ public struct Store: Sendable {
         public var latencyMilliseconds: Int?
         public var existingVerdict: Verdict?
         public var genome: String?
+        /// How sure the node was: 0.9 when its two votes agreed, 0.75 when a tiebreak vote sided with
+        /// one, lower when they could not agree.
+        public var confidence: Double? = nil
     }
 
     public struct Verdict: Sendable, Equatable {
@@ -218,7 +221,7 @@ public struct Store: Sendable {
 
     public func loadAttempt(subtaskID: String, attempt: Int) async throws -> AttemptToVerify? {
         let r = try await db.query("""
-            SELECT s.type, s.text, s.idx, a.answer, a.error, a.node_id, a.tool, v.passed, v.reason, a.latency_ms, a.genome
+            SELECT s.type, s.text, s.idx, a.answer, a.error, a.node_id, a.tool, v.passed, v.reason, a.latency_ms, a.genome, a.confidence
             FROM subtasks s JOIN attempts a ON a.subtask_id = s.id AND a.attempt = $2
             LEFT JOIN verdicts v ON v.subtask_id = s.id AND v.attempt = $2
             WHERE s.id = $1
@@ -227,7 +230,8 @@ public struct Store: Sendable {
         let verdict = row[7].map { Verdict(passed: $0 == "t", reason: row[8] ?? "") }
         return AttemptToVerify(type: TaskType(rawValue: row[0]!) ?? .factual, text: row[1]!, index: Int(row[2]!)!,
                                answer: row[3], error: row[4], node: row[5]!, tool: row[6],
-                               latencyMilliseconds: row[9].flatMap { Int($0) }, existingVerdict: verdict, genome: row[10])
+                               latencyMilliseconds: row[9].flatMap { Int($0) }, existingVerdict: verdict, genome: row[10],
+                               confidence: row[11].flatMap { Double($0) })
     }
 
     public enum VerifyOutcome: Sendable, Equatable {
@@ -239,6 +243,14 @@ public struct Store: Sendable {
 
     /// Answers a critical subtask asks for (a majority of them decides).
     public static let criticalAnswers = 3
+
+    /// Whether an answer no check can prove came from votes that did not agree (and no tiebreak vote
+    /// sided with either): such an answer always gets a second genome's opinion, whatever the spot rate.
+    /// Creative answers are exempt: their votes are meant to differ.
+    public static func unsure(_ a: AttemptToVerify) -> Bool {
+        guard a.type != .creative, a.type != .code, a.tool != "calculator", let c = a.confidence else { return false }
+        return c < 0.75
+    }
 
     /// Whether a passed, non-decisive attempt is re-checked by a second genome: a fixed draw per
     /// subtask and attempt, so a redelivery draws the same.
@@ -424,7 +436,7 @@ public struct Store: Sendable {
         default:
             if let first = passed.first {
                 if inserted, verdict.passed, !verdict.decisive, job.attempt == first.attempt,
-                   Store.spotDrawn(subtaskID: job.subtaskID, attempt: job.attempt, rate: spotRate) {
+                   Store.spotDrawn(subtaskID: job.subtaskID, attempt: job.attempt, rate: spotRate) || Store.unsure(a) {
                     return try ask(1, mode: "spot")
                 }
                 try settleVerified(first.attempt, first.answer, note: nil)

@@ -115,6 +115,26 @@ struct GenomeTests {
         #expect(try await store.matrix().first { $0.species == "fast-responder" }?.accuracy == 0)
     }
 
+    @Test func anAnswerWhoseVotesDisagreeGetsASecondOpinionWithoutASpotDraw() async throws {
+        // No spot checks drawn (rate 0). The seed's votes say Lyon and Marseille and its tiebreak vote
+        // ("few words") says Paris: no two agree, so the answer is unsure and two other genomes are asked.
+        let (config, store, fake) = try await setUp(["DELLM_SPOT_RATE": "0", "DELLM_ROUTING_EPSILON": "0", "DELLM_ROUTING_TOP": "1"])
+        defer { fake.stop() }
+        fake.set(.byRequest([("Give the answer in a few words.", "Paris."), ("You are a helpful assistant. Answer with a short fact.", "Marseille.")],
+                            otherwise: "Lyon."))
+        try await add([parisGenome("paris-a"), parisGenome("paris-b")], to: store)
+        let fleet = try await InProcessFleet.start(config)
+        let client = try FleetClient(config: config)
+        let cursor = try await client.answersCursor()
+        let id = try await client.submit("What is the capital of France?", user: "unsure-\(config.namespace)")
+        #expect(try await client.waitForAnswers([id], after: cursor, timeout: .seconds(60)) { _ in }.isEmpty)
+        let answer = try await statuses(client, [id])[id]
+        await fleet.stop()
+        #expect(try await attempts(store, query: id).map(\.genome) == ["fast-responder", "paris-a", "paris-b"])
+        #expect(answer?.answer?.contains("Paris") == true, "\(String(describing: answer))")
+        #expect(try #require(try await store.trace(queryID: id)).parts[0].mode == "spot")
+    }
+
     @Test func anAgreeingSpotCheckCostsOneMoreAnswerOnly() async throws {
         let (config, store, server) = try await setUp(["DELLM_SPOT_RATE": "1"])
         defer { server.stop() }
