@@ -125,8 +125,7 @@ public enum Answers {
         case .factual, .reasoning:
             let na = normalized(a), nb = normalized(b)
             if na == nb || (!na.isEmpty && !nb.isEmpty && (na.contains(nb) || nb.contains(na))) { return true }
-            let stop: Set<Substring> = ["and", "are", "was", "were", "for", "with", "that", "this", "from", "its", "has", "have", "which", "not", "but", "because"]
-            func words(_ s: String) -> Set<Substring> { Set(s.split(separator: " ").filter { $0.count >= 3 && !stop.contains($0) }) }
+            func words(_ s: String) -> Set<Substring> { contentWords(s) }
             let asked = words(normalized(question))
             let wa = words(na).subtracting(asked), wb = words(nb).subtracting(asked)
             if wa.isEmpty || wb.isEmpty { return wa.isEmpty && wb.isEmpty }
@@ -139,9 +138,26 @@ public enum Answers {
 
     /// The index of an answer that at least `quorum` of `answers` agree with (itself included),
     /// preferring the earliest; nil when none does.
+    /// Of the answers that agree with it, the one that adds the most to the question is kept: "the
+    /// planet in the solar system known as the Red Planet" agrees with "… known as Mars" (it says less,
+    /// nothing against it), and the majority's answer is the one that names Mars.
     public static func majority(_ type: TaskType, _ answers: [String], quorum: Int, question: String = "") -> Int? {
-        for (i, a) in answers.enumerated() where answers.filter({ agree(type, a, $0, question: question) }).count >= quorum { return i }
+        for (i, a) in answers.enumerated() {
+            let group = answers.indices.filter { agree(type, a, answers[$0], question: question) }
+            guard group.count >= quorum else { continue }
+            guard type == .factual || type == .reasoning else { return i }
+            let asked = contentWords(normalized(question))
+            // max(by:) keeps the first of equals: ties go to the earliest.
+            return group.max { contentWords(normalized(answers[$0])).subtracting(asked).count
+                < contentWords(normalized(answers[$1])).subtracting(asked).count } ?? i
+        }
         return nil
+    }
+
+    /// Words of three letters or more that are not filler, as agreement compares them.
+    static func contentWords(_ normalized: String) -> Set<Substring> {
+        let stop: Set<Substring> = ["and", "are", "was", "were", "for", "with", "that", "this", "from", "its", "has", "have", "which", "not", "but", "because"]
+        return Set(normalized.split(separator: " ").filter { $0.count >= 3 && !stop.contains($0) })
     }
 
     /// Whether a reply looks like a refusal or an empty non-answer.

@@ -148,6 +148,12 @@ import Testing
         #expect(!Answers.agree(.factual, echo, "Mars is known as the Red Planet.", question: q))
         #expect(Answers.agree(.factual, "Mars.", "Mars is known as the Red Planet.", question: q))
         #expect(Answers.majority(.factual, [echo, "Mars is the Red Planet.", "It is Mars."], quorum: 2, question: q) == 1)
+        // Seen in the next run: the echo says less than "… in the solar system known as Mars" and nothing
+        // against it, so the two agree; the majority keeps the one that names the planet, not the first.
+        let named = "The Red Planet is the planet in the solar system known as Mars."
+        #expect(Answers.agree(.factual, echo, named, question: q))
+        #expect(Answers.majority(.factual, [echo, named], quorum: 2, question: q) == 1)
+        #expect(Answers.majority(.factual, [named, echo], quorum: 2, question: q) == 0)
     }
 
     @Test func genomesRoundTripAndSeedEveryType() throws {
