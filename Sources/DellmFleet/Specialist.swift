@@ -101,7 +101,7 @@ public struct SpecialistRole: Role {
                 let key = Answers.normalized(third.answer)
                 if let match = votes.prefix(2).first(where: { Answers.normalized($0.answer) == key }) {
                     chosen = match
-                    confidence = 0.75
+                    confidence = Store.tiebreakConfidence
                 } else {
                     confidence = 0.3
                 }

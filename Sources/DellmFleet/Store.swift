@@ -249,8 +249,12 @@ public struct Store: Sendable {
     /// Creative answers are exempt: their votes are meant to differ.
     public static func unsure(_ a: AttemptToVerify) -> Bool {
         guard a.type != .creative, a.type != .code, a.tool != "calculator", let c = a.confidence else { return false }
-        return c < 0.75
+        return c < tiebreakConfidence
     }
+
+    /// A specialist's confidence when a tiebreak vote sided with one of two disagreeing votes: below
+    /// it, the votes never agreed.
+    public static let tiebreakConfidence = 0.75
 
     /// Whether a passed, non-decisive attempt is re-checked by a second genome: a fixed draw per
     /// subtask and attempt, so a redelivery draws the same.

@@ -246,9 +246,7 @@ public final class PostgresConnection: @unchecked Sendable {
             }
         }
         guard PQexitPipelineMode(c) == 1 else { try abandon(c) }
-        // The first failure is the cause; the aborted ones after it only follow from it.
-        if let failure = out.lazy.compactMap({ $0 }).first(where: { if case .failure = $0 { return true } else { return false } }),
-           case .failure(let e) = failure { throw e }
+        // In order, so the first failure thrown is the cause; the aborted ones after it only follow from it.
         return try out.map { guard let r = $0 else { throw PostgresError(.connection, "a statement of the batch had no result") }; return try r.get() }
     }
 
