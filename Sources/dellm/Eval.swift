@@ -79,8 +79,10 @@ struct EvalCommand: AsyncParsableCommand {
             perType[item.type] = t
             if let s = r.seconds { latencies.append(s) }
             if !ok { failedLines.append("FAIL \(item.id): \(answer.replacingOccurrences(of: "\n", with: " ").prefix(120))") }
-            let o: [String: Any] = ["id": item.id, "answer": answer, "status": r.event?.status ?? (r.refused == nil ? "timeout" : "refused"),
+            var o: [String: Any] = ["id": item.id, "answer": answer, "status": r.event?.status ?? (r.refused == nil ? "timeout" : "refused"),
                                     "seconds": r.seconds ?? -1, "passed": ok]
+            // The fleet's id of the query, to look its subtasks, attempts and verdicts up (`dellm ops query ID`).
+            if let q = r.event?.queryID { o["query"] = q }
             lines.append(String(decoding: try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]), as: UTF8.self))
         }
         if let out { try (lines.joined(separator: "\n") + "\n").write(toFile: out, atomically: true, encoding: .utf8) }
