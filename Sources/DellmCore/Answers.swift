@@ -141,7 +141,11 @@ public enum Answers {
     /// Of the answers that agree with it, the one that adds the most to the question is kept: "the
     /// planet in the solar system known as the Red Planet" agrees with "… known as Mars" (it says less,
     /// nothing against it), and the majority's answer is the one that names Mars.
+    ///
+    /// For facts, names decide first: when at least `quorum` answers name the same thing the question
+    /// does not ("Mars"), the majority is among the answers that name it (see `namedConsensus`).
     public static func majority(_ type: TaskType, _ answers: [String], quorum: Int, question: String = "") -> Int? {
+        if type == .factual, let i = namedConsensus(answers, quorum: quorum, question: question) { return i }
         for (i, a) in answers.enumerated() {
             let group = answers.indices.filter { agree(type, a, answers[$0], question: question) }
             guard group.count >= quorum else { continue }
@@ -152,6 +156,57 @@ public enum Answers {
                 < contentWords(normalized(answers[$1])).subtracting(asked).count } ?? i
         }
         return nil
+    }
+
+    /// The answer that names what most of `answers` name, when at least `quorum` of them name it; nil
+    /// when no name has that support (or no answer names anything).
+    ///
+    /// A small model's factual votes differ in their wording and their hallucinations ("designated by
+    /// the International Space Observatory (ISA) as Perseverance"), but the right ones share the name
+    /// they give ("Mars"). Names are the capitalised words an answer adds to the question. Of the
+    /// answers naming a best-supported name, the one with the fewest names no other answer gives is
+    /// kept, then the one with the fewest names, then the one that adds the fewest other words (the fewer
+    /// claims beside the name, the fewer to be wrong), then the first.
+    public static func namedConsensus(_ answers: [String], quorum: Int, question: String) -> Int? {
+        let lowered = Set((answers + [question]).flatMap { lowercaseWords($0) })
+        let asked = Set(letterWords(question).map { $0.lowercased() })
+        let named = answers.map { names(in: $0, asked: asked, common: lowered) }
+        var support: [String: Int] = [:]
+        for n in named { for w in n { support[w, default: 0] += 1 } }
+        guard let top = support.values.max(), top >= quorum else { return nil }
+        let candidates = named.indices.filter { i in named[i].contains { support[$0] == top } }
+        let added = answers.map { contentWords(normalized($0)).subtracting(contentWords(normalized(question))).count }
+        return candidates.min { a, b in
+            let ua = named[a].filter { support[$0] == 1 }.count, ub = named[b].filter { support[$0] == 1 }.count
+            if ua != ub { return ua < ub }
+            if named[a].count != named[b].count { return named[a].count < named[b].count }
+            if added[a] != added[b] { return added[a] < added[b] }
+            return a < b
+        }
+    }
+
+    /// The names in an answer, lowercased: capitalised words that are not in the question, not filler,
+    /// and not a common word capitalised at the start of a sentence (it is written in lower case
+    /// elsewhere in the answers).
+    static func names(in text: String, asked: Set<String>, common: Set<String>) -> Set<String> {
+        let filler: Set<String> = ["the", "a", "an", "it", "its", "this", "that", "these", "those", "there", "he", "she", "they",
+                                   "we", "i", "you", "in", "on", "at", "of", "and", "but", "or", "so", "yes", "no", "as", "by",
+                                   "for", "from", "with", "to", "is", "was", "answer", "however", "also", "actually"]
+        var out = Set<String>()
+        for w in letterWords(text) where w.count >= 2 && w.first!.isUppercase {
+            let l = w.lowercased()
+            if filler.contains(l) || asked.contains(l) || common.contains(l) { continue }
+            out.insert(l)
+        }
+        return out
+    }
+
+    static func letterWords(_ text: String) -> [Substring] {
+        text.split(whereSeparator: { !$0.isLetter })
+    }
+
+    static func lowercaseWords(_ text: String) -> [String] {
+        letterWords(text).filter { $0.first!.isLowercase }.map(String.init)
     }
 
     /// Words of three letters or more that are not filler, as agreement compares them.

@@ -89,18 +89,29 @@ public struct SpecialistRole: Role {
             logger.warning("model failed", metadata: ["subtask": "\(job.subtaskID)", "error": "\(errors.first ?? "")"])
             return .init(answer: nil, votes: [], confidence: 0, tool: nil, error: errors.first ?? "no vote", latencyMilliseconds: 0)
         }
+        // Which votes agree: facts by what they name or say (their wording differs from vote to vote),
+        // other types by their normalised text (math: the final number).
+        func agreeing(_ vs: [Store.Vote]) -> Int? {
+            if job.type == .factual { return Answers.majority(.factual, vs.map(\.answer), quorum: 2, question: job.text) }
+            let keys = vs.map { Answers.normalized($0.answer) }
+            return keys.indices.first { i in keys.filter { $0 == keys[i] }.count >= 2 }
+        }
         var chosen = votes[0]
-        var confidence = votes.count > 1 && Answers.normalized(votes[0].answer) == Answers.normalized(votes[1].answer) ? 0.9 : 0.5
-        if votes.count == 2, confidence < 0.9, job.type == .factual || job.type == .reasoning || (job.type == .math) {
+        var confidence = 0.5
+        let sameVote = VotePlan.repeats(genomes)
+        if votes.count == 2, !sameVote, let i = agreeing(votes) {
+            chosen = votes[i]
+            confidence = 0.9
+        } else if votes.count == 2, job.type == .factual || job.type == .reasoning || job.type == .math {
             // The votes disagree: a third vote decides by majority; without one, the steadier vote stands
             // with low confidence (the verifier's check decides whether it is retried).
             let tiebreak = VotePlan.tiebreak(genome, attempt: job.attempt)
             if let r = try? await model.chat(tiebreak.request(for: job.text)) {
-                let third = Store.Vote(source: tiebreak.name, answer: VotePlan.finish(r.text, for: job.type), milliseconds: r.milliseconds)
-                votes.append(third)
-                let key = Answers.normalized(third.answer)
-                if let match = votes.prefix(2).first(where: { Answers.normalized($0.answer) == key }) {
-                    chosen = match
+                votes.append(Store.Vote(source: tiebreak.name, answer: VotePlan.finish(r.text, for: job.type), milliseconds: r.milliseconds))
+                // The same vote said twice counts once.
+                let distinct = sameVote ? [votes[0], votes[2]] : votes
+                if let i = agreeing(distinct) {
+                    chosen = distinct[i]
                     confidence = Store.tiebreakConfidence
                 } else {
                     confidence = 0.3
@@ -160,6 +171,13 @@ public struct VotePlan: Sendable {
             VotePlan(name: "\(g.id)#\(i + 1)", model: g.model(i), system: g.systemPrompt(i),
                      temperature: min(1.5, g.temperature(i) + shift), seed: (i == 0 ? 11 : 29) + attempt, maxTokens: g.maxTokens)
         }
+    }
+
+    /// Whether two votes are one answer said twice: the same model and prompt, both at temperature 0
+    /// (the seed then changes nothing). Their agreement is no evidence.
+    static func repeats(_ plans: [VotePlan]) -> Bool {
+        plans.count == 2 && plans[0].system == plans[1].system && plans[0].model == plans[1].model
+            && plans[0].temperature == 0 && plans[1].temperature == 0
     }
 
     /// The third vote asked when two disagree: the first vote's prompt, warmer, another seed (facts:

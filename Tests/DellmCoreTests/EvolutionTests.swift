@@ -156,6 +156,30 @@ import Testing
         #expect(Answers.majority(.factual, [named, echo], quorum: 2, question: q) == 0)
     }
 
+    /// The votes of evolution runs where the first vote's hallucination was kept although the other two
+    /// named Mars: the majority goes to what most of the answers name.
+    @Test func factsAgreeOnWhatTheyName() {
+        let q = "What planet is known as the Red Planet?"
+        let isa = "The Red Planet is the planet designated by the International Space Observatory (ISA) as Perseverance"
+        let votes1 = [isa, "The Red Planet is actually a planet in the solar system known as Mars.",
+                      "The Red Planet is often referred to as Mars, but it's actually a planet in its own right."]
+        #expect(Answers.majority(.factual, votes1, quorum: 2, question: q) == 1)
+        let votes2 = ["The Red Planet is designated as Mars by the International Space Observatory.",
+                      "The Red Planet is the planet designated by the International Space Exploration Association (IS Auror",
+                      "The Red Planet is also known as Mars."]
+        // "International Space" is named twice too, but the Mars answer with nothing unsupported is kept.
+        #expect(Answers.majority(.factual, votes2, quorum: 2, question: q) == 2)
+        // One answer naming something is no majority; names in the question are not names.
+        #expect(Answers.namedConsensus([isa, "Mars."], quorum: 2, question: q) == nil)
+        #expect(Answers.namedConsensus(["The Red Planet.", "Red Planet"], quorum: 2, question: q) == nil)
+        let romeo = "Who wrote Romeo and Juliet?"
+        #expect(Answers.majority(.factual, ["Actor Robert Pincus, who played the lead.", "William Shakespeare wrote it.",
+                                            "It was written by Shakespeare."], quorum: 2, question: romeo) == 2)
+        // A capitalised common word at the start of a sentence is not a name.
+        #expect(Answers.namedConsensus(["Actually, Mars.", "It is actually Mars."], quorum: 2, question: q) == 0)
+        #expect(Answers.namedConsensus(["Actually it is Venus.", "Actually, Mars."], quorum: 2, question: q) == nil)
+    }
+
     @Test func genomesRoundTripAndSeedEveryType() throws {
         for t in TaskType.allCases { #expect(Genome.seed(for: t).specialization == t) }
         let g = Genome.seeds[0]

@@ -135,6 +135,40 @@ struct GenomeTests {
         #expect(try #require(try await store.trace(queryID: id)).parts[0].mode == "spot")
     }
 
+    @Test func aFactIsWhatMostVotesNameNotTheFirstVote() async throws {
+        // Seen in an evolution run: the first vote hallucinates, the second and the tiebreak name Mars in
+        // other words. The node's answer is the one naming Mars, with a tiebreak's confidence (so no
+        // second opinion is needed), where it used to keep the first vote.
+        let (config, store, fake) = try await setUp(["DELLM_SPOT_RATE": "0", "DELLM_ROUTING_EPSILON": "0", "DELLM_ROUTING_TOP": "1"])
+        defer { fake.stop() }
+        fake.set(.byRequest([
+            ("Answer the question correctly in one short sentence.", "The Red Planet is the planet designated by the International Space Observatory (ISA) as Perseverance."),
+            ("You are a helpful assistant. Answer with a short fact.", "The Red Planet is actually a planet in the solar system known as Mars."),
+            ("Give the answer in a few words.", "The Red Planet is often referred to as Mars."),
+        ], otherwise: "Lyon."))
+        let fleet = try await InProcessFleet.start(config)
+        let client = try FleetClient(config: config)
+        let cursor = try await client.answersCursor()
+        let id = try await client.submit("What planet is known as the Red Planet?", user: "named-\(config.namespace)")
+        #expect(try await client.waitForAnswers([id], after: cursor, timeout: .seconds(60)) { _ in }.isEmpty)
+        let answer = try await statuses(client, [id])[id]
+        await fleet.stop()
+        #expect(answer?.answer?.contains("Mars") == true, "\(String(describing: answer))")
+        let made = try await attempts(store, query: id)
+        #expect(made.count == 1 && made[0].genome == "fast-responder")
+        let attempt = try #require(try await store.trace(queryID: id)?.parts.first?.attempts.first)
+        #expect(attempt.confidence == Store.tiebreakConfidence)
+        #expect(attempt.votes.contains("#tiebreak"))
+    }
+
+    @Test func twoVotesAtTemperatureZeroUnderOnePromptAreOneVote() {
+        let g = parisGenome("twice")
+        #expect(VotePlan.repeats(VotePlan.pair(g, attempt: 1)))
+        // A retry warms them: the seeds then differ in effect.
+        #expect(!VotePlan.repeats(VotePlan.pair(g, attempt: 2)))
+        #expect(!VotePlan.repeats(VotePlan.pair(Genome.seed(for: .factual), attempt: 1)), "the seed's votes use two prompts")
+    }
+
     @Test func anAgreeingSpotCheckCostsOneMoreAnswerOnly() async throws {
         let (config, store, server) = try await setUp(["DELLM_SPOT_RATE": "1"])
         defer { server.stop() }
