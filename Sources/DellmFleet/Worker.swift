@@ -58,13 +58,7 @@ public struct Worker: Sendable {
                 var laneLogger = logger
                 laneLogger[metadataKey: "consumer"] = "\(consumer)"
                 let loop = ConsumerLoop(role: role, config: config, consumer: consumer, logger: laneLogger)
-                group.addTask {
-                    let redis = RedisConnection(configuration: redisConfig, name: consumer)
-                    let db = PostgresConnection(url: config.databaseURL, name: consumer)
-                    await loop.run(redis: redis, db: db)
-                    await redis.close()
-                    await db.close()
-                }
+                group.addTask { await loop.runOnThreadOfItsOwn(redis: redisConfig, databaseURL: config.databaseURL) }
             }
             let role = self.role, databaseURL = config.databaseURL, heartbeatLog = logger
             group.addTask {
