@@ -167,14 +167,19 @@ public enum Answers {
     /// answers naming a best-supported name, the one with the fewest names no other answer gives is
     /// kept, then the one with the fewest names, then the one that adds the fewest other words (the fewer
     /// claims beside the name, the fewer to be wrong), then the first.
-    public static func namedConsensus(_ answers: [String], quorum: Int, question: String) -> Int? {
-        let lowered = Set((answers + [question]).flatMap { lowercaseWords($0) })
+    ///
+    /// `evidence`, when given, is what counts the support instead of the answers themselves: every vote
+    /// behind the answers, say, when no two answers agree.
+    public static func namedConsensus(_ answers: [String], quorum: Int, question: String, evidence: [String]? = nil) -> Int? {
+        let voters = evidence ?? answers
+        let lowered = Set((answers + voters + [question]).flatMap { lowercaseWords($0) })
         let asked = Set(letterWords(question).map { $0.lowercased() })
         let named = answers.map { names(in: $0, asked: asked, common: lowered) }
         var support: [String: Int] = [:]
-        for n in named { for w in n { support[w, default: 0] += 1 } }
+        for v in voters { for w in names(in: v, asked: asked, common: lowered) { support[w, default: 0] += 1 } }
         guard let top = support.values.max(), top >= quorum else { return nil }
         let candidates = named.indices.filter { i in named[i].contains { support[$0] == top } }
+        guard !candidates.isEmpty else { return nil }
         let added = answers.map { contentWords(normalized($0)).subtracting(contentWords(normalized(question))).count }
         return candidates.min { a, b in
             let ua = named[a].filter { support[$0] == 1 }.count, ub = named[b].filter { support[$0] == 1 }.count

@@ -252,6 +252,12 @@ public struct Store: Sendable {
         return c < tiebreakConfidence
     }
 
+    /// The answers of an attempt's votes, from their JSON column.
+    static func voteAnswers(_ json: String?) -> [String] {
+        guard let json, let votes = try? JSONDecoder().decode([Vote].self, from: Data(json.utf8)) else { return [] }
+        return votes.map(\.answer)
+    }
+
     /// A specialist's confidence when a tiebreak vote sided with one of two disagreeing votes: below
     /// it, the votes never agreed.
     public static let tiebreakConfidence = 0.75
@@ -288,19 +294,22 @@ public struct Store: Sendable {
                 ])
                 guard let q = first[0].first else { return .nothing }
                 let inserted = first[1].rows.count == 1
-                if inserted {
-                    try self.countVerdict(tx, job, a, verdict)
-                }
-                // The subtask locked (after the node, in the order specialists lock them) and its attempts
-                // read under the lock, in one round trip with the matrix and ledger entries of the verdict.
-                let read = try tx.queries([
+                // A new verdict moves the node's trust (the node locked first, in the order specialists lock
+                // them); then the subtask is locked and its attempts read under the lock. One round trip.
+                var batch: [(String, [String?])] = [
                     ("SELECT status, attempts, mode FROM subtasks WHERE id = $1 FOR UPDATE", [job.subtaskID]),
                     ("""
-                     SELECT a.attempt, a.answer, a.genome, v.passed FROM attempts a
+                     SELECT a.attempt, a.answer, a.genome, v.passed, a.votes::text FROM attempts a
                      LEFT JOIN verdicts v ON v.subtask_id = a.subtask_id AND v.attempt = a.attempt
                      WHERE a.subtask_id = $1 ORDER BY a.attempt
                      """, [job.subtaskID]),
-                ])
+                ]
+                if inserted { batch.insert(Store.trustUpdate(a, verdict), at: 0) }
+                var read = try tx.queries(batch)
+                if inserted {
+                    // The matrix and the ledger entries travel with the next round trip.
+                    self.countVerdict(tx, job, a, verdict, node: read.removeFirst().first)
+                }
                 let sub = read[0].first!
                 if sub[0] == "queued" {
                     let decision = try self.decide(tx, job: job, a: a, verdict: verdict, inserted: inserted, attempts: read[1].rows,
@@ -318,22 +327,28 @@ public struct Store: Sendable {
         }
     }
 
-    /// Trust (only verdicts move it), the performance matrix and the node owner's earning, once per attempt.
-    private func countVerdict(_ tx: PostgresSession, _ job: VerifyJob, _ a: AttemptToVerify, _ verdict: Verdict) throws {
-        let node = try tx.query("""
-            WITH up AS (
-                SELECT least(1.0, count(h.minute)::float8 / greatest(1.0, least(60.0,
-                           extract(epoch FROM now() - n.first_seen) / 60.0))) AS uptime
-                FROM nodes n LEFT JOIN node_heartbeats h ON h.node_id = n.id AND h.minute > now() - interval '60 minutes'
-                WHERE n.id = $1 GROUP BY n.first_seen)
-            UPDATE nodes SET verified = verified + 1, correct = correct + $2, uptime = up.uptime,
-              trust = 0.6 * (SELECT avg(CASE WHEN passed THEN 1.0 ELSE 0.0 END) FROM
-                              (SELECT passed FROM verdicts WHERE node_id = $1 ORDER BY created_at DESC LIMIT 100) r)
-                    + 0.3 * ((correct + $2)::float8 / (verified + 1))
-                    + 0.1 * up.uptime
-            FROM up WHERE id = $1
-            RETURNING species, owner_user, correct::float8 / greatest(verified, 1)
-            """, [a.node, verdict.passed ? "1" : "0"]).first
+    /// The statement that moves a node's trust (only verdicts move it), once per attempt; it returns the
+    /// node's species, owner and accuracy, which `countVerdict` needs.
+    static func trustUpdate(_ a: AttemptToVerify, _ verdict: Verdict) -> (String, [String?]) {
+        ("""
+         WITH up AS (
+             SELECT least(1.0, count(h.minute)::float8 / greatest(1.0, least(60.0,
+                        extract(epoch FROM now() - n.first_seen) / 60.0))) AS uptime
+             FROM nodes n LEFT JOIN node_heartbeats h ON h.node_id = n.id AND h.minute > now() - interval '60 minutes'
+             WHERE n.id = $1 GROUP BY n.first_seen)
+         UPDATE nodes SET verified = verified + 1, correct = correct + $2, uptime = up.uptime,
+           trust = 0.6 * (SELECT avg(CASE WHEN passed THEN 1.0 ELSE 0.0 END) FROM
+                           (SELECT passed FROM verdicts WHERE node_id = $1 ORDER BY created_at DESC LIMIT 100) r)
+                 + 0.3 * ((correct + $2)::float8 / (verified + 1))
+                 + 0.1 * up.uptime
+         FROM up WHERE id = $1
+         RETURNING species, owner_user, correct::float8 / greatest(verified, 1)
+         """, [a.node, verdict.passed ? "1" : "0"])
+    }
+
+    /// The performance matrix and the node owner's earning, once per attempt, queued for the
+    /// transaction's next round trip. `node` is what `trustUpdate` returned.
+    private func countVerdict(_ tx: PostgresSession, _ job: VerifyJob, _ a: AttemptToVerify, _ verdict: Verdict, node: [String?]?) {
         let latency = a.latencyMilliseconds ?? 0
         // The matrix rates what the genome did: answers computed by the calculator say nothing about it.
         if a.tool != "calculator" {
@@ -356,7 +371,7 @@ public struct Store: Sendable {
     }
 
     /// The subtask's next step under its mode; returns the attempts to ask for (empty: settled, or waiting).
-    /// `rows` are the subtask's attempts with their verdicts (attempt, answer, genome, passed), read
+    /// `rows` are the subtask's attempts with their verdicts (attempt, answer, genome, passed, votes), read
     /// under the subtask's lock. What it decides is sent with the transaction's next round trip.
     private func decide(_ tx: PostgresSession, job: VerifyJob, a: AttemptToVerify, verdict: Verdict, inserted: Bool,
                         attempts rows: [[String?]], issued: Int, mode: String, maxAttempts: Int, spotRate: Double) throws -> [TaskJob] {
@@ -431,8 +446,17 @@ public struct Store: Sendable {
             } else if answers.count == 2 && issued < 3 {
                 return try ask(1) // the second opinion disagrees: a third decides
             } else if let first = passed.first {
-                try settleVerified(first.attempt, first.answer,
-                                   note: answers.count > 1 ? "spot check: no two of \(answers.count) answers agree" : nil)
+                // No two answers agree. For a fact, every vote behind them counts: the answer naming what
+                // most of the votes name is kept (the first answer otherwise).
+                let votes = judged.filter { $0[3] == "t" }.flatMap { Store.voteAnswers($0[4]) }
+                if a.type == .factual, answers.count > 1,
+                   let i = Answers.namedConsensus(answers, quorum: 2, question: a.text, evidence: votes) {
+                    try settleVerified(passed[i].attempt, passed[i].answer,
+                                       note: "spot check: no two of \(answers.count) answers agree; kept the one naming what most of their \(votes.count) votes name")
+                } else {
+                    try settleVerified(first.attempt, first.answer,
+                                       note: answers.count > 1 ? "spot check: no two of \(answers.count) answers agree" : nil)
+                }
             } else {
                 try settleFailed(verdict.reason)
             }

@@ -175,6 +175,20 @@ import Testing
         let romeo = "Who wrote Romeo and Juliet?"
         #expect(Answers.majority(.factual, ["Actor Robert Pincus, who played the lead.", "William Shakespeare wrote it.",
                                             "It was written by Shakespeare."], quorum: 2, question: romeo) == 2)
+        // Round 3 of an evolution run: three genomes' answers, no two agreeing (the echo was kept, being
+        // first). Their nine votes name Mars four times: the answer naming Mars is the one to keep.
+        let echo = "The Red Planet is the planet in the solar system known as the Red Planet."
+        let answers = [echo, "The Red Planet is also known as Mars.",
+                       "The Red Planet is the planet designated by the Roman numeral representing the planet's designation"]
+        #expect(Answers.majority(.factual, answers, quorum: 2, question: q) == nil)
+        let votes = ["The Red Planet is the planet designated by the International Space Union (ISAU) as the planet", echo,
+                     "The Red Planet is often referred to as Mars, but it's actually a planet in its own right.",
+                     "The Red Planet is designated as Mars by the International Space Observatory.",
+                     "The Red Planet is the planet designated by the International Space Exploration Association (IS Auror",
+                     answers[1], answers[2],
+                     "The Red Planet is a fictional planet in the TV series \"Blade Runner\" created by Eric Bledsok.",
+                     "The Red Planet is also sometimes referred to as Mars, which refers to the planet in the solar system"]
+        #expect(Answers.namedConsensus(answers, quorum: 2, question: q, evidence: votes) == 1)
         // A capitalised common word at the start of a sentence is not a name.
         #expect(Answers.namedConsensus(["Actually, Mars.", "It is actually Mars."], quorum: 2, question: q) == 0)
         #expect(Answers.namedConsensus(["Actually it is Venus.", "Actually, Mars."], quorum: 2, question: q) == nil)
