@@ -188,20 +188,6 @@ public struct ConsumerLoop: Sendable {
         }
     }
 
-    /// Runs the loop on a thread of its own, which also runs its Redis and PostgreSQL connections'
-    /// C calls: they execute in place, without a hand-off between threads per call, and never on the
-    /// cooperative pool. Closes both connections when the loop ends.
-    public func runOnThreadOfItsOwn(redis configuration: RedisConfiguration, databaseURL: String) async {
-        let thread = BlockingThread(label: "dellm-lane")
-        await withTaskExecutorPreference(thread) {
-            let redis = RedisConnection(configuration: configuration, name: consumer, lane: thread)
-            let db = PostgresConnection(url: databaseURL, name: consumer, lane: thread)
-            await run(redis: redis, db: db)
-            await redis.close()
-            await db.close()
-        }
-    }
-
     /// Removes consumers that hold nothing and have been idle for an hour (stopped workers), so the
     /// backlog shows the live ones. A consumer with pending entries is never removed.
     func forgetStaleConsumers(stream: String, redis: RedisConnection) async throws {

@@ -58,7 +58,13 @@ public struct Worker: Sendable {
                 var laneLogger = logger
                 laneLogger[metadataKey: "consumer"] = "\(consumer)"
                 let loop = ConsumerLoop(role: role, config: config, consumer: consumer, logger: laneLogger)
-                group.addTask { await loop.runOnThreadOfItsOwn(redis: redisConfig, databaseURL: config.databaseURL) }
+                group.addTask {
+                    let redis = RedisConnection(configuration: redisConfig, name: consumer)
+                    let db = PostgresConnection(url: config.databaseURL, name: consumer)
+                    await loop.run(redis: redis, db: db)
+                    await redis.close()
+                    await db.close()
+                }
             }
             let role = self.role, databaseURL = config.databaseURL, heartbeatLog = logger
             group.addTask {

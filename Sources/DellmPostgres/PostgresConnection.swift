@@ -115,9 +115,8 @@ final class StatementQueue {
     }
 }
 
-/// One libpq connection. The `PGconn` is owned by this object and used only on its
-/// `BlockingThread` (its own, or its worker lane's), one call at a time, which is why the class is
-/// `@unchecked Sendable`; libpq's
+/// One libpq connection. The `PGconn` is owned by this object and used only on its private
+/// `BlockingThread`, one call at a time, which is why the class is `@unchecked Sendable`; libpq's
 /// blocking calls therefore never run on the cooperative thread pool. A broken connection is
 /// dropped and re-established on the next use.
 public final class PostgresConnection: @unchecked Sendable {
@@ -129,11 +128,9 @@ public final class PostgresConnection: @unchecked Sendable {
     private let statements = PreparedStatements()
 
     /// `url` is a libpq connection URI or key=value string (`postgresql://user:pw@host:port/db`).
-    /// `lane`: the thread to run on, shared with the other connections of a worker lane (a thread of
-    /// its own by default).
-    public init(url: String, name: String = "pg", lane: BlockingThread? = nil) {
+    public init(url: String, name: String = "pg") {
         self.conninfo = url
-        self.lane = lane ?? BlockingThread(label: "dellm.pg.\(name)")
+        self.lane = BlockingThread(label: "dellm.pg.\(name)")
     }
 
     deinit {

@@ -36,8 +36,8 @@ public struct RedisConfiguration: Sendable {
 
 /// One connection to Redis over hiredis' blocking API.
 ///
-/// The `redisContext` is owned by this object and touched only on its `BlockingThread` (its own, or
-/// its worker lane's), one command at a time; that serialisation is why the class can be `@unchecked Sendable`.
+/// The `redisContext` is owned by this object and touched only on its private `BlockingThread`,
+/// one command at a time; that serialisation is why the class can be `@unchecked Sendable`.
 /// Blocking reads (XREADGROUP BLOCK) therefore never occupy the cooperative thread pool.
 /// A broken connection is dropped and re-established on the next command.
 public final class RedisConnection: @unchecked Sendable {
@@ -46,11 +46,9 @@ public final class RedisConnection: @unchecked Sendable {
     // Only touched on `lane`.
     private var context: UnsafeMutablePointer<redisContext>?
 
-    /// `lane`: the thread to run on, shared with the other connections of a worker lane (a thread of
-    /// its own by default).
-    public init(configuration: RedisConfiguration, name: String = "redis", lane: BlockingThread? = nil) {
+    public init(configuration: RedisConfiguration, name: String = "redis") {
         self.configuration = configuration
-        self.lane = lane ?? BlockingThread(label: "dellm.redis.\(name)")
+        self.lane = BlockingThread(label: "dellm.redis.\(name)")
     }
 
     deinit {

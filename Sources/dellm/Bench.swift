@@ -238,7 +238,8 @@ struct Bench: AsyncParsableCommand {
             var loop = ConsumerLoop(role: NoopRole(stream: stream), config: config, consumer: consumer, logger: logger)
             loop.batch = batch
             // The driver stops this process when the stream is drained.
-            await loop.runOnThreadOfItsOwn(redis: try config.redisConfiguration(), databaseURL: config.databaseURL)
+            await loop.run(redis: RedisConnection(configuration: try config.redisConfiguration()),
+                           db: PostgresConnection(url: config.databaseURL))
         }
     }
 }
