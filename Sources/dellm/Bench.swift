@@ -136,6 +136,23 @@ struct Bench: AsyncParsableCommand {
                 """, [PostgresArray.literal(Array(ids.dropFirst(5)))]).rows
             var stages = [Bench.Latencies(), Bench.Latencies(), Bench.Latencies(), Bench.Latencies()]
             for r in rows { for i in 0..<4 { stages[i].record(seconds: Double(r[i] ?? "0") ?? 0) } }
+            // The machine's floor, measured the same way (one at a time, idle in between): what one Redis
+            // and one PostgreSQL round trip cost, and one hand-off to a C call's thread and back. A query
+            // makes about a dozen of each; on a virtual machine whose idle CPUs sleep, waking them dominates.
+            var redisTrip = Bench.Latencies(), pgTrip = Bench.Latencies(), hop = Bench.Latencies()
+            let lane = BlockingThread(label: "dellm.bench.hop")
+            for _ in 0..<200 {
+                var t = ContinuousClock.now
+                try await client.redis.command("PING")
+                redisTrip.record(seconds: (ContinuousClock.now - t).seconds)
+                t = ContinuousClock.now
+                try await client.db.query("SELECT 1")
+                pgTrip.record(seconds: (ContinuousClock.now - t).seconds)
+                t = ContinuousClock.now
+                _ = try await lane.run { 0 }
+                hop.record(seconds: (ContinuousClock.now - t).seconds)
+            }
+            let floor = [("redis_round_trip", redisTrip), ("postgres_round_trip", pgTrip), ("thread_hand_off", hop)]
             let names = ["ingest → specialist", "specialist → verifier", "verifier → synthesizer", "server side (ingest → synthesized)"]
             if json {
                 var o: [String: Any] = ["queries": queries, "client_p50_ms": seen.at(0.5) * 1000, "client_p99_ms": seen.at(0.99) * 1000]
@@ -143,6 +160,7 @@ struct Bench: AsyncParsableCommand {
                     o[k + "_p50_ms"] = stages[i].at(0.5) * 1000
                     o[k + "_p99_ms"] = stages[i].at(0.99) * 1000
                 }
+                for (k, h) in floor { o[k + "_p50_us"] = h.at(0.5) * 1_000_000 }
                 printJSON(o)
                 return
             }
@@ -151,6 +169,8 @@ struct Bench: AsyncParsableCommand {
             for (i, n) in names.enumerated() {
                 print(String(format: "  %@: p50 %.2f ms, p99 %.2f ms", n, stages[i].at(0.5) * 1000, stages[i].at(0.99) * 1000))
             }
+            print(String(format: "  this machine's floor, p50: Redis round trip %.0f µs, PostgreSQL round trip %.0f µs, thread hand-off and back %.0f µs",
+                         redisTrip.at(0.5) * 1_000_000, pgTrip.at(0.5) * 1_000_000, hop.at(0.5) * 1_000_000))
         }
     }
 
