@@ -194,9 +194,6 @@ public enum Answers {
     /// and not a common word capitalised at the start of a sentence (it is written in lower case
     /// elsewhere in the answers).
     static func names(in text: String, asked: Set<String>, common: Set<String>) -> Set<String> {
-        let filler: Set<String> = ["the", "a", "an", "it", "its", "this", "that", "these", "those", "there", "he", "she", "they",
-                                   "we", "i", "you", "in", "on", "at", "of", "and", "but", "or", "so", "yes", "no", "as", "by",
-                                   "for", "from", "with", "to", "is", "was", "answer", "however", "also", "actually"]
         var out = Set<String>()
         for w in letterWords(text) where w.count >= 2 && w.first!.isUppercase {
             let l = w.lowercased()
@@ -205,6 +202,11 @@ public enum Answers {
         }
         return out
     }
+
+    /// Words that start sentences capitalised without naming anything.
+    static let filler: Set<String> = ["the", "a", "an", "it", "its", "this", "that", "these", "those", "there", "he", "she", "they",
+                                      "we", "i", "you", "in", "on", "at", "of", "and", "but", "or", "so", "yes", "no", "as", "by",
+                                      "for", "from", "with", "to", "is", "was", "answer", "however", "also", "actually"]
 
     static func letterWords(_ text: String) -> [Substring] {
         text.split(whereSeparator: { !$0.isLetter })
