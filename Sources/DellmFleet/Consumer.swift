@@ -86,6 +86,10 @@ public struct ConsumerLoop: Sendable {
 
     public func run(redis: RedisConnection, db: PostgresConnection) async {
         let context = LaneContext(store: Store(db: db), logger: logger, consumer: consumer)
+        // Roles whose jobs may outlast the claim idle time keep the entry in hand claimed (see `ClaimKeeper`).
+        let keeper = ClaimKeeper()
+        let keeping = keepClaims(keeper, redis: redis)
+        defer { keeping?.cancel() }
         let backoff = Backoff()
         var failures = 0
         var readPending = true
@@ -127,6 +131,7 @@ public struct ConsumerLoop: Sendable {
                         if redelivered.isEmpty { readPending = false }
                     }
                     if !redelivered.isEmpty {
+                        for i in redelivered.indices { redelivered[i].redelivered = true }
                         // An entry delivered too often without an acknowledgement crashes its handler: dead-letter it.
                         let counts = try await deliveryCounts(redelivered, redis: redis)
                         for e in redelivered {
@@ -146,9 +151,11 @@ public struct ConsumerLoop: Sendable {
                     local = try await redis.xreadgroup(group: role.name, consumer: consumer, streams: role.streams,
                                                        id: ">", count: batch, blockMilliseconds: config.blockMilliseconds)
                 }
-                while let entry = local.first, !Task.isCancelled {
+                while var entry = local.first, !Task.isCancelled {
+                    // Retried from memory after a failure: its effects may be committed already.
+                    if handlerFailures[entry.id] != nil { entry.redelivered = true }
                     do {
-                        try await process(entry, redis: redis, context: context, outbox: &outbox)
+                        try await process(entry, redis: redis, context: context, keeper: keeper, outbox: &outbox)
                         handlerFailures[entry.id] = nil
                     } catch where !isTransient(error) {
                         let n = handlerFailures[entry.id, default: 0] + 1
@@ -254,7 +261,7 @@ public struct ConsumerLoop: Sendable {
         metrics.counter(role: role.name, type: kind(of: stream), outcome: outcome).increment(by: n)
     }
 
-    func process(_ entry: StreamEntry, redis: RedisConnection, context: LaneContext, outbox: inout Outbox) async throws {
+    func process(_ entry: StreamEntry, redis: RedisConnection, context: LaneContext, keeper: ClaimKeeper, outbox: inout Outbox) async throws {
         var emits: [Emit] = []
         var dead: (reason: String, emits: [Emit])?
         let inflight = metrics.inflight(role: role.name)
@@ -264,7 +271,9 @@ public struct ConsumerLoop: Sendable {
         // An entry trimmed away while pending has no fields: nothing to do but acknowledge it.
         if !entry.fields.isEmpty {
             do {
-                emits = try await handleKeepingClaim(entry, redis: redis, context: context)
+                keeper.current = (entry.stream, entry.id)
+                defer { keeper.current = nil }
+                emits = try await role.handle(entry, context: context)
             } catch let p as Poison {
                 dead = (p.reason, p.emits)
             } catch {
@@ -277,27 +286,19 @@ public struct ConsumerLoop: Sendable {
         count(dead == nil ? "done" : "dead", entry.stream)
     }
 
-    /// Runs the handler while re-claiming the entry for this consumer (XCLAIM JUSTID resets its idle
-    /// time without counting a delivery) every third of the claim threshold, so a long model call is
-    /// never taken over and run twice by another consumer.
-    func handleKeepingClaim(_ entry: StreamEntry, redis: RedisConnection, context: LaneContext) async throws -> [Emit] {
+    /// Re-claims the entry a lane is handling for its consumer (XCLAIM JUSTID resets its idle time
+    /// without counting a delivery) every third of the claim threshold, so a long model call is never
+    /// taken over and run twice by another consumer. One task per lane, not a timer per job.
+    func keepClaims(_ keeper: ClaimKeeper, redis: RedisConnection) -> Task<Void, Never>? {
         let interval = config.claimMinIdleMilliseconds / 3
-        guard interval >= 100, role.jobsMayRunLong else { return try await role.handle(entry, context: context) }
-        let role = self.role, group = role.name, consumer = self.consumer
-        return try await withThrowingTaskGroup(of: [Emit]?.self) { tasks in
-            tasks.addTask { try await role.handle(entry, context: context) }
-            tasks.addTask {
-                while !Task.isCancelled {
-                    try await Task.sleep(for: .milliseconds(interval))
-                    _ = try? await redis.command(["XCLAIM", entry.stream, group, consumer, "0", entry.id, "JUSTID"])
-                }
-                return nil
+        guard interval >= 100, role.jobsMayRunLong else { return nil }
+        let group = role.name, consumer = self.consumer
+        return Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(interval))
+                guard let (stream, id) = keeper.current else { continue }
+                _ = try? await redis.command(["XCLAIM", stream, group, consumer, "0", id, "JUSTID"])
             }
-            defer { tasks.cancelAll() }
-            while let next = try await tasks.next() {
-                if let emits = next { return emits }
-            }
-            return []
         }
     }
 
@@ -369,6 +370,17 @@ struct Outbox {
             throw RedisError(.server, "\(commands[failed.offset][0]) failed: \(failed.element)")
         }
         self = Outbox()
+    }
+}
+
+/// The entry a lane is handling, for its claim keeper.
+final class ClaimKeeper: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var entry: (stream: String, id: String)?
+    var current: (stream: String, id: String)? {
+        get { lock.withLock { entry } }
+        set { lock.withLock { entry = newValue } }
     }
 }
 

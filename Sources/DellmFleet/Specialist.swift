@@ -1,5 +1,6 @@
 import DellmCore
 import DellmModel
+import DellmPostgres
 import DellmRedis
 import DellmSupport
 import Foundation
@@ -37,23 +38,35 @@ public struct SpecialistRole: Role {
         do { job = try Wire.decode(TaskJob.self, v: entry["v"], job: entry["job"]) } catch { throw Poison(error.reason) }
         let verify = Emit(config.keys.verify, VerifyJob(queryID: job.queryID, subtaskID: job.subtaskID, attempt: job.attempt))
         // A redelivered job whose attempt is already recorded goes straight on: no second model call.
-        switch try await context.store.attemptState(subtaskID: job.subtaskID, attempt: job.attempt) {
-        case .recorded: return [verify]
-        case .unneeded: return []
-        case .unknown: throw Poison("no subtask \(job.subtaskID): the task was not made by an ingest worker")
-        case .open: break
+        // The first delivery of a first attempt skips that read (one round trip on every subtask): its
+        // attempt cannot be recorded yet, and recording it again would change nothing.
+        if entry.redelivered || job.attempt > 1 {
+            switch try await context.store.attemptState(subtaskID: job.subtaskID, attempt: job.attempt) {
+            case .recorded: return [verify]
+            case .unneeded: return []
+            case .unknown: throw Poison(Self.unknownSubtask(job))
+            case .open: break
+            }
         }
         let started = ContinuousClock.now
         let genome = await book.genome(for: job, store: context.store, logger: context.logger)
         let record = await answer(job, genome: genome, logger: context.logger)
         var r = record
         r.latencyMilliseconds = milliseconds(since: started)
-        try await context.store.recordAttempt(job, node: node, owner: owner, species: species, genome: genome.id, record: r)
+        do {
+            try await context.store.recordAttempt(job, node: node, owner: owner, species: species, genome: genome.id, record: r)
+        } catch let e as PostgresError where e.sqlState == "23503" {
+            throw Poison(Self.unknownSubtask(job)) // the attempt's subtask does not exist
+        }
         context.logger.info("answered", metadata: [
             "query": "\(job.queryID)", "subtask": "\(job.subtaskID)", "type": "\(job.type.rawValue)",
             "attempt": "\(job.attempt)", "tool": "\(r.tool ?? "model")", "ms": "\(r.latencyMilliseconds)", "genome": "\(genome.id)",
         ])
         return [verify]
+    }
+
+    static func unknownSubtask(_ job: TaskJob) -> String {
+        "no subtask \(job.subtaskID): the task was not made by an ingest worker"
     }
 
     public func heartbeat(store: Store) async throws {

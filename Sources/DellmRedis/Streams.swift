@@ -3,6 +3,10 @@ public struct StreamEntry: Sendable, Equatable {
     public var stream: String
     public var id: String
     public var fields: [(String, String)]
+    /// Whether this consumer group may have seen the entry before: read back from the pending list,
+    /// claimed from another consumer, or retried after a failure. Set by the consumer loop; a first
+    /// delivery can skip the checks that only a redelivery needs.
+    public var redelivered = false
 
     public init(stream: String, id: String, fields: [(String, String)]) {
         self.stream = stream

@@ -15,6 +15,20 @@ struct AlwaysFailingRole: Role {
     func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit] { throw Boom() }
 }
 
+/// A handler that takes longer than the claim idle time, as a model call does, and counts its runs.
+struct SlowRole: Role {
+    let stream: String
+    let runs: Collector<String>
+    var name: String { "slow" }
+    var streams: [String] { [stream] }
+    var jobsMayRunLong: Bool { true }
+    func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit] {
+        runs.add(context.consumer)
+        try await Task.sleep(for: .milliseconds(1_500))
+        return []
+    }
+}
+
 @Suite(.enabled(if: TestEnv.hasServers, "needs DELLM_TEST_REDIS_URL and DELLM_TEST_DATABASE_URL (run ./ops/test)"))
 struct PoisonTests {
     @Test func anEntryWhoseHandlerAlwaysFailsIsDeadLetteredAndItsQueryFails() async throws {
@@ -39,6 +53,55 @@ struct PoisonTests {
         let status = try await Store(db: db).status(queryID: queryID)
         #expect(status?.status == "failed")
         #expect(status?.error == "failed 3 times; last error: boom in the handler")
+    }
+
+    /// A task no ingest worker made is refused whether the specialist reads its state first (a later
+    /// attempt) or, on a first delivery of attempt 1, learns it from the attempt's insert.
+    @Test func aTaskForASubtaskNoIngestMadeIsDeadLettered() async throws {
+        let config = try TestEnv.config()
+        let redis = RedisConnection(configuration: try config.redisConfiguration())
+        for attempt in [1, 2] {
+            let q = UUID().uuidString.lowercased()
+            try await redis.xadd(config.keys.tasks(.math),
+                                 Wire.fields(TaskJob(queryID: q, subtaskID: "\(q).0", index: 0, type: .math, text: "What is 2 + 2?", attempt: attempt)))
+        }
+        let fleet = try await InProcessFleet.start(config, specialistTypes: [.math])
+        try await waitUntil(timeout: .seconds(30)) { (try await redis.command("XLEN", config.keys.dead).int ?? 0) == 2 }
+        await fleet.stop()
+        let reasons = (try await redis.command("XRANGE", config.keys.dead, "-", "+").array ?? []).compactMap { $0.array?[1].pairs["reason"]?.string }
+        #expect(reasons.count == 2)
+        #expect(reasons.allSatisfy { $0.hasPrefix("no subtask ") && $0.hasSuffix("the task was not made by an ingest worker") }, "\(reasons)")
+    }
+
+    /// A job running past the claim idle time keeps its entry: another consumer of the group, taking over
+    /// idle entries, does not run it a second time.
+    @Test func aLongJobIsNotTakenOverByAnotherConsumer() async throws {
+        // Claims go idle after 600 ms; a lane looks for idle entries every second (its blocking read
+        // returns every 100 ms to let it).
+        let config = try TestEnv.config(extra: ["DELLM_CLAIM_MIN_IDLE_MS": "600", "DELLM_BLOCK_MS": "100"])
+        let redis = RedisConnection(configuration: try config.redisConfiguration())
+        let stream = "\(config.namespace):slow"
+        let runs = Collector<String>()
+        var logger = Logger(label: "slow")
+        logger.logLevel = .critical
+        let db = PostgresConnection(url: config.databaseURL)
+        let first = ConsumerLoop(role: SlowRole(stream: stream, runs: runs), config: config, consumer: "first", logger: logger)
+        let task1 = Task { await first.run(redis: RedisConnection(configuration: try! config.redisConfiguration()), db: db) }
+        try await redis.ensureGroup(stream: stream, group: "slow")
+        try await redis.xadd(stream, [("job", "{}")])
+        try await waitUntil(timeout: .seconds(10)) { runs.all.count == 1 }
+        // The second consumer starts while the first is still on the entry and looks for idle entries
+        // at once, and again a second later: past the claim idle time, before the first is done.
+        let second = ConsumerLoop(role: SlowRole(stream: stream, runs: runs), config: config, consumer: "second", logger: logger)
+        let task2 = Task { await second.run(redis: RedisConnection(configuration: try! config.redisConfiguration()), db: db) }
+        try await waitUntil(timeout: .seconds(10)) {
+            try await redis.command("XINFO", "GROUPS", stream).array?.first?.pairs["pending"]?.int == 0
+        }
+        task1.cancel()
+        task2.cancel()
+        await task1.value
+        await task2.value
+        #expect(runs.all == ["first"])
     }
 
     @Test func anEntryThatKeepsKillingItsWorkerIsDeadLettered() async throws {
