@@ -24,7 +24,7 @@ struct SlowRole: Role {
     var jobsMayRunLong: Bool { true }
     func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit] {
         runs.add(context.consumer)
-        try await Task.sleep(for: .milliseconds(1_500))
+        try await Task.sleep(for: .seconds(5))
         return []
     }
 }
@@ -76,9 +76,10 @@ struct PoisonTests {
     /// A job running past the claim idle time keeps its entry: another consumer of the group, taking over
     /// idle entries, does not run it a second time.
     @Test func aLongJobIsNotTakenOverByAnotherConsumer() async throws {
-        // Claims go idle after 600 ms; a lane looks for idle entries every second (its blocking read
-        // returns every 100 ms to let it).
-        let config = try TestEnv.config(extra: ["DELLM_CLAIM_MIN_IDLE_MS": "600", "DELLM_BLOCK_MS": "100"])
+        // Claims go idle after 3 s (the keeper re-claims every second, so a loaded machine has two seconds
+        // of slack); a lane looks for idle entries every second (its blocking read returns every 100 ms
+        // to let it), so without the keeper the second takes the entry 3–4 s into the 5 s job.
+        let config = try TestEnv.config(extra: ["DELLM_CLAIM_MIN_IDLE_MS": "3000", "DELLM_BLOCK_MS": "100"])
         let redis = RedisConnection(configuration: try config.redisConfiguration())
         let stream = "\(config.namespace):slow"
         let runs = Collector<String>()
@@ -94,7 +95,7 @@ struct PoisonTests {
         // at once, and again a second later: past the claim idle time, before the first is done.
         let second = ConsumerLoop(role: SlowRole(stream: stream, runs: runs), config: config, consumer: "second", logger: logger)
         let task2 = Task { await second.run(redis: RedisConnection(configuration: try! config.redisConfiguration()), db: db) }
-        try await waitUntil(timeout: .seconds(10)) {
+        try await waitUntil(timeout: .seconds(30)) {
             try await redis.command("XINFO", "GROUPS", stream).array?.first?.pairs["pending"]?.int == 0
         }
         task1.cancel()
