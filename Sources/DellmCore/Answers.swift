@@ -176,7 +176,9 @@ public enum Answers {
         let asked = Set(letterWords(question).map { $0.lowercased() })
         let named = answers.map { names(in: $0, asked: asked, common: lowered) }
         var support: [String: Int] = [:]
-        for v in voters { for w in names(in: v, asked: asked, common: lowered) { support[w, default: 0] += 1 } }
+        for n in evidence.map({ $0.map { names(in: $0, asked: asked, common: lowered) } }) ?? named {
+            for w in n { support[w, default: 0] += 1 }
+        }
         guard let top = support.values.max(), top >= quorum else { return nil }
         let candidates = named.indices.filter { i in named[i].contains { support[$0] == top } }
         guard !candidates.isEmpty else { return nil }

@@ -377,7 +377,7 @@ public struct Store: Sendable {
                         attempts rows: [[String?]], issued: Int, mode: String, maxAttempts: Int, spotRate: Double) throws -> [TaskJob] {
         let recorded = Set(rows.compactMap { Int($0[0]!) })
         let judged = rows.filter { $0[3] != nil }
-        let passed = judged.filter { $0[3] == "t" }.map { (attempt: Int($0[0]!)!, answer: $0[1] ?? "") }
+        let passed = judged.filter { $0[3] == "t" }.map { (attempt: Int($0[0]!)!, answer: $0[1] ?? "", votes: $0[4]) }
         let pending = issued - judged.count
         let used = Array(Set(rows.compactMap { $0[2] })).sorted()
         func task(_ n: Int, avoid: [String]?) -> TaskJob {
@@ -448,7 +448,7 @@ public struct Store: Sendable {
             } else if let first = passed.first {
                 // No two answers agree. For a fact, every vote behind them counts: the answer naming what
                 // most of the votes name is kept (the first answer otherwise).
-                let votes = judged.filter { $0[3] == "t" }.flatMap { Store.voteAnswers($0[4]) }
+                let votes = passed.flatMap { Store.voteAnswers($0.votes) }
                 if a.type == .factual, answers.count > 1,
                    let i = Answers.namedConsensus(answers, quorum: 2, question: a.text, evidence: votes) {
                     try settleVerified(passed[i].attempt, passed[i].answer,
