@@ -3,7 +3,6 @@ import Foundation
 /// Working with what models write: code blocks, numbers, repetition, agreement between votes.
 public enum Answers {
     static let fence = try! NSRegularExpression(pattern: "```[a-zA-Z0-9_+-]*[ \\t]*\\n(.*?)```", options: [.dotMatchesLineSeparators])
-    static let number = try! NSRegularExpression(pattern: #"-?\d[\d,]*(?:\.\d+)?"#)
 
     /// The code in a model's reply: fenced blocks, else from the first `def`/`import` on.
     public static func code(in text: String) -> String? {
@@ -48,12 +47,32 @@ public enum Answers {
         return inside.isEmpty ? 0 : inside.split(separator: ",").count
     }
 
-    /// Every number in `text`, as the scorer reads them.
+    /// Every number in `text`, as the scorer reads them: the matches of `-?\d[\d,]*(?:\.\d+)?`
+    /// (`\d` any decimal digit, as in ICU), without their commas, that read as a Double.
+    /// Scanned by hand: it runs on every vote and every check, and a regex pass costs ten times more.
     public static func numbers(in text: String) -> [Double] {
-        let ns = text as NSString
-        return number.matches(in: text, range: NSRange(location: 0, length: ns.length)).compactMap {
-            Double(ns.substring(with: $0.range).replacingOccurrences(of: ",", with: ""))
+        let scalars = Array(text.unicodeScalars)
+        func isDigit(_ k: Int) -> Bool {
+            guard k < scalars.count else { return false }
+            let v = scalars[k].value
+            if v < 0x80 { return v >= 0x30 && v <= 0x39 }
+            return scalars[k].properties.numericType == .decimal
         }
+        var out: [Double] = []
+        var i = 0
+        while i < scalars.count {
+            let start = i
+            if scalars[i] == "-" && isDigit(i + 1) { i += 2 } else if isDigit(i) { i += 1 } else { i += 1; continue }
+            while i < scalars.count && (isDigit(i) || scalars[i] == ",") { i += 1 }
+            if i < scalars.count && scalars[i] == "." && isDigit(i + 1) {
+                i += 2
+                while isDigit(i) { i += 1 }
+            }
+            var literal = String.UnicodeScalarView()
+            for k in start..<i where scalars[k] != "," { literal.append(scalars[k]) }
+            if let d = Double(String(literal)) { out.append(d) }
+        }
+        return out
     }
 
     /// The answer text normalised for comparing votes: lowercased, numbers canonical, no punctuation.
@@ -61,10 +80,12 @@ public enum Answers {
         if let last = numbers(in: text).last, text.count < 400 {
             return "#" + Calculator.format(last)
         }
-        let lowered = text.lowercased()
-        let kept = lowered.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? Character($0) : " " }
-        return String(kept).split(separator: " ").filter { !["the", "a", "an", "is", "of"].contains($0) }.joined(separator: " ")
+        var kept = String.UnicodeScalarView()
+        for u in text.lowercased().unicodeScalars { kept.append(alphanumerics.contains(u) ? u : " ") }
+        return String(kept).split(separator: " ").filter { !dropped.contains($0) }.joined(separator: " ")
     }
+    static let alphanumerics = CharacterSet.alphanumerics
+    static let dropped: Set<Substring> = ["the", "a", "an", "is", "of"]
 
     /// Cuts a reply where it starts repeating itself (small models loop), and trims it.
     public static func cleaned(_ text: String, maxCharacters: Int = 1_200) -> String {
@@ -88,7 +109,7 @@ public enum Answers {
 
     /// Whether a reply loops: some run of `words` words occurs twice (small models repeat themselves).
     public static func isLooping(_ text: String, words n: Int = 6) -> Bool {
-        let w = text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+        let w = text.lowercased().split(whereSeparator: { !TextScan.isLetter($0) && !TextScan.isNumber($0) }).map(String.init)
         guard w.count >= 2 * n else { return false }
         var seen = Set<String>()
         for i in 0...(w.count - n) {
@@ -123,17 +144,19 @@ public enum Answers {
             guard let x = numbers(in: a).last, let y = numbers(in: b).last else { return normalized(a) == normalized(b) }
             return Swift.abs(x - y) <= 1e-6 * max(1, Swift.abs(x))
         case .factual, .reasoning:
-            let na = normalized(a), nb = normalized(b)
-            if na == nb || (!na.isEmpty && !nb.isEmpty && (na.contains(nb) || nb.contains(na))) { return true }
-            func words(_ s: String) -> Set<Substring> { contentWords(s) }
-            let asked = words(normalized(question))
-            let wa = words(na).subtracting(asked), wb = words(nb).subtracting(asked)
-            if wa.isEmpty || wb.isEmpty { return wa.isEmpty && wb.isEmpty }
-            // Short answers (a name, a number) agree when the shorter one's words all appear in the longer.
-            let (small, large) = wa.count <= wb.count ? (wa, wb) : (wb, wa)
-            if small.count <= 3 { return small.isSubset(of: large) }
-            return Double(wa.intersection(wb).count) / Double(wa.union(wb).count) >= 0.5
+            return wordsAgree(normalized(a), normalized(b), asked: contentWords(normalized(question)))
         }
+    }
+
+    /// `agree` for facts and reasoning, on normalised answers and the question's content words.
+    static func wordsAgree(_ na: String, _ nb: String, asked: Set<Substring>) -> Bool {
+        if na == nb || (!na.isEmpty && !nb.isEmpty && (na.contains(nb) || nb.contains(na))) { return true }
+        let wa = contentWords(na).subtracting(asked), wb = contentWords(nb).subtracting(asked)
+        if wa.isEmpty || wb.isEmpty { return wa.isEmpty && wb.isEmpty }
+        // Short answers (a name, a number) agree when the shorter one's words all appear in the longer.
+        let (small, large) = wa.count <= wb.count ? (wa, wb) : (wb, wa)
+        if small.count <= 3 { return small.isSubset(of: large) }
+        return Double(wa.intersection(wb).count) / Double(wa.union(wb).count) >= 0.5
     }
 
     /// The index of an answer that at least `quorum` of `answers` agree with (itself included),
@@ -146,14 +169,18 @@ public enum Answers {
     /// does not ("Mars"), the majority is among the answers that name it (see `namedConsensus`).
     public static func majority(_ type: TaskType, _ answers: [String], quorum: Int, question: String = "") -> Int? {
         if type == .factual, let i = namedConsensus(answers, quorum: quorum, question: question) { return i }
-        for (i, a) in answers.enumerated() {
-            let group = answers.indices.filter { agree(type, a, answers[$0], question: question) }
+        let byWords = type == .factual || type == .reasoning
+        // Each answer normalised once (agreement compares every pair).
+        let norm = byWords ? answers.map(normalized) : []
+        let asked = byWords ? contentWords(normalized(question)) : []
+        for i in answers.indices {
+            let group = answers.indices.filter {
+                byWords ? wordsAgree(norm[i], norm[$0], asked: asked) : agree(type, answers[i], answers[$0], question: question)
+            }
             guard group.count >= quorum else { continue }
-            guard type == .factual || type == .reasoning else { return i }
-            let asked = contentWords(normalized(question))
+            guard byWords else { return i }
             // max(by:) keeps the first of equals: ties go to the earliest.
-            return group.max { contentWords(normalized(answers[$0])).subtracting(asked).count
-                < contentWords(normalized(answers[$1])).subtracting(asked).count } ?? i
+            return group.max { contentWords(norm[$0]).subtracting(asked).count < contentWords(norm[$1]).subtracting(asked).count } ?? i
         }
         return nil
     }
@@ -182,7 +209,8 @@ public enum Answers {
         guard let top = support.values.max(), top >= quorum else { return nil }
         let candidates = named.indices.filter { i in named[i].contains { support[$0] == top } }
         guard !candidates.isEmpty else { return nil }
-        let added = answers.map { contentWords(normalized($0)).subtracting(contentWords(normalized(question))).count }
+        let askedWords = contentWords(normalized(question))
+        let added = answers.map { contentWords(normalized($0)).subtracting(askedWords).count }
         return candidates.min { a, b in
             let ua = named[a].filter { support[$0] == 1 }.count, ub = named[b].filter { support[$0] == 1 }.count
             if ua != ub { return ua < ub }
@@ -211,7 +239,7 @@ public enum Answers {
                                       "for", "from", "with", "to", "is", "was", "answer", "however", "also", "actually"]
 
     static func letterWords(_ text: String) -> [Substring] {
-        text.split(whereSeparator: { !$0.isLetter })
+        text.split(whereSeparator: { !TextScan.isLetter($0) })
     }
 
     static func lowercaseWords(_ text: String) -> [String] {
@@ -220,9 +248,10 @@ public enum Answers {
 
     /// Words of three letters or more that are not filler, as agreement compares them.
     static func contentWords(_ normalized: String) -> Set<Substring> {
-        let stop: Set<Substring> = ["and", "are", "was", "were", "for", "with", "that", "this", "from", "its", "has", "have", "which", "not", "but", "because"]
-        return Set(normalized.split(separator: " ").filter { $0.count >= 3 && !stop.contains($0) })
+        Set(normalized.split(separator: " ").filter { $0.count >= 3 && !stopWords.contains($0) })
     }
+    static let stopWords: Set<Substring> = ["and", "are", "was", "were", "for", "with", "that", "this", "from", "its", "has", "have",
+                                            "which", "not", "but", "because"]
 
     /// Whether a reply looks like a refusal or an empty non-answer.
     public static func isRefusal(_ text: String) -> Bool {

@@ -11,7 +11,7 @@ public enum Classifier {
     }
 
     static func words(_ text: String) -> [String] {
-        text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "'" }).map(String.init)
+        text.lowercased().split(whereSeparator: { !TextScan.isLetter($0) && !TextScan.isNumber($0) && $0 != "'" }).map(String.init)
     }
 
     static let codeWords: Set<String> = ["python", "function", "code", "script", "program", "def", "class", "regex",
@@ -37,7 +37,7 @@ public enum Classifier {
         let lower = text.lowercased()
         let w = words(text)
         let wordSet = Set(w)
-        let hasDigits = lower.contains(where: { $0.isNumber })
+        let hasDigits = lower.contains(where: { TextScan.isNumber($0) })
 
         if !wordSet.isDisjoint(with: codeWords) && (wordSet.contains("write") || wordSet.contains("function")
             || wordSet.contains("implement") || wordSet.contains("python") || wordSet.contains("code")) {
@@ -49,8 +49,7 @@ public enum Classifier {
         if hasDigits && !wordSet.isDisjoint(with: mathWords) {
             return Decision(type: .math, confidence: 0.8, rule: "numbers and arithmetic words")
         }
-        if hasDigits && (lower.contains("how many") || lower.contains("how much") || lower.contains("how long")
-            || lower.contains("how far") || lower.contains("how old")) && digitCount(lower) >= 1 {
+        if hasDigits && TextScan.containsAny(lower, ["how many", "how much", "how long", "how far", "how old"]) && digitCount(lower) >= 1 {
             return Decision(type: .math, confidence: 0.7, rule: "word problem with numbers")
         }
         if hasDigits && Splitter.isWordProblem(text) {
@@ -77,7 +76,7 @@ public enum Classifier {
         var count = 0
         var inNumber = false
         for c in text {
-            if c.isNumber { if !inNumber { count += 1 }; inNumber = true } else if c != "." && c != "," { inNumber = false }
+            if TextScan.isNumber(c) { if !inNumber { count += 1 }; inNumber = true } else if c != "." && c != "," { inNumber = false }
         }
         return count
     }

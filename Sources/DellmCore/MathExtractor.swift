@@ -15,52 +15,53 @@ public enum MathExtractor {
 
     static let num = #"(-?\d+(?:\.\d+)?)"#
 
-    /// Rewrites applied in order; `$1`, `$2` are numbers.
-    static let rewrites: [(NSRegularExpression, String)] = {
+    /// Rewrites applied in order; `$1`, `$2` are numbers. Each comes with the literals (in lower
+    /// case) of which every match holds one: a text without any is not searched.
+    static let rewrites: [(NSRegularExpression, String, [String])] = {
         let n = num
-        let rules: [(String, String)] = [
-            (#"(\d),(\d{3})(?!\d)"#, "$1$2"),
-            (#"(\d),(\d{3})(?!\d)"#, "$1$2"),
-            (#"[×✕∙·]"#, " * "),
-            ("÷", " / "),
-            ("−", "-"),
-            (#"\bsubtract \#(n) from \#(n)"#, "($2 - $1)"),
-            (#"\btake away \#(n) from \#(n)"#, "($2 - $1)"),
-            (#"\btake \#(n) (?:away )?from \#(n)"#, "($2 - $1)"),
-            (#"\b\#(n) less than \#(n)"#, "($2 - $1)"),
-            (#"\b\#(n) more than \#(n)"#, "($2 + $1)"),
-            (#"\bincrease \#(n) by \#(n)%"#, "($1 * (1 + $2/100))"),
-            (#"\bdecrease \#(n) by \#(n)%"#, "($1 * (1 - $2/100))"),
-            (#"\bincrease \#(n) by \#(n)"#, "($1 + $2)"),
-            (#"\bdecrease \#(n) by \#(n)"#, "($1 - $2)"),
-            (#"\bhalf of \#(n)"#, "($1 / 2)"),
-            (#"\b(?:double|twice) \#(n)"#, "($1 * 2)"),
-            (#"\btriple \#(n)"#, "($1 * 3)"),
-            (#"\b(?:average|mean) of \#(n) and \#(n)"#, "(($1 + $2) / 2)"),
-            (#"\b\#(n) subtracted from \#(n)"#, "($2 - $1)"),
-            (#"\bdifference (?:between|of) \#(n) and \#(n)"#, "($1 - $2)"),
-            (#"\badd \#(n) (?:and|to|plus) \#(n)"#, "($1 + $2)"),
-            (#"\bsum of \#(n) and \#(n)"#, "($1 + $2)"),
-            (#"\bmultiply \#(n) (?:by|and|with|times) \#(n)"#, "($1 * $2)"),
-            (#"\bproduct of \#(n) and \#(n)"#, "($1 * $2)"),
-            (#"\bdivide \#(n) (?:by|into) \#(n)"#, "($1 / $2)"),
-            (#"\bquotient of \#(n) (?:and|by) \#(n)"#, "($1 / $2)"),
-            (#"\b(?:the )?square root of \#(n)"#, "sqrt($1)"),
-            (#"\b(?:the )?cube root of \#(n)"#, "($1^(1/3))"),
-            (#"\#(n) squared\b"#, "($1^2)"),
-            (#"\#(n) cubed\b"#, "($1^3)"),
-            (#"\#(n) (?:to the power of|raised to(?: the power of)?|to the) \#(n)(?:st|nd|rd|th)?(?: power)?"#, "($1^$2)"),
-            (#"\#(n) ?(?:%|percent) of \#(n)"#, "($1% * $2)"),
-            (#"\#(n) ?percent\b"#, "$1%"),
-            (#"\bmultiplied by\b"#, " * "),
-            (#"\bdivided by\b"#, " / "),
-            (#"\btimes\b"#, " * "),
-            (#"\bplus\b"#, " + "),
-            (#"\bminus\b"#, " - "),
-            (#"\bover\b"#, " / "),
-            (#"(\d)\s*x\s*(?=[\d(])"#, "$1 * "),
+        let rules: [(String, String, [String])] = [
+            (#"(\d),(\d{3})(?!\d)"#, "$1$2", [","]),
+            (#"(\d),(\d{3})(?!\d)"#, "$1$2", [","]),
+            (#"[×✕∙·]"#, " * ", ["×", "✕", "∙", "·"]),
+            ("÷", " / ", ["÷"]),
+            ("−", "-", ["−"]),
+            (#"\bsubtract \#(n) from \#(n)"#, "($2 - $1)", ["subtract"]),
+            (#"\btake away \#(n) from \#(n)"#, "($2 - $1)", ["take away"]),
+            (#"\btake \#(n) (?:away )?from \#(n)"#, "($2 - $1)", ["take "]),
+            (#"\b\#(n) less than \#(n)"#, "($2 - $1)", ["less than"]),
+            (#"\b\#(n) more than \#(n)"#, "($2 + $1)", ["more than"]),
+            (#"\bincrease \#(n) by \#(n)%"#, "($1 * (1 + $2/100))", ["increase"]),
+            (#"\bdecrease \#(n) by \#(n)%"#, "($1 * (1 - $2/100))", ["decrease"]),
+            (#"\bincrease \#(n) by \#(n)"#, "($1 + $2)", ["increase"]),
+            (#"\bdecrease \#(n) by \#(n)"#, "($1 - $2)", ["decrease"]),
+            (#"\bhalf of \#(n)"#, "($1 / 2)", ["half of"]),
+            (#"\b(?:double|twice) \#(n)"#, "($1 * 2)", ["double", "twice"]),
+            (#"\btriple \#(n)"#, "($1 * 3)", ["triple"]),
+            (#"\b(?:average|mean) of \#(n) and \#(n)"#, "(($1 + $2) / 2)", ["average", "mean"]),
+            (#"\b\#(n) subtracted from \#(n)"#, "($2 - $1)", ["subtracted from"]),
+            (#"\bdifference (?:between|of) \#(n) and \#(n)"#, "($1 - $2)", ["difference"]),
+            (#"\badd \#(n) (?:and|to|plus) \#(n)"#, "($1 + $2)", ["add "]),
+            (#"\bsum of \#(n) and \#(n)"#, "($1 + $2)", ["sum of"]),
+            (#"\bmultiply \#(n) (?:by|and|with|times) \#(n)"#, "($1 * $2)", ["multiply "]),
+            (#"\bproduct of \#(n) and \#(n)"#, "($1 * $2)", ["product of"]),
+            (#"\bdivide \#(n) (?:by|into) \#(n)"#, "($1 / $2)", ["divide "]),
+            (#"\bquotient of \#(n) (?:and|by) \#(n)"#, "($1 / $2)", ["quotient of"]),
+            (#"\b(?:the )?square root of \#(n)"#, "sqrt($1)", ["square root of"]),
+            (#"\b(?:the )?cube root of \#(n)"#, "($1^(1/3))", ["cube root of"]),
+            (#"\#(n) squared\b"#, "($1^2)", ["squared"]),
+            (#"\#(n) cubed\b"#, "($1^3)", ["cubed"]),
+            (#"\#(n) (?:to the power of|raised to(?: the power of)?|to the) \#(n)(?:st|nd|rd|th)?(?: power)?"#, "($1^$2)", ["to the", "raised to"]),
+            (#"\#(n) ?(?:%|percent) of \#(n)"#, "($1% * $2)", ["%", "percent"]),
+            (#"\#(n) ?percent\b"#, "$1%", ["percent"]),
+            (#"\bmultiplied by\b"#, " * ", ["multiplied by"]),
+            (#"\bdivided by\b"#, " / ", ["divided by"]),
+            (#"\btimes\b"#, " * ", ["times"]),
+            (#"\bplus\b"#, " + ", ["plus"]),
+            (#"\bminus\b"#, " - ", ["minus"]),
+            (#"\bover\b"#, " / ", ["over"]),
+            (#"(\d)\s*x\s*(?=[\d(])"#, "$1 * ", ["x"]),
         ]
-        return rules.map { (try! NSRegularExpression(pattern: $0.0, options: [.caseInsensitive]), $0.1) }
+        return rules.map { (try! NSRegularExpression(pattern: $0.0, options: [.caseInsensitive]), $0.1, $0.2) }
     }()
 
     static let runPattern = try! NSRegularExpression(pattern: #"(?:sqrt|[\d.+\-*/^()% ])+"#, options: [.caseInsensitive])
@@ -88,20 +89,21 @@ public enum MathExtractor {
         unitMatchers.first { $0.0.firstMatch(in: unit, range: NSRange(unit.startIndex..., in: unit)) != nil }?.1
     }
 
-    static let unitRules: [NSRegularExpression] = {
+    /// With the literals (in lower case) of which every match holds one.
+    static let unitRules: [(NSRegularExpression, [String])] = {
         let n = num, u = "(\(unitAlternation))"
-        return [
+        return zip([
             // how many minutes are in 3 hours and 20 minutes / how many seconds in 2 days
             "\\bhow many \(u) (?:are |is )?(?:there )?in (?:a |an |one )?\(n)? ?\(u)(?: and \(n) \(u))?",
             // 3 hours and 20 minutes in minutes / convert 90 minutes to hours
             "\(n) \(u)(?: and \(n) \(u))? (?:in|to|into|as|expressed in) \(u)\\b",
-        ].map { try! NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
+        ], [["how many"], [" in", " to", " as"]]).map { (try! NSRegularExpression(pattern: $0, options: [.caseInsensitive]), $1) }
     }()
 
     /// Rewrites conversions between units of time into arithmetic: "how many minutes in 3 hours" → (3 * 60).
     static func rewriteUnits(_ text: String) -> String {
         var s = text
-        for (i, re) in unitRules.enumerated() {
+        for (i, (re, literals)) in unitRules.enumerated() where TextScan.containsAny(s, literals) {
             for m in re.matches(in: s, range: NSRange(s.startIndex..., in: s)).reversed() {
                 func group(_ k: Int) -> String? {
                     guard m.range(at: k).location != NSNotFound, let r = Range(m.range(at: k), in: s) else { return nil }
@@ -137,21 +139,21 @@ public enum MathExtractor {
     public static func expression(in text: String) -> String? {
         // No digit, no calculation (a unit question like "days in a leap year" has an implicit 1).
         let lowered = text.lowercased()
-        guard lowered.contains(where: \.isNumber) || lowered.contains("how many") || lowered.contains(" in ") else { return nil }
+        guard lowered.contains(where: TextScan.isNumber) || TextScan.containsAny(lowered, ["how many", " in "]) else { return nil }
         var s = rewriteUnits(lowered)
-        guard s.contains(where: \.isNumber) else { return nil }
-        for (re, template) in rewrites {
+        guard s.contains(where: TextScan.isNumber) else { return nil }
+        for (re, template, literals) in rewrites where TextScan.containsAny(s, literals) {
             s = re.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: template)
         }
         var best: (String, Int)?
         for m in runPattern.matches(in: s, range: NSRange(s.startIndex..., in: s)) {
             guard let r = Range(m.range, in: s) else { continue }
-            var run = String(s[r]).trimmingCharacters(in: .whitespaces)
+            var run = TextScan.trimmed(s[r], TextScan.whitespaces)
             // Sentence punctuation at the ends is not arithmetic.
             while let l = run.last, l == "." || l == " " || l == "-" || l == "+" || l == "*" || l == "/" { run.removeLast() }
             while let f = run.first, f == "." || f == " " || f == ")" { run.removeFirst() }
             let ops = operatorCount(run)
-            guard ops > 0, run.contains(where: { $0.isNumber }) else { continue }
+            guard ops > 0, run.contains(where: { TextScan.isNumber($0) }) else { continue }
             guard (try? Calculator.evaluate(run)) != nil else { continue }
             if best == nil || ops > best!.1 { best = (run, ops) }
         }
@@ -164,10 +166,10 @@ public enum MathExtractor {
         for c in run {
             if "+*/^%".contains(c) { count += 1 }
             // '-' is an operator between operands, a sign otherwise.
-            if c == "-", previous.isNumber || previous == ")" || previous == " " { count += 1 }
-            if !c.isWhitespace { previous = c }
+            if c == "-", TextScan.isNumber(previous) || previous == ")" || previous == " " { count += 1 }
+            if !TextScan.isWhitespace(c) { previous = c }
         }
-        if run.contains("sqrt") { count += 1 }
+        if TextScan.contains(run, "sqrt") { count += 1 }
         // A lone negative number has no operator.
         if count == 1, run.hasPrefix("-"), Double(run) != nil { return 0 }
         return count

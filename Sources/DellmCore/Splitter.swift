@@ -29,26 +29,30 @@ public enum Splitter {
     /// Heads that also open a question but are too common inside a clause to split on after "and".
     static let sentenceOnlyHeads: Set<String> = ["is", "are", "does", "do", "can", "could", "please", "now"]
 
-    static let separators: [NSRegularExpression] = [
-        #";\s*(?:and\s+|then\s+|also\s+)*"#,
-        #"\?\s+(?:and\s+|then\s+|also\s+)*"#,
-        #"(?<=[a-z0-9)\]])\.\s+(?:and\s+|then\s+|also\s+)*(?=[A-Z])"#,
-        #",?\s+(?:and\s+)?then\s+"#,
-        #",?\s+and\s+also\s+"#,
-        #",?\s+also\s+"#,
-        #",\s+and\s+"#,
-        #"\s+and\s+"#,
-    ].map { try! NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
+    /// The separators, tried in order, each with a literal every match contains (in lower case): a
+    /// piece without it is not searched.
+    static let separators: [(regex: NSRegularExpression, literal: String)] = [
+        (#";\s*(?:and\s+|then\s+|also\s+)*"#, ";"),
+        (#"\?\s+(?:and\s+|then\s+|also\s+)*"#, "?"),
+        (#"(?<=[a-z0-9)\]])\.\s+(?:and\s+|then\s+|also\s+)*(?=[A-Z])"#, "."),
+        (#",?\s+(?:and\s+)?then\s+"#, "then"),
+        (#",?\s+and\s+also\s+"#, "also"),
+        (#",?\s+also\s+"#, "also"),
+        (#",\s+and\s+"#, "and"),
+        (#"\s+and\s+"#, "and"),
+    ].map { (try! NSRegularExpression(pattern: $0.0, options: [.caseInsensitive]), $0.1) }
 
     /// The subtasks of `query`, in the query's order. Always at least one part.
     public static func split(_ query: String) -> [Part] {
-        let trimmed = query.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = TextScan.trimmed(query, TextScan.whitespacesAndNewlines)
         var pieces = [trimmed]
         // A word problem (numbers in a sentence that is no task of its own) stays whole.
         if !isWordProblem(trimmed) {
             for sep in separators {
                 var next: [String] = []
-                for piece in pieces { next += cut(piece, on: sep) }
+                for piece in pieces {
+                    if TextScan.contains(piece.lowercased(), sep.literal) { next += cut(piece, on: sep.regex) } else { next.append(piece) }
+                }
                 pieces = next
             }
         }
@@ -62,11 +66,11 @@ public enum Splitter {
 
     /// Cuts `text` at every match of `sep` where both sides stand as tasks; otherwise keeps it whole.
     static func cut(_ text: String, on sep: NSRegularExpression) -> [String] {
-        // Code requests are one task: their "and"s describe the function.
-        if Classifier.asksForCode(text) && !text.contains(";") && !text.lowercased().contains("then") { return [text] }
         let ns = text as NSString
         let matches = sep.matches(in: text, range: NSRange(location: 0, length: ns.length))
         if matches.isEmpty { return [text] }
+        // Code requests are one task: their "and"s describe the function.
+        if Classifier.asksForCode(text) && !text.contains(";") && !text.lowercased().contains("then") { return [text] }
         var out: [String] = []
         var start = 0
         for m in matches {
@@ -76,20 +80,20 @@ public enum Splitter {
             let sepText = ns.substring(with: m.range)
             let strong = sepText.contains(";") || sepText.contains("?") || sepText.contains(".")
             if isTask(left, strong: true) && isTask(rightRest, strong: strong) {
-                var piece = left.trimmingCharacters(in: .whitespaces)
+                var piece = TextScan.trimmed(left, TextScan.whitespaces)
                 if sepText.contains("?") { piece += "?" }
                 if sepText.contains(".") && !piece.hasSuffix(".") { piece += "." }
                 out.append(piece)
                 start = rightStart
             }
         }
-        out.append(ns.substring(from: start).trimmingCharacters(in: .whitespaces))
+        out.append(TextScan.trimmed(ns.substring(from: start), TextScan.whitespaces))
         return out.filter { !$0.isEmpty }
     }
 
     static func firstWords(_ text: String) -> [String] {
-        text.lowercased().split(whereSeparator: { $0.isWhitespace || $0 == "," }).prefix(3).map {
-            $0.trimmingCharacters(in: .punctuationCharacters)
+        text.lowercased().split(whereSeparator: { TextScan.isWhitespace($0) || $0 == "," }).prefix(3).map {
+            TextScan.trimmed($0, TextScan.punctuation)
         }
     }
 
@@ -104,7 +108,7 @@ public enum Splitter {
 
     /// Numbers in a statement followed by a question: "Natalia sold 48 clips … How many …?"
     public static func isWordProblem(_ text: String) -> Bool {
-        let sentences = text.split(whereSeparator: { ".?!".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let sentences = text.split(whereSeparator: { $0 == "." || $0 == "?" || $0 == "!" }).map { TextScan.trimmed($0, TextScan.whitespaces) }.filter { !$0.isEmpty }
         guard sentences.count >= 2, Classifier.digitCount(text) >= 1 else { return false }
         // The first sentence is a statement, not a task.
         return !isTask(sentences[0], strong: true)
