@@ -18,6 +18,7 @@ public enum Wire {
     }
 
     public static func encode<J: Encodable>(_ job: J) -> String {
+        if let w = job as? any WireJSON { return w.json.serialized }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(job)) ?? Data("{}".utf8), as: UTF8.self)
@@ -28,6 +29,7 @@ public enum Wire {
         guard let v else { throw DecodeError("missing field 'v' (schema version)") }
         guard v == version else { throw DecodeError("unknown schema version v=\(v.prefix(20)) (this worker reads v=\(version))") }
         guard let job else { throw DecodeError("missing field 'job'") }
+        if let t = J.self as? any WireJSON.Type { return try t.init(fields: JSONFields(job)) as! J }
         do {
             return try JSONDecoder().decode(J.self, from: Data(job.utf8))
         } catch let DecodingError.keyNotFound(key, _) {
@@ -162,5 +164,68 @@ extension Error {
     public var reason: String {
         if let d = self as? Wire.DecodeError { return d.reason }
         return "\(self)"
+    }
+}
+
+// The wire jobs' JSON, by hand (see `JSONValue`): the same text JSONEncoder writes, read with the
+// same error messages as JSONDecoder's.
+
+extension QueryJob: WireJSON {
+    public init(fields f: JSONFields) throws(Wire.DecodeError) {
+        self.init(id: try f.string("id"), query: try f.string("query"), user: try f.optionalString("user"), critical: try f.optionalBool("critical"))
+    }
+
+    public var json: JSONValue {
+        .members([("id", .string(id)), ("query", .string(query)), ("user", user.map(JSONValue.string)), ("critical", critical.map(JSONValue.bool))])
+    }
+}
+
+extension TaskJob: WireJSON {
+    public init(fields f: JSONFields) throws(Wire.DecodeError) {
+        let raw = try f.string("type")
+        guard let type = TaskType(rawValue: raw) else {
+            throw Wire.DecodeError("job has an unknown task type '\(raw.prefix(20))' at 'type'")
+        }
+        self.init(queryID: try f.string("query_id"), subtaskID: try f.string("subtask_id"), index: try f.int("index"), type: type,
+                  text: try f.string("text"), attempt: try f.int("attempt"), genome: try f.optionalString("genome"),
+                  avoid: try f.optionalStrings("avoid"))
+    }
+
+    public var json: JSONValue {
+        .members([
+            ("query_id", .string(queryID)), ("subtask_id", .string(subtaskID)), ("index", .int(index)), ("type", .string(type.rawValue)),
+            ("text", .string(text)), ("attempt", .int(attempt)), ("genome", genome.map(JSONValue.string)),
+            ("avoid", avoid.map { .array($0.map(JSONValue.string)) }),
+        ])
+    }
+}
+
+extension VerifyJob: WireJSON {
+    public init(fields f: JSONFields) throws(Wire.DecodeError) {
+        self.init(queryID: try f.string("query_id"), subtaskID: try f.string("subtask_id"), attempt: try f.int("attempt"))
+    }
+
+    public var json: JSONValue {
+        .members([("query_id", .string(queryID)), ("subtask_id", .string(subtaskID)), ("attempt", .int(attempt))])
+    }
+}
+
+extension SynthesizeJob: WireJSON {
+    public init(fields f: JSONFields) throws(Wire.DecodeError) {
+        self.init(queryID: try f.string("query_id"))
+    }
+
+    public var json: JSONValue { .members([("query_id", .string(queryID))]) }
+}
+
+extension AnswerEvent: WireJSON {
+    public init(fields f: JSONFields) throws(Wire.DecodeError) {
+        self.init(queryID: try f.string("query_id"), status: try f.string("status"), answer: try f.optionalString("answer"),
+                  error: try f.optionalString("error"))
+    }
+
+    public var json: JSONValue {
+        .members([("query_id", .string(queryID)), ("status", .string(status)), ("answer", answer.map(JSONValue.string)),
+                  ("error", error.map(JSONValue.string))])
     }
 }
