@@ -121,21 +121,25 @@ public struct VerifierRole: Role {
     public func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit] {
         let job: VerifyJob
         do { job = try Wire.decode(VerifyJob.self, v: entry["v"], job: entry["job"]) } catch { throw Poison(error.reason) }
-        guard let attempt = try await context.store.loadAttempt(subtaskID: job.subtaskID, attempt: job.attempt) else {
+        // Checks that take no time are made inside the settling transaction (one round trip fewer); code
+        // is checked in the sandbox outside it, so no lock is held while it runs.
+        let outcome: Store.VerifyOutcome
+        let verdict: Store.Verdict?
+        switch try await context.store.settle(job, judge: { Verifier.instantCheck($0) }, verifier: verifierID,
+                                              maxAttempts: config.maxAttempts, spotRate: config.spotRate) {
+        case .noAttempt:
             throw Poison("no recorded attempt \(job.attempt) of subtask \(job.subtaskID)")
-        }
-        let verdict: Store.Verdict
-        if let existing = attempt.existingVerdict {
-            verdict = existing
-        } else {
-            verdict = await Verifier.check(type: attempt.type, task: attempt.text, answer: attempt.answer,
-                                           error: attempt.error, tool: attempt.tool)
-        }
-        let outcome = try await context.store.settle(job, attempt: attempt, verdict: verdict, verifier: verifierID,
+        case .settled(let o, let v):
+            (outcome, verdict) = (o, v)
+        case .needsCheck(let attempt):
+            let v = await Verifier.check(type: attempt.type, task: attempt.text, answer: attempt.answer, error: attempt.error, tool: attempt.tool)
+            outcome = try await context.store.settle(job, attempt: attempt, verdict: v, verifier: verifierID,
                                                      maxAttempts: config.maxAttempts, spotRate: config.spotRate)
+            verdict = v
+        }
         context.logger.info("verdict", metadata: [
             "query": "\(job.queryID)", "subtask": "\(job.subtaskID)", "attempt": "\(job.attempt)",
-            "passed": "\(verdict.passed)", "reason": "\(verdict.reason)",
+            "passed": "\(verdict.map { "\($0.passed)" } ?? "-")", "reason": "\(verdict?.reason ?? "the query is gone")",
         ])
         switch outcome {
         case .ask(let tasks): return tasks.map { Emit(config.keys.tasks($0.type), $0) }
@@ -189,7 +193,27 @@ public enum Verifier {
         return tests
     }
 
+    /// The verdict when the check takes no time: every check but running code in the sandbox (nil).
+    public static func instantCheck(_ a: Store.AttemptToVerify) -> Store.Verdict? {
+        quickCheck(type: a.type, task: a.text, answer: a.answer, error: a.error)
+    }
+
     public static func check(type: TaskType, task: String, answer: String?, error: String?, tool: String?) async -> Store.Verdict {
+        if let v = quickCheck(type: type, task: task, answer: answer, error: error) { return v }
+        let answer = answer ?? ""
+        guard let code = Answers.code(in: answer) else { return .init(passed: false, reason: "no code in the answer") }
+        if let name = Answers.requestedFunction(in: task), !code.contains("def \(name)(") {
+            return .init(passed: false, reason: "the code does not define \(name)()")
+        }
+        let tests = Verifier.codeTests(task: task)
+        let r = await Sandbox.shared.check(code: code, tests: tests.joined(separator: "\n"))
+        let examples = Answers.requestedFunction(in: task).map { Answers.exampleTests(in: task, function: $0).count } ?? 0
+        let what = examples > 0 ? "passes \(examples) test\(examples == 1 ? "" : "s") from the task" : "defines what was asked and runs"
+        return .init(passed: r.passed, reason: r.passed ? "\(what) in the sandbox" : "sandbox: \(r.detail)")
+    }
+
+    /// Every check but running code (nil for an answer to a code task).
+    static func quickCheck(type: TaskType, task: String, answer: String?, error: String?) -> Store.Verdict? {
         guard let answer, !answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             return .init(passed: false, reason: "no answer: \(error ?? "empty")")
         }
@@ -207,15 +231,7 @@ public enum Verifier {
             guard !Answers.numbers(in: answer).isEmpty else { return .init(passed: false, reason: "a word problem answered without a number") }
             return .init(passed: true, reason: "no expression to recompute; the answer ends with a number", decisive: false)
         case .code:
-            guard let code = Answers.code(in: answer) else { return .init(passed: false, reason: "no code in the answer") }
-            if let name = Answers.requestedFunction(in: task), !code.contains("def \(name)(") {
-                return .init(passed: false, reason: "the code does not define \(name)()")
-            }
-            let tests = Verifier.codeTests(task: task)
-            let r = await Sandbox.shared.check(code: code, tests: tests.joined(separator: "\n"))
-            let examples = Answers.requestedFunction(in: task).map { Answers.exampleTests(in: task, function: $0).count } ?? 0
-            let what = examples > 0 ? "passes \(examples) test\(examples == 1 ? "" : "s") from the task" : "defines what was asked and runs"
-            return .init(passed: r.passed, reason: r.passed ? "\(what) in the sandbox" : "sandbox: \(r.detail)")
+            return nil
         case .factual, .reasoning, .creative:
             if Answers.isRefusal(answer) { return .init(passed: false, reason: "the model refused") }
             if answer.count < 2 { return .init(passed: false, reason: "the answer is too short") }

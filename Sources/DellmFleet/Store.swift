@@ -223,13 +223,18 @@ public struct Store: Sendable {
     }
 
     public func loadAttempt(subtaskID: String, attempt: Int) async throws -> AttemptToVerify? {
-        let r = try await db.query("""
-            SELECT s.type, s.text, s.idx, a.answer, a.error, a.node_id, a.tool, v.passed, v.reason, a.latency_ms, a.genome, a.confidence
-            FROM subtasks s JOIN attempts a ON a.subtask_id = s.id AND a.attempt = $2
-            LEFT JOIN verdicts v ON v.subtask_id = s.id AND v.attempt = $2
-            WHERE s.id = $1
-            """, [subtaskID, String(attempt)])
-        guard let row = r.first else { return nil }
+        Self.attempt(from: try await db.query(Self.attemptSQL, [subtaskID, String(attempt)]))
+    }
+
+    static let attemptSQL = """
+        SELECT s.type, s.text, s.idx, a.answer, a.error, a.node_id, a.tool, v.passed, v.reason, a.latency_ms, a.genome, a.confidence
+        FROM subtasks s JOIN attempts a ON a.subtask_id = s.id AND a.attempt = $2
+        LEFT JOIN verdicts v ON v.subtask_id = s.id AND v.attempt = $2
+        WHERE s.id = $1
+        """
+
+    static func attempt(from rows: PostgresRows) -> AttemptToVerify? {
+        guard let row = rows.first else { return nil }
         let verdict = row[7].map { Verdict(passed: $0 == "t", reason: row[8] ?? "") }
         return AttemptToVerify(type: TaskType(rawValue: row[0]!) ?? .factual, text: row[1]!, index: Int(row[2]!)!,
                                answer: row[3], error: row[4], node: row[5]!, tool: row[6],
@@ -288,46 +293,99 @@ public struct Store: Sendable {
                 // Serialise the settling of one query's subtasks, so exactly one verifier sees it complete.
                 // The lock and the verdict travel together (with BEGIN): one round trip.
                 let first = try tx.queries([
-                    ("SELECT status FROM queries WHERE id = $1 FOR UPDATE", [job.queryID]),
-                    ("""
-                     INSERT INTO verdicts (subtask_id, attempt, node_id, passed, reason, verifier)
-                     SELECT $1::text, $2::int, $3::text, $4::boolean, $5::text, $6::text WHERE EXISTS (SELECT 1 FROM queries WHERE id = $7)
-                     ON CONFLICT (subtask_id, attempt) DO NOTHING RETURNING 1
-                     """, [job.subtaskID, String(job.attempt), a.node, verdict.passed ? "t" : "f", verdict.reason, verifier, job.queryID]),
+                    (Self.lockQuerySQL, [job.queryID]),
+                    (Self.verdictSQL, Self.verdictParameters(job, a, verdict, verifier: verifier)),
                 ])
                 guard let q = first[0].first else { return .nothing }
-                let inserted = first[1].rows.count == 1
-                // A new verdict moves the node's trust (the node locked first, in the order specialists lock
-                // them); then the subtask is locked and its attempts read under the lock. One round trip.
-                var batch: [(String, [String?])] = [
-                    ("SELECT status, attempts, mode FROM subtasks WHERE id = $1 FOR UPDATE", [job.subtaskID]),
-                    ("""
-                     SELECT a.attempt, a.answer, a.genome, v.passed, a.votes::text FROM attempts a
-                     LEFT JOIN verdicts v ON v.subtask_id = a.subtask_id AND v.attempt = a.attempt
-                     WHERE a.subtask_id = $1 ORDER BY a.attempt
-                     """, [job.subtaskID]),
-                ]
-                if inserted { batch.insert(Store.trustUpdate(a, verdict), at: 0) }
-                var read = try tx.queries(batch)
-                if inserted {
-                    // The matrix and the ledger entries travel with the next round trip.
-                    self.countVerdict(tx, job, a, verdict, node: read.removeFirst().first)
-                }
-                let sub = read[0].first!
-                if sub[0] == "queued" {
-                    let decision = try self.decide(tx, job: job, a: a, verdict: verdict, inserted: inserted, attempts: read[1].rows,
-                                                   issued: Int(sub[1] ?? "1") ?? 1, mode: sub[2] ?? "normal",
-                                                   maxAttempts: maxAttempts, spotRate: spotRate)
-                    if !decision.isEmpty { return .ask(decision) }
-                }
-                guard q[0] == "running" else { return .nothing }
-                // Whether any part is still open, read after the updates above, in the round trip that commits.
-                let open = try tx.queries([
-                    ("SELECT count(*) FROM subtasks WHERE query_id = $1 AND status = 'queued'", [job.queryID]), ("COMMIT", []),
-                ])[0]
-                return open.first?[0] == "0" ? .synthesize : .nothing
+                return try self.settleLocked(tx, job, a, verdict, queryStatus: q[0], inserted: first[1].rows.count == 1,
+                                             maxAttempts: maxAttempts, spotRate: spotRate)
             }
         }
+    }
+
+    /// What `settle(_:judge:…)` did.
+    public enum Settled: Sendable {
+        /// The verdict (nil when the query is gone) and what follows from it.
+        case settled(VerifyOutcome, verdict: Verdict?)
+        /// The judge cannot decide without time (code runs in the sandbox): check it, then `settle(_:attempt:…)`.
+        case needsCheck(AttemptToVerify)
+        /// No such attempt is recorded.
+        case noAttempt
+    }
+
+    /// `settle` for checks that take no time: the attempt is read in the transaction's first round trip,
+    /// under the query's lock, judged there, and its verdict travels with the next (three round trips
+    /// in all, not four). Every verdict is inserted under its query's lock, so whether this one is new is
+    /// known from the read.
+    public func settle(_ job: VerifyJob, judge: @escaping @Sendable (AttemptToVerify) -> Verdict?, verifier: String,
+                       maxAttempts: Int, spotRate: Double = 0) async throws -> Settled {
+        try await db.withSession { s in
+            try s.transaction { tx in
+                let first = try tx.queries([
+                    (Self.lockQuerySQL, [job.queryID]),
+                    (Self.attemptSQL, [job.subtaskID, String(job.attempt)]),
+                ])
+                guard let a = Self.attempt(from: first[1]) else { return .noAttempt }
+                guard let q = first[0].first else { return .settled(.nothing, verdict: nil) }
+                let verdict: Verdict
+                if let existing = a.existingVerdict {
+                    verdict = existing
+                } else if let v = judge(a) {
+                    verdict = v
+                    tx.send(Self.verdictSQL, Self.verdictParameters(job, a, v, verifier: verifier))
+                } else {
+                    return .needsCheck(a)
+                }
+                let outcome = try self.settleLocked(tx, job, a, verdict, queryStatus: q[0], inserted: a.existingVerdict == nil,
+                                                    maxAttempts: maxAttempts, spotRate: spotRate)
+                return .settled(outcome, verdict: verdict)
+            }
+        }
+    }
+
+    static let lockQuerySQL = "SELECT status FROM queries WHERE id = $1 FOR UPDATE"
+    static let verdictSQL = """
+        INSERT INTO verdicts (subtask_id, attempt, node_id, passed, reason, verifier)
+        SELECT $1::text, $2::int, $3::text, $4::boolean, $5::text, $6::text WHERE EXISTS (SELECT 1 FROM queries WHERE id = $7)
+        ON CONFLICT (subtask_id, attempt) DO NOTHING RETURNING 1
+        """
+
+    static func verdictParameters(_ job: VerifyJob, _ a: AttemptToVerify, _ verdict: Verdict, verifier: String) -> [String?] {
+        [job.subtaskID, String(job.attempt), a.node, verdict.passed ? "t" : "f", verdict.reason, verifier, job.queryID]
+    }
+
+    /// The rest of `settle`, with the query locked and the verdict recorded (`inserted`: by this call).
+    private func settleLocked(_ tx: PostgresSession, _ job: VerifyJob, _ a: AttemptToVerify, _ verdict: Verdict, queryStatus: String?,
+                              inserted: Bool, maxAttempts: Int, spotRate: Double) throws -> VerifyOutcome {
+        // A new verdict moves the node's trust (the node locked first, in the order specialists lock
+        // them); then the subtask is locked and its attempts read under the lock. One round trip.
+        var batch: [(String, [String?])] = [
+            ("SELECT status, attempts, mode FROM subtasks WHERE id = $1 FOR UPDATE", [job.subtaskID]),
+            ("""
+             SELECT a.attempt, a.answer, a.genome, v.passed, a.votes::text FROM attempts a
+             LEFT JOIN verdicts v ON v.subtask_id = a.subtask_id AND v.attempt = a.attempt
+             WHERE a.subtask_id = $1 ORDER BY a.attempt
+             """, [job.subtaskID]),
+        ]
+        if inserted { batch.insert(Store.trustUpdate(a, verdict), at: 0) }
+        var read = try tx.queries(batch)
+        if inserted {
+            // The matrix and the ledger entries travel with the next round trip.
+            countVerdict(tx, job, a, verdict, node: read.removeFirst().first)
+        }
+        let sub = read[0].first!
+        if sub[0] == "queued" {
+            let decision = try decide(tx, job: job, a: a, verdict: verdict, inserted: inserted, attempts: read[1].rows,
+                                      issued: Int(sub[1] ?? "1") ?? 1, mode: sub[2] ?? "normal",
+                                      maxAttempts: maxAttempts, spotRate: spotRate)
+            if !decision.isEmpty { return .ask(decision) }
+        }
+        guard queryStatus == "running" else { return .nothing }
+        // Whether any part is still open, read after the updates above, in the round trip that commits.
+        let open = try tx.queries([
+            ("SELECT count(*) FROM subtasks WHERE query_id = $1 AND status = 'queued'", [job.queryID]), ("COMMIT", []),
+        ])[0]
+        return open.first?[0] == "0" ? .synthesize : .nothing
     }
 
     /// The statement that moves a node's trust (only verdicts move it), once per attempt; it returns the

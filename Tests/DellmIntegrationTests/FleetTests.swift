@@ -111,6 +111,64 @@ struct FleetPipelineTests {
         #expect(answers.all.first?.answer.map { Answers.numbers(in: $0).last } == 1536)
         await fleet.stop()
     }
+
+    /// A verify job delivered again after its query was answered (a worker died before its XACK, say)
+    /// is judged from the verdict already recorded: no second verdict, trust move, earning or answer.
+    /// The verdict of an instant check is decided inside the settling transaction, so this is what
+    /// shows that its "first verdict" is known from the read under the query's lock. Only this query's rows and its node are
+    /// compared: the database is shared with the tests running beside it.
+    @Test func aVerifyJobDeliveredAgainChangesNothing() async throws {
+        let config = try TestEnv.config()
+        let fleet = try await InProcessFleet.start(config)
+        defer { Task { await fleet.stop() } }
+        let client = try FleetClient(config: config)
+        let cursor = try await client.answersCursor()
+        let id = try await client.submit("What is 37 times 41?", user: "carol-\(config.namespace)")
+        _ = try await client.waitForAnswers([id], after: cursor, timeout: .seconds(60)) { _ in }
+        let db = PostgresConnection(url: config.databaseURL)
+        func state() async throws -> [String?] {
+            try await db.query("""
+                SELECT (SELECT count(*) FROM verdicts WHERE subtask_id = $1 || '.0'),
+                       (SELECT count(*) FROM credit_ledger WHERE query_id = $1 AND kind = 'earn'),
+                       n.verified, n.trust, (SELECT status FROM queries WHERE id = $1)
+                FROM nodes n WHERE n.id = (SELECT node_id FROM attempts WHERE subtask_id = $1 || '.0' AND attempt = 1)
+                """, [id]).first ?? []
+        }
+        let before = try await state()
+        #expect(before[0] == "1" && before[4] == "answered")
+        let redis = RedisConnection(configuration: try config.redisConfiguration())
+        let answersBefore = try await redis.command("XLEN", config.keys.answers).int
+        try await redis.xadd(config.keys.verify, Wire.fields(VerifyJob(queryID: id, subtaskID: id + ".0", attempt: 1)))
+        try await waitUntil {
+            let g = try await redis.command("XINFO", "GROUPS", config.keys.verify).array?.first?.pairs
+            return g?["pending"]?.int == 0 && g?["lag"]?.int == 0
+        }
+        #expect(try await state() == before)
+        #expect(try await redis.command("XLEN", config.keys.synthesize).int == 1, "no second synthesis")
+        #expect(try await redis.command("XLEN", config.keys.answers).int == answersBefore)
+        await fleet.stop()
+    }
+
+    /// Code is checked in the sandbox outside the settling transaction (the instant path hands it
+    /// back); a function that does what the task says passes, and one that does not is asked again.
+    @Test func codeIsCheckedInTheSandboxOutsideTheTransaction() async throws {
+        let fake = try FakeModelServer(.answer("```python\ndef add(a, b):\n    return a + b\n```"))
+        defer { fake.stop() }
+        let config = try TestEnv.config(extra: ["DELLM_MODEL_URL": fake.url, "DELLM_SPOT_RATE": "0"])
+        let fleet = try await InProcessFleet.start(config)
+        defer { Task { await fleet.stop() } }
+        let client = try FleetClient(config: config)
+        let cursor = try await client.answersCursor()
+        let id = try await client.submit("Write a Python function add(a, b) that returns the sum; add(2, 3) returns 5.", user: "dan-\(config.namespace)")
+        let answers = Collector<AnswerEvent>()
+        _ = try await client.waitForAnswers([id], after: cursor, timeout: .seconds(60)) { answers.add($0) }
+        #expect(answers.all.first?.status == "answered")
+        let db = PostgresConnection(url: config.databaseURL)
+        let v = try await db.query("SELECT passed, reason FROM verdicts WHERE subtask_id = $1", [id + ".0"]).first
+        #expect(v?[0] == "t")
+        #expect(v?[1] == "passes 1 test from the task in the sandbox")
+        await fleet.stop()
+    }
 }
 
 /// Polls a condition that has no event to await (a server-side counter), bounded in time.
