@@ -31,22 +31,72 @@ public struct Store: Sendable {
         case finished(AnswerEvent)
     }
 
+    /// A new user and their starting grant (once).
+    static let grantSQL = """
+        WITH u AS (INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING)
+        INSERT INTO credit_ledger (user_id, amount, kind, idempotency_key)
+        VALUES ($1, $2, 'grant', 'grant:' || $1) ON CONFLICT (idempotency_key) DO NOTHING
+        """
+
     /// Records a query, charges its user once, and creates its subtasks. `genomes[i]` are the genomes
     /// routing chose for part i: one normally, three for a critical query (each its own attempt).
+
     public func ingest(_ q: QueryJob, parts: [Splitter.Part], genomes: [[String]] = []) async throws -> IngestOutcome {
         let user = q.user?.isEmpty == false ? q.user! : "anonymous"
         let critical = q.critical == true
         let perPart = critical ? Store.criticalAnswers : 1
+        var jobs: [TaskJob] = []
+        for (i, p) in parts.enumerated() {
+            let routed = i < genomes.count ? genomes[i] : []
+            for n in 0..<perPart {
+                jobs.append(TaskJob(queryID: q.id, subtaskID: "\(q.id).\(p.index)", index: p.index, type: p.type, text: p.text,
+                                    attempt: n + 1, genome: n < routed.count ? routed[n] : nil,
+                                    avoid: n > 0 && n >= routed.count ? routed : nil))
+            }
+        }
+        let tasks = jobs
+        let firstGenome = parts.indices.map { i in i < genomes.count ? genomes[i].first ?? "" : "" }
+        let costs = [true, false].map { Economy.price(parts.map(\.type), runsNodes: $0) * Double(perPart) }
+        // The query's rows, for both statements below: $1 id, $2–$7 the parts, $8 attempts issued, $9 mode,
+        // $10 user, $11 text, $12 parts, $13 critical, $14 the charge for a member, $15 for anyone else.
+        let rows: [String?] = [q.id, PostgresArray.literal(parts.map { "\(q.id).\($0.index)" }), PostgresArray.literal(parts.map { String($0.index) }),
+                               PostgresArray.literal(parts.map(\.type.rawValue)), PostgresArray.literal(parts.map(\.text)),
+                               PostgresArray.literal(parts.map(\.rule)), PostgresArray.literal(firstGenome),
+                               String(perPart), critical ? "critical" : "normal",
+                               user, q.query, String(parts.count), critical ? "t" : "f", String(costs[0]), String(costs[1])]
         return try await db.withSession { s in
-            try s.transaction { tx in
+            // The common case in one round trip: a new query its user can pay for. BEGIN, the grant, the
+            // user's lock, the query with its charge and parts (only when it is new and the balance, read
+            // under the lock, covers the price), and COMMIT travel together. Anything else (a redelivery,
+            // too few credits) inserts nothing there and is decided below, step by step.
+            let inserted = try s.transaction { tx in
+                tx.send(Store.grantSQL, [user, String(Store.startingCredits)])
+                return try tx.queries([
+                    ("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", [user]),
+                    ("""
+                     WITH paid AS (
+                         SELECT c.cost FROM users u, LATERAL (SELECT CASE WHEN u.runs_nodes THEN $14::numeric ELSE $15::numeric END AS cost) c
+                         WHERE u.id = $10 AND NOT EXISTS (SELECT 1 FROM queries WHERE id = $1)
+                           AND (SELECT coalesce(sum(amount), 0) FROM credit_ledger WHERE user_id = $10) >= c.cost),
+                     query AS (
+                         INSERT INTO queries (id, user_id, text, subtask_count, critical) SELECT $1, $10, $11, $12, $13 FROM paid),
+                     charge AS (
+                         INSERT INTO credit_ledger (user_id, amount, kind, query_id, idempotency_key)
+                         SELECT $10, -cost, 'charge', $1, 'charge:' || $1 FROM paid)
+                     INSERT INTO subtasks (id, query_id, idx, type, text, route_rule, genome, attempts, mode)
+                     SELECT s.id, $1, s.idx, s.type, s.text, s.rule, nullif(s.genome, ''), $8, $9
+                     FROM paid, unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[]) AS s(id, idx, type, text, rule, genome)
+                     RETURNING 1
+                     """, rows),
+                    ("COMMIT", []),
+                ])[1].rows.count > 0
+            }
+            if inserted { return .enqueue(tasks) }
+            return try s.transaction { tx in
                 // One round trip (with BEGIN): a new user and their starting grant; the user's row
                 // locked, so charges happen one at a time per user (no double spend under concurrency);
                 // whether the query exists already; the balance, read under the lock.
-                tx.send("""
-                    WITH u AS (INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING)
-                    INSERT INTO credit_ledger (user_id, amount, kind, idempotency_key)
-                    VALUES ($1, $2, 'grant', 'grant:' || $1) ON CONFLICT (idempotency_key) DO NOTHING
-                    """, [user, String(Store.startingCredits)])
+                tx.send(Store.grantSQL, [user, String(Store.startingCredits)])
                 let read = try tx.queries([
                     ("SELECT runs_nodes FROM users WHERE id = $1 FOR UPDATE", [user]),
                     ("SELECT status, answer, error FROM queries WHERE id = $1", [q.id]),
@@ -80,16 +130,6 @@ public struct Store: Sendable {
                         """, [q.id, user, q.query, error])
                     return .finished(AnswerEvent(queryID: q.id, status: "failed", answer: nil, error: error))
                 }
-                var jobs: [TaskJob] = []
-                for (i, p) in parts.enumerated() {
-                    let routed = i < genomes.count ? genomes[i] : []
-                    for n in 0..<perPart {
-                        jobs.append(TaskJob(queryID: q.id, subtaskID: "\(q.id).\(p.index)", index: p.index, type: p.type, text: p.text,
-                                            attempt: n + 1, genome: n < routed.count ? routed[n] : nil,
-                                            avoid: n > 0 && n >= routed.count ? routed : nil))
-                    }
-                }
-                let firstGenome = parts.indices.map { i in i < genomes.count ? genomes[i].first ?? "" : "" }
                 // The query, its charge and every part in one statement, not one per row, sent with COMMIT.
                 // Balances never go negative: the check above and this charge happen under the user's row lock.
                 tx.send("""
@@ -97,16 +137,12 @@ public struct Store: Sendable {
                         INSERT INTO queries (id, user_id, text, subtask_count, critical) VALUES ($1, $10, $11, $12, $13)),
                     charge AS (
                         INSERT INTO credit_ledger (user_id, amount, kind, query_id, idempotency_key)
-                        VALUES ($10, $14, 'charge', $1, 'charge:' || $1))
+                        VALUES ($10, -$14::numeric, 'charge', $1, 'charge:' || $1))
                     INSERT INTO subtasks (id, query_id, idx, type, text, route_rule, genome, attempts, mode)
                     SELECT s.id, $1, s.idx, s.type, s.text, s.rule, nullif(s.genome, ''), $8, $9
                     FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[]) AS s(id, idx, type, text, rule, genome)
-                    """, [q.id, PostgresArray.literal(parts.map { "\(q.id).\($0.index)" }), PostgresArray.literal(parts.map { String($0.index) }),
-                          PostgresArray.literal(parts.map(\.type.rawValue)), PostgresArray.literal(parts.map(\.text)),
-                          PostgresArray.literal(parts.map(\.rule)), PostgresArray.literal(firstGenome),
-                          String(perPart), critical ? "critical" : "normal",
-                          user, q.query, String(parts.count), critical ? "t" : "f", String(-cost)])
-                return .enqueue(jobs)
+                    """, Array(rows[0..<13]) + [String(cost)])
+                return .enqueue(tasks)
             }
         }
     }
@@ -169,12 +205,16 @@ public struct Store: Sendable {
         return status == "queued" ? .open : .unneeded
     }
 
+    /// `register`: also bring the node's owner and species up to date (a node's first attempt after it
+    /// starts); otherwise the owner and the node are only inserted when missing, which writes and locks
+    /// nothing (an update of the node's row on every attempt queued attempts behind each other and the
+    /// verifier's trust update).
     public func recordAttempt(_ job: TaskJob, node: String, owner: String = "operator", species: String = "default",
-                              genome: String? = nil, record: AttemptRecord) async throws {
+                              genome: String? = nil, record: AttemptRecord, register: Bool = true) async throws {
         let votes = JSONValue.array(record.votes.map(\.json)).serialized
         // One statement (atomic on its own): the owner and the node registered, the attempt recorded once,
         // the subtask's attempt count raised — one round trip instead of a transaction of four.
-        try await db.query("""
+        let registration = register ? """
             WITH owner AS (
                 INSERT INTO users (id, runs_nodes) VALUES ($12, true)
                 ON CONFLICT (id) DO UPDATE SET runs_nodes = true WHERE NOT users.runs_nodes RETURNING 1),
@@ -182,6 +222,11 @@ public struct Store: Sendable {
                 INSERT INTO nodes (id, role, owner_user, species) VALUES ($3, 'specialist', $12, $13)
                 ON CONFLICT (id) DO UPDATE SET last_seen = now(), owner_user = EXCLUDED.owner_user, species = EXCLUDED.species
                 RETURNING 1),
+            """ : """
+            WITH owner AS (INSERT INTO users (id, runs_nodes) VALUES ($12, true) ON CONFLICT (id) DO NOTHING RETURNING 1),
+            node AS (INSERT INTO nodes (id, role, owner_user, species) VALUES ($3, 'specialist', $12, $13) ON CONFLICT (id) DO NOTHING RETURNING 1),
+            """
+        try await db.query(registration + """
             attempt AS (
                 INSERT INTO attempts (subtask_id, attempt, node_id, answer, votes, confidence, tool, error, latency_ms, genome, model_calls)
                 VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11) ON CONFLICT (subtask_id, attempt) DO NOTHING RETURNING 1)

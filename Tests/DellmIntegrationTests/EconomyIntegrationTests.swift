@@ -10,6 +10,23 @@ struct EconomyIntegrationTests {
         (0..<n).map { Splitter.Part(index: $0, text: "What is \($0) plus 1?", type: .math, rule: "test") }
     }
 
+    /// A user who runs a node pays the member price; anyone else 1.5× (the one-round-trip ingest picks
+    /// the price in SQL, by the user's row read under its lock).
+    @Test func membersPayTheMemberPrice() async throws {
+        let db = PostgresConnection(url: TestEnv.databaseURL!)
+        let store = Store(db: db)
+        _ = try await store.migrate()
+        let member = "member-\(UUID().uuidString.prefix(8))", guest = "guest-\(UUID().uuidString.prefix(8))"
+        try await db.query("INSERT INTO users (id, runs_nodes) VALUES ($1, true)", [member])
+        for (user, runsNodes) in [(member, true), (guest, false)] {
+            let job = QueryJob(id: UUID().uuidString.lowercased(), query: "two sums", user: user)
+            guard case .enqueue(let tasks) = try await store.ingest(job, parts: parts(2)) else { Issue.record("not enqueued"); continue }
+            #expect(tasks.count == 2)
+            let price = Economy.price([.math, .math], runsNodes: runsNodes)
+            #expect(abs(try await store.balance(user: user) - (Economy.startingCredits - price)) < 1e-9, "\(user)")
+        }
+    }
+
     @Test func eightConcurrentSubmittersCannotOverdrawAnAccount() async throws {
         let db0 = PostgresConnection(url: TestEnv.databaseURL!)
         _ = try await Store(db: db0).migrate()
