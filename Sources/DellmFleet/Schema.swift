@@ -149,5 +149,15 @@ public enum Schema {
             "CREATE INDEX attempts_genome ON attempts(genome) WHERE genome IS NOT NULL",
             "ALTER TABLE queries ADD COLUMN critical boolean NOT NULL DEFAULT false",
         ]),
+        // Trust's window of the last 100 verdicts kept on the node ('1' passed, '0' failed, oldest
+        // first), so a verdict moves trust without reading them back; filled from the verdicts so far.
+        Migration(version: 4, name: "trust's window of recent verdicts on the node", sql: [
+            "ALTER TABLE nodes ADD COLUMN recent_verdicts text NOT NULL DEFAULT ''",
+            """
+            UPDATE nodes n SET recent_verdicts = coalesce((
+                SELECT string_agg(CASE WHEN r.passed THEN '1' ELSE '0' END, '' ORDER BY r.created_at)
+                FROM (SELECT passed, created_at FROM verdicts WHERE node_id = n.id ORDER BY created_at DESC LIMIT 100) r), '')
+            """,
+        ]),
     ]
 }

@@ -435,21 +435,19 @@ public struct Store: Sendable {
 
     /// The statement that moves a node's trust (only verdicts move it), once per attempt; it returns the
     /// node's species, owner and accuracy, which `countVerdict` needs.
+    ///
+    /// trust = 0.6 × the share passed of its last 100 verdicts + 0.3 × its accuracy + 0.1 × its uptime.
+    /// The last 100 are the node's `recent_verdicts` window (the verdict appended under the node's row
+    /// lock), and uptime is what its heartbeats last recorded: a verdict reads no other rows.
     static func trustUpdate(_ a: AttemptToVerify, _ verdict: Verdict) -> (String, [String?]) {
         ("""
-         WITH up AS (
-             SELECT least(1.0, count(h.minute)::float8 / greatest(1.0, least(60.0,
-                        extract(epoch FROM now() - n.first_seen) / 60.0))) AS uptime
-             FROM nodes n LEFT JOIN node_heartbeats h ON h.node_id = n.id AND h.minute > now() - interval '60 minutes'
-             WHERE n.id = $1 GROUP BY n.first_seen)
-         UPDATE nodes SET verified = verified + 1, correct = correct + $2, uptime = up.uptime,
-           trust = 0.6 * (SELECT avg(CASE WHEN passed THEN 1.0 ELSE 0.0 END) FROM
-                           (SELECT passed FROM verdicts WHERE node_id = $1 ORDER BY created_at DESC LIMIT 100) r)
+         UPDATE nodes SET verified = verified + 1, correct = correct + $2, recent_verdicts = right(recent_verdicts || $3, 100),
+           trust = 0.6 * length(replace(right(recent_verdicts || $3, 100), '0', ''))::float8 / length(right(recent_verdicts || $3, 100))
                  + 0.3 * ((correct + $2)::float8 / (verified + 1))
-                 + 0.1 * up.uptime
-         FROM up WHERE id = $1
+                 + 0.1 * uptime
+         WHERE id = $1
          RETURNING species, owner_user, correct::float8 / greatest(verified, 1)
-         """, [a.node, verdict.passed ? "1" : "0"])
+         """, [a.node, verdict.passed ? "1" : "0", verdict.passed ? "1" : "0"])
     }
 
     /// The performance matrix and the node owner's earning, once per attempt, queued for the
@@ -638,8 +636,7 @@ public struct Store: Sendable {
                            subtasks: Int(row[3] ?? "0") ?? 0, settled: Int(row[4] ?? "0") ?? 0)
     }
 
-    /// Records that a node is alive this minute (its uptime is the share of the last hour's minutes it
-    /// was seen in).
+    /// Records that a node is alive this minute and brings its uptime up to date.
     public func heartbeat(node: String, role: String, owner: String, species: String) async throws {
         try await db.withSession { s in
             try s.transaction { tx in
@@ -650,6 +647,13 @@ public struct Store: Sendable {
                     ON CONFLICT (id) DO UPDATE SET last_seen = now()
                     """, [node, role, owner, species])
                 tx.send("INSERT INTO node_heartbeats (node_id, minute) VALUES ($1, date_trunc('minute', now())) ON CONFLICT DO NOTHING", [node])
+                // Uptime: the share of the last hour's minutes (or of its life, if younger) it was seen in.
+                tx.send("""
+                    UPDATE nodes n SET uptime = (
+                        SELECT least(1.0, count(h.minute)::float8 / greatest(1.0, least(60.0, extract(epoch FROM now() - n.first_seen) / 60.0)))
+                        FROM node_heartbeats h WHERE h.node_id = n.id AND h.minute > now() - interval '60 minutes')
+                    WHERE n.id = $1
+                    """, [node])
                 tx.send("DELETE FROM node_heartbeats WHERE node_id = $1 AND minute < now() - interval '2 hours'", [node])
             }
         }

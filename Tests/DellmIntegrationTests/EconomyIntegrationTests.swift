@@ -1,5 +1,5 @@
 import DellmCore
-import DellmFleet
+@testable import DellmFleet
 import DellmPostgres
 import Foundation
 import Testing
@@ -8,6 +8,25 @@ import Testing
 struct EconomyIntegrationTests {
     func parts(_ n: Int) -> [Splitter.Part] {
         (0..<n).map { Splitter.Part(index: $0, text: "What is \($0) plus 1?", type: .math, rule: "test") }
+    }
+
+    /// Trust is 0.6 × the share passed of the node's last 100 verdicts + 0.3 × its accuracy + 0.1 ×
+    /// its uptime, from the window kept on the node's row: 130 verdicts, the first 40 failed.
+    @Test func trustWeighsTheLast100Verdicts() async throws {
+        let db = PostgresConnection(url: TestEnv.databaseURL!)
+        _ = try await Store(db: db).migrate()
+        let node = "trust-\(UUID().uuidString.prefix(8))"
+        try await db.query("INSERT INTO nodes (id, role, uptime) VALUES ($1, 'specialist', 0.5)", [node])
+        let attempt = Store.AttemptToVerify(type: .math, text: "1+1", index: 0, answer: "2", error: nil, node: node, tool: nil)
+        for i in 0..<130 {
+            let (sql, params) = Store.trustUpdate(attempt, Store.Verdict(passed: i >= 40, reason: "test"))
+            try await db.query(sql, params)
+        }
+        let row = try #require(try await db.query("SELECT trust, verified, correct, recent_verdicts FROM nodes WHERE id = $1", [node]).first)
+        #expect(row[1] == "130" && row[2] == "90")
+        #expect(row[3] == String(repeating: "0", count: 10) + String(repeating: "1", count: 90), "the last 100, oldest first")
+        let expected = Economy.trust(recentAccuracy: 0.9, lifetimeAccuracy: 90.0 / 130, uptime: 0.5)
+        #expect(abs((Double(row[0] ?? "") ?? 0) - expected) < 1e-9)
     }
 
     /// A user who runs a node pays the member price; anyone else 1.5× (the one-round-trip ingest picks
