@@ -91,13 +91,14 @@ public enum Answers {
     public static func cleaned(_ text: String, maxCharacters: Int = 1_200) -> String {
         var lines: [String] = []
         var seen = Set<String>()
-        for line in text.components(separatedBy: "\n") {
-            let key = line.trimmingCharacters(in: .whitespaces).lowercased()
+        for piece in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = String(piece)
+            let key = TextScan.trimmed(line, TextScan.whitespaces).lowercased()
             if !key.isEmpty && key.count > 12 && seen.contains(key) { break }
             seen.insert(key)
             lines.append(line)
         }
-        var out = lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        var out = TextScan.trimmed(lines.joined(separator: "\n"), TextScan.whitespacesAndNewlines)
         if out.count > maxCharacters {
             out = String(out.prefix(maxCharacters))
             if let cut = out.lastIndex(where: { ".!?\n".contains($0) }), out.distance(from: out.startIndex, to: cut) > maxCharacters / 2 {
