@@ -42,14 +42,16 @@ public struct FleetClient: Sendable {
     /// Waits for the answers to `ids`, calling `onAnswer` as each arrives and `onProgress` about once
     /// a second. Reads the answers stream after `cursor`; falls back to PostgreSQL, the record of truth,
     /// so a trimmed stream or a query that ended before the call is still seen.
-    /// Returns the ids still unanswered at the deadline.
-    public func waitForAnswers(_ ids: [String], after cursor: String, timeout: Duration,
+    /// Returns the ids still unanswered at the deadline. `checkFirst: false` skips the database look-up
+    /// before the first read of the stream, for ids submitted just now (nothing older can answer them):
+    /// it would run beside the ingest worker's first statements, slowing the very query waited for.
+    public func waitForAnswers(_ ids: [String], after cursor: String, timeout: Duration, checkFirst: Bool = true,
                                onProgress: (@Sendable ([Progress]) -> Void)? = nil,
                                onAnswer: @Sendable (AnswerEvent) -> Void) async throws -> Set<String> {
         var waiting = Set(ids)
         var last = cursor
         let deadline = ContinuousClock.now + timeout
-        var lastCheck = ContinuousClock.now - .seconds(10)
+        var lastCheck = ContinuousClock.now - (checkFirst ? .seconds(3600) : .zero)
         var outage = 0
         while !waiting.isEmpty && ContinuousClock.now < deadline {
             do {
@@ -228,7 +230,8 @@ extension FleetClient {
         let box = BatchBox()
         let waiting = results.filter { $0.refused == nil }.map(\.queryID)
         let total = waiting.count
-        _ = try await waitForAnswers(waiting, after: cursor, timeout: timeout) { event in
+        // Fresh ids: their answers can only come after the cursor.
+        _ = try await waitForAnswers(waiting, after: cursor, timeout: timeout, checkFirst: false) { event in
             let n = box.add(event, seconds: (ContinuousClock.now - started).seconds)
             onAnswer(n, total)
         }
