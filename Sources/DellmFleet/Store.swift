@@ -358,51 +358,31 @@ public struct Store: Sendable {
         case noAttempt
     }
 
-    /// `settle` for checks that take no time, in two round trips. The first (with BEGIN) locks the query,
-    /// reads the attempt, and locks and reads what settling it touches: its node (the row its trust is
-    /// on) and its subtask with the subtask's attempts, in the order every settling locks them (query,
-    /// node, subtask). The attempt is judged from that read, and everything it decides — the verdict,
-    /// trust, the matrix, the earning, the subtask's next step — travels with the second, which commits.
-    /// Every verdict is inserted under its query's lock, so whether this one is new is known from the read.
+    /// `settle` for checks that take no time: the attempt is read in the transaction's first round trip,
+    /// under the query's lock, judged there, and its verdict travels with the next (three round trips
+    /// in all, not four). Every verdict is inserted under its query's lock, so whether this one is new is
+    /// known from the read.
     public func settle(_ job: VerifyJob, judge: @escaping @Sendable (AttemptToVerify) -> Verdict?, verifier: String,
                        maxAttempts: Int, spotRate: Double = 0) async throws -> Settled {
         try await db.withSession { s in
             try s.transaction { tx in
-                let read = try tx.queries([
+                let first = try tx.queries([
                     (Self.lockQuerySQL, [job.queryID]),
                     (Self.attemptSQL, [job.subtaskID, String(job.attempt)]),
-                    ("""
-                     SELECT species, owner_user, correct, verified FROM nodes
-                     WHERE id = (SELECT node_id FROM attempts WHERE subtask_id = $1 AND attempt = $2) FOR UPDATE
-                     """, [job.subtaskID, String(job.attempt)]),
-                    (Self.lockSubtaskSQL, [job.subtaskID]),
-                    (Self.attemptsSQL, [job.subtaskID]),
                 ])
-                guard let a = Self.attempt(from: read[1]) else { return .noAttempt }
-                guard let q = read[0].first else { return .settled(.nothing, verdict: nil) }
+                guard let a = Self.attempt(from: first[1]) else { return .noAttempt }
+                guard let q = first[0].first else { return .settled(.nothing, verdict: nil) }
                 let verdict: Verdict
-                var attempts = read[4].rows
-                var node: [String?]?
                 if let existing = a.existingVerdict {
                     verdict = existing
                 } else if let v = judge(a) {
                     verdict = v
                     tx.send(Self.verdictSQL, Self.verdictParameters(job, a, v, verifier: verifier))
-                    let (trust, parameters) = Store.trustUpdate(a, v)
-                    tx.send(trust, parameters)
-                    // What the trust update returns, from the row read under its lock: species, owner, accuracy.
-                    if let n = read[2].first {
-                        let correct = (Double(n[2] ?? "0") ?? 0) + (v.passed ? 1 : 0), verified = (Double(n[3] ?? "0") ?? 0) + 1
-                        node = [n[0], n[1], String(correct / verified)]
-                    }
-                    for i in attempts.indices where attempts[i][0] == String(job.attempt) { attempts[i][3] = v.passed ? "t" : "f" }
                 } else {
                     return .needsCheck(a)
                 }
-                let inserted = a.existingVerdict == nil
-                if inserted { self.countVerdict(tx, job, a, verdict, node: node) }
-                let outcome = try self.next(tx, job, a, verdict, queryStatus: q[0], inserted: inserted, subtask: read[3].first!,
-                                            attempts: attempts, maxAttempts: maxAttempts, spotRate: spotRate)
+                let outcome = try self.settleLocked(tx, job, a, verdict, queryStatus: q[0], inserted: a.existingVerdict == nil,
+                                                    maxAttempts: maxAttempts, spotRate: spotRate)
                 return .settled(outcome, verdict: verdict)
             }
         }
@@ -424,35 +404,29 @@ public struct Store: Sendable {
                               inserted: Bool, maxAttempts: Int, spotRate: Double) throws -> VerifyOutcome {
         // A new verdict moves the node's trust (the node locked first, in the order specialists lock
         // them); then the subtask is locked and its attempts read under the lock. One round trip.
-        var batch: [(String, [String?])] = [(Self.lockSubtaskSQL, [job.subtaskID]), (Self.attemptsSQL, [job.subtaskID])]
+        var batch: [(String, [String?])] = [
+            ("SELECT status, attempts, mode FROM subtasks WHERE id = $1 FOR UPDATE", [job.subtaskID]),
+            ("""
+             SELECT a.attempt, a.answer, a.genome, v.passed, a.votes::text FROM attempts a
+             LEFT JOIN verdicts v ON v.subtask_id = a.subtask_id AND v.attempt = a.attempt
+             WHERE a.subtask_id = $1 ORDER BY a.attempt
+             """, [job.subtaskID]),
+        ]
         if inserted { batch.insert(Store.trustUpdate(a, verdict), at: 0) }
         var read = try tx.queries(batch)
         if inserted {
             // The matrix and the ledger entries travel with the next round trip.
             countVerdict(tx, job, a, verdict, node: read.removeFirst().first)
         }
-        return try next(tx, job, a, verdict, queryStatus: queryStatus, inserted: inserted, subtask: read[0].first!, attempts: read[1].rows,
-                        maxAttempts: maxAttempts, spotRate: spotRate)
-    }
-
-    static let lockSubtaskSQL = "SELECT status, attempts, mode FROM subtasks WHERE id = $1 FOR UPDATE"
-    static let attemptsSQL = """
-        SELECT a.attempt, a.answer, a.genome, v.passed, a.votes::text FROM attempts a
-        LEFT JOIN verdicts v ON v.subtask_id = a.subtask_id AND v.attempt = a.attempt
-        WHERE a.subtask_id = $1 ORDER BY a.attempt
-        """
-
-    /// The subtask's next step (see `decide`), from its row and attempts read under its lock, and
-    /// whether the query is now complete: read after the updates, in the round trip that commits.
-    private func next(_ tx: PostgresSession, _ job: VerifyJob, _ a: AttemptToVerify, _ verdict: Verdict, queryStatus: String?,
-                      inserted: Bool, subtask sub: [String?], attempts: [[String?]], maxAttempts: Int, spotRate: Double) throws -> VerifyOutcome {
+        let sub = read[0].first!
         if sub[0] == "queued" {
-            let decision = try decide(tx, job: job, a: a, verdict: verdict, inserted: inserted, attempts: attempts,
+            let decision = try decide(tx, job: job, a: a, verdict: verdict, inserted: inserted, attempts: read[1].rows,
                                       issued: Int(sub[1] ?? "1") ?? 1, mode: sub[2] ?? "normal",
                                       maxAttempts: maxAttempts, spotRate: spotRate)
             if !decision.isEmpty { return .ask(decision) }
         }
         guard queryStatus == "running" else { return .nothing }
+        // Whether any part is still open, read after the updates above, in the round trip that commits.
         let open = try tx.queries([
             ("SELECT count(*) FROM subtasks WHERE query_id = $1 AND status = 'queued'", [job.queryID]), ("COMMIT", []),
         ])[0]
