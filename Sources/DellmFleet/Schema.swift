@@ -159,5 +159,13 @@ public enum Schema {
                 FROM (SELECT passed, created_at FROM verdicts WHERE node_id = n.id ORDER BY created_at DESC LIMIT 100) r), '')
             """,
         ]),
+        // A balance is the user's folded sum plus the ledger entries not folded into it yet, so reading it
+        // does not grow with the ledger (a node owner earns an entry per verified attempt). Entries are
+        // folded under the user's lock, sum and flag in one transaction: each counts exactly once.
+        Migration(version: 5, name: "balances folded from the ledger", sql: [
+            "ALTER TABLE credit_ledger ADD COLUMN folded boolean NOT NULL DEFAULT false",
+            "ALTER TABLE users ADD COLUMN folded_balance numeric(16,4) NOT NULL DEFAULT 0",
+            "CREATE INDEX credit_ledger_unfolded ON credit_ledger(user_id) INCLUDE (amount) WHERE NOT folded",
+        ]),
     ]
 }

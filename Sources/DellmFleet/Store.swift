@@ -31,6 +31,20 @@ public struct Store: Sendable {
         case finished(AnswerEvent)
     }
 
+    /// A user's balance: the folded sum and the entries not folded yet, read in one snapshot.
+    static let balanceSQL = """
+        SELECT coalesce((SELECT folded_balance FROM users WHERE id = $1), 0)
+             + (SELECT coalesce(sum(amount), 0) FROM credit_ledger WHERE user_id = $1 AND NOT folded)
+        """
+
+    /// Folds a user's ledger entries into their balance once more than 64 wait (under the user's lock,
+    /// which every ingest takes): the entries flagged and their sum added in one statement.
+    static let foldSQL = """
+        WITH waiting AS (SELECT count(*) AS n FROM credit_ledger WHERE user_id = $1 AND NOT folded),
+        f AS (UPDATE credit_ledger SET folded = true WHERE user_id = $1 AND NOT folded AND (SELECT n FROM waiting) > 64 RETURNING amount)
+        UPDATE users SET folded_balance = folded_balance + (SELECT sum(amount) FROM f) WHERE id = $1 AND EXISTS (SELECT 1 FROM f)
+        """
+
     /// A new user and their starting grant (once).
     static let grantSQL = """
         WITH u AS (INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING)
@@ -77,7 +91,7 @@ public struct Store: Sendable {
                      WITH paid AS (
                          SELECT c.cost FROM users u, LATERAL (SELECT CASE WHEN u.runs_nodes THEN $14::numeric ELSE $15::numeric END AS cost) c
                          WHERE u.id = $10 AND NOT EXISTS (SELECT 1 FROM queries WHERE id = $1)
-                           AND (SELECT coalesce(sum(amount), 0) FROM credit_ledger WHERE user_id = $10) >= c.cost),
+                           AND u.folded_balance + (SELECT coalesce(sum(amount), 0) FROM credit_ledger WHERE user_id = $10 AND NOT folded) >= c.cost),
                      query AS (
                          INSERT INTO queries (id, user_id, text, subtask_count, critical) SELECT $1, $10, $11, $12, $13 FROM paid),
                      charge AS (
@@ -88,6 +102,7 @@ public struct Store: Sendable {
                      FROM paid, unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[]) AS s(id, idx, type, text, rule, genome)
                      RETURNING 1
                      """, rows),
+                    (Store.foldSQL, [user]),
                     ("COMMIT", []),
                 ])[1].rows.count > 0
             }
@@ -100,7 +115,7 @@ public struct Store: Sendable {
                 let read = try tx.queries([
                     ("SELECT runs_nodes FROM users WHERE id = $1 FOR UPDATE", [user]),
                     ("SELECT status, answer, error FROM queries WHERE id = $1", [q.id]),
-                    ("SELECT coalesce(sum(amount), 0) FROM credit_ledger WHERE user_id = $1", [user]),
+                    (Store.balanceSQL, [user]),
                 ])
                 let runsNodes = read[0].first?[0] == "t"
                 if let row = read[1].first {
@@ -660,7 +675,7 @@ public struct Store: Sendable {
     }
 
     public func balance(user: String) async throws -> Double {
-        Double(try await db.query("SELECT coalesce(sum(amount), 0) FROM credit_ledger WHERE user_id = $1", [user]).first?[0] ?? "0") ?? 0
+        Double(try await db.query(Store.balanceSQL, [user]).first?[0] ?? "0") ?? 0
     }
 }
 

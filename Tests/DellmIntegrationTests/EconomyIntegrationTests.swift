@@ -29,6 +29,36 @@ struct EconomyIntegrationTests {
         #expect(abs((Double(row[0] ?? "") ?? 0) - expected) < 1e-9)
     }
 
+    /// A node owner's ledger grows by an entry per verified attempt; their balance is read from the sum
+    /// folded so far plus the entries not folded yet, and an ingest folds them once more than 64 wait.
+    /// The balance is the ledger's sum before and after, and earnings arriving later still count.
+    @Test func ledgerEntriesAreFoldedIntoTheBalance() async throws {
+        let db = PostgresConnection(url: TestEnv.databaseURL!)
+        let store = Store(db: db)
+        _ = try await store.migrate()
+        let owner = "owner-\(UUID().uuidString.prefix(8))"
+        try await db.query("INSERT INTO users (id, runs_nodes) VALUES ($1, true)", [owner])
+        try await db.query("""
+            INSERT INTO credit_ledger (user_id, amount, kind, idempotency_key)
+            SELECT $1, 0.0125, 'earn', 'test-earn:' || $1 || ':' || g FROM generate_series(1, 200) g
+            """, [owner])
+        func ledgerSum() async throws -> Double {
+            Double(try await db.query("SELECT sum(amount) FROM credit_ledger WHERE user_id = $1", [owner]).first?[0] ?? "0") ?? 0
+        }
+        #expect(abs(try await store.balance(user: owner) - 2.5) < 1e-9)
+        guard case .enqueue = try await store.ingest(QueryJob(id: UUID().uuidString.lowercased(), query: "two sums", user: owner), parts: parts(2)) else {
+            Issue.record("not enqueued")
+            return
+        }
+        let waiting = try await db.query("SELECT count(*) FROM credit_ledger WHERE user_id = $1 AND NOT folded", [owner]).first?[0]
+        #expect(waiting == "0", "the grant, 200 earnings and the charge are folded")
+        let price = Economy.price([.math, .math], runsNodes: true)
+        #expect(abs(try await store.balance(user: owner) - (Economy.startingCredits + 2.5 - price)) < 1e-9)
+        #expect(abs(try await store.balance(user: owner) - (try await ledgerSum())) < 1e-9)
+        try await db.query("INSERT INTO credit_ledger (user_id, amount, kind, idempotency_key) VALUES ($1, 1, 'earn', 'test-late:' || $1)", [owner])
+        #expect(abs(try await store.balance(user: owner) - (try await ledgerSum())) < 1e-9, "an entry after the fold counts")
+    }
+
     /// A user who runs a node pays the member price; anyone else 1.5× (the one-round-trip ingest picks
     /// the price in SQL, by the user's row read under its lock).
     @Test func membersPayTheMemberPrice() async throws {
