@@ -54,25 +54,22 @@ public struct Store: Sendable {
 
     /// Records a query, charges its user once, and creates its subtasks. `genomes[i]` are the genomes
     /// routing chose for part i: one normally, three for a critical query (each its own attempt).
-
     public func ingest(_ q: QueryJob, parts: [Splitter.Part], genomes: [[String]] = []) async throws -> IngestOutcome {
         let user = q.user?.isEmpty == false ? q.user! : "anonymous"
         let critical = q.critical == true
         let perPart = critical ? Store.criticalAnswers : 1
-        var jobs: [TaskJob] = []
-        for (i, p) in parts.enumerated() {
+        let tasks = parts.enumerated().flatMap { i, p in
             let routed = i < genomes.count ? genomes[i] : []
-            for n in 0..<perPart {
-                jobs.append(TaskJob(queryID: q.id, subtaskID: "\(q.id).\(p.index)", index: p.index, type: p.type, text: p.text,
-                                    attempt: n + 1, genome: n < routed.count ? routed[n] : nil,
-                                    avoid: n > 0 && n >= routed.count ? routed : nil))
+            return (0..<perPart).map { n in
+                TaskJob(queryID: q.id, subtaskID: "\(q.id).\(p.index)", index: p.index, type: p.type, text: p.text,
+                        attempt: n + 1, genome: n < routed.count ? routed[n] : nil, avoid: n > 0 && n >= routed.count ? routed : nil)
             }
         }
-        let tasks = jobs
         let firstGenome = parts.indices.map { i in i < genomes.count ? genomes[i].first ?? "" : "" }
         let costs = [true, false].map { Economy.price(parts.map(\.type), runsNodes: $0) * Double(perPart) }
-        // The query's rows, for both statements below: $1 id, $2–$7 the parts, $8 attempts issued, $9 mode,
-        // $10 user, $11 text, $12 parts, $13 critical, $14 the charge for a member, $15 for anyone else.
+        // The query's rows, for both inserts below: $1 id, $2–$7 the parts, $8 attempts issued, $9 mode,
+        // $10 user, $11 text, $12 parts, $13 critical; then the price: the first insert picks $14 (a member's)
+        // or $15 (anyone else's), the second is given the one that applies as $14.
         let rows: [String?] = [q.id, PostgresArray.literal(parts.map { "\(q.id).\($0.index)" }), PostgresArray.literal(parts.map { String($0.index) }),
                                PostgresArray.literal(parts.map(\.type.rawValue)), PostgresArray.literal(parts.map(\.text)),
                                PostgresArray.literal(parts.map(\.rule)), PostgresArray.literal(firstGenome),
@@ -282,10 +279,7 @@ public struct Store: Sendable {
         }
     }
 
-    public func loadAttempt(subtaskID: String, attempt: Int) async throws -> AttemptToVerify? {
-        Self.attempt(from: try await db.query(Self.attemptSQL, [subtaskID, String(attempt)]))
-    }
-
+    /// An attempt with what the verifier needs of its subtask, and its verdict if it has one.
     static let attemptSQL = """
         SELECT s.type, s.text, s.idx, a.answer, a.error, a.node_id, a.tool, v.passed, v.reason, a.latency_ms, a.genome, a.confidence
         FROM subtasks s JOIN attempts a ON a.subtask_id = s.id AND a.attempt = $2
