@@ -86,8 +86,8 @@ public struct ConsumerLoop: Sendable {
 
     public func run(redis: RedisConnection, db: PostgresConnection) async {
         let context = LaneContext(store: Store(db: db), logger: logger, consumer: consumer)
-        // Roles whose jobs may outlast the claim idle time keep the entry in hand claimed (see `ClaimKeeper`).
-        let keeper = ClaimKeeper()
+        // Roles whose jobs may outlast the claim idle time keep the entry in hand claimed (see `keepClaims`).
+        let keeper = ClaimKeeper(nil)
         let keeping = keepClaims(keeper, redis: redis)
         defer { keeping?.cancel() }
         let backoff = Backoff()
@@ -271,8 +271,8 @@ public struct ConsumerLoop: Sendable {
         // An entry trimmed away while pending has no fields: nothing to do but acknowledge it.
         if !entry.fields.isEmpty {
             do {
-                keeper.current = (entry.stream, entry.id)
-                defer { keeper.current = nil }
+                keeper.value = (entry.stream, entry.id)
+                defer { keeper.value = nil }
                 emits = try await role.handle(entry, context: context)
             } catch let p as Poison {
                 dead = (p.reason, p.emits)
@@ -296,7 +296,7 @@ public struct ConsumerLoop: Sendable {
         return Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(interval))
-                guard let (stream, id) = keeper.current else { continue }
+                guard let (stream, id) = keeper.value else { continue }
                 _ = try? await redis.command(["XCLAIM", stream, group, consumer, "0", id, "JUSTID"])
             }
         }
@@ -373,16 +373,8 @@ struct Outbox {
     }
 }
 
-/// The entry a lane is handling, for its claim keeper.
-final class ClaimKeeper: @unchecked Sendable {
-    // Guarded by `lock`.
-    private let lock = NSLock()
-    private var entry: (stream: String, id: String)?
-    var current: (stream: String, id: String)? {
-        get { lock.withLock { entry } }
-        set { lock.withLock { entry = newValue } }
-    }
-}
+/// The entry a lane is handling (stream, id), for its claim keeper.
+typealias ClaimKeeper = Locked<(stream: String, id: String)?>
 
 /// A stream id `ms-seq`, ordered numerically.
 struct StreamID: Comparable {

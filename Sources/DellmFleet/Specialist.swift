@@ -21,7 +21,7 @@ public struct SpecialistRole: Role {
     /// The genomes this node expresses, read from PostgreSQL and refreshed between jobs.
     let book = GenomeBook()
     /// Whether this process has registered the node (its owner and species) with an attempt.
-    let registration = Flag()
+    let registered = Locked(false)
     public var name: String { "specialist" }
     public var jobsMayRunLong: Bool { true }
     public var streams: [String] { types.map(config.keys.tasks) }
@@ -57,10 +57,10 @@ public struct SpecialistRole: Role {
         r.latencyMilliseconds = milliseconds(since: started)
         do {
             // The node's owner and species are brought up to date by its first attempt, then left alone.
-            let register = !registration.done
+            let register = !registered.value
             try await context.store.recordAttempt(job, node: node, owner: owner, species: species, genome: genome.id, record: r,
                                                   register: register)
-            if register { registration.done = true }
+            if register { registered.value = true }
         } catch let e as PostgresError where e.sqlState == "23503" {
             throw Poison(Self.unknownSubtask(job)) // the attempt's subtask does not exist
         }
@@ -269,16 +269,5 @@ actor GenomeBook {
         let avoid = Set(job.avoid ?? [])
         let mine = active.filter { $0.specialization == job.type }
         return mine.first { !avoid.contains($0.id) } ?? mine.first ?? Genome.seed(for: job.type)
-    }
-}
-
-/// A flag shared by a worker's lanes. `@unchecked Sendable`: its one value is read and written only
-/// under `lock`.
-final class Flag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    var done: Bool {
-        get { lock.withLock { value } }
-        set { lock.withLock { value = newValue } }
     }
 }
