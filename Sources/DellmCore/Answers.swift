@@ -120,15 +120,22 @@ public enum Answers {
         return false
     }
 
-    /// Tests a code request states by example: "add(2, 3) returns 5", "is_even(4) → True".
-    /// Returns Python assert lines.
-    public static func exampleTests(in text: String, function: String) -> [String] {
+    /// An example a code request states: "add(2, 3) returns 5", "is_even(4) → True". Both parts are the
+    /// task's text as written; they are only ever read as Python literals inside the sandbox
+    /// (`ast.literal_eval`) and compared as data, never pasted into code.
+    public struct Example: Sendable, Equatable {
+        public var arguments: String
+        public var expected: String
+    }
+
+    /// The examples a code request states for `function`.
+    public static func examples(in text: String, function: String) -> [Example] {
         let name = NSRegularExpression.escapedPattern(for: function)
         let re = try! NSRegularExpression(pattern:
             "\\b\(name)\\(([^()]*)\\)\\s*(?:should return|returns|return|==|->|→|gives|is|equals|=)\\s*(-?\\d+(?:\\.\\d+)?|True|False|None|'[^']*'|\"[^\"]*\"|\\[[^\\]]*\\])")
         let ns = text as NSString
         return re.matches(in: text, range: NSRange(location: 0, length: ns.length)).map {
-            "assert \(function)(\(ns.substring(with: $0.range(at: 1)))) == \(ns.substring(with: $0.range(at: 2)))"
+            Example(arguments: ns.substring(with: $0.range(at: 1)), expected: ns.substring(with: $0.range(at: 2)))
         }
     }
 

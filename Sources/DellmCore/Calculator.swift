@@ -86,12 +86,22 @@ public enum Calculator {
     struct Parser {
         let tokens: [Token]
         var index = 0
+        /// Nesting so far (parentheses, signs): bounded, so no input can exhaust the stack.
+        var depth = 0
+        static let maxDepth = 200
+
+        mutating func enter() throws(Failure) {
+            depth += 1
+            if depth > Parser.maxDepth { throw Failure("the expression nests more than \(Parser.maxDepth) levels deep") }
+        }
 
         init(tokens: [Token]) { self.tokens = tokens }
 
         var peek: Token? { index < tokens.count ? tokens[index] : nil }
 
         mutating func expression() throws(Failure) -> Double {
+            try enter()
+            defer { depth -= 1 }
             var v = try term()
             while let t = peek, t == .op("+") || t == .op("-") {
                 index += 1
@@ -125,6 +135,8 @@ public enum Calculator {
         }
 
         mutating func unary() throws(Failure) -> Double {
+            try enter()
+            defer { depth -= 1 }
             if peek == .op("-") { index += 1; return -(try unary()) }
             if peek == .op("+") { index += 1; return try unary() }
             return try power()

@@ -51,6 +51,38 @@ public enum Economy {
         return (xp, level)
     }
 
+    /// What a new user name receives, and how many new names may receive it per hour across the fleet.
+    /// Until submitters authenticate, a name is all there is to a submitter, so the rate is fleet-wide:
+    /// it bounds what inventing names can draw (`credits` × `perHour` an hour); past it a new name starts
+    /// with nothing and its query fails with insufficient credits, saying why.
+    public struct Grant: Sendable, Equatable {
+        public var credits: Double
+        public var perHour: Int
+        public init(credits: Double = Economy.startingCredits, perHour: Int = 600) {
+            self.credits = credits
+            self.perHour = perHour
+        }
+    }
+
+    /// The invariant that keeps credits from being minted: what nodes earn on a part never exceeds what
+    /// the query's user paid for that part (its share of the charge by complexity). An earning is
+    /// capped by what is left of the share; nothing is earned once it is spent.
+    public static func cappedEarning(_ earned: Double, share: Double, earnedSoFar: Double) -> Double {
+        guard earned.isFinite, share.isFinite, earnedSoFar.isFinite else { return 0 }
+        return rounded(max(0, min(earned, share - earnedSoFar)))
+    }
+
+    /// A part's share of its query's charge.
+    public static func share(of charge: Double, part: TaskType, parts: [TaskType]) -> Double {
+        let units = parts.reduce(0) { $0 + complexity($1) }
+        return units > 0 ? charge * complexity(part) / units : 0
+    }
+
+    /// `complexity` as an SQL expression over a column holding the type's name (the same table).
+    public static func complexitySQL(_ column: String) -> String {
+        "(CASE \(column) " + TaskType.allCases.map { "WHEN '\($0.rawValue)' THEN \(complexity($0))" }.joined(separator: " ") + " ELSE 1 END)"
+    }
+
     static func clamp(_ v: Double) -> Double { min(1, max(0, v)) }
     /// Ledger amounts have four decimals.
     public static func rounded(_ v: Double) -> Double { (v * 10_000).rounded() / 10_000 }

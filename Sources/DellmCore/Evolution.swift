@@ -11,11 +11,13 @@ public enum Evolution {
         /// Model calls made (votes, tiebreaks): the compute used.
         public var modelCalls: Int
 
+        /// Values read back are clamped, never trusted: a negative count or time, or a non-finite one, from
+        /// a bad row becomes 0 (and correct at most attempts), so no score is negative or infinite.
         public init(attempts: Int = 0, correct: Int = 0, totalMilliseconds: Double = 0, modelCalls: Int = 0) {
-            self.attempts = attempts
-            self.correct = correct
-            self.totalMilliseconds = totalMilliseconds
-            self.modelCalls = modelCalls
+            self.attempts = max(0, attempts)
+            self.correct = min(max(0, correct), max(0, attempts))
+            self.totalMilliseconds = totalMilliseconds.isFinite ? max(0, totalMilliseconds) : 0
+            self.modelCalls = max(0, modelCalls)
         }
 
         public var correctness: Double { attempts > 0 ? Double(correct) / Double(attempts) : 0 }

@@ -292,15 +292,22 @@ public struct JSONFields {
 
     static func wrongType(_ path: String) -> Wire.DecodeError { Wire.DecodeError("job has a wrong type at '\(path)'") }
 
+    /// A NUL in a job's text is refused, never cut: C strings (libpq's parameters) end at it, so
+    /// "victim\0x" would name the victim.
+    static func refuseNUL(_ s: String, _ path: String) throws(Wire.DecodeError) -> String {
+        if s.utf8.contains(0) { throw Wire.DecodeError("job has a NUL character at '\(path)'") }
+        return s
+    }
+
     public func string(_ key: String) throws(Wire.DecodeError) -> String {
         guard case .string(let s) = try present(key) else { throw Self.wrongType(key) }
-        return s
+        return try Self.refuseNUL(s, key)
     }
 
     public func optionalString(_ key: String) throws(Wire.DecodeError) -> String? {
         guard let v = optional(key) else { return nil }
         guard case .string(let s) = v else { throw Self.wrongType(key) }
-        return s
+        return try Self.refuseNUL(s, key)
     }
 
     public func int(_ key: String) throws(Wire.DecodeError) -> Int {
@@ -320,7 +327,7 @@ public struct JSONFields {
         var out: [String] = []
         for (i, e) in a.enumerated() {
             guard case .string(let s) = e else { throw Self.wrongType("\(key).Index \(i)") }
-            out.append(s)
+            out.append(try Self.refuseNUL(s, "\(key).Index \(i)"))
         }
         return out
     }

@@ -26,14 +26,19 @@ public struct Router: Sendable {
         public var correct: Int
         public var meanSeconds: Double
 
+        /// Values from the matrix are clamped, never trusted: a bad row (a negative time, a count above
+        /// its total, NaN) must not make a weight infinite or negative, where drawing a route would trap.
         public init(id: String, score: Double?, load: Int, attempts: Int = 0, correct: Int = 0, meanSeconds: Double = 0) {
             self.id = id
-            self.score = score
-            self.load = load
-            self.attempts = attempts
-            self.correct = correct
-            self.meanSeconds = meanSeconds
+            self.score = score.map { $0.isFinite ? min(max($0, 0), Candidate.maxScore) : 0 }
+            self.load = max(0, load)
+            self.attempts = max(0, attempts)
+            self.correct = min(max(0, correct), max(0, attempts))
+            self.meanSeconds = meanSeconds.isFinite ? max(0, meanSeconds) : 0
         }
+
+        /// Scores are correctness × speed, at most 1; anything far above is a bad row.
+        static let maxScore = 1_000.0
     }
 
     public struct Choice: Sendable, Equatable {

@@ -56,6 +56,10 @@ public enum Splitter {
                 pieces = next
             }
         }
+        // More parts than a query may have: ingest refuses it by their count, so they are not classified.
+        if pieces.count > Wire.maxParts {
+            return pieces.enumerated().map { Part(index: $0, text: $1, type: .factual, rule: "not classified: more than \(Wire.maxParts) parts") }
+        }
         return pieces.enumerated().map { i, text in
             let d = Classifier.classify(text)
             var p = Part(index: i, text: text, type: d.type, rule: d.rule)
@@ -74,12 +78,14 @@ public enum Splitter {
         var out: [String] = []
         var start = 0
         for m in matches {
-            let left = ns.substring(with: NSRange(location: start, length: m.range.location - start))
+            let leftHead = ns.substring(with: NSRange(location: start, length: min(Splitter.lookahead, m.range.location - start)))
             let rightStart = m.range.location + m.range.length
-            let rightRest = ns.substring(from: rightStart)
+            // Only the right side's first words decide (a bounded look, so a long query is not quadratic).
+            let rightRest = ns.substring(with: NSRange(location: rightStart, length: min(Splitter.lookahead, ns.length - rightStart)))
             let sepText = ns.substring(with: m.range)
             let strong = sepText.contains(";") || sepText.contains("?") || sepText.contains(".")
-            if isTask(left, strong: true) && isTask(rightRest, strong: strong) {
+            if isTask(leftHead, strong: true) && isTask(rightRest, strong: strong) {
+                let left = ns.substring(with: NSRange(location: start, length: m.range.location - start))
                 var piece = TextScan.trimmed(left, TextScan.whitespaces)
                 if sepText.contains("?") { piece += "?" }
                 if sepText.contains(".") && !piece.hasSuffix(".") { piece += "." }
@@ -91,8 +97,11 @@ public enum Splitter {
         return out.filter { !$0.isEmpty }
     }
 
+    /// How much of a piece's start `isTask` reads.
+    static let lookahead = 256
+
     static func firstWords(_ text: String) -> [String] {
-        text.lowercased().split(whereSeparator: { TextScan.isWhitespace($0) || $0 == "," }).prefix(3).map {
+        TextScan.trimmed(String(text.prefix(Splitter.lookahead * 4)), TextScan.whitespaces).prefix(Splitter.lookahead).lowercased().split(whereSeparator: { TextScan.isWhitespace($0) || $0 == "," }).prefix(3).map {
             TextScan.trimmed($0, TextScan.punctuation)
         }
     }

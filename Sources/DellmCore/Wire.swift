@@ -5,6 +5,8 @@ public enum Wire {
     public static let version = "1"
     /// Queries longer than this are refused: a small model cannot use them and they bloat streams.
     public static let maxQueryBytes = 64 * 1024
+    /// A whole job: a query of the largest size, JSON-escaped, with its other fields.
+    public static let maxJobBytes = 6 * maxQueryBytes + 16 * 1024
 
     /// Why an entry could not be read; such an entry goes to the dead-letter stream with this reason.
     public struct DecodeError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -29,6 +31,8 @@ public enum Wire {
         guard let v else { throw DecodeError("missing field 'v' (schema version)") }
         guard v == version else { throw DecodeError("unknown schema version v=\(v.prefix(20)) (this worker reads v=\(version))") }
         guard let job else { throw DecodeError("missing field 'job'") }
+        // An oversized job is refused before it is parsed: reading megabytes would hold up the lane.
+        if job.utf8.count > maxJobBytes { throw DecodeError("the job is \(job.utf8.count) bytes; the limit is \(maxJobBytes)") }
         if let t = J.self as? any WireJSON.Type { return try t.init(fields: JSONFields(job)) as! J }
         do {
             return try JSONDecoder().decode(J.self, from: Data(job.utf8))
@@ -67,10 +71,48 @@ public struct QueryJob: Codable, Sendable, Equatable {
         }
     }
 
+    /// A query id: 1–128 of `A–Z a–z 0–9 . _ : -` (a UUID fits).
     public static func validate(id: String) throws(Wire.DecodeError) {
-        if id.isEmpty || id.utf8.count > 128 || id.contains(where: { $0.isWhitespace || $0.isNewline }) {
-            throw Wire.DecodeError("the query id must be 1–128 characters without spaces (a UUID)")
+        try Wire.checkName(id, what: "the query id", max: Wire.maxIDBytes, extra: "._:-", hint: " (a UUID)")
+    }
+
+    /// A user name: 1–64 of `A–Z a–z 0–9 . _ @ + -`.
+    public static func validate(user: String) throws(Wire.DecodeError) {
+        try Wire.checkName(user, what: "the user name", max: Wire.maxUserBytes, extra: "._@+-", hint: "")
+    }
+}
+
+extension Wire {
+    public static let maxIDBytes = 128
+    public static let maxUserBytes = 64
+    /// Attempts of one subtask a job may name (the verifier issues a handful).
+    public static let maxAttempt = 1_000
+    /// Parts of one query.
+    public static let maxParts = 256
+
+    /// Ids and names are refused, never cut or cleaned: an empty, over-long, or odd one (a NUL, a
+    /// space, a quote) is a clear error before it reaches PostgreSQL or a key.
+    static func checkName(_ s: String, what: String, max: Int, extra: String, hint: String) throws(Wire.DecodeError) {
+        let allowed = Set(extra.utf8)
+        let ok = !s.isEmpty && s.utf8.count <= max && s.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || allowed.contains(b)
         }
+        if !ok {
+            throw Wire.DecodeError("\(what) must be 1–\(max) characters of A–Z a–z 0–9 \(extra.map { String($0) }.joined(separator: " "))\(hint)")
+        }
+    }
+
+    /// A subtask id is its query's id, a dot and the part's index (as ingest makes them).
+    static func checkSubtask(_ subtaskID: String, queryID: String) throws(Wire.DecodeError) {
+        try QueryJob.validate(id: queryID)
+        guard subtaskID.hasPrefix(queryID + "."), let n = Int(subtaskID.dropFirst(queryID.count + 1)), n >= 0, n < maxParts,
+              subtaskID == "\(queryID).\(n)" else {
+            throw Wire.DecodeError("the subtask id must be the query id, a dot and the part's index")
+        }
+    }
+
+    static func checkAttempt(_ attempt: Int) throws(Wire.DecodeError) {
+        if attempt < 1 || attempt > maxAttempt { throw Wire.DecodeError("the attempt must be 1–\(maxAttempt)") }
     }
 }
 
@@ -173,6 +215,8 @@ extension Error {
 extension QueryJob: WireJSON {
     public init(fields f: JSONFields) throws(Wire.DecodeError) {
         self.init(id: try f.string("id"), query: try f.string("query"), user: try f.optionalString("user"), critical: try f.optionalBool("critical"))
+        try QueryJob.validate(id: id)
+        if let user, !user.isEmpty { try QueryJob.validate(user: user) }
     }
 
     public var json: JSONValue {
@@ -189,6 +233,9 @@ extension TaskJob: WireJSON {
         self.init(queryID: try f.string("query_id"), subtaskID: try f.string("subtask_id"), index: try f.int("index"), type: type,
                   text: try f.string("text"), attempt: try f.int("attempt"), genome: try f.optionalString("genome"),
                   avoid: try f.optionalStrings("avoid"))
+        try Wire.checkSubtask(subtaskID, queryID: queryID)
+        try Wire.checkAttempt(attempt)
+        if subtaskID != "\(queryID).\(index)" { throw Wire.DecodeError("the index does not match the subtask id") }
     }
 
     public var json: JSONValue {
@@ -203,6 +250,8 @@ extension TaskJob: WireJSON {
 extension VerifyJob: WireJSON {
     public init(fields f: JSONFields) throws(Wire.DecodeError) {
         self.init(queryID: try f.string("query_id"), subtaskID: try f.string("subtask_id"), attempt: try f.int("attempt"))
+        try Wire.checkSubtask(subtaskID, queryID: queryID)
+        try Wire.checkAttempt(attempt)
     }
 
     public var json: JSONValue {
@@ -213,6 +262,7 @@ extension VerifyJob: WireJSON {
 extension SynthesizeJob: WireJSON {
     public init(fields f: JSONFields) throws(Wire.DecodeError) {
         self.init(queryID: try f.string("query_id"))
+        try QueryJob.validate(id: queryID)
     }
 
     public var json: JSONValue { .members([("query_id", .string(queryID))]) }
@@ -222,6 +272,7 @@ extension AnswerEvent: WireJSON {
     public init(fields f: JSONFields) throws(Wire.DecodeError) {
         self.init(queryID: try f.string("query_id"), status: try f.string("status"), answer: try f.optionalString("answer"),
                   error: try f.optionalString("error"))
+        try QueryJob.validate(id: queryID)
     }
 
     public var json: JSONValue {

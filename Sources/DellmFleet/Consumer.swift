@@ -85,21 +85,24 @@ public struct ConsumerLoop: Sendable {
     }
 
     public func run(redis: RedisConnection, db: PostgresConnection) async {
-        let context = LaneContext(store: Store(db: db), logger: logger, consumer: consumer)
+        let context = LaneContext(store: Store(db: db, grant: config.grant), logger: logger, consumer: consumer)
         // Roles whose jobs may outlast the claim idle time keep the entry in hand claimed (see `keepClaims`).
         let keeper = ClaimKeeper(nil)
         let keeping = keepClaims(keeper, redis: redis)
         defer { keeping?.cancel() }
         let backoff = Backoff()
+        // Outages (Redis or PostgreSQL unreachable) in a row: the lane's own backoff.
         var failures = 0
         var readPending = true
         var groupsReady = false
         var lastClaim = ContinuousClock.now - .seconds(3600)
         var lastTrim = ContinuousClock.now
-        // Entries read but not finished. A failed entry stays here and is retried from memory, so an
-        // outage does not inflate its delivery count in Redis.
+        // Entries read but not finished. An entry interrupted by an outage stays here and is retried from
+        // memory, so an outage does not inflate its delivery count in Redis.
         var local: [StreamEntry] = []
-        var handlerFailures: [String: Int] = [:]
+        // Entries whose handler failed, each with its own failure count and the time of its next try: a
+        // failing entry waits aside while the lane goes on with the others (it never stalls the lane).
+        var retries = RetryQueue(backoff: backoff)
         // Downstream XADDs and XACKs of committed entries, sent together in one round trip.
         var outbox = Outbox()
         while !Task.isCancelled {
@@ -111,6 +114,7 @@ public struct ConsumerLoop: Sendable {
                     }
                     groupsReady = true
                 }
+                if local.isEmpty { local = retries.takeDue() }
                 if local.isEmpty {
                     var redelivered: [StreamEntry] = []
                     if ContinuousClock.now - lastClaim > .milliseconds(max(1_000, config.claimMinIdleMilliseconds / 4)) {
@@ -122,12 +126,14 @@ public struct ConsumerLoop: Sendable {
                                 count("reclaimed", s, by: claimed.entries.count)
                                 logger.warning("reclaimed entries left by a stopped consumer", metadata: ["stream": "\(s)", "count": "\(claimed.entries.count)"])
                             }
-                            redelivered += claimed.entries
+                            redelivered += claimed.entries.filter { !retries.holds($0.id) }
                         }
                     }
                     if redelivered.isEmpty && readPending {
                         redelivered = try await redis.xreadgroup(group: role.name, consumer: consumer, streams: role.streams,
                                                                  id: "0", count: batch, blockMilliseconds: nil)
+                        // Entries waiting aside are pending too: the re-read must not take them twice.
+                        redelivered = redelivered.filter { !retries.holds($0.id) }
                         if redelivered.isEmpty { readPending = false }
                     }
                     if !redelivered.isEmpty {
@@ -148,25 +154,29 @@ public struct ConsumerLoop: Sendable {
                         lastTrim = ContinuousClock.now
                         try await trim(redis: redis)
                     }
+                    // Wait no longer than the next retry is due.
+                    let block = retries.millisecondsUntilDue.map { max(1, min($0, config.blockMilliseconds)) } ?? config.blockMilliseconds
                     local = try await redis.xreadgroup(group: role.name, consumer: consumer, streams: role.streams,
-                                                       id: ">", count: batch, blockMilliseconds: config.blockMilliseconds)
+                                                       id: ">", count: batch, blockMilliseconds: block)
                 }
                 while var entry = local.first, !Task.isCancelled {
-                    // Retried from memory after a failure: its effects may be committed already.
-                    if handlerFailures[entry.id] != nil { entry.redelivered = true }
+                    let failed = retries.failures(of: entry.id)
+                    // Retried after a failure: its effects may be committed already.
+                    if failed > 0 { entry.redelivered = true }
                     do {
                         try await process(entry, redis: redis, context: context, keeper: keeper, outbox: &outbox)
-                        handlerFailures[entry.id] = nil
+                        retries.forget(entry.id)
                     } catch where !isTransient(error) {
-                        let n = handlerFailures[entry.id, default: 0] + 1
-                        handlerFailures[entry.id] = n
+                        let n = failed + 1
                         if n >= config.maxDeliveries {
-                            handlerFailures[entry.id] = nil
+                            retries.forget(entry.id)
                             count("failed", entry.stream)
                             try await deadLetter(entry, reason: "failed \(n) times; last error: \(error)", redis: redis, context: context, outbox: &outbox)
                         } else {
-                            try await outbox.flush(redis)
-                            throw error
+                            logger.warning("\(role.name) job failed; it is retried later, the lane goes on", metadata: [
+                                "stream": "\(entry.stream)", "id": "\(entry.id)", "error": "\(error)", "failures": "\(n)",
+                            ])
+                            retries.add(entry, failures: n)
                         }
                     }
                     local.removeFirst()
@@ -185,6 +195,7 @@ public struct ConsumerLoop: Sendable {
                     // Committed but not acknowledged: re-read them (a redelivery changes nothing).
                     outbox = Outbox()
                     local = []
+                    retries = RetryQueue(backoff: backoff)
                     readPending = true
                 }
                 logger.error("\(role.name) lane paused after an error; retrying", metadata: [
@@ -226,32 +237,6 @@ public struct ConsumerLoop: Sendable {
         return out
     }
 
-    /// Moves an entry to the dead-letter stream (XADD before XACK) and ends its query as failed.
-    func deadLetter(_ entry: StreamEntry, reason: String, redis: RedisConnection, context: LaneContext, outbox: inout Outbox) async throws {
-        var emits: [Emit] = []
-        if let (queryID, user, text) = Self.queryReference(entry) {
-            let event = try await context.store.failQuery(id: queryID, user: user, text: text, reason: reason)
-            emits.append(Emit(config.keys.answers, event, maxLengthApprox: config.followStreamMaxLength))
-        }
-        stage(entry, emits: [], dead: (reason, emits), into: &outbox)
-        try await outbox.flush(redis)
-    }
-
-    func deadLetter(_ entry: StreamEntry, reason: String, redis: RedisConnection, context: LaneContext) async throws {
-        var outbox = Outbox()
-        try await deadLetter(entry, reason: reason, redis: redis, context: context, outbox: &outbox)
-    }
-
-    /// The query an entry belongs to, when its job names one.
-    static func queryReference(_ entry: StreamEntry) -> (String, String?, String)? {
-        guard let job = entry["job"], let o = try? JSONSerialization.jsonObject(with: Data(job.utf8)) as? [String: Any] else { return nil }
-        if let q = o["query_id"] as? String, !q.isEmpty { return (q, nil, "") }
-        if let q = o["id"] as? String, !q.isEmpty, (try? QueryJob.validate(id: q)) != nil {
-            return (q, o["user"] as? String, o["query"] as? String ?? "")
-        }
-        return nil
-    }
-
     /// The task type of a stream (`…:tasks:math` → math), else the role.
     func kind(of stream: String) -> String {
         metrics.kind(of: stream, role: role.name)
@@ -275,7 +260,13 @@ public struct ConsumerLoop: Sendable {
                 defer { keeper.value = nil }
                 emits = try await role.handle(entry, context: context)
             } catch let p as Poison {
-                dead = (p.reason, p.emits)
+                // A role that did not end the entry's query itself: it ends failed if the entry provably
+                // belongs to it (see `failOwnQuery`), else nothing but the entry is touched.
+                var emits = p.emits
+                if emits.isEmpty, let event = try await failOwnQuery(entry, reason: String(p.reason.prefix(DeadLetters.maxReason)), store: context.store) {
+                    emits = [Emit(config.keys.answers, event, maxLengthApprox: config.followStreamMaxLength)]
+                }
+                dead = (p.reason, emits)
             } catch {
                 count("retried", entry.stream)
                 throw error
@@ -331,9 +322,9 @@ public struct ConsumerLoop: Sendable {
         if let dead {
             logger.warning("dead-lettered an entry", metadata: ["stream": "\(entry.stream)", "id": "\(entry.id)", "reason": "\(dead.reason)"])
             commands += dead.emits.map { RedisConnection.xaddArgs($0.stream, $0.fields, maxLengthApprox: $0.maxLengthApprox) }
-            var fields: [(String, String)] = [("reason", dead.reason), ("stream", entry.stream), ("id", entry.id),
+            var fields: [(String, String)] = [("reason", String(dead.reason.prefix(DeadLetters.maxReason))), ("stream", entry.stream), ("id", entry.id),
                                               ("group", role.name), ("consumer", consumer)]
-            fields += entry.fields.map { ("orig_" + $0.0, $0.1) }
+            fields += DeadLetters.originalFields(entry.fields)
             commands.append(RedisConnection.xaddArgs(config.keys.dead, fields, maxLengthApprox: config.followStreamMaxLength))
         }
         outbox.add(commands, ack: entry.stream, id: entry.id, group: role.name)
@@ -370,6 +361,38 @@ struct Outbox {
             throw RedisError(.server, "\(commands[failed.offset][0]) failed: \(failed.element)")
         }
         self = Outbox()
+    }
+}
+
+/// Entries whose handler failed, waiting aside until their next try: each with its own failure count
+/// and backoff, so one bad entry neither stalls its lane nor makes the next entry wait longer.
+struct RetryQueue {
+    let backoff: Backoff
+    private var waiting: [(entry: StreamEntry, due: ContinuousClock.Instant)] = []
+    private var counts: [String: Int] = [:]
+
+    init(backoff: Backoff) { self.backoff = backoff }
+
+    func failures(of id: String) -> Int { counts[id, default: 0] }
+    func holds(_ id: String) -> Bool { waiting.contains { $0.entry.id == id } }
+
+    mutating func add(_ entry: StreamEntry, failures: Int) {
+        counts[entry.id] = failures
+        waiting.append((entry, .now + .milliseconds(backoff.delayMilliseconds(attempt: failures))))
+    }
+
+    mutating func forget(_ id: String) { counts[id] = nil }
+
+    /// The entries due now, oldest first, taken out of the queue (their counts stay until forgotten).
+    mutating func takeDue() -> [StreamEntry] {
+        let now = ContinuousClock.now
+        let due = waiting.filter { $0.due <= now }.map(\.entry)
+        waiting.removeAll { $0.due <= now }
+        return due
+    }
+
+    var millisecondsUntilDue: Int? {
+        waiting.map(\.due).min().map { max(0, ($0 - .now).milliseconds) }
     }
 }
 

@@ -29,6 +29,7 @@ public struct FleetClient: Sendable {
     public func submit(_ query: String, user: String, id: String = UUID().uuidString.lowercased(), critical: Bool = false) async throws -> String {
         try QueryJob.validate(query: query)
         try QueryJob.validate(id: id)
+        if !user.isEmpty { try QueryJob.validate(user: user) }
         try await redis.xadd(config.keys.queries, Wire.fields(QueryJob(id: id, query: query, user: user, critical: critical ? true : nil)))
         return id
     }
@@ -80,10 +81,17 @@ public struct FleetClient: Sendable {
                 let remaining = deadline - ContinuousClock.now
                 let block = max(1, min(1_000, Int(remaining.components.seconds * 1000)))
                 let entries = try await redis.xread(streams: [config.keys.answers], afterIDs: [last], count: 500, blockMilliseconds: block)
+                // Anyone who can write to the stream can write an event: one for a waited id is only a
+                // hint, and the answer reported is the one PostgreSQL holds for the query (a forged
+                // event for a running query is ignored).
+                var hinted: [String] = []
                 for e in entries {
                     last = e.id
                     guard let event = try? Wire.decode(AnswerEvent.self, v: e["v"], job: e["job"]) else { continue }
-                    if waiting.remove(event.queryID) != nil { onAnswer(event) }
+                    if waiting.contains(event.queryID) { hinted.append(event.queryID) }
+                }
+                if !hinted.isEmpty {
+                    for event in try await finished(hinted) where waiting.remove(event.queryID) != nil { onAnswer(event) }
                 }
                 outage = 0
             } catch let e as RedisError where e.isTransient {
@@ -99,6 +107,13 @@ public struct FleetClient: Sendable {
         return waiting
     }
 
+
+    /// The queries of `ids` that have ended, as PostgreSQL records them.
+    func finished(_ ids: [String]) async throws -> [AnswerEvent] {
+        let rows = try await db.query("SELECT id, status, answer, error FROM queries WHERE id = ANY($1::text[]) AND status <> 'running'",
+                                      [PostgresArray.literal(ids)])
+        return rows.rows.compactMap { r in r[0].map { AnswerEvent(queryID: $0, status: r[1] ?? "failed", answer: r[2], error: r[3]) } }
+    }
 
     // MARK: backlog
 
@@ -184,6 +199,9 @@ extension FleetClient {
     /// XADDs the original fields back to their stream, then XDELs the dead letter. Returns the stream.
     public func replayDeadLetter(id: String) async throws -> String? {
         guard let e = try await deadLetter(id: id), let stream = e["stream"] else { return nil }
+        if let cut = e["truncated"] {
+            throw RedisError(.protocolShape, "dead letter \(id) keeps only part of its entry (\(cut)); it cannot be replayed")
+        }
         guard stream.hasPrefix(config.namespace + ":") else { throw RedisError(.protocolShape, "dead letter \(id) names a stream outside \(config.namespace): \(stream)") }
         let fields = e.fields.filter { $0.0.hasPrefix("orig_") }.map { (String($0.0.dropFirst(5)), $0.1) }
         guard !fields.isEmpty else { throw RedisError(.protocolShape, "dead letter \(id) has no original fields") }

@@ -32,6 +32,9 @@ public struct FleetConfig: Sendable {
     public var maxDeliveries: Int
     /// Approximate cap on the answers and dead-letter streams, which no group consumes.
     public var followStreamMaxLength: Int
+    /// What a new user name receives, and how many may per hour (`DELLM_NEW_USER_CREDITS`,
+    /// `DELLM_NEW_USER_GRANTS_PER_HOUR`).
+    public var grant = Economy.Grant()
 
     /// Keys of the configuration file and the environment variables they stand for. The environment
     /// overrides the file; the file overrides the defaults.
@@ -46,6 +49,7 @@ public struct FleetConfig: Sendable {
         "routing.strategy": "DELLM_ROUTING", "routing.epsilon": "DELLM_ROUTING_EPSILON", "routing.top": "DELLM_ROUTING_TOP",
         "routing.refresh_ms": "DELLM_ROUTING_REFRESH_MS",
         "verify.spot_rate": "DELLM_SPOT_RATE",
+        "credits.new_user": "DELLM_NEW_USER_CREDITS", "credits.new_users_per_hour": "DELLM_NEW_USER_GRANTS_PER_HOUR",
         "evolution.every_verdicts": "DELLM_EVOLVE_EVERY_VERDICTS", "evolution.every_minutes": "DELLM_EVOLVE_EVERY_MINUTES",
         "evolution.min_attempts": "DELLM_EVOLVE_MIN_ATTEMPTS", "evolution.max_per_type": "DELLM_EVOLVE_MAX_PER_TYPE",
         "evolution.models": "DELLM_EVOLVE_MODELS", "evolution.probes": "DELLM_EVOLVE_PROBES",
@@ -138,6 +142,8 @@ public struct FleetConfig: Sendable {
         modelConcurrency = try int("DELLM_MODEL_CONCURRENCY", 4, 1...1_024)
         maxDeliveries = try int("DELLM_MAX_DELIVERIES", 5, 1...1_000)
         followStreamMaxLength = try int("DELLM_ANSWERS_MAXLEN", 100_000, 100...100_000_000)
+        grant = Economy.Grant(credits: Double(try int("DELLM_NEW_USER_CREDITS", Int(Economy.startingCredits), 0...1_000_000)),
+                              perHour: try int("DELLM_NEW_USER_GRANTS_PER_HOUR", 600, 0...10_000_000))
         do { _ = try RedisConfiguration(url: redisURL) } catch {
             // The message names DELLM_REDIS_URL; say so when the value came from the file.
             throw origin["DELLM_REDIS_URL"].map { ConfigurationError("\($0): \(error)") } ?? error
@@ -244,6 +250,6 @@ public struct FleetConfig: Sendable {
 
     /// One line for logs: endpoints without credentials.
     public var summary: String {
-        "redis=\(ConnectionURL.redact(redisURL)) db=\(ConnectionURL.redact(databaseURL)) model=\(modelURL) (\(modelAPI.rawValue)) namespace=\(namespace)"
+        "redis=\(ConnectionURL.redact(redisURL)) db=\(ConnectionURL.redact(databaseURL)) model=\(ConnectionURL.redact(modelURL)) (\(modelAPI.rawValue)) namespace=\(namespace)"
     }
 }

@@ -61,9 +61,15 @@ public struct IngestRole: Role {
         } catch {
             // A query we can name but not answer: it ends failed, visibly, and the entry is dead-lettered.
             let event = try await context.store.failQuery(id: job.id, user: job.user, text: job.query, reason: error.reason)
-            throw Poison(error.reason, emits: [announce(event, config)])
+            throw Poison(error.reason, emits: event.map { [announce($0, config)] } ?? [])
         }
-        var parts = await refine(Splitter.split(job.query), logger: context.logger)
+        var parts = Splitter.split(job.query)
+        if parts.count > Wire.maxParts {
+            let reason = "the query has \(parts.count) parts; the limit is \(Wire.maxParts)"
+            let event = try await context.store.failQuery(id: job.id, user: job.user, text: job.query, reason: reason)
+            throw Poison(reason, emits: event.map { [announce($0, config)] } ?? [])
+        }
+        parts = await refine(parts, logger: context.logger)
         let count = job.critical == true ? Store.criticalAnswers : 1
         var genomes: [[String]] = []
         for i in parts.indices {
@@ -73,7 +79,9 @@ public struct IngestRole: Role {
                 parts[i].rule += "; routed to " + choices.map { "\($0.id) (\($0.reason))" }.joined(separator: ", ")
             }
         }
-        switch try await context.store.ingest(job, parts: parts, genomes: genomes) {
+        let outcome: Store.IngestOutcome
+        do { outcome = try await context.store.ingest(job, parts: parts, genomes: genomes) } catch let e as Store.IDTaken { throw Poison(e.description) }
+        switch outcome {
         case .finished(let event):
             return [announce(event, config)]
         case .enqueue(let tasks):
@@ -174,7 +182,8 @@ public enum Verifier {
                 raise AssertionError('\(name) reads from standard input')
             builtins.input = _no_input
             """
-        var tests = [noInput, "assert callable(\(name)), '\(name) is not defined as a function'"] + Answers.exampleTests(in: task, function: name) + [smoke]
+        var tests = [noInput, "assert callable(\(name)), '\(name) is not defined as a function'",
+                     exampleTests(Answers.examples(in: task, function: name), function: name), smoke]
         // A function asked to return something computed from its arguments does not return the same
         // value whatever they are (`return x ** 0` for "x squared"). Inputs it cannot take are skipped;
         // at least four must succeed for the check to count.
@@ -193,6 +202,38 @@ public enum Verifier {
         return tests
     }
 
+    /// The task's examples checked as data: each part is read with `ast.literal_eval` inside the box (the
+    /// text travels base64-encoded, so no character of it can become code) and the function's result is
+    /// compared with the expected value. Prints how many were checked; an example that is not a
+    /// Python literal is named and not counted.
+    static func exampleTests(_ examples: [Answers.Example], function name: String) -> String {
+        let data = JSONValue.array(examples.map { .array([.string($0.arguments), .string($0.expected)]) }).serialized
+        let encoded = Data(data.utf8).base64EncodedString()
+        return """
+            import ast as _ast, base64 as _b64, json as _json
+            _checked = 0
+            for _i, (_args, _want) in enumerate(_json.loads(_b64.b64decode('\(encoded)').decode('utf-8'))):
+                try:
+                    _a = _ast.literal_eval('(' + _args + ',)') if _args.strip() else ()
+                    _w = _ast.literal_eval(_want)
+                except Exception:
+                    print('\(exampleUnreadable)', _i + 1)
+                    continue
+                _got = \(name)(*_a)
+                assert _got == _w, 'example %d: \(name)(%s) returned %r, expected %r' % (_i + 1, _args[:80], _got, _w)
+                _checked += 1
+            print('\(examplesChecked)', _checked)
+            """
+    }
+
+    static let examplesChecked = "DELLM-EXAMPLES-CHECKED"
+    static let exampleUnreadable = "DELLM-EXAMPLE-UNREADABLE"
+
+    /// How many examples a passing run checked, from its output.
+    static func checkedExamples(in output: String) -> Int {
+        output.split(separator: "\n").last { $0.hasPrefix(examplesChecked + " ") }.flatMap { Int($0.dropFirst(examplesChecked.count + 1)) } ?? 0
+    }
+
     /// The verdict when the check takes no time: every check but running code in the sandbox (nil).
     public static func instantCheck(_ a: Store.AttemptToVerify) -> Store.Verdict? {
         quickCheck(type: a.type, task: a.text, answer: a.answer, error: a.error)
@@ -207,9 +248,12 @@ public enum Verifier {
         }
         let tests = Verifier.codeTests(task: task)
         let r = await Sandbox.shared.check(code: code, tests: tests.joined(separator: "\n"))
-        let examples = Answers.requestedFunction(in: task).map { Answers.exampleTests(in: task, function: $0).count } ?? 0
-        let what = examples > 0 ? "passes \(examples) test\(examples == 1 ? "" : "s") from the task" : "defines what was asked and runs"
-        return .init(passed: r.passed, reason: r.passed ? "\(what) in the sandbox" : "sandbox: \(r.detail)")
+        guard r.passed else { return .init(passed: false, reason: "sandbox: \(r.detail)") }
+        let stated = Answers.requestedFunction(in: task).map { Answers.examples(in: task, function: $0).count } ?? 0
+        let checked = Verifier.checkedExamples(in: r.output)
+        var what = checked > 0 ? "passes \(checked) example\(checked == 1 ? "" : "s") from the task" : "defines what was asked and runs"
+        if stated > checked { what += " (\(stated - checked) example\(stated - checked == 1 ? "" : "s") not readable as Python literals, not checked)" }
+        return .init(passed: true, reason: "\(what) in the sandbox")
     }
 
     /// Every check but running code (nil for an answer to a code task).

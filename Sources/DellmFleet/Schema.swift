@@ -167,5 +167,8 @@ public enum Schema {
             "ALTER TABLE users ADD COLUMN folded_balance numeric(16,4) NOT NULL DEFAULT 0",
             "CREATE INDEX credit_ledger_unfolded ON credit_ledger(user_id) INCLUDE (amount) WHERE NOT folded",
         ]),
+        Migration(version: 6, name: "new-user grants counted per hour", sql: [
+            "CREATE INDEX credit_ledger_grants ON credit_ledger(created_at) WHERE kind = 'grant'",
+        ]),
     ]
 }

@@ -39,16 +39,13 @@ public struct SpecialistRole: Role {
         let job: TaskJob
         do { job = try Wire.decode(TaskJob.self, v: entry["v"], job: entry["job"]) } catch { throw Poison(error.reason) }
         let verify = Emit(config.keys.verify, VerifyJob(queryID: job.queryID, subtaskID: job.subtaskID, attempt: job.attempt))
-        // A redelivered job whose attempt is already recorded goes straight on: no second model call.
-        // The first delivery of a first attempt skips that read (one round trip on every subtask): its
-        // attempt cannot be recorded yet, and recording it again would change nothing.
-        if entry.redelivered || job.attempt > 1 {
-            switch try await context.store.attemptState(subtaskID: job.subtaskID, attempt: job.attempt) {
-            case .recorded: return [verify]
-            case .unneeded: return []
-            case .unknown: throw Poison(Self.unknownSubtask(job))
-            case .open: break
-            }
+        // Checked before any model call: the task must be one the coordinator issued (its subtask, type,
+        // text and attempt as recorded). A redelivered job whose attempt is recorded goes straight on.
+        switch try await context.store.attemptState(job) {
+        case .recorded: return [verify]
+        case .unneeded: return []
+        case .unknown: throw Poison(Self.unknownSubtask(job))
+        case .open: break
         }
         let started = ContinuousClock.now
         let genome = await book.genome(for: job, store: context.store, logger: context.logger)
@@ -72,7 +69,7 @@ public struct SpecialistRole: Role {
     }
 
     static func unknownSubtask(_ job: TaskJob) -> String {
-        "no subtask \(job.subtaskID): the task was not made by an ingest worker"
+        "no subtask \(job.subtaskID) with attempt \(job.attempt) of this type and text: the task was not issued by the coordinator"
     }
 
     public func heartbeat(store: Store) async throws {

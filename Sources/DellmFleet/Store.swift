@@ -6,10 +6,18 @@ import Foundation
 /// for the same query, subtask or attempt (a redelivery) changes nothing and returns the same outcome.
 public struct Store: Sendable {
     public let db: PostgresConnection
-    /// Credits granted to a user the first time they submit.
+    /// Credits granted to a user the first time they submit (by default).
     public static let startingCredits = Int(Economy.startingCredits)
+    /// What a new user name receives, and how many may per hour.
+    public var grant: Economy.Grant
 
-    public init(db: PostgresConnection) { self.db = db }
+    public init(db: PostgresConnection, grant: Economy.Grant = .init()) {
+        self.db = db
+        self.grant = grant
+    }
+
+    /// The grant statement's parameters for `user`.
+    func grantParameters(_ user: String) -> [String?] { [user, String(grant.credits), String(grant.perHour)] }
 
     public func migrate() async throws -> [Int] { try await db.migrate(Schema.migrations) }
 
@@ -45,11 +53,15 @@ public struct Store: Sendable {
         UPDATE users SET folded_balance = folded_balance + (SELECT sum(amount) FROM f) WHERE id = $1 AND EXISTS (SELECT 1 FROM f)
         """
 
-    /// A new user and their starting grant (once).
+    /// A new user and their starting grant (once, and only while fewer than $3 grants were made in the
+    /// last hour: see `Economy.Grant`).
     static let grantSQL = """
         WITH u AS (INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING)
         INSERT INTO credit_ledger (user_id, amount, kind, idempotency_key)
-        VALUES ($1, $2, 'grant', 'grant:' || $1) ON CONFLICT (idempotency_key) DO NOTHING
+        SELECT $1, $2::numeric, 'grant', 'grant:' || $1
+        WHERE NOT EXISTS (SELECT 1 FROM credit_ledger WHERE idempotency_key = 'grant:' || $1)
+          AND (SELECT count(*) FROM credit_ledger WHERE kind = 'grant' AND created_at > now() - interval '1 hour') < $3::int
+        ON CONFLICT (idempotency_key) DO NOTHING
         """
 
     /// Records a query, charges its user once, and creates its subtasks. `genomes[i]` are the genomes
@@ -81,7 +93,7 @@ public struct Store: Sendable {
             // under the lock, covers the price), and COMMIT travel together. Anything else (a redelivery,
             // too few credits) inserts nothing there and is decided below, step by step.
             let inserted = try s.transaction { tx in
-                tx.send(Store.grantSQL, [user, String(Store.startingCredits)])
+                tx.send(Store.grantSQL, grantParameters(user))
                 return try tx.queries([
                     ("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", [user]),
                     ("""
@@ -108,14 +120,16 @@ public struct Store: Sendable {
                 // One round trip (with BEGIN): a new user and their starting grant; the user's row
                 // locked, so charges happen one at a time per user (no double spend under concurrency);
                 // whether the query exists already; the balance, read under the lock.
-                tx.send(Store.grantSQL, [user, String(Store.startingCredits)])
+                tx.send(Store.grantSQL, grantParameters(user))
                 let read = try tx.queries([
                     ("SELECT runs_nodes FROM users WHERE id = $1 FOR UPDATE", [user]),
-                    ("SELECT status, answer, error FROM queries WHERE id = $1", [q.id]),
+                    ("SELECT status, answer, error, text, user_id FROM queries WHERE id = $1", [q.id]),
                     (Store.balanceSQL, [user]),
                 ])
                 let runsNodes = read[0].first?[0] == "t"
                 if let row = read[1].first {
+                    // The same id with another text or user is not a redelivery: it touches nothing of the query.
+                    if row[3] != q.query || row[4] != user { throw IDTaken(id: q.id) }
                     if row[0] != "running" {
                         return .finished(AnswerEvent(queryID: q.id, status: row[0] ?? "failed", answer: row[1], error: row[2]))
                     }
@@ -136,7 +150,10 @@ public struct Store: Sendable {
                 let balance = Double(read[2].first?[0] ?? "0") ?? 0
                 let cost = Economy.price(parts.map(\.type), runsNodes: runsNodes) * Double(perPart)
                 if balance < cost {
-                    let error = String(format: "insufficient credits: user %@ has %.2f, this query costs %.2f", user, balance, cost)
+                    var error = String(format: "insufficient credits: user %@ has %.2f, this query costs %.2f", user, balance, cost)
+                    if try tx.query("SELECT 1 FROM credit_ledger WHERE idempotency_key = 'grant:' || $1", [user]).rows.isEmpty {
+                        error += "; no starting grant: at most \(grant.perHour) new users receive one per hour"
+                    }
                     tx.send("""
                         INSERT INTO queries (id, user_id, text, status, error, finished_at) VALUES ($1, $2, $3, 'failed', $4, now())
                         """, [q.id, user, q.query, error])
@@ -159,8 +176,17 @@ public struct Store: Sendable {
         }
     }
 
-    /// Ends a query as failed with `reason` (bad input, poison entry). Idempotent; returns the event to announce.
-    public func failQuery(id: String, user: String?, text: String, reason: String) async throws -> AnswerEvent {
+    /// A query entry whose id names an existing query of another text or user.
+    public struct IDTaken: Error, CustomStringConvertible {
+        public var id: String
+        public var description: String { "the query id \(id) is already used by a different query" }
+    }
+
+    /// Ends a query as failed with `reason` (bad input, poison entry), on behalf of its own query entry:
+    /// a new id is recorded failed; an existing query is failed only when it is this entry's (the same
+    /// text and user) and still running. Idempotent. Returns the event to announce, or nil when the id
+    /// belongs to another query (nothing of it is touched).
+    public func failQuery(id: String, user: String?, text: String, reason: String) async throws -> AnswerEvent? {
         let user = user?.isEmpty == false ? user! : "anonymous"
         return try await db.withSession { s in
             try s.transaction { tx in
@@ -168,12 +194,50 @@ public struct Store: Sendable {
                 try tx.query("""
                     INSERT INTO queries (id, user_id, text, status, error, finished_at) VALUES ($1, $2, $3, 'failed', $4, now())
                     ON CONFLICT (id) DO UPDATE SET status = 'failed', error = EXCLUDED.error, finished_at = now()
-                    WHERE queries.status = 'running'
+                    WHERE queries.status = 'running' AND queries.text = EXCLUDED.text AND queries.user_id = EXCLUDED.user_id
                     """, [id, user, String(text.prefix(Wire.maxQueryBytes)), reason])
-                let row = try tx.query("SELECT status, answer, error FROM queries WHERE id = $1", [id]).first!
-                return AnswerEvent(queryID: id, status: row[0]!, answer: row[1], error: row[2])
+                guard let row = try tx.query("SELECT status, answer, error FROM queries WHERE id = $1 AND user_id = $2 AND text = $3",
+                                             [id, user, String(text.prefix(Wire.maxQueryBytes))]).first else { return nil }
+                return AnswerEvent(queryID: id, status: row[0] ?? "failed", answer: row[1], error: row[2])
             }
         }
+    }
+
+    /// Ends a running query as failed on behalf of a task entry, only if it is a task the coordinator
+    /// issued: its subtask belongs to the query and is still open, with the same type and text, and the
+    /// attempt was asked for. A forged entry naming someone's query changes nothing (nil).
+    public func failQuery(issued t: TaskJob, reason: String) async throws -> AnswerEvent? {
+        try await failRunning(t.queryID, reason: reason, if: """
+            EXISTS (SELECT 1 FROM subtasks s WHERE s.id = $3 AND s.query_id = $1 AND s.status = 'queued'
+                    AND $4::int <= s.attempts AND s.type = $5 AND s.text = $6)
+            """, [t.subtaskID, String(t.attempt), t.type.rawValue, t.text])
+    }
+
+    /// Ends a running query as failed on behalf of a verify entry, only if the attempt it names was
+    /// recorded (by a specialist, for a task the coordinator issued) and its subtask is still open.
+    public func failQuery(recorded j: VerifyJob, reason: String) async throws -> AnswerEvent? {
+        try await failRunning(j.queryID, reason: reason, if: """
+            EXISTS (SELECT 1 FROM subtasks s JOIN attempts a ON a.subtask_id = s.id AND a.attempt = $4::int
+                    WHERE s.id = $3 AND s.query_id = $1 AND s.status = 'queued')
+            """, [j.subtaskID, String(j.attempt)])
+    }
+
+    /// `UPDATE … SET failed` of a running query when `condition` holds ($1 the query, $2 the reason,
+    /// then `parameters`).
+    private func failRunning(_ id: String, reason: String, if condition: String, _ parameters: [String?]) async throws -> AnswerEvent? {
+        let r = try await db.query("""
+            UPDATE queries q SET status = 'failed', error = $2, finished_at = now()
+            WHERE q.id = $1 AND q.status = 'running' AND \(condition)
+            RETURNING q.status, q.answer, q.error
+            """, [id, reason] + parameters)
+        guard let row = r.first else { return nil }
+        return AnswerEvent(queryID: id, status: row[0] ?? "failed", answer: row[1], error: row[2])
+    }
+
+    /// Ends a running query as failed on behalf of its synthesize entry, only once every part is
+    /// settled (when a synthesize entry is due at all).
+    public func failSettledQuery(id: String, reason: String) async throws -> AnswerEvent? {
+        try await failRunning(id, reason: reason, if: "NOT EXISTS (SELECT 1 FROM subtasks s WHERE s.query_id = $1 AND s.status = 'queued')", [])
     }
 
     // MARK: specialist
@@ -203,18 +267,22 @@ public struct Store: Sendable {
         case recorded
         /// Not recorded, but the subtask is settled (a critical part decided by the first two): skip it.
         case unneeded
-        /// No such subtask (an entry not made by an ingest worker).
+        /// No such subtask or attempt, or not as issued (an entry not made by the coordinator).
         case unknown
     }
 
-    public func attemptState(subtaskID: String, attempt: Int) async throws -> AttemptState {
+    /// Whether a task is one the coordinator issued, read before any model call: its subtask exists
+    /// under its query with the same type and text, and its attempt was asked for. Anything else is
+    /// `.unknown` (a forged or stale entry: no model call, no effect).
+    public func attemptState(_ job: TaskJob) async throws -> AttemptState {
         let r = try await db.query("""
-            SELECT EXISTS (SELECT 1 FROM attempts WHERE subtask_id = $1 AND attempt = $2),
-                   (SELECT status FROM subtasks WHERE id = $1)
-            """, [subtaskID, String(attempt)])
-        if r.first?[0] == "t" { return .recorded }
-        guard let status = r.first?[1] ?? nil else { return .unknown }
-        return status == "queued" ? .open : .unneeded
+            SELECT EXISTS (SELECT 1 FROM attempts WHERE subtask_id = $1 AND attempt = $2), s.status, s.attempts, s.type, s.text
+            FROM subtasks s WHERE s.id = $1 AND s.query_id = $3
+            """, [job.subtaskID, String(job.attempt), job.queryID])
+        guard let row = r.first, let issued = row[2].flatMap({ Int($0) }), job.attempt <= issued,
+              row[3] == job.type.rawValue, row[4] == job.text else { return .unknown }
+        if row[0] == "t" { return .recorded }
+        return row[1] == "queued" ? .open : .unneeded
     }
 
     /// `register`: also bring the node's owner and species up to date (a node's first attempt after it
@@ -475,13 +543,26 @@ public struct Store: Sendable {
         let accuracy = Double(node?[2] ?? "0") ?? 0
         let earned = Economy.earning(complexity: Economy.complexity(a.type), correct: verdict.passed,
                                      seconds: Double(latency) / 1000, accuracy: accuracy)
-        if earned > 0, let owner = node?[1] ?? nil {
-            tx.send("""
-                INSERT INTO credit_ledger (user_id, amount, kind, query_id, subtask_id, attempt, idempotency_key)
-                VALUES ($1, $2, 'earn', $3, $4, $5::int, 'earn:' || $4 || ':' || $5::text) ON CONFLICT (idempotency_key) DO NOTHING
-                """, [owner, String(earned), job.queryID, job.subtaskID, String(job.attempt)])
+        // Calculator answers earn nothing: the verifier recomputes them, the work is free.
+        if earned > 0, a.tool != "calculator", let owner = node?[1] ?? nil {
+            tx.send(Store.earnSQL, [owner, String(earned), job.queryID, job.subtaskID, String(job.attempt), String(Economy.complexity(a.type))])
         }
     }
+
+    /// A node's earning, capped so that what nodes earn on a part never exceeds the part's share of
+    /// what its user was charged (`Economy.cappedEarning`, here in SQL under the query's lock, which
+    /// every settling holds): $2 the earning as computed, $6 the part's complexity.
+    static let earnSQL = """
+        INSERT INTO credit_ledger (user_id, amount, kind, query_id, subtask_id, attempt, idempotency_key)
+        SELECT $1, least($2::numeric, p.share - p.earned), 'earn', $3, $4, $5::int, 'earn:' || $4 || ':' || $5::text
+        FROM (SELECT round(-c.amount * $6::numeric
+                           / nullif((SELECT sum(\(Economy.complexitySQL("s.type"))) FROM subtasks s WHERE s.query_id = $3), 0), 4) AS share,
+                     (SELECT coalesce(sum(e.amount), 0) FROM credit_ledger e
+                      WHERE e.query_id = $3 AND e.subtask_id = $4 AND e.kind = 'earn') AS earned
+              FROM credit_ledger c WHERE c.idempotency_key = 'charge:' || $3) p
+        WHERE least($2::numeric, p.share - p.earned) > 0
+        ON CONFLICT (idempotency_key) DO NOTHING
+        """
 
     /// The subtask's next step under its mode; returns the attempts to ask for (empty: settled, or waiting).
     /// `rows` are the subtask's attempts with their verdicts (attempt, answer, genome, passed, votes), read

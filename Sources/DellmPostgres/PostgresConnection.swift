@@ -195,6 +195,7 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     static func execute(_ c: OpaquePointer, _ sql: String, _ params: [String?], prepared: String? = nil) throws -> PostgresRows {
+        try refuseNUL(params)
         let result: OpaquePointer? = withCStrings(params) { values in
             if let prepared {
                 return PQexecPrepared(c, prepared, Int32(params.count), values, nil, nil, 0)
@@ -211,6 +212,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Sends `batch` in one round trip (pipeline mode) and returns each statement's rows; throws the
     /// first statement's error after reading every result, so the connection stays usable.
     static func pipeline(_ c: OpaquePointer, _ batch: [(String, [String?])], statements: PreparedStatements) throws -> [PostgresRows] {
+        for (_, params) in batch { try refuseNUL(params) }
         // Preparing is a round trip of its own, once per connection and statement: done before the batch.
         let names = try batch.map { sql, params in params.isEmpty ? nil : try statements.name(for: sql, params: params.count, conn: c) }
         guard PQenterPipelineMode(c) == 1 else {
@@ -294,6 +296,14 @@ public final class PostgresConnection: @unchecked Sendable {
                 throw PostgresError(.connection, message, sqlState: state)
             }
             throw PostgresError(.server, message, sqlState: state)
+        }
+    }
+
+    /// libpq passes parameters as C strings, which end at the first NUL: "id\0x" would reach the
+    /// server as "id". Such a parameter is refused (PostgreSQL text cannot hold NUL either), never cut.
+    static func refuseNUL(_ params: [String?]) throws {
+        for (i, p) in params.enumerated() where p?.utf8.contains(0) == true {
+            throw PostgresError(.server, "parameter $\(i + 1) contains a NUL character, which PostgreSQL text cannot hold", sqlState: "22021")
         }
     }
 

@@ -74,13 +74,69 @@ public struct ConnectionURL: Sendable, CustomStringConvertible {
         return s + path
     }
 
-    /// The URL text with any password replaced, for error messages and logs.
+    /// Keys whose values are secrets, in a URL's query or a libpq key=value string.
+    static let secretKeys: Set<String> = ["password", "pass", "passwd", "pwd", "sslpassword", "secret", "token", "auth"]
+
+    /// The text of a connection URL or a libpq key=value string with every secret replaced by `***`,
+    /// for error messages and logs. Read the way libpq and the Redis URL parser read them:
+    /// - a URL's user-info: the password is everything from the first colon to the last `@` before the
+    ///   query, so `u:p@ss@host` hides `p@ss`;
+    /// - `password=` (and the other `secretKeys`) among a URL's query parameters;
+    /// - `password=…` in a key=value string, quoted (`'a b\'c'`) or not.
     public static func redact(_ text: String) -> String {
-        guard let schemeEnd = text.range(of: "://"),
-              let at = text[schemeEnd.upperBound...].firstIndex(of: "@") else { return text }
-        let auth = text[schemeEnd.upperBound..<at]
-        guard let colon = auth.firstIndex(of: ":") else { return text }
-        return String(text[..<colon]) + ":***" + String(text[at...])
+        guard let schemeEnd = text.range(of: "://") else { return redactConninfo(text) }
+        let head = text[..<schemeEnd.upperBound]
+        let rest = text[schemeEnd.upperBound...]
+        let queryStart = rest.firstIndex(of: "?") ?? rest.endIndex
+        var authorityAndPath = String(rest[..<queryStart])
+        if let at = authorityAndPath.lastIndex(of: "@") {
+            let info = authorityAndPath[..<at]
+            let after = authorityAndPath[at...]
+            // Without a colon the user-info is a user name to both parsers, and stays.
+            if let colon = info.firstIndex(of: ":") {
+                authorityAndPath = String(info[..<colon]) + ":***" + after
+            }
+        }
+        var out = String(head) + authorityAndPath
+        if queryStart < rest.endIndex {
+            let pairs = rest[rest.index(after: queryStart)...].split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
+                let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                guard kv.count == 2, secretKeys.contains(percentDecoded(String(kv[0])).lowercased()) else { return String(pair) }
+                return kv[0] + "=***"
+            }
+            out += "?" + pairs.joined(separator: "&")
+        }
+        return out
+    }
+
+    /// A libpq key=value string with the values of secret keys replaced.
+    static func redactConninfo(_ text: String) -> String {
+        let c = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var i = 0
+        func isSpace(_ k: Int) -> Bool { k < c.count && (c[k] == " " || c[k] == "\t" || c[k] == "\n" || c[k] == "\r") }
+        while i < c.count {
+            while isSpace(i) { out.append(c[i]); i += 1 }
+            let keyStart = i
+            while i < c.count, c[i] != "=", !isSpace(i) { i += 1 }
+            let key = String(String.UnicodeScalarView(c[keyStart..<i])).lowercased()
+            out.append(contentsOf: c[keyStart..<i])
+            while isSpace(i) { out.append(c[i]); i += 1 }
+            guard i < c.count, c[i] == "=" else { continue }
+            out.append(c[i]); i += 1
+            while isSpace(i) { out.append(c[i]); i += 1 }
+            let valueStart = i
+            if i < c.count, c[i] == "'" {
+                i += 1
+                while i < c.count, c[i] != "'" { i += c[i] == "\\" ? 2 : 1 }
+                i = min(i + 1, c.count)
+            } else {
+                while i < c.count, !isSpace(i) { i += c[i] == "\\" ? 2 : 1 }
+                i = min(i, c.count)
+            }
+            if secretKeys.contains(key) { out.append(contentsOf: "***".unicodeScalars) } else { out.append(contentsOf: c[valueStart..<i]) }
+        }
+        return String(out)
     }
 
     static func percentDecoded(_ s: String) -> String {

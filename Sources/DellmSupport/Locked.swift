@@ -13,4 +13,9 @@ public final class Locked<Value: Sendable>: @unchecked Sendable {
         get { lock.withLock { stored } }
         set { lock.withLock { stored = newValue } }
     }
+
+    /// Reads and changes the value in one step.
+    public func withLock<R>(_ body: (inout Value) -> R) -> R {
+        lock.withLock { body(&stored) }
+    }
 }

@@ -5,8 +5,10 @@ import Glibc
 #endif
 
 /// A minimal HTTP/1.1 endpoint for Prometheus scrapes: `GET /metrics` answers with `body()`, anything
-/// else with 404. It runs on its own thread with blocking sockets, one short request at a time, never
-/// on the cooperative pool.
+/// else with 404. Blocking sockets on threads of its own, never on the cooperative pool: each
+/// connection is served on a thread of its own (at most `maxConnections` at once, more are closed at
+/// once), with 2 s read and write timeouts, so a client that sends nothing cannot hold up another.
+/// Writes use MSG_NOSIGNAL: a client that resets the connection costs an error, never a SIGPIPE.
 public final class MetricsServer: @unchecked Sendable {
     // `listener` is set once in init; `body` is immutable.
     public let port: Int
@@ -17,7 +19,11 @@ public final class MetricsServer: @unchecked Sendable {
         public var description: String
     }
 
-    public init(host: String = "0.0.0.0", port: Int, body: @escaping @Sendable () -> [UInt8]) throws {
+    public static let maxConnections = 16
+    private let active = Locked(0)
+
+    public init(host: String = "127.0.0.1", port: Int, body: @escaping @Sendable () -> [UInt8]) throws {
+        MetricsServer.ignoreSIGPIPE()
         self.body = body
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "cannot create a socket") }
@@ -39,14 +45,32 @@ public final class MetricsServer: @unchecked Sendable {
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
         self.port = Int(UInt16(bigEndian: addr.sin_port))
         self.listener = fd
-        let serve = self.serve
+        let serve = self.serve, active = self.active
         Thread.detachNewThread {
             while true {
                 let c = accept(fd, nil, nil)
-                if c < 0 { if errno == EINTR { continue }; return }
-                serve(c)
+                if c < 0 {
+                    if errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE { usleep(errno == EINTR ? 0 : 10_000); continue }
+                    return
+                }
+                let admitted = active.withLock { n -> Bool in
+                    guard n < MetricsServer.maxConnections else { return false }
+                    n += 1
+                    return true
+                }
+                guard admitted else { close(c); continue }
+                Thread.detachNewThread {
+                    serve(c)
+                    active.withLock { $0 -= 1 }
+                }
             }
         }
+    }
+
+    /// A peer that closes early must not kill the process: SIGPIPE is ignored process-wide (writes
+    /// then fail with EPIPE, which every writer here handles).
+    public static func ignoreSIGPIPE() {
+        signal(SIGPIPE, SIG_IGN)
     }
 
     public func stop() {
@@ -58,6 +82,7 @@ public final class MetricsServer: @unchecked Sendable {
         defer { close(c) }
         var timeout = timeval(tv_sec: 2, tv_usec: 0)
         setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var buf = [UInt8](repeating: 0, count: 4096)
         let n = read(c, &buf, buf.count)
         guard n > 0 else { return }
@@ -69,7 +94,7 @@ public final class MetricsServer: @unchecked Sendable {
         let bytes = Array(head.utf8) + payload
         var sent = 0
         while sent < bytes.count {
-            let w = bytes[sent...].withUnsafeBufferPointer { write(c, $0.baseAddress, $0.count) }
+            let w = bytes[sent...].withUnsafeBufferPointer { send(c, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if w <= 0 { return }
             sent += w
         }

@@ -55,7 +55,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Specialists: the user credited with this node's earnings (default: env DELLM_USER, else operator).") var owner: String?
     @Option(help: "Specialists: a label for this node in ops trust (the performance matrix is kept per genome, whichever node expresses it).") var species = "default"
     @Option(help: "Serve Prometheus metrics on this port (GET /metrics); off when omitted.") var metricsPort: Int?
-    @Option(help: "The address the metrics port binds.") var metricsHost = "0.0.0.0"
+    @Option(help: "The address the metrics port binds (loopback by default; 0.0.0.0 to let another host scrape it).") var metricsHost = "127.0.0.1"
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -157,7 +157,7 @@ struct Exporter: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the streams' backlog as Prometheus gauges (length, pending, lag, oldest pending age, consumers).")
     @Option(help: "The port to serve GET /metrics on.") var port = 9464
-    @Option(help: "The address to bind.") var host = "0.0.0.0"
+    @Option(help: "The address to bind (loopback by default; 0.0.0.0 to let another host scrape it).") var host = "127.0.0.1"
     @Option(help: "Seconds between refreshes.") var interval: Double = 5
     @OptionGroup var global: GlobalOptions
 

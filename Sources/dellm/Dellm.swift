@@ -1,6 +1,7 @@
 import ArgumentParser
 import DellmCore
 import DellmFleet
+import DellmSupport
 import Foundation
 import Logging
 
@@ -18,8 +19,20 @@ struct Dellm: AsyncParsableCommand {
               DELLM_NAMESPACE     dellm
             eval "$(./ops/stack env)" sets them for the local stack; the README lists the rest.
             """,
-        subcommands: [Submit.self, Result.self, WorkerCommand.self, Ops.self, EvalCommand.self, Doctor.self, Bench.self, Migrate.self]
+        subcommands: [Submit.self, Result.self, WorkerCommand.self, Ops.self, EvalCommand.self, Doctor.self, Bench.self, Migrate.self, SandboxCommand.self]
     )
+
+    /// A peer that closes a socket early (a metrics scrape reset, a dropped Redis or PostgreSQL
+    /// connection) must cost an error, never the process: SIGPIPE is ignored before anything runs.
+    static func main() async {
+        MetricsServer.ignoreSIGPIPE()
+        do {
+            var command = try parseAsRoot()
+            if var async = command as? AsyncParsableCommand { try await async.run() } else { try command.run() }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every command shares.

@@ -27,12 +27,13 @@ struct WireJSONTests {
     }
 
     @Test func readsWhatJSONEncoderWrites() throws {
-        let j = TaskJob(queryID: "q", subtaskID: "q.0", index: 3, type: .factual, text: Self.awkward, attempt: 2, avoid: [])
+        let j = TaskJob(queryID: "q", subtaskID: "q.3", index: 3, type: .factual, text: Self.awkward, attempt: 2, avoid: [])
         #expect(try Wire.decode(TaskJob.self, v: "1", job: try foundation(j)) == j)
         // Escapes JSONEncoder does not write but other clients may: \u, surrogate pairs, \/.
-        let other = #"{"id":"a\u00e9\ud83d\ude00\/","query":"q","user":null,"extra":{"nested":[1,2.5e3,true]}}"#
+        let other = #"{"id":"a\u002d1","query":"a\u00e9\ud83d\ude00\/","user":null,"extra":{"nested":[1,2.5e3,true]}}"#
         let q = try Wire.decode(QueryJob.self, v: "1", job: other)
-        #expect(q.id == "aé😀/")
+        #expect(q.id == "a-1")
+        #expect(q.query == "aé😀/")
         #expect(q.user == nil)
     }
 

@@ -30,8 +30,8 @@ struct FleetPipelineTests {
         #expect(try await db.query("SELECT count(*) FROM subtasks WHERE query_id = $1 AND status = 'verified'", [id]).first?[0] == "2")
         #expect(try await db.query("SELECT count(*) FROM verdicts WHERE subtask_id LIKE $1 AND passed", [id + ".%"]).first?[0] == "2")
         #expect(try await db.query("SELECT count(*) FROM credit_ledger WHERE query_id = $1 AND kind = 'charge'", [id]).first?[0] == "1")
-        #expect(try await db.query("SELECT count(*) FROM credit_ledger WHERE query_id = $1 AND kind = 'earn'", [id]).first?[0] == "2",
-                "the node earns once per verified attempt")
+        #expect(try await db.query("SELECT count(*) FROM credit_ledger WHERE query_id = $1 AND kind = 'earn'", [id]).first?[0] == "0",
+                "calculator answers earn nothing: the verifier recomputes them")
         #expect(try await client.store.status(queryID: id)?.answer == text)
         await fleet.stop()
     }
@@ -166,7 +166,7 @@ struct FleetPipelineTests {
         let db = PostgresConnection(url: config.databaseURL)
         let v = try await db.query("SELECT passed, reason FROM verdicts WHERE subtask_id = $1", [id + ".0"]).first
         #expect(v?[0] == "t")
-        #expect(v?[1] == "passes 1 test from the task in the sandbox")
+        #expect(v?[1] == "passes 1 example from the task in the sandbox")
         await fleet.stop()
     }
 }

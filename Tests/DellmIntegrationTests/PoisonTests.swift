@@ -15,6 +15,22 @@ struct AlwaysFailingRole: Role {
     func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit] { throw Boom() }
 }
 
+/// A handler that fails on entries whose job is "bad" and records the others, with the dead-letter
+/// count at the moment it handled them.
+struct PartlyFailingRole: Role {
+    let stream: String
+    let dead: String
+    let handled: Collector<(String, Int)>
+    var name: String { "partly" }
+    var streams: [String] { [stream] }
+    func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit] {
+        if entry["job"] == "bad" { throw AlwaysFailingRole.Boom() }
+        let redis = RedisConnection(configuration: try TestEnv.config().redisConfiguration())
+        handled.add((entry["job"] ?? "", try await redis.command("XLEN", dead).int ?? -1))
+        return []
+    }
+}
+
 /// A handler that takes longer than the claim idle time, as a model call does, and counts its runs.
 struct SlowRole: Role {
     let stream: String
@@ -36,9 +52,10 @@ struct PoisonTests {
         let db = PostgresConnection(url: config.databaseURL)
         _ = try await Store(db: db).migrate()
         let redis = RedisConnection(configuration: try config.redisConfiguration())
-        let stream = config.keys.tasks(.math)
+        // A query entry: the dead letter may fail its own query (a new id is recorded failed).
+        let stream = config.keys.queries
         let queryID = UUID().uuidString.lowercased()
-        try await redis.xadd(stream, Wire.fields(TaskJob(queryID: queryID, subtaskID: "\(queryID).0", index: 0, type: .math, text: "1+1", attempt: 1)))
+        try await redis.xadd(stream, Wire.fields(QueryJob(id: queryID, query: "1+1", user: "poison-\(config.namespace)")))
         var logger = Logger(label: "poison")
         logger.logLevel = .critical
         let loop = ConsumerLoop(role: AlwaysFailingRole(stream: stream), config: config, consumer: "c", logger: logger)
@@ -55,8 +72,30 @@ struct PoisonTests {
         #expect(status?.error == "failed 3 times; last error: boom in the handler")
     }
 
-    /// A task no ingest worker made is refused whether the specialist reads its state first (a later
-    /// attempt) or, on a first delivery of attempt 1, learns it from the attempt's insert.
+    /// Failing entries wait aside with their own backoff: the lane goes on with the entries behind them,
+    /// which are handled before any failing one has used up its deliveries.
+    @Test func aFailingEntryDoesNotHoldUpTheEntriesBehindIt() async throws {
+        let config = try TestEnv.config(extra: ["DELLM_MAX_DELIVERIES": "3"])
+        let redis = RedisConnection(configuration: try config.redisConfiguration())
+        let stream = "\(config.namespace):partly"
+        try await redis.ensureGroup(stream: stream, group: "partly")
+        for _ in 0..<10 { try await redis.xadd(stream, [("job", "bad")]) }
+        try await redis.xadd(stream, [("job", "good")])
+        let handled = Collector<(String, Int)>()
+        var logger = Logger(label: "partly")
+        logger.logLevel = .critical
+        let loop = ConsumerLoop(role: PartlyFailingRole(stream: stream, dead: config.keys.dead, handled: handled), config: config,
+                                consumer: "c", logger: logger)
+        let task = Task { await loop.run(redis: RedisConnection(configuration: try! config.redisConfiguration()), db: PostgresConnection(url: config.databaseURL)) }
+        try await waitUntil(timeout: .seconds(60)) { (try await redis.command("XLEN", config.keys.dead).int ?? 0) == 10 }
+        task.cancel()
+        await task.value
+        #expect(handled.all.count == 1)
+        #expect(handled.all.first?.1 == 0, "the good entry waited until \(handled.all.first?.1 ?? -1) bad ones were dead-lettered")
+        #expect(try await redis.command("XINFO", "GROUPS", stream).array?.first?.pairs["pending"]?.int == 0)
+    }
+
+    /// A task no ingest worker made is refused before any model call, whatever its attempt.
     @Test func aTaskForASubtaskNoIngestMadeIsDeadLettered() async throws {
         let config = try TestEnv.config()
         let redis = RedisConnection(configuration: try config.redisConfiguration())
@@ -70,7 +109,7 @@ struct PoisonTests {
         await fleet.stop()
         let reasons = (try await redis.command("XRANGE", config.keys.dead, "-", "+").array ?? []).compactMap { $0.array?[1].pairs["reason"]?.string }
         #expect(reasons.count == 2)
-        #expect(reasons.allSatisfy { $0.hasPrefix("no subtask ") && $0.hasSuffix("the task was not made by an ingest worker") }, "\(reasons)")
+        #expect(reasons.allSatisfy { $0.hasPrefix("no subtask ") && $0.hasSuffix("the task was not issued by the coordinator") }, "\(reasons)")
     }
 
     /// A job running past the claim idle time keeps its entry: another consumer of the group, taking over

@@ -10,7 +10,7 @@ struct VerifierTests {
         let v = await Verifier.check(type: .code, task: task,
                                      answer: "```python\ndef factorial(n):\n    return 1 if n <= 1 else n * factorial(n - 1)\n```", error: nil, tool: nil)
         #expect(v.passed, "\(v.reason)")
-        #expect(v.reason.contains("1 test"))
+        #expect(v.reason.contains("passes 1 example"), "\(v.reason)")
     }
 
     @Test func failsEndlessRecursionAndBrokenExamples() async {
@@ -58,6 +58,22 @@ struct VerifierTests {
         // A predicate true for some of the inputs and false for others passes.
         let negative = "Write a Python function is_negative(n) that returns True if n is below zero."
         #expect(await Verifier.check(type: .code, task: negative, answer: "```python\ndef is_negative(n):\n    return n < 0\n```", error: nil, tool: nil).passed)
+    }
+
+    /// Probe 1 of the hostile-input suite: the task's example text is data, never code.
+    @Test func examplesAreReadAsDataNeverRun() async {
+        let task = "Write a Python function ident(x) that returns x unchanged. Example: ident(1) returns [print('INJECTED') or __import__('os').system('id')]"
+        let tests = Verifier.codeTests(task: task).joined(separator: "\n")
+        #expect(!tests.contains("INJECTED") && !tests.contains("__import__"), "the example's text reached the test code")
+        let v = await Verifier.check(type: .code, task: task, answer: "```python\ndef ident(x):\n    return x\n```", error: nil, tool: nil)
+        #expect(v.passed, "\(v.reason)")
+        #expect(v.reason.contains("not readable as Python literals"), "\(v.reason)")
+        // Literal examples are still checked, as data: a wrong function fails them.
+        let add = "Write a Python function add(a, b) that returns the sum; add(2, 3) returns 5 and add('a', 'b') returns 'ab'."
+        let right = await Verifier.check(type: .code, task: add, answer: "```python\ndef add(a, b):\n    return a + b\n```", error: nil, tool: nil)
+        #expect(right.passed && right.reason.contains("passes 2 examples"), "\(right.reason)")
+        let wrong = await Verifier.check(type: .code, task: add, answer: "```python\ndef add(a, b):\n    return b\n```", error: nil, tool: nil)
+        #expect(!wrong.passed)
     }
 
     @Test func recomputesArithmetic() async {
