@@ -72,7 +72,7 @@ struct Doctor: AsyncParsableCommand {
             }
             let run = await Sandbox.shared.run("print(6 * 7)")
             let sandboxOK = run.succeeded && run.stdout.contains("42")
-            var detail = "bubblewrap runs Python"
+            var detail = "bubblewrap runs Python: " + Sandbox.shared.description
             if case .unavailable(let why) = run.status { detail = why } else if !sandboxOK { detail = "bubblewrap failed: \(run.stderr.prefix(200))" }
             findings.append(Finding(name: "sandbox", ok: sandboxOK, detail: detail,
                                     fix: sandboxOK ? nil : "install bubblewrap and python3 (apt-get install bubblewrap python3); in a container allow user namespaces. Code answers fail their check until then; code is never run unsandboxed"))
