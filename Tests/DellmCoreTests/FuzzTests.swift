@@ -2,17 +2,8 @@
 import Foundation
 import Testing
 
-/// A seeded generator (SplitMix64), so a failing input can be found again from the seed it prints.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The seeded generator of the economy's properties (SplitMix64): a failing input is found again from the seed printed.
+typealias SplitMix = EconomyTests.Rng
 
 /// Bounded randomized fuzzing of what reads untrusted text: the wire decoder, the splitter, the
 /// calculator and the answer scanners. Each run is bounded in count and time and prints how many

@@ -20,30 +20,6 @@ enum ProbeTable {
     }
 }
 
-extension InProcessFleet {
-    /// Only some roles, each one lane: a query stays running while its specialist is away.
-    static func start(_ config: FleetConfig, roles: [any Role]) async throws -> InProcessFleet {
-        let db = PostgresConnection(url: config.databaseURL, name: "test-migrate")
-        try await Store(db: db).prepare(species: config.species)
-        var logger = Logger(label: "test-fleet")
-        logger.logLevel = .critical
-        let redisConfig = try config.redisConfiguration()
-        let task = Task {
-            await withTaskGroup(of: Void.self) { group in
-                for role in roles {
-                    let consumer = "test-\(role.name)"
-                    let loop = ConsumerLoop(role: role, config: config, consumer: consumer, logger: logger)
-                    group.addTask {
-                        await loop.run(redis: RedisConnection(configuration: redisConfig, name: consumer),
-                                       db: PostgresConnection(url: config.databaseURL, name: consumer))
-                    }
-                }
-            }
-        }
-        return InProcessFleet(config: config, task: task)
-    }
-}
-
 /// The hostile-input suite: each probe of issue 14, made with what a submitter has (entries on the
 /// queue), against a fleet that also serves an innocent user. Every probe checks that it affected
 /// nothing outside its own entry, and that the innocent query is still answered.

@@ -47,16 +47,20 @@ struct InProcessFleet {
     let task: Task<Void, Never>
 
     static func start(_ config: FleetConfig, specialistTypes: [TaskType] = TaskType.allCases) async throws -> InProcessFleet {
-        let db = PostgresConnection(url: config.databaseURL, name: "test-migrate")
-        try await Store(db: db).prepare(species: config.species)
-        var logger = Logger(label: "test-fleet")
-        logger.logLevel = .warning
-        let roles: [any Role] = [
+        try await start(config, roles: [
             IngestRole(config: config),
             SpecialistRole(config: config, types: specialistTypes, node: "test-node-\(config.namespace)", owner: "owner-\(config.namespace)"),
             VerifierRole(config: config, verifierID: "test-verifier"),
             SynthesizerRole(config: config),
-        ]
+        ])
+    }
+
+    /// Only some roles (a query stays running while its specialist is away), each one lane.
+    static func start(_ config: FleetConfig, roles: [any Role]) async throws -> InProcessFleet {
+        let db = PostgresConnection(url: config.databaseURL, name: "test-migrate")
+        try await Store(db: db).prepare(species: config.species)
+        var logger = Logger(label: "test-fleet")
+        logger.logLevel = .warning
         let redisConfig = try config.redisConfiguration()
         let task = Task {
             await withTaskGroup(of: Void.self) { group in
