@@ -194,10 +194,19 @@ public struct Keys: Sendable {
     public var synthesize: String { "\(namespace):synthesize" }
     public var answers: String { "\(namespace):answers" }
     public var dead: String { "\(namespace):dead" }
+    /// Subtasks the calculator answers: their own stream and lanes, never queued behind model calls.
+    public var instant: String { "\(namespace):tasks:instant" }
+    /// A consumer's liveness key (set with a time to live by its lane while it runs).
+    public func alive(group: String, consumer: String) -> String { "\(namespace):alive:\(group):\(consumer)" }
+
+    /// Where a task goes: arithmetic the calculator computes to the instant stream, the rest to its type's.
+    public func stream(for task: TaskJob) -> String {
+        task.type == .math && MathExtractor.calculation(in: task.text) != nil ? instant : tasks(task.type)
+    }
 
     /// Every stream the fleet uses, in pipeline order.
     public var allStreams: [String] {
-        [queries] + TaskType.allCases.map(tasks) + [verify, synthesize, answers, dead]
+        [queries, instant] + TaskType.allCases.map(tasks) + [verify, synthesize, answers, dead]
     }
 }
 

@@ -86,10 +86,10 @@ public struct ConsumerLoop: Sendable {
 
     public func run(redis: RedisConnection, db: PostgresConnection) async {
         let context = LaneContext(store: Store(db: db, grant: config.grant), logger: logger, consumer: consumer)
-        // Roles whose jobs may outlast the claim idle time keep the entry in hand claimed (see `keepClaims`).
-        let keeper = ClaimKeeper(nil)
-        let keeping = keepClaims(keeper, redis: redis)
-        defer { keeping?.cancel() }
+        // The lane marks its consumer alive, and keeps every entry it holds claimed (see `keepAlive`).
+        let keeper = ClaimKeeper([])
+        let keeping = keepAlive(keeper, redis: redis)
+        defer { keeping.cancel() }
         let backoff = Backoff()
         // Outages (Redis or PostgreSQL unreachable) in a row: the lane's own backoff.
         var failures = 0
@@ -117,21 +117,15 @@ public struct ConsumerLoop: Sendable {
                 if local.isEmpty { local = retries.takeDue() }
                 if local.isEmpty {
                     var redelivered: [StreamEntry] = []
-                    if ContinuousClock.now - lastClaim > .milliseconds(max(1_000, config.claimMinIdleMilliseconds / 4)) {
+                    if ContinuousClock.now - lastClaim > .milliseconds(config.consumerHeartbeatMilliseconds) {
                         lastClaim = ContinuousClock.now
                         for s in role.streams {
-                            let claimed = try await redis.xautoclaim(stream: s, group: role.name, consumer: consumer,
-                                                                     minIdleMilliseconds: config.claimMinIdleMilliseconds, count: batch)
-                            if !claimed.entries.isEmpty {
-                                count("reclaimed", s, by: claimed.entries.count)
-                                logger.warning("reclaimed entries left by a stopped consumer", metadata: ["stream": "\(s)", "count": "\(claimed.entries.count)"])
-                            }
-                            redelivered += claimed.entries.filter { !retries.holds($0.id) }
+                            redelivered += try await reclaimFromGoneConsumers(stream: s, redis: redis).filter { !retries.holds($0.id) }
                         }
                     }
                     if redelivered.isEmpty && readPending {
                         redelivered = try await redis.xreadgroup(group: role.name, consumer: consumer, streams: role.streams,
-                                                                 id: "0", count: batch, blockMilliseconds: nil)
+                                                                 id: "0", count: readCount, blockMilliseconds: nil)
                         // Entries waiting aside are pending too: the re-read must not take them twice.
                         redelivered = redelivered.filter { !retries.holds($0.id) }
                         if redelivered.isEmpty { readPending = false }
@@ -156,10 +150,10 @@ public struct ConsumerLoop: Sendable {
                     }
                     // Wait no longer than the next retry is due.
                     let block = retries.millisecondsUntilDue.map { max(1, min($0, config.blockMilliseconds)) } ?? config.blockMilliseconds
-                    local = try await redis.xreadgroup(group: role.name, consumer: consumer, streams: role.streams,
-                                                       id: ">", count: batch, blockMilliseconds: block)
+                    local = try await readNew(redis: redis, blockMilliseconds: block)
                 }
                 while var entry = local.first, !Task.isCancelled {
+                    keeper.value = (local + retries.waiting).map { ($0.stream, $0.id) }
                     let failed = retries.failures(of: entry.id)
                     // Retried after a failure: its effects may be committed already.
                     if failed > 0 { entry.redelivered = true }
@@ -185,6 +179,7 @@ public struct ConsumerLoop: Sendable {
                     if local.isEmpty || outbox.age > .milliseconds(2) { try await outbox.flush(redis) }
                 }
                 try await outbox.flush(redis)
+                keeper.value = retries.waiting.map { ($0.stream, $0.id) }
                 failures = 0
             } catch is CancellationError {
                 break
@@ -256,8 +251,6 @@ public struct ConsumerLoop: Sendable {
         // An entry trimmed away while pending has no fields: nothing to do but acknowledge it.
         if !entry.fields.isEmpty {
             do {
-                keeper.value = (entry.stream, entry.id)
-                defer { keeper.value = nil }
                 emits = try await role.handle(entry, context: context)
             } catch let p as Poison {
                 // A role that did not end the entry's query itself: it ends failed if the entry provably
@@ -277,20 +270,77 @@ public struct ConsumerLoop: Sendable {
         count(dead == nil ? "done" : "dead", entry.stream)
     }
 
-    /// Re-claims the entry a lane is handling for its consumer (XCLAIM JUSTID resets its idle time
-    /// without counting a delivery) every third of the claim threshold, so a long model call is never
-    /// taken over and run twice by another consumer. One task per lane, not a timer per job.
-    func keepClaims(_ keeper: ClaimKeeper, redis: RedisConnection) -> Task<Void, Never>? {
-        let interval = config.claimMinIdleMilliseconds / 3
-        guard interval >= 100, role.jobsMayRunLong else { return nil }
-        let group = role.name, consumer = self.consumer
+    /// How many entries one read takes: a lane whose jobs may run long (a model call) takes one at a
+    /// time, so it never holds work it is not doing while a sibling lane is idle; quick roles take a batch.
+    var readCount: Int { role.jobsMayRunLong ? 1 : batch }
+
+    /// New entries. A lane of long jobs reads its streams one at a time, in a rotating order, without
+    /// blocking (one entry, from the stream whose turn it is), and blocks on all of them only when all
+    /// are empty: XREADGROUP's COUNT is per stream, so one read of five streams could hand it five.
+    func readNew(redis: RedisConnection, blockMilliseconds: Int) async throws -> [StreamEntry] {
+        let streams = role.streams
+        guard role.jobsMayRunLong, streams.count > 1 else {
+            return try await redis.xreadgroup(group: role.name, consumer: consumer, streams: streams, id: ">", count: readCount,
+                                              blockMilliseconds: blockMilliseconds)
+        }
+        let start = Int.random(in: 0..<streams.count)
+        for k in 0..<streams.count {
+            let s = streams[(start + k) % streams.count]
+            let got = try await redis.xreadgroup(group: role.name, consumer: consumer, streams: [s], id: ">", count: 1, blockMilliseconds: nil)
+            if !got.isEmpty { return got }
+        }
+        return try await redis.xreadgroup(group: role.name, consumer: consumer, streams: streams, id: ">", count: 1,
+                                          blockMilliseconds: blockMilliseconds)
+    }
+
+    /// The lane's heartbeat: every `DELLM_CONSUMER_HEARTBEAT_MS` it marks its consumer alive (a key that
+    /// lives three beats), and, for roles whose jobs may run long, re-claims every entry it holds
+    /// (XCLAIM JUSTID resets the idle time without counting a delivery), so `ops backlog` shows live
+    /// work as live. One task per lane, not a timer per job.
+    func keepAlive(_ keeper: ClaimKeeper, redis: RedisConnection) -> Task<Void, Never> {
+        let interval = config.consumerHeartbeatMilliseconds
+        let key = config.keys.alive(group: role.name, consumer: consumer)
+        let group = role.name, consumer = self.consumer, long = role.jobsMayRunLong
         return Task {
             while !Task.isCancelled {
+                var commands = [["SET", key, "1", "PX", String(3 * interval)]]
+                if long {
+                    for (stream, held) in Dictionary(grouping: keeper.value, by: \.stream) {
+                        commands.append(["XCLAIM", stream, group, consumer, "0"] + held.map(\.id) + ["JUSTID"])
+                    }
+                }
+                _ = try? await redis.pipeline(commands)
                 try? await Task.sleep(for: .milliseconds(interval))
-                guard let (stream, id) = keeper.value else { continue }
-                _ = try? await redis.command(["XCLAIM", stream, group, consumer, "0", id, "JUSTID"])
             }
         }
+    }
+
+    /// Takes over the pending entries of consumers that are gone: no liveness mark for three heartbeats.
+    /// A live consumer's entries are never taken, however long its job runs. An entry is taken once it
+    /// has been idle for the shorter of three heartbeats and `DELLM_CLAIM_MIN_IDLE_MS`, so two lanes
+    /// reclaiming at once never both take it.
+    func reclaimFromGoneConsumers(stream: String, redis: RedisConnection) async throws -> [StreamEntry] {
+        let consumers = (try await redis.command("XINFO", "CONSUMERS", stream, role.name).array ?? []).compactMap { c -> String? in
+            let p = c.pairs
+            guard let name = p["name"]?.string, name != consumer, (p["pending"]?.int ?? 0) > 0 else { return nil }
+            return name
+        }
+        guard !consumers.isEmpty else { return [] }
+        let alive = try await redis.pipeline(consumers.map { ["EXISTS", config.keys.alive(group: role.name, consumer: $0)] })
+        let minIdle = min(config.claimMinIdleMilliseconds, 3 * config.consumerHeartbeatMilliseconds)
+        var taken: [StreamEntry] = []
+        for (name, reply) in zip(consumers, alive) where reply.int == 0 {
+            let pending = try await redis.command(["XPENDING", stream, role.name, "IDLE", String(minIdle), "-", "+", String(batch), name])
+            let ids = (pending.array ?? []).compactMap { $0.array?.first?.string }
+            let claimed = try await redis.xclaim(stream: stream, group: role.name, consumer: consumer, minIdleMilliseconds: minIdle, ids: ids)
+            if !claimed.isEmpty {
+                count("reclaimed", stream, by: claimed.count)
+                logger.warning("took over entries of a consumer that is gone (no heartbeat)",
+                               metadata: ["stream": "\(stream)", "from": "\(name)", "count": "\(claimed.count)"])
+            }
+            taken += claimed
+        }
+        return taken
     }
 
     /// Trims each stream below the oldest entry some group still needs (its oldest pending entry, or
@@ -368,17 +418,18 @@ struct Outbox {
 /// and backoff, so one bad entry neither stalls its lane nor makes the next entry wait longer.
 struct RetryQueue {
     let backoff: Backoff
-    private var waiting: [(entry: StreamEntry, due: ContinuousClock.Instant)] = []
+    private var queue: [(entry: StreamEntry, due: ContinuousClock.Instant)] = []
     private var counts: [String: Int] = [:]
 
     init(backoff: Backoff) { self.backoff = backoff }
 
     func failures(of id: String) -> Int { counts[id, default: 0] }
-    func holds(_ id: String) -> Bool { waiting.contains { $0.entry.id == id } }
+    var waiting: [StreamEntry] { queue.map(\.entry) }
+    func holds(_ id: String) -> Bool { queue.contains { $0.entry.id == id } }
 
     mutating func add(_ entry: StreamEntry, failures: Int) {
         counts[entry.id] = failures
-        waiting.append((entry, .now + .milliseconds(backoff.delayMilliseconds(attempt: failures))))
+        queue.append((entry, .now + .milliseconds(backoff.delayMilliseconds(attempt: failures))))
     }
 
     mutating func forget(_ id: String) { counts[id] = nil }
@@ -386,18 +437,18 @@ struct RetryQueue {
     /// The entries due now, oldest first, taken out of the queue (their counts stay until forgotten).
     mutating func takeDue() -> [StreamEntry] {
         let now = ContinuousClock.now
-        let due = waiting.filter { $0.due <= now }.map(\.entry)
-        waiting.removeAll { $0.due <= now }
+        let due = queue.filter { $0.due <= now }.map(\.entry)
+        queue.removeAll { $0.due <= now }
         return due
     }
 
     var millisecondsUntilDue: Int? {
-        waiting.map(\.due).min().map { max(0, ($0 - .now).milliseconds) }
+        queue.map(\.due).min().map { max(0, ($0 - .now).milliseconds) }
     }
 }
 
-/// The entry a lane is handling (stream, id), for its claim keeper.
-typealias ClaimKeeper = Locked<(stream: String, id: String)?>
+/// The entries a lane holds (stream, id): read and not yet acknowledged, for its heartbeat to keep claimed.
+typealias ClaimKeeper = Locked<[(stream: String, id: String)]>
 
 /// A stream id `ms-seq`, ordered numerically.
 struct StreamID: Comparable {

@@ -88,7 +88,7 @@ public struct IngestRole: Role {
             context.logger.info("query split", metadata: [
                 "query": "\(job.id)", "subtasks": "\(tasks.count)", "types": "\(tasks.map(\.type.rawValue).joined(separator: ","))",
             ])
-            return tasks.map { Emit(config.keys.tasks($0.type), $0) }
+            return tasks.map { Emit(config.keys.stream(for: $0), $0) }
         }
     }
 }
@@ -150,7 +150,7 @@ public struct VerifierRole: Role {
             "passed": "\(verdict.map { "\($0.passed)" } ?? "-")", "reason": "\(verdict?.reason ?? "the query is gone")",
         ])
         switch outcome {
-        case .ask(let tasks): return tasks.map { Emit(config.keys.tasks($0.type), $0) }
+        case .ask(let tasks): return tasks.map { Emit(config.keys.stream(for: $0), $0) }
         case .synthesize: return [Emit(config.keys.synthesize, SynthesizeJob(queryID: job.queryID))]
         case .nothing: return []
         }

@@ -22,9 +22,18 @@ public struct SpecialistRole: Role {
     let book = GenomeBook()
     /// Whether this process has registered the node (its owner and species) with an attempt.
     let registered = Locked(false)
+    /// A lane of the instant stream: arithmetic the calculator answers, never behind a model call.
+    public var instant = false
     public var name: String { "specialist" }
-    public var jobsMayRunLong: Bool { true }
-    public var streams: [String] { types.map(config.keys.tasks) }
+    public var jobsMayRunLong: Bool { !instant }
+    public var streams: [String] { instant ? [config.keys.instant] : types.map(config.keys.tasks) }
+
+    /// The same node reading the instant stream (the calculator's work) in lanes of its own.
+    public var instantLane: SpecialistRole {
+        var r = self
+        r.instant = true
+        return r
+    }
 
     public init(config: FleetConfig, types: [TaskType], node: String, owner: String = "operator", species: String = "default") {
         self.config = config

@@ -18,12 +18,17 @@ public struct Worker: Sendable {
     /// host-pid, leaves them to be reclaimed after the claim idle time.
     public var name: String
 
-    public init(role: any Role, config: FleetConfig, concurrency: Int, logger: Logger, name: String? = nil) {
+    /// Roles read by lanes of their own beside the main ones (a specialist's instant lane), with their lane counts.
+    public var extraLanes: [(role: any Role, lanes: Int)]
+
+    public init(role: any Role, config: FleetConfig, concurrency: Int, logger: Logger, name: String? = nil,
+                extraLanes: [(role: any Role, lanes: Int)] = []) {
         self.name = name ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
         self.role = role
         self.config = config
         self.concurrency = concurrency
         self.logger = logger
+        self.extraLanes = extraLanes
     }
 
 
@@ -44,6 +49,20 @@ public struct Worker: Sendable {
         }
     }
 
+    /// One consumer loop per lane: the role's, then the extra roles' (each named for its slot, so a
+    /// restarted worker of the same name re-reads what its lanes left pending).
+    func laneLoops() -> [ConsumerLoop] {
+        var lanes: [(role: any Role, consumer: String)] = (0..<concurrency).map { (role, "\(name)-\(role.name)-\($0)") }
+        for (k, extra) in extraLanes.enumerated() {
+            for i in 0..<extra.lanes { lanes.append((extra.role, "\(name)-\(extra.role.name)-x\(k)-\(i)")) }
+        }
+        return lanes.map { lane in
+            var laneLogger = logger
+            laneLogger[metadataKey: "consumer"] = "\(lane.consumer)"
+            return ConsumerLoop(role: lane.role, config: config, consumer: lane.consumer, logger: laneLogger)
+        }
+    }
+
     public func run() async throws {
         let redisConfig = try config.redisConfiguration()
         logger.info("worker starting", metadata: ["role": "\(role.name)", "lanes": "\(concurrency)", "config": "\(config.summary)"])
@@ -52,15 +71,12 @@ public struct Worker: Sendable {
         await migrationDB.close()
 
         let signals = SignalWatcher(signals: [SIGTERM, SIGINT])
+        let loops = laneLoops()
         await withTaskGroup(of: Void.self) { group in
-            for lane in 0..<concurrency {
-                let consumer = "\(name)-\(role.name)-\(lane)"
-                var laneLogger = logger
-                laneLogger[metadataKey: "consumer"] = "\(consumer)"
-                let loop = ConsumerLoop(role: role, config: config, consumer: consumer, logger: laneLogger)
+            for loop in loops {
                 group.addTask {
-                    let redis = RedisConnection(configuration: redisConfig, name: consumer)
-                    let db = PostgresConnection(url: config.databaseURL, name: consumer)
+                    let redis = RedisConnection(configuration: redisConfig, name: loop.consumer)
+                    let db = PostgresConnection(url: config.databaseURL, name: loop.consumer)
                     await loop.run(redis: redis, db: db)
                     await redis.close()
                     await db.close()

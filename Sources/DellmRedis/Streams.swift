@@ -86,6 +86,15 @@ extension RedisConnection {
         return (next, try list.compactMap { try Self.parseEntry(stream: stream, $0) })
     }
 
+    /// XCLAIM of `ids` for `consumer`, those idle at least `minIdleMilliseconds` (so two claimers never
+    /// both take one); returns the entries claimed (deleted ones come back without fields).
+    public func xclaim(stream: String, group: String, consumer: String, minIdleMilliseconds: Int, ids: [String]) async throws -> [StreamEntry] {
+        guard !ids.isEmpty else { return [] }
+        let reply = try await command(["XCLAIM", stream, group, consumer, String(minIdleMilliseconds)] + ids)
+        guard let list = reply.array else { throw RedisError(.protocolShape, "XCLAIM returned \(reply)") }
+        return try list.filter { !$0.isNull }.compactMap { try Self.parseEntry(stream: stream, $0) }
+    }
+
     public static func parseStreams(_ reply: RedisValue) throws -> [StreamEntry] {
         if reply.isNull { return [] }
         guard let streams = reply.array else { throw RedisError(.protocolShape, "stream read returned \(reply)") }

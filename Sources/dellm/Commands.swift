@@ -48,7 +48,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Argument(help: "ingest | specialist | verifier | synthesizer | evolver") var role: RoleName
     @Option(help: "Task types a specialist takes, comma-separated (math,code,factual,reasoning,creative).")
     var types: String = TaskType.allCases.map(\.rawValue).joined(separator: ",")
-    @Option(help: "Parallel lanes in this process, each with its own connections.") var concurrency: Int = 1
+    @Option(help: "Parallel lanes in this process, each with its own connections. A specialist's lane takes one subtask at a time (a model call is long); others take a batch.") var concurrency: Int = 1
+    @Option(help: "Specialists taking math: lanes of their own for arithmetic the calculator answers (the instant stream), so it never waits behind model calls; 0 for none.")
+    var instantLanes: Int = 1
     @Option(help: "The node id trust is kept under (default: host/role/types).") var node: String?
     @Option(help: "Consumer name prefix (default: host-pid). Give each worker slot a stable name so a restarted worker resumes its pending entries at once; never run two live workers under one name.")
     var name: String?
@@ -75,6 +77,7 @@ struct WorkerCommand: AsyncParsableCommand {
             do { try MetricsEndpoint.start(port: metricsPort, host: metricsHost, logger: l) } catch { throw fail("metrics: \(error)") }
         }
         let r: any Role
+        var extra: [(role: any Role, lanes: Int)] = []
         switch role {
         case .evolver:
             do { return try await EvolverService(config: config, logger: l).run() } catch { throw fail("evolver: \(error)") }
@@ -82,11 +85,12 @@ struct WorkerCommand: AsyncParsableCommand {
         case .specialist:
             r = SpecialistRole(config: config, types: typeList, node: node ?? "\(host)/specialist/\(typeList.map(\.rawValue).joined(separator: "+"))",
                                owner: owner ?? ProcessInfo.processInfo.environment["DELLM_USER"] ?? "operator", species: species)
+            if typeList.contains(.math), instantLanes > 0, let s = r as? SpecialistRole { extra = [(s.instantLane, instantLanes)] }
         case .verifier: r = VerifierRole(config: config, verifierID: node ?? "\(host)/verifier")
         case .synthesizer: r = SynthesizerRole(config: config)
         }
         do {
-            try await Worker(role: r, config: config, concurrency: concurrency, logger: l, name: name).run()
+            try await Worker(role: r, config: config, concurrency: concurrency, logger: l, name: name, extraLanes: extra).run()
         } catch {
             throw fail("\(role.rawValue) worker: \(error)")
         }

@@ -23,6 +23,8 @@ final class FakeModelServer: @unchecked Sendable {
         /// 200 with the answer of the first (needle, answer) pair whose needle the request contains,
         /// else `otherwise` (a model that answers differently under different prompts).
         case byRequest([(String, String)], otherwise: String)
+        /// 200 with `answer` after this many milliseconds (a model as slow as a real one).
+        case slow(Int, String)
     }
 
     let port: Int
@@ -32,6 +34,7 @@ final class FakeModelServer: @unchecked Sendable {
     private let lock = NSLock()
     private var behaviour: Behaviour
     private var requestCount = 0
+    private var answerCount = 0
     private var stopped = false
 
     init(_ behaviour: Behaviour = .answer("Paris is the capital of France.")) throws {
@@ -61,6 +64,8 @@ final class FakeModelServer: @unchecked Sendable {
 
     func set(_ b: Behaviour) { lock.withLock { behaviour = b } }
     var requests: Int { lock.withLock { requestCount } }
+    /// Chat requests that ask for an answer (not a health check, not ingest's one-word classification).
+    var answerRequests: Int { lock.withLock { answerCount } }
 
     func stop() {
         lock.withLock { stopped = true }
@@ -86,7 +91,9 @@ final class FakeModelServer: @unchecked Sendable {
         }
         let (b, isHealth) = lock.withLock { () -> (Behaviour, Bool) in
             requestCount += 1
-            return (behaviour, String(decoding: data.prefix(16), as: UTF8.self).hasPrefix("GET /health"))
+            let health = String(decoding: data.prefix(16), as: UTF8.self).hasPrefix("GET /health")
+            if !health && !String(decoding: data, as: UTF8.self).contains("Classify the request") { answerCount += 1 }
+            return (behaviour, health)
         }
         if isHealth { return respond(c, 200, #"{"status":"ok"}"#) }
         var chosen = b
@@ -96,6 +103,10 @@ final class FakeModelServer: @unchecked Sendable {
         }
         switch chosen {
         case .byRequest: return
+        case .slow(let ms, let text):
+            usleep(UInt32(ms) * 1000)
+            let content = String(decoding: try! JSONSerialization.data(withJSONObject: [text]), as: UTF8.self).dropFirst().dropLast()
+            respond(c, 200, #"{"choices":[{"message":{"role":"assistant","content":\#(content)}}],"usage":{"completion_tokens":7}}"#)
         case .answer(let text):
             let content = String(decoding: try! JSONSerialization.data(withJSONObject: [text]), as: UTF8.self).dropFirst().dropLast()
             respond(c, 200, #"{"choices":[{"message":{"role":"assistant","content":\#(content)}}],"usage":{"completion_tokens":7}}"#)

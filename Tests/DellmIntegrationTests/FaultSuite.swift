@@ -68,7 +68,8 @@ struct FaultSuite {
     /// Runs one scenario: start the fleet, submit, inject the fault once a share of the queries is
     /// done, wait (bounded), then count.
     func scenario(_ name: String, modelBehaviour: FakeModelServer.Behaviour = .answer("Paris is the capital of France."),
-                  extra: [String: String] = [:],
+                  extra: [String: String] = [:], queries: Int = FaultSuite.queriesPerScenario,
+                  checkModel: (@Sendable (FakeModelServer, PostgresConnection, String) async throws -> Void)? = nil,
                   fault: @escaping @Sendable (ProcessFleet, FakeModelServer, FleetConfig) async throws -> Void) async throws -> Row {
         let config = try TestEnv.config(extra: extra)
         _ = try await Store(db: PostgresConnection(url: config.databaseURL)).migrate()
@@ -78,7 +79,7 @@ struct FaultSuite {
         try fleet.up()
         let client = try FleetClient(config: config)
         let cursor = try await client.answersCursor()
-        let work = Self.workload(Self.queriesPerScenario)
+        let work = Self.workload(queries)
         var ids: [String] = []
         let user = "fault-\(config.namespace)"
         for (q, _) in work { ids.append(try await client.submit(q, user: user)) }
@@ -109,6 +110,7 @@ struct FaultSuite {
                                   GROUP BY query_id HAVING count(*) > 1) d
             """, [user]).first?[0]
         let duplicated = (Int(charges ?? "0") ?? 0) + max(0, stored - ids.count)
+        try await checkModel?(model, db, user)
         let row = Row(scenario: name, queries: ids.count, answered: answered, failedWithReason: failed,
                       lost: ids.count - answered - failed, duplicated: duplicated, wrong: wrong)
         Self.table.add(row)
@@ -120,6 +122,22 @@ struct FaultSuite {
         #expect(r.duplicated == 0, "\(r.scenario): duplicated \(r.duplicated)")
         #expect(r.wrong == 0, "\(r.scenario): wrong \(r.wrong)")
         if !allowFailures { #expect(r.failedWithReason == 0, "\(r.scenario): failed \(r.failedWithReason)") }
+    }
+
+    /// Model calls longer than the claim idle time, four lanes, a queued batch: every vote is asked of
+    /// the model exactly once (no lane takes over a live lane's work), counted at the fake server.
+    @Test func aSlowModelAnswersEveryVoteOnce() async throws {
+        let r = try await scenario("slow model (2 s calls, 1.5 s idle)", modelBehaviour: .slow(2_000, "Paris is the capital of France."),
+                                   queries: 40, checkModel: { model, db, user in
+            let needed = Int(try await db.query("""
+                SELECT coalesce(sum(a.model_calls), 0) FROM attempts a JOIN subtasks s ON s.id = a.subtask_id
+                JOIN queries q ON q.id = s.query_id WHERE q.user_id = $1
+                """, [user]).first?[0] ?? "") ?? -1
+            let calls = model.answerRequests
+            print("slow model: \(calls) model calls at the server, \(needed) votes recorded")
+            #expect(calls == needed, "\(calls) model calls for \(needed) votes: \(calls - needed) made twice")
+        }) { _, _, _ in }
+        expectClean(r)
     }
 
     @Test(arguments: ProcessFleet.roles)
