@@ -183,6 +183,19 @@ public struct AnswerEvent: Codable, Sendable, Equatable {
     }
 }
 
+/// Fair share between users, as a pure policy: a user's parts go to their type's stream while fewer
+/// than `share` parts of theirs are running, to the type's bulk tier after that. Specialist lanes take
+/// the bulk tier only when no stream of the first tier has work, so one user's batch of hundreds
+/// waits behind another user's single query instead of before it; a lone user's batch is served as
+/// fast as ever (the first tier is then empty). Re-asked attempts (retries, spot checks) stay first-tier.
+public enum Admission {
+    public enum Tier: Sendable, Equatable { case primary, bulk }
+
+    public static func tier(userBacklog: Int, share: Int) -> Tier {
+        userBacklog >= share ? .bulk : .primary
+    }
+}
+
 /// Stream and group names under a namespace prefix.
 public struct Keys: Sendable {
     public var namespace: String
@@ -199,14 +212,19 @@ public struct Keys: Sendable {
     /// A consumer's liveness key (set with a time to live by its lane while it runs).
     public func alive(group: String, consumer: String) -> String { "\(namespace):alive:\(group):\(consumer)" }
 
-    /// Where a task goes: arithmetic the calculator computes to the instant stream, the rest to its type's.
-    public func stream(for task: TaskJob) -> String {
-        task.type == .math && MathExtractor.calculation(in: task.text) != nil ? instant : tasks(task.type)
+    /// The second tier of a type: tasks of users who already have many parts running (`Admission`).
+    public func bulk(_ t: TaskType) -> String { "\(namespace):tasks:\(t.rawValue):bulk" }
+
+    /// Where a task goes: arithmetic the calculator computes to the instant stream, the rest to its
+    /// type's stream, or its bulk tier when `Admission` says the user has had their share.
+    public func stream(for task: TaskJob, tier: Admission.Tier = .primary) -> String {
+        if task.type == .math && MathExtractor.calculation(in: task.text) != nil { return instant }
+        return tier == .bulk ? bulk(task.type) : tasks(task.type)
     }
 
     /// Every stream the fleet uses, in pipeline order.
     public var allStreams: [String] {
-        [queries, instant] + TaskType.allCases.map(tasks) + [verify, synthesize, answers, dead]
+        [queries, instant] + TaskType.allCases.flatMap { [tasks($0), bulk($0)] } + [verify, synthesize, answers, dead]
     }
 }
 

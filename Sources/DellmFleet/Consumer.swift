@@ -275,19 +275,23 @@ public struct ConsumerLoop: Sendable {
     var readCount: Int { role.jobsMayRunLong ? 1 : batch }
 
     /// New entries. A lane of long jobs reads its streams one at a time, in a rotating order, without
-    /// blocking (one entry, from the stream whose turn it is), and blocks on all of them only when all
-    /// are empty: XREADGROUP's COUNT is per stream, so one read of five streams could hand it five.
+    /// blocking (one entry, from the stream whose turn it is), bulk-tier streams only when the others
+    /// are empty, and blocks on all of them only when all are empty: XREADGROUP's COUNT is per stream,
+    /// so one read of ten streams could hand it ten.
     func readNew(redis: RedisConnection, blockMilliseconds: Int) async throws -> [StreamEntry] {
         let streams = role.streams
         guard role.jobsMayRunLong, streams.count > 1 else {
             return try await redis.xreadgroup(group: role.name, consumer: consumer, streams: streams, id: ">", count: readCount,
                                               blockMilliseconds: blockMilliseconds)
         }
-        let start = Int.random(in: 0..<streams.count)
-        for k in 0..<streams.count {
-            let s = streams[(start + k) % streams.count]
-            let got = try await redis.xreadgroup(group: role.name, consumer: consumer, streams: [s], id: ">", count: 1, blockMilliseconds: nil)
-            if !got.isEmpty { return got }
+        // The first tier, then the bulk tier (`Admission`): each in a rotating order.
+        for tier in [streams.filter { !$0.hasSuffix(":bulk") }, streams.filter { $0.hasSuffix(":bulk") }] where !tier.isEmpty {
+            let start = Int.random(in: 0..<tier.count)
+            for k in 0..<tier.count {
+                let s = tier[(start + k) % tier.count]
+                let got = try await redis.xreadgroup(group: role.name, consumer: consumer, streams: [s], id: ">", count: 1, blockMilliseconds: nil)
+                if !got.isEmpty { return got }
+            }
         }
         return try await redis.xreadgroup(group: role.name, consumer: consumer, streams: streams, id: ">", count: 1,
                                           blockMilliseconds: blockMilliseconds)

@@ -38,6 +38,8 @@ public struct FleetClient: Sendable {
         public var id: String
         public var settled: Int
         public var subtasks: Int
+        /// Whether any part has been answered yet (else it waits in a queue).
+        public var started: Bool = false
     }
 
     /// Waits for the answers to `ids`, calling `onAnswer` as each arrives and `onProgress` about once
@@ -62,7 +64,8 @@ public struct FleetClient: Sendable {
                     lastCheck = ContinuousClock.now
                     let rows = try await db.query("""
                         SELECT q.id, q.status, q.answer, q.error, q.subtask_count,
-                               (SELECT count(*) FROM subtasks s WHERE s.query_id = q.id AND s.status <> 'queued')
+                               (SELECT count(*) FROM subtasks s WHERE s.query_id = q.id AND s.status <> 'queued'),
+                               EXISTS (SELECT 1 FROM subtasks s JOIN attempts a ON a.subtask_id = s.id WHERE s.query_id = q.id)
                         FROM queries q WHERE q.id = ANY($1::text[])
                         """, [PostgresArray.literal(Array(waiting))])
                     var progress: [Progress] = []
@@ -72,7 +75,7 @@ public struct FleetClient: Sendable {
                             waiting.remove(id)
                             onAnswer(AnswerEvent(queryID: id, status: r[1]!, answer: r[2], error: r[3]))
                         } else {
-                            progress.append(Progress(id: id, settled: Int(r[5] ?? "0") ?? 0, subtasks: Int(r[4] ?? "0") ?? 0))
+                            progress.append(Progress(id: id, settled: Int(r[5] ?? "0") ?? 0, subtasks: Int(r[4] ?? "0") ?? 0, started: r[6] == "t"))
                         }
                     }
                     if !progress.isEmpty { onProgress?(progress) }
@@ -230,8 +233,16 @@ extension FleetClient {
         try await runBatch(queries, users: { _ in user }, timeout: timeout, critical: critical, onAnswer: onAnswer)
     }
 
-    /// The same, charging query i to `users(i)`.
+    /// Where a batch stands: answered (or failed), running (a part answered), queued (the rest).
+    public struct BatchProgress: Sendable, Equatable {
+        public var done: Int
+        public var running: Int
+        public var queued: Int
+    }
+
+    /// The same, charging query i to `users(i)`; `onProgress` about once a second.
     public func runBatch(_ queries: [String], users: (Int) -> String, timeout: Duration, critical: Bool = false,
+                         onProgress: (@Sendable (BatchProgress) -> Void)? = nil,
                          onAnswer: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> [BatchResult] {
         let cursor = try await answersCursor()
         let started = ContinuousClock.now
@@ -249,7 +260,11 @@ extension FleetClient {
         let waiting = results.filter { $0.refused == nil }.map(\.queryID)
         let total = waiting.count
         // Fresh ids: their answers can only come after the cursor.
-        _ = try await waitForAnswers(waiting, after: cursor, timeout: timeout, checkFirst: false) { event in
+        _ = try await waitForAnswers(waiting, after: cursor, timeout: timeout, checkFirst: false, onProgress: { running in
+            let done = box.count
+            let started = running.filter(\.started).count
+            onProgress?(BatchProgress(done: done, running: started, queued: max(0, total - done - started)))
+        }) { event in
             let n = box.add(event, seconds: (ContinuousClock.now - started).seconds)
             onAnswer(n, total)
         }
@@ -277,4 +292,5 @@ final class BatchBox: @unchecked Sendable {
         }
     }
     func snapshot() -> [String: (AnswerEvent, Double)] { lock.withLock { events } }
+    var count: Int { lock.withLock { events.count } }
 }

@@ -35,6 +35,9 @@ public struct FleetConfig: Sendable {
     /// How often a lane marks its consumer alive; a consumer without a mark for three times this is
     /// gone, and its pending entries are taken over at once (`DELLM_CONSUMER_HEARTBEAT_MS`).
     public var consumerHeartbeatMilliseconds = 2_000
+    /// Parts of one user's running queries after which their new parts wait in the bulk tier
+    /// (`Admission`, `DELLM_FAIR_SHARE_PARTS`).
+    public var fairShareParts = 8
     /// What a new user name receives, and how many may per hour (`DELLM_NEW_USER_CREDITS`,
     /// `DELLM_NEW_USER_GRANTS_PER_HOUR`).
     public var grant = Economy.Grant()
@@ -49,7 +52,7 @@ public struct FleetConfig: Sendable {
         "limits.block_ms": "DELLM_BLOCK_MS", "limits.claim_min_idle_ms": "DELLM_CLAIM_MIN_IDLE_MS",
         "limits.max_attempts": "DELLM_MAX_ATTEMPTS", "limits.max_deliveries": "DELLM_MAX_DELIVERIES",
         "limits.shutdown_grace_ms": "DELLM_SHUTDOWN_GRACE_MS", "limits.answers_maxlen": "DELLM_ANSWERS_MAXLEN",
-        "limits.consumer_heartbeat_ms": "DELLM_CONSUMER_HEARTBEAT_MS",
+        "limits.consumer_heartbeat_ms": "DELLM_CONSUMER_HEARTBEAT_MS", "limits.fair_share_parts": "DELLM_FAIR_SHARE_PARTS",
         "routing.strategy": "DELLM_ROUTING", "routing.epsilon": "DELLM_ROUTING_EPSILON", "routing.top": "DELLM_ROUTING_TOP",
         "routing.refresh_ms": "DELLM_ROUTING_REFRESH_MS",
         "verify.spot_rate": "DELLM_SPOT_RATE",
@@ -147,6 +150,7 @@ public struct FleetConfig: Sendable {
         maxDeliveries = try int("DELLM_MAX_DELIVERIES", 5, 1...1_000)
         followStreamMaxLength = try int("DELLM_ANSWERS_MAXLEN", 100_000, 100...100_000_000)
         consumerHeartbeatMilliseconds = try int("DELLM_CONSUMER_HEARTBEAT_MS", 2_000, 100...60_000)
+        fairShareParts = try int("DELLM_FAIR_SHARE_PARTS", 8, 1...1_000_000)
         grant = Economy.Grant(credits: Double(try int("DELLM_NEW_USER_CREDITS", Int(Economy.startingCredits), 0...1_000_000)),
                               perHour: try int("DELLM_NEW_USER_GRANTS_PER_HOUR", 600, 0...10_000_000))
         do { _ = try RedisConfiguration(url: redisURL) } catch {
@@ -249,8 +253,8 @@ public struct FleetConfig: Sendable {
 
     public func redisConfiguration() throws -> RedisConfiguration { try RedisConfiguration(url: redisURL) }
 
-    public func model() -> ModelClient {
-        ModelClient(baseURL: modelURL, api: modelAPI, model: modelName, timeoutMilliseconds: modelTimeoutMilliseconds)
+    public func model(timeoutMilliseconds: Int? = nil) -> ModelClient {
+        ModelClient(baseURL: modelURL, api: modelAPI, model: modelName, timeoutMilliseconds: timeoutMilliseconds ?? modelTimeoutMilliseconds)
     }
 
     /// One line for logs: endpoints without credentials.

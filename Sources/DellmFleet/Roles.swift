@@ -22,9 +22,11 @@ public struct IngestRole: Role {
 
     public init(config: FleetConfig, askModelWhenUnsure: Bool = true) {
         self.config = config
+        // Classification is one word: when the model is busy with long answers it is skipped after a
+        // few seconds (the rule stands), so ingest never waits behind model work.
         self.model = askModelWhenUnsure
-            ? ModelEndpoint(client: config.model(), maxConcurrent: config.modelConcurrency,
-                            retry: .init(attempts: 1, budget: .seconds(5)))
+            ? ModelEndpoint(client: config.model(timeoutMilliseconds: min(3_000, config.modelTimeoutMilliseconds)),
+                            maxConcurrent: config.modelConcurrency, retry: .init(attempts: 1, budget: .seconds(3)))
             : nil
         self.routes = RoutingTable(router: config.router, refreshEvery: .milliseconds(config.routingRefreshMilliseconds))
     }
@@ -84,11 +86,12 @@ public struct IngestRole: Role {
         switch outcome {
         case .finished(let event):
             return [announce(event, config)]
-        case .enqueue(let tasks):
+        case .enqueue(let tasks, let backlog):
             context.logger.info("query split", metadata: [
                 "query": "\(job.id)", "subtasks": "\(tasks.count)", "types": "\(tasks.map(\.type.rawValue).joined(separator: ","))",
             ])
-            return tasks.map { Emit(config.keys.stream(for: $0), $0) }
+            let tier = Admission.tier(userBacklog: backlog, share: config.fairShareParts)
+            return tasks.map { Emit(config.keys.stream(for: $0, tier: tier), $0) }
         }
     }
 }

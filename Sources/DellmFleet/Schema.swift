@@ -170,5 +170,8 @@ public enum Schema {
         Migration(version: 6, name: "new-user grants counted per hour", sql: [
             "CREATE INDEX credit_ledger_grants ON credit_ledger(created_at) WHERE kind = 'grant'",
         ]),
+        Migration(version: 7, name: "a user's running queries, for fair share", sql: [
+            "CREATE INDEX queries_user_running ON queries(user_id) INCLUDE (subtask_count) WHERE status = 'running'",
+        ]),
     ]
 }

@@ -26,7 +26,8 @@ public struct SpecialistRole: Role {
     public var instant = false
     public var name: String { "specialist" }
     public var jobsMayRunLong: Bool { !instant }
-    public var streams: [String] { instant ? [config.keys.instant] : types.map(config.keys.tasks) }
+    /// The first tier of every type, then the bulk tier (read only when the first has no work).
+    public var streams: [String] { instant ? [config.keys.instant] : types.map(config.keys.tasks) + types.map(config.keys.bulk) }
 
     /// The same node reading the instant stream (the calculator's work) in lanes of its own.
     public var instantLane: SpecialistRole {

@@ -33,8 +33,9 @@ public struct Store: Sendable {
     // MARK: ingest
 
     public enum IngestOutcome: Sendable, Equatable {
-        /// Subtasks to enqueue (all not yet settled, on a redelivery).
-        case enqueue([TaskJob])
+        /// Subtasks to enqueue (all not yet settled, on a redelivery), and how many parts of the user's
+        /// other queries were still running when this one arrived (for fair share, `Admission`).
+        case enqueue([TaskJob], userBacklog: Int)
         /// The query already ended: re-announce it.
         case finished(AnswerEvent)
     }
@@ -52,6 +53,9 @@ public struct Store: Sendable {
         f AS (UPDATE credit_ledger SET folded = true WHERE user_id = $1 AND NOT folded AND (SELECT n FROM waiting) > 64 RETURNING amount)
         UPDATE users SET folded_balance = folded_balance + (SELECT sum(amount) FROM f) WHERE id = $1 AND EXISTS (SELECT 1 FROM f)
         """
+
+    /// The parts of a user's running queries (the running ones through a partial index).
+    static let backlogSQL = "SELECT coalesce(sum(subtask_count), 0) FROM queries WHERE user_id = $1 AND status = 'running'"
 
     /// A new user and their starting grant (once, and only while fewer than $3 grants were made in the
     /// last hour: see `Economy.Grant`).
@@ -92,10 +96,11 @@ public struct Store: Sendable {
             // user's lock, the query with its charge and parts (only when it is new and the balance, read
             // under the lock, covers the price), and COMMIT travel together. Anything else (a redelivery,
             // too few credits) inserts nothing there and is decided below, step by step.
-            let inserted = try s.transaction { tx in
+            let (inserted, backlog) = try s.transaction { tx in
                 tx.send(Store.grantSQL, grantParameters(user))
-                return try tx.queries([
+                let r = try tx.queries([
                     ("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", [user]),
+                    (Store.backlogSQL, [user]),
                     ("""
                      WITH paid AS (
                          SELECT c.cost FROM users u, LATERAL (SELECT CASE WHEN u.runs_nodes THEN $14::numeric ELSE $15::numeric END AS cost) c
@@ -113,9 +118,10 @@ public struct Store: Sendable {
                      """, rows),
                     (Store.foldSQL, [user]),
                     ("COMMIT", []),
-                ])[1].rows.count > 0
+                ])
+                return (r[2].rows.count > 0, Int(r[1].first?[0] ?? "0") ?? 0)
             }
-            if inserted { return .enqueue(tasks) }
+            if inserted { return .enqueue(tasks, userBacklog: backlog) }
             return try s.transaction { tx in
                 // One round trip (with BEGIN): a new user and their starting grant; the user's row
                 // locked, so charges happen one at a time per user (no double spend under concurrency);
@@ -145,7 +151,7 @@ public struct Store: Sendable {
                     return .enqueue(open.rows.map {
                         TaskJob(queryID: q.id, subtaskID: $0[0]!, index: Int($0[1]!)!, type: TaskType(rawValue: $0[2]!) ?? .factual,
                                 text: $0[3]!, attempt: Int($0[4]!)!, genome: $0[5])
-                    })
+                    }, userBacklog: 0)
                 }
                 let balance = Double(read[2].first?[0] ?? "0") ?? 0
                 let cost = Economy.price(parts.map(\.type), runsNodes: runsNodes) * Double(perPart)
@@ -171,7 +177,7 @@ public struct Store: Sendable {
                     SELECT s.id, $1, s.idx, s.type, s.text, s.rule, nullif(s.genome, ''), $8, $9
                     FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[]) AS s(id, idx, type, text, rule, genome)
                     """, Array(rows[0..<13]) + [String(cost)])
-                return .enqueue(tasks)
+                return .enqueue(tasks, userBacklog: backlog)
             }
         }
     }

@@ -101,6 +101,16 @@ public struct ModelClient: Sendable {
         throw ModelError(.unavailable, "\(baseURL)\(path) answered HTTP \(r.status)")
     }
 
+    /// llama-server's slots (`/slots`): how many there are and how many are processing a request now;
+    /// nil where the server has no such endpoint (Ollama, `--no-slots`).
+    public func slots() async throws -> (total: Int, busy: Int)? {
+        guard api == .openai else { return nil }
+        let r = try await http.request(url: baseURL + "/slots", timeoutMilliseconds: 2_000)
+        guard (200..<300).contains(r.status),
+              let list = try? JSONSerialization.jsonObject(with: Data(r.body)) as? [[String: Any]] else { return nil }
+        return (list.count, list.filter { ($0["is_processing"] as? Bool) == true }.count)
+    }
+
     public func chat(_ request: ChatRequest) async throws -> ChatResponse {
         if api == .benchmarkInstant {
             return ChatResponse(text: "An instant benchmark answer.", completionTokens: 5, milliseconds: 0)

@@ -98,7 +98,7 @@ struct WorkerCommand: AsyncParsableCommand {
 }
 
 struct Ops: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Inspect and operate the fleet.", subcommands: [Backlog.self, TraceCommand.self, QueriesCommand.self, Dead.self, Exporter.self, TrustCommand.self, CreditsCommand.self, MatrixCommand.self, LeaderboardCommand.self, GenomesCommand.self, EvolveCommand.self])
+    static let configuration = CommandConfiguration(abstract: "Inspect and operate the fleet.", subcommands: [Backlog.self, TraceCommand.self, QueriesCommand.self, Dead.self, Exporter.self, TrustCommand.self, CreditsCommand.self, MatrixCommand.self, LeaderboardCommand.self, GenomesCommand.self, EvolveCommand.self, SlotsCommand.self])
 }
 
 struct Backlog: AsyncParsableCommand {

@@ -22,7 +22,8 @@ struct Submit: AsyncParsableCommand {
     @Flag(help: "With --wait: also print the trace (who answered what, votes, verdicts).") var trace = false
     @Option(help: "Submit every line of this JSONL file (keys: id, query).") var file: String?
     @Option(help: "Where --file writes its answers (JSONL); stdout when omitted.") var out: String?
-    @Option(help: "Seconds to wait for answers.") var timeout: Double = 600
+    @Option(help: "Seconds to wait for answers (default: 600; with --file, 300 plus 20 per query, since a small model on a CPU answers a slow question in tens of seconds).")
+    var timeout: Double?
     @Option(help: "The user the query is charged to (env DELLM_USER, else $USER).") var user: String?
     @Option(help: "Use this query id (a UUID) instead of a new one; a retried id is the same query.") var id: String?
     @Flag(help: "Critical: three genomes answer every part and the majority decides (costs three times the credits).") var critical = false
@@ -31,7 +32,7 @@ struct Submit: AsyncParsableCommand {
     func validate() throws {
         if (query == nil) == (file == nil) { throw ValidationError("give either a QUERY or --file QUERIES.jsonl") }
         if out != nil && file == nil { throw ValidationError("--out goes with --file") }
-        if timeout <= 0 { throw ValidationError("--timeout must be positive") }
+        if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
     }
 
     func run() async throws {
@@ -54,6 +55,7 @@ struct Submit: AsyncParsableCommand {
             return
         }
         if !json { FileHandle.standardError.write(Data("submitted \(qid)\n".utf8)) }
+        let timeout = self.timeout ?? 600
         let box = AnswerBox()
         let started = ContinuousClock.now
         let missing = try await client.waitForAnswers([qid], after: cursor, timeout: .seconds(timeout), onProgress: { p in
@@ -90,10 +92,18 @@ struct Submit: AsyncParsableCommand {
         FileHandle.standardError.write(Data("submitting \(items.count) queries from \(path)\n".utf8))
         let box = AnswerBox()
         let started = ContinuousClock.now
-        let results = try await client.runBatch(items.map(\.query), user: user, timeout: .seconds(timeout), critical: critical) { n, total in
-            box.progress("\r  \(n)/\(total) answered, \(Int((ContinuousClock.now - started).components.seconds)) s")
+        let timeout = self.timeout ?? Double(300 + 20 * items.count)
+        let sampler = SlotSampler(client: client.config.model())
+        let total = items.count
+        let results = try await client.runBatch(items.map(\.query), users: { _ in user }, timeout: .seconds(timeout), critical: critical,
+                                                onProgress: { p in
+            box.progress("\r  \(p.done)/\(total) answered, \(p.running) running, \(p.queued) queued, \(Int((ContinuousClock.now - started).components.seconds)) s   ")
+        }) { n, total in
+            box.progress("\r  \(n)/\(total) answered, \(Int((ContinuousClock.now - started).components.seconds)) s   ")
         }
-        FileHandle.standardError.write(Data("\n".utf8))
+        let slots = sampler.stop()
+        let wall = (ContinuousClock.now - started).seconds
+        FileHandle.standardError.write(Data("\n\(results.filter { $0.event?.status == "answered" }.count) of \(items.count) answered in \(String(format: "%.1f", wall)) s; \(slots.text)\n".utf8))
         var lines: [String] = []
         var failures: [String] = []
         for (item, r) in zip(items, results) {

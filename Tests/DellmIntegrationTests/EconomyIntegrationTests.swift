@@ -69,7 +69,7 @@ struct EconomyIntegrationTests {
         try await db.query("INSERT INTO users (id, runs_nodes) VALUES ($1, true)", [member])
         for (user, runsNodes) in [(member, true), (guest, false)] {
             let job = QueryJob(id: UUID().uuidString.lowercased(), query: "two sums", user: user)
-            guard case .enqueue(let tasks) = try await store.ingest(job, parts: parts(2)) else { Issue.record("not enqueued"); continue }
+            guard case .enqueue(let tasks, _) = try await store.ingest(job, parts: parts(2)) else { Issue.record("not enqueued"); continue }
             #expect(tasks.count == 2)
             let price = Economy.price([.math, .math], runsNodes: runsNodes)
             #expect(abs(try await store.balance(user: user) - (Economy.startingCredits - price)) < 1e-9, "\(user)")

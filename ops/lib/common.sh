@@ -138,7 +138,7 @@ start_model() {
   server=$(printf '%s\n' "$prov" | sed -n 's/^LLAMA_SERVER=//p')
   model=$(printf '%s\n' "$prov" | sed -n 's/^DELLM_MODEL_FILE=//p')
   LD_LIBRARY_PATH="$(dirname "$server")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" nohup "$server" --host 127.0.0.1 --port "$port" \
-    -m "$model" -c 8192 -np 4 -t "$(nproc)" --no-webui >"$log" 2>&1 &
+    -m "$model" -c 8192 -np 4 -t "$(nproc)" --no-webui --metrics >"$log" 2>&1 &
   local pid=$!
   echo $pid >"$pidfile"
   # 503 while loading is 'busy', not dead; wait for 200, but give up at once if the process died.
