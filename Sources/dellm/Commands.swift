@@ -48,7 +48,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Argument(help: "ingest | specialist | verifier | synthesizer | evolver") var role: RoleName
     @Option(help: "Task types a specialist takes, comma-separated (math,code,factual,reasoning,creative).")
     var types: String = TaskType.allCases.map(\.rawValue).joined(separator: ",")
-    @Option(help: "Parallel lanes in this process, each with its own connections. A specialist's lane takes one subtask at a time (a model call is long); others take a batch.") var concurrency: Int = 1
+    @Option(help: "Parallel lanes in this process, each with its own connections (default 1). A specialist's lane takes one subtask at a time and asks the model for two votes at once, so its default is DELLM_MODEL_CONCURRENCY ÷ 2: no lane holds a subtask while waiting for the model, where another user's query could overtake it.")
+    var concurrency: Int?
     @Option(help: "Specialists taking math: lanes of their own for arithmetic the calculator answers (the instant stream), so it never waits behind model calls; 0 for none.")
     var instantLanes: Int = 1
     @Option(help: "The node id trust is kept under (default: host/role/types).") var node: String?
@@ -61,7 +62,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be 1…256") }
+        if let concurrency, !(1...256).contains(concurrency) { throw ValidationError("--concurrency must be 1…256") }
         for t in types.split(separator: ",") where TaskType(rawValue: String(t)) == nil {
             throw ValidationError("unknown task type '\(t)'; known: \(TaskType.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -90,7 +91,8 @@ struct WorkerCommand: AsyncParsableCommand {
         case .synthesizer: r = SynthesizerRole(config: config)
         }
         do {
-            try await Worker(role: r, config: config, concurrency: concurrency, logger: l, name: name, extraLanes: extra).run()
+            let lanes = concurrency ?? (role == .specialist ? max(1, config.modelConcurrency / 2) : 1)
+            try await Worker(role: r, config: config, concurrency: lanes, logger: l, name: name, extraLanes: extra).run()
         } catch {
             throw fail("\(role.rawValue) worker: \(error)")
         }

@@ -73,10 +73,12 @@ struct GenomeTests {
         #expect(try await client.waitForAnswers([id, normal], after: cursor, timeout: .seconds(60)) { _ in }.isEmpty)
         let answers = try await statuses(client, [id, normal])
         await fleet.stop()
-        // Three attempts, three different genomes; two say Paris, so Paris it is.
+        // Three attempts asked of three different genomes; two say Paris, so Paris it is. A specialist lane
+        // takes one task at a time, so when the first two agree the third is settled before it is asked
+        // (it is skipped, no model call); when they disagree, the third decides.
         let made = try await attempts(store, query: id)
-        #expect(made.count == 3)
-        #expect(Set(made.map(\.genome)) == ["fast-responder", "paris-a", "paris-b"])
+        #expect(made.count == 3 || (made.count == 2 && Set(made.map(\.genome)) == ["paris-a", "paris-b"]), "\(made)")
+        #expect(Set(made.map(\.genome)).isSubset(of: ["fast-responder", "paris-a", "paris-b"]) && Set(made.map(\.genome)).count == made.count)
         #expect(answers[id]?.answer?.contains("Paris") == true, "\(String(describing: answers[id]))")
         #expect(try await store.db.query("SELECT mode FROM subtasks WHERE query_id = $1", [id]).first?[0] == "critical")
         // A critical query costs three times a normal one.
