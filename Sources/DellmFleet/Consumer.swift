@@ -284,18 +284,29 @@ public struct ConsumerLoop: Sendable {
             return try await redis.xreadgroup(group: role.name, consumer: consumer, streams: streams, id: ">", count: readCount,
                                               blockMilliseconds: blockMilliseconds)
         }
-        // The first tier, then the bulk tier (`Admission`): each in a rotating order.
+        // The first tier, then the bulk tier (`Admission`): each in a rotating order, tried in one round
+        // trip by a script (XREADGROUP without BLOCK is allowed in scripts).
+        var order: [String] = []
         for tier in [streams.filter { !$0.hasSuffix(":bulk") }, streams.filter { $0.hasSuffix(":bulk") }] where !tier.isEmpty {
             let start = Int.random(in: 0..<tier.count)
-            for k in 0..<tier.count {
-                let s = tier[(start + k) % tier.count]
-                let got = try await redis.xreadgroup(group: role.name, consumer: consumer, streams: [s], id: ">", count: 1, blockMilliseconds: nil)
-                if !got.isEmpty { return got }
-            }
+            order += (0..<tier.count).map { tier[(start + $0) % tier.count] }
         }
+        let reply = try await redis.command(["EVAL", ConsumerLoop.firstEntryScript, String(order.count)] + order + [role.name, consumer])
+        let got = try RedisConnection.parseStreams(reply)
+        if !got.isEmpty { return got }
         return try await redis.xreadgroup(group: role.name, consumer: consumer, streams: streams, id: ">", count: 1,
                                           blockMilliseconds: blockMilliseconds)
     }
+
+    /// One entry from the first of KEYS that has one for this group and consumer (ARGV), as XREADGROUP
+    /// replies, or nil.
+    static let firstEntryScript = """
+        for _, key in ipairs(KEYS) do
+          local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', 1, 'STREAMS', key, '>')
+          if r then return r end
+        end
+        return false
+        """
 
     /// The lane's heartbeat: every `DELLM_CONSUMER_HEARTBEAT_MS` it marks its consumer alive (a key that
     /// lives three beats), and, for roles whose jobs may run long, re-claims every entry it holds
