@@ -115,6 +115,8 @@ public struct Sandbox: Sendable {
             return Run(status: .unavailable("bubblewrap (\(bwrap)) or python (\(python)) is not installed; code is never run unsandboxed"),
                        stdout: "", stderr: "")
         }
+        // The program goes to a pipe whose reader may be gone (a box that could not start): EPIPE, not SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         let box = self
         return await withCheckedContinuation { continuation in
             DispatchQueue.global().async {

@@ -47,6 +47,8 @@ public final class RedisConnection: @unchecked Sendable {
     private var context: UnsafeMutablePointer<redisContext>?
 
     public init(configuration: RedisConfiguration, name: String = "redis") {
+        // hiredis writes with write(2): a server that closed the connection must not raise SIGPIPE.
+        BrokenPipes.ignore()
         self.configuration = configuration
         self.lane = BlockingThread(label: "dellm.redis.\(name)")
     }

@@ -23,7 +23,7 @@ public final class MetricsServer: @unchecked Sendable {
     private let active = Locked(0)
 
     public init(host: String = "127.0.0.1", port: Int, body: @escaping @Sendable () -> [UInt8]) throws {
-        MetricsServer.ignoreSIGPIPE()
+        BrokenPipes.ignore()
         self.body = body
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "cannot create a socket") }
@@ -67,11 +67,7 @@ public final class MetricsServer: @unchecked Sendable {
         }
     }
 
-    /// A peer that closes early must not kill the process: SIGPIPE is ignored process-wide (writes
-    /// then fail with EPIPE, which every writer here handles).
-    public static func ignoreSIGPIPE() {
-        signal(SIGPIPE, SIG_IGN)
-    }
+
 
     public func stop() {
         shutdown(listener, Int32(SHUT_RDWR))

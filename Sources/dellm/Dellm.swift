@@ -25,7 +25,7 @@ struct Dellm: AsyncParsableCommand {
     /// A peer that closes a socket early (a metrics scrape reset, a dropped Redis or PostgreSQL
     /// connection) must cost an error, never the process: SIGPIPE is ignored before anything runs.
     static func main() async {
-        MetricsServer.ignoreSIGPIPE()
+        BrokenPipes.ignore()
         do {
             var command = try parseAsRoot()
             if var async = command as? AsyncParsableCommand { try await async.run() } else { try command.run() }

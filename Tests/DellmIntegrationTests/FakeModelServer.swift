@@ -125,7 +125,7 @@ final class FakeModelServer: @unchecked Sendable {
 
     private func respond(_ c: Int32, _ status: Int, _ body: String) {
         let bytes = Array("HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)".utf8)
-        _ = bytes.withUnsafeBufferPointer { write(c, $0.baseAddress, $0.count) }
+        _ = bytes.withUnsafeBufferPointer { send(c, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
     private static func headerEnd(_ d: [UInt8]) -> Int? {
