@@ -198,21 +198,34 @@ struct HostileInputTests {
     @Test(.enabled(if: ProcessFleet.binary != nil, "needs DELLM_TEST_BIN"))
     func resetsOnTheMetricsPortKillNoWorker() async throws {
         let config = try TestEnv.config()
-        let port = try Self.freePort()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: ProcessFleet.binary!)
-        p.arguments = ["worker", "synthesizer", "--metrics-port", String(port)]
+        // Port 0: the worker binds a free port and logs it (a port chosen here could be taken meanwhile).
+        p.arguments = ["worker", "synthesizer", "--metrics-port", "0"]
         var env = ProcessInfo.processInfo.environment
         env["DELLM_REDIS_URL"] = config.redisURL
         env["DELLM_DATABASE_URL"] = config.databaseURL
         env["DELLM_NAMESPACE"] = config.namespace
-        env["DELLM_LOG_LEVEL"] = "error"
+        env["DELLM_LOG_LEVEL"] = "info"
         p.environment = env
+        let log = Pipe()
         p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
+        p.standardError = log
+        let lines = Collector<String>()
+        log.fileHandleForReading.readabilityHandler = { h in
+            let d = h.availableData
+            if !d.isEmpty { lines.add(String(decoding: d, as: UTF8.self)) }
+        }
         try p.run()
-        defer { if p.isRunning { p.terminate() } }
-        try await waitUntil { Self.get(port: port)?.contains("dellm_") == true || Self.get(port: port)?.contains("200 OK") == true }
+        defer { if p.isRunning { p.terminate() }; log.fileHandleForReading.readabilityHandler = nil }
+        var port = 0
+        try await waitUntil {
+            let text = lines.all.joined()
+            guard let r = text.range(of: "address=127.0.0.1:") else { return false }
+            port = Int(text[r.upperBound...].prefix { $0.isNumber }) ?? 0
+            return port > 0
+        }
+        try await waitUntil { Self.get(port: port)?.hasPrefix("HTTP/1.1 200 OK") == true }
         // A client that sends nothing holds one connection; others are still served.
         let idle = Self.connect(port: port)
         defer { if idle >= 0 { close(idle) } }
@@ -230,18 +243,6 @@ struct HostileInputTests {
         ProbeTable.record("5. 50 TCP resets and an idle client on a worker's metrics port",
                           expected: "worker alive, metrics still served; bound to 127.0.0.1 by default",
                           observed: "worker \(p.isRunning ? "alive" : "dead (\(p.terminationStatus))"); next scrape \(served?.hasPrefix("HTTP/1.1 200") == true ? "200 OK" : "failed")")
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
     }
 
     static func connect(port: Int) -> Int32 {
