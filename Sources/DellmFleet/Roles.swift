@@ -264,6 +264,12 @@ public enum Verifier {
         guard let answer, !answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             return .init(passed: false, reason: "no answer: \(error ?? "empty")")
         }
+        // Every arithmetic statement the answer makes is recomputed, whoever wrote it: a wrong one fails
+        // (after the task's own expression, where there is one: its reason says more).
+        let wrongClaim: Store.Verdict? = type == .code ? nil : ArithmeticClaims.claims(in: answer).first { !$0.holds }.map {
+            .init(passed: false, reason: "the answer states \($0.expression) = \(Calculator.format($0.stated)), but it is \(Calculator.format($0.actual))")
+        }
+        if let wrongClaim, type != .math || MathExtractor.calculation(in: task) == nil { return wrongClaim }
         switch type {
         case .math:
             if let calc = MathExtractor.calculation(in: task) {
@@ -271,7 +277,7 @@ public enum Verifier {
                     return .init(passed: false, reason: "the answer has no number; expected \(Calculator.format(calc.value))")
                 }
                 if Swift.abs(last - calc.value) <= 1e-6 * max(1, Swift.abs(calc.value)) {
-                    return .init(passed: true, reason: "recomputed \(calc.display) = \(Calculator.format(calc.value))")
+                    return wrongClaim ?? .init(passed: true, reason: "recomputed \(calc.display) = \(Calculator.format(calc.value))")
                 }
                 return .init(passed: false, reason: "recomputed \(calc.display) = \(Calculator.format(calc.value)), the answer says \(Calculator.format(last))")
             }

@@ -83,3 +83,22 @@ import Testing
         #expect(!Answers.isLooping("Mars is known as the Red Planet because of iron oxide on its surface."))
     }
 }
+
+/// Issue 16's "check what an answer claims": every "expression = number" is recomputed.
+struct ArithmeticClaimsTests {
+    @Test func findsAndRecomputesEveryStatement() {
+        let c = ArithmeticClaims.claims(in: "First, 12 × 4 = 48. Then 48 + 9 = 57, so the answer is 57.")
+        #expect(c.map(\.expression) == ["12 × 4", "48 + 9"])
+        #expect(c.allSatisfy { $0.holds })
+        let wrong = ArithmeticClaims.claims(in: "7 * 8 - 6 = 52")
+        #expect(wrong.count == 1 && !wrong[0].holds && wrong[0].actual == 50)
+        #expect(ArithmeticClaims.claims(in: "1,000 + 2,500 = 3,500").first?.holds == true)
+        #expect(ArithmeticClaims.claims(in: "(3 + 4)^2 - 9 = 40").first?.holds == true)
+        #expect(ArithmeticClaims.claims(in: "2 - 5 = -3").first?.holds == true)
+    }
+
+    @Test(arguments: ["x = 5", "Let n = 10.", "The total = 57", "a == b", "It costs 12 dollars; 12 = twelve", "x >= 3 + 4", ""])
+    func findsNothingToRecompute(_ text: String) {
+        #expect(ArithmeticClaims.claims(in: text).isEmpty)
+    }
+}

@@ -83,6 +83,18 @@ struct VerifierTests {
         #expect(wrong.reason == "recomputed 15 × 23 = 345, the answer says 375")
     }
 
+    /// An answer's own arithmetic is recomputed, whoever wrote it (issue 16): a word problem answered
+    /// with a wrong step fails, though no expression of the task could be recomputed.
+    @Test func failsAnAnswerThatStatesWrongArithmetic() async {
+        let task = "Sam buys 7 packs of 8 pens and gives away 6 pens. How many pens does he have left?"
+        let wrong = await Verifier.check(type: .math, task: task, answer: "He has 7 * 8 - 6 = 52 pens left. The answer is 52.", error: nil, tool: nil)
+        #expect(!wrong.passed)
+        #expect(wrong.reason == "the answer states 7 * 8 - 6 = 52, but it is 50", "\(wrong.reason)")
+        let right = await Verifier.check(type: .math, task: task, answer: "7 × 8 = 56, and 56 − 6 = 50. The answer is 50.", error: nil, tool: nil)
+        #expect(right.passed, "\(right.reason)")
+        #expect(await !Verifier.check(type: .reasoning, task: "q", answer: "Since 3 + 4 = 8, the answer is 8.", error: nil, tool: nil).passed)
+    }
+
     @Test func failsRefusalsLoopsAndNothing() async {
         #expect(await !Verifier.check(type: .factual, task: "q", answer: "I'm sorry, I cannot help.", error: nil, tool: nil).passed)
         #expect(await !Verifier.check(type: .factual, task: "q", answer: nil, error: "model down", tool: nil).passed)
