@@ -21,23 +21,8 @@ final class CountingProxy: @unchecked Sendable {
     init(upstream: String) throws {
         guard let p = URLComponents(string: upstream)?.port else { throw POSIXError(.EINVAL) }
         upstreamPort = UInt16(p)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard bound == 0, listen(fd, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        port = Int(UInt16(bigEndian: addr.sin_port))
-        listener = fd
-        Thread.detachNewThread { [self] in
-            while true {
-                let c = accept(fd, nil, nil)
-                if c < 0 { return }
-                Thread.detachNewThread { self.relay(c) }
-            }
-        }
+        (listener, port) = try Loopback.listen()
+        Loopback.serve(listener) { [self] c in relay(c) }
     }
 
     func stop() {
@@ -47,22 +32,8 @@ final class CountingProxy: @unchecked Sendable {
 
     private func relay(_ c: Int32) {
         defer { close(c) }
-        var request = [UInt8]()
+        guard let (request, end) = Loopback.readRequest(c) else { return }
         var buf = [UInt8](repeating: 0, count: 65536)
-        var headerEnd: Int?
-        var length = 0
-        while headerEnd == nil || request.count < headerEnd! + 4 + length {
-            let n = read(c, &buf, buf.count)
-            if n <= 0 { return }
-            request += buf[0..<n]
-            if headerEnd == nil, let end = Self.find([13, 10, 13, 10], in: request) {
-                headerEnd = end
-                let head = String(decoding: request[0..<end], as: UTF8.self).lowercased()
-                length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
-                    .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
-            }
-        }
-        let end = headerEnd!
         let lines = String(decoding: request[0..<end], as: UTF8.self).split(separator: "\r\n")
             .filter { !$0.lowercased().hasPrefix("connection:") }
         let body = Array(request[(end + 4)...])
@@ -84,11 +55,5 @@ final class CountingProxy: @unchecked Sendable {
             if n <= 0 { return }
             if buf.withUnsafeBufferPointer({ send(c, $0.baseAddress, n, Int32(MSG_NOSIGNAL)) }) <= 0 { return }
         }
-    }
-
-    static func find(_ needle: [UInt8], in hay: [UInt8]) -> Int? {
-        guard hay.count >= needle.count else { return nil }
-        for i in 0...(hay.count - needle.count) where Array(hay[i..<(i + needle.count)]) == needle { return i }
-        return nil
     }
 }

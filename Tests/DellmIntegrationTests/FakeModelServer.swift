@@ -39,27 +39,8 @@ final class FakeModelServer: @unchecked Sendable {
 
     init(_ behaviour: Behaviour = .answer("Paris is the capital of France.")) throws {
         self.behaviour = behaviour
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard bound == 0, listen(fd, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        port = Int(UInt16(bigEndian: addr.sin_port))
-        listener = fd
-        Thread.detachNewThread { [self] in
-            while true {
-                let c = accept(fd, nil, nil)
-                if c < 0 { return }
-                // A thread per connection: a hanging answer must not hold a shared pool thread.
-                Thread.detachNewThread { self.serve(c) }
-            }
-        }
+        (listener, port) = try Loopback.listen()
+        Loopback.serve(listener) { [self] c in serve(c) }
     }
 
     func set(_ b: Behaviour) { lock.withLock { behaviour = b } }
@@ -75,20 +56,7 @@ final class FakeModelServer: @unchecked Sendable {
 
     private func serve(_ c: Int32) {
         defer { close(c) }
-        var data = [UInt8]()
-        var buf = [UInt8](repeating: 0, count: 65536)
-        // Read headers, then Content-Length bytes of body.
-        while true {
-            let n = read(c, &buf, buf.count)
-            if n <= 0 { return }
-            data += buf[0..<n]
-            if let end = Self.headerEnd(data) {
-                let head = String(decoding: data[0..<end], as: UTF8.self).lowercased()
-                let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
-                    .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
-                if data.count - (end + 4) >= length { break }
-            }
-        }
+        guard let data = Loopback.readRequest(c)?.bytes else { return }
         let (b, isHealth) = lock.withLock { () -> (Behaviour, Bool) in
             requestCount += 1
             let health = String(decoding: data.prefix(16), as: UTF8.self).hasPrefix("GET /health")
@@ -126,11 +94,5 @@ final class FakeModelServer: @unchecked Sendable {
     private func respond(_ c: Int32, _ status: Int, _ body: String) {
         let bytes = Array("HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)".utf8)
         _ = bytes.withUnsafeBufferPointer { send(c, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-    }
-
-    private static func headerEnd(_ d: [UInt8]) -> Int? {
-        guard d.count >= 4 else { return nil }
-        for i in 0...(d.count - 4) where d[i] == 13 && d[i + 1] == 10 && d[i + 2] == 13 && d[i + 3] == 10 { return i }
-        return nil
     }
 }
