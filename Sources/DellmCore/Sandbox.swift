@@ -158,7 +158,9 @@ public struct Sandbox: Sendable {
         // A program that never reads its input must not block the writer: write from another thread.
         let input = Data(input.utf8)
         DispatchQueue.global().async {
-            stdin.fileHandleForWriting.write(input)
+            // The throwing write: a box that exits without reading its input (EPIPE) is an error here,
+            // where the legacy write(_:) would trap.
+            try? stdin.fileHandleForWriting.write(contentsOf: input)
             try? stdin.fileHandleForWriting.close()
         }
         var timedOut = false

@@ -69,7 +69,7 @@ struct Dead: AsyncParsableCommand {
                         print("\(id) → \(to)")
                         replayed += 1
                     } else {
-                        FileHandle.standardError.write(Data("dellm: no dead letter \(id)\n".utf8))
+                        writeStandardError("dellm: no dead letter \(id)\n")
                     }
                 } catch { throw fail("\(id): \(error)") }
             }

@@ -73,7 +73,7 @@ struct CLIError: Error, CustomStringConvertible {
 }
 
 func fail(_ message: String, code: Int32 = 1) -> ExitCode {
-    FileHandle.standardError.write(Data("dellm: \(message)\n".utf8))
+    writeStandardError("dellm: \(message)\n")
     return ExitCode(code)
 }
 
@@ -102,5 +102,22 @@ struct Migrate: AsyncParsableCommand {
             logger.debug("migrate failed", metadata: ["error": "\(error)"])
             throw fail("\(error)")
         }
+    }
+}
+
+/// Text to standard error or output, written whole with write(2): SIGPIPE is ignored, so a reader
+/// that went away (`dellm … | head`) makes these writes fail quietly, where FileHandle's write(_:)
+/// would trap.
+func writeStandardError(_ text: String) { writeAll(2, text) }
+
+func writeStandardOutput(_ text: String) { writeAll(1, text) }
+
+private func writeAll(_ fd: Int32, _ text: String) {
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+        let n = bytes.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { return }
+        bytes = bytes.dropFirst(n)
     }
 }

@@ -34,7 +34,7 @@ struct EvalCommand: AsyncParsableCommand {
         let client = try FleetClient(config: config)
         let box = AnswerBox()
         let started = ContinuousClock.now
-        FileHandle.standardError.write(Data("evaluating \(items.count) queries from \(file)\n".utf8))
+        writeStandardError("evaluating \(items.count) queries from \(file)\n")
         let who = user ?? defaultUser(), queries = items.map(\.query), wait = Duration.seconds(timeout)
         let results: [FleetClient.BatchResult]
         if let parallel, parallel > 0, parallel < queries.count {
@@ -65,7 +65,7 @@ struct EvalCommand: AsyncParsableCommand {
                 box.progress("\r  \(n)/\(total) answered, \(Int((ContinuousClock.now - started).components.seconds)) s")
             }
         }
-        FileHandle.standardError.write(Data("\n".utf8))
+        writeStandardError("\n")
         var perType: [String: (Int, Int)] = [:]
         var latencies: [Double] = []
         var lines: [String] = []

@@ -39,14 +39,14 @@ struct SandboxRun: AsyncParsableCommand {
         var limits = Sandbox.Limits()
         limits.wallSeconds = timeout
         let r = await Sandbox(limits: limits).run(code)
-        FileHandle.standardOutput.write(Data(r.stdout.utf8))
-        FileHandle.standardError.write(Data(r.stderr.utf8))
+        writeStandardOutput(r.stdout)
+        writeStandardError(r.stderr)
         switch r.status {
         case .exited(let c):
-            FileHandle.standardError.write(Data("dellm sandbox: exit status \(c)\n".utf8))
+            writeStandardError("dellm sandbox: exit status \(c)\n")
             throw ExitCode(c)
         case .timedOut:
-            FileHandle.standardError.write(Data("dellm sandbox: timed out after \(timeout) s\n".utf8))
+            writeStandardError("dellm sandbox: timed out after \(timeout) s\n")
             throw ExitCode(124)
         case .unavailable(let why):
             throw fail("sandbox: \(why)", code: 125)

@@ -54,7 +54,7 @@ struct Submit: AsyncParsableCommand {
             if json { printJSON(["id": qid]) } else { print(qid) }
             return
         }
-        if !json { FileHandle.standardError.write(Data("submitted \(qid)\n".utf8)) }
+        if !json { writeStandardError("submitted \(qid)\n") }
         let timeout = self.timeout ?? 600
         let box = AnswerBox()
         let started = ContinuousClock.now
@@ -73,7 +73,7 @@ struct Submit: AsyncParsableCommand {
         } else if let a = event.answer, event.status == "answered" {
             print(a)
         }
-        if trace, let t = try await client.store.trace(queryID: qid) { FileHandle.standardError.write(Data((renderTrace(t) + "\n").utf8)) }
+        if trace, let t = try await client.store.trace(queryID: qid) { writeStandardError((renderTrace(t) + "\n")) }
         if event.status != "answered" { throw fail("query \(qid) failed: \(event.error ?? "unknown reason")") }
     }
 
@@ -89,7 +89,7 @@ struct Submit: AsyncParsableCommand {
             items.append((fid, q))
         }
         if items.isEmpty { throw fail("\(path) holds no queries") }
-        FileHandle.standardError.write(Data("submitting \(items.count) queries from \(path)\n".utf8))
+        writeStandardError("submitting \(items.count) queries from \(path)\n")
         let box = AnswerBox()
         let started = ContinuousClock.now
         let timeout = self.timeout ?? Double(300 + 20 * items.count)
@@ -103,7 +103,7 @@ struct Submit: AsyncParsableCommand {
         }
         let slots = sampler.stop()
         let wall = (ContinuousClock.now - started).seconds
-        FileHandle.standardError.write(Data("\n\(results.filter { $0.event?.status == "answered" }.count) of \(items.count) answered in \(String(format: "%.1f", wall)) s; \(slots.text)\n".utf8))
+        writeStandardError("\n\(results.filter { $0.event?.status == "answered" }.count) of \(items.count) answered in \(String(format: "%.1f", wall)) s; \(slots.text)\n")
         var lines: [String] = []
         var failures: [String] = []
         for (item, r) in zip(items, results) {
@@ -126,12 +126,12 @@ struct Submit: AsyncParsableCommand {
         let text = lines.joined(separator: "\n") + "\n"
         if let out {
             do { try text.write(toFile: out, atomically: true, encoding: .utf8) } catch { throw fail("cannot write \(out): \(error)") }
-            FileHandle.standardError.write(Data("wrote \(lines.count) answers to \(out)\n".utf8))
+            writeStandardError("wrote \(lines.count) answers to \(out)\n")
         } else {
             print(text, terminator: "")
         }
         if !failures.isEmpty {
-            for f in failures.prefix(20) { FileHandle.standardError.write(Data("  \(f)\n".utf8)) }
+            for f in failures.prefix(20) { writeStandardError("  \(f)\n") }
             throw fail("\(failures.count) of \(items.count) queries did not get an answer")
         }
     }
@@ -160,7 +160,7 @@ final class AnswerBox: @unchecked Sendable {
             let trimmed = line.trimmingCharacters(in: CharacterSet(charactersIn: "\r\n"))
             return trimmed + "\n"
         }
-        if let text { FileHandle.standardError.write(Data(text.utf8)) }
+        if let text { writeStandardError(text) }
     }
 }
 
