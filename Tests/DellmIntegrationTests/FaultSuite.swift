@@ -5,14 +5,14 @@ import DellmRedis
 import Foundation
 import Testing
 
-/// The fault suite: real Redis, PostgreSQL and `dellm worker` processes, a fast fake model. Each
-/// scenario submits a few hundred queries, injects a fault mid-run, and checks that every query ended
-/// answered or failed with a reason, exactly once. The table is printed at the end.
 /// Suites that restart the servers or load them with hostile entries run one test at a time, so a
 /// restart never lands in the middle of a probe (other suites still run beside them).
 @Suite(.serialized) struct Disruptive {}
 
 extension Disruptive {
+/// The fault suite: real Redis, PostgreSQL and `dellm worker` processes, a fast fake model. Each
+/// scenario submits a few hundred queries, injects a fault mid-run, and checks that every query ended
+/// answered or failed with a reason, exactly once. The table is printed at the end.
 @Suite(.serialized, .enabled(if: TestEnv.hasServers && ProcessFleet.binary != nil, "needs the test servers and DELLM_TEST_BIN (run ./ops/test)"))
 struct FaultSuite {
     static let queriesPerScenario = Int(ProcessInfo.processInfo.environment["DELLM_FAULT_QUERIES"] ?? "") ?? 200
