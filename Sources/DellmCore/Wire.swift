@@ -92,13 +92,14 @@ extension Wire {
 
     /// Ids and names are refused, never cut or cleaned: an empty, over-long, or odd one (a NUL, a
     /// space, a quote) is a clear error before it reaches PostgreSQL or a key.
-    static func checkName(_ s: String, what: String, max: Int, extra: String, hint: String) throws(Wire.DecodeError) {
-        let allowed = Set(extra.utf8)
+    static func checkName(_ s: String, what: String, max: Int, extra: StaticString, hint: String) throws(Wire.DecodeError) {
+        // Every job's ids pass here: the few extra bytes are compared in place, no set is built.
         let ok = !s.isEmpty && s.utf8.count <= max && s.utf8.allSatisfy { b in
-            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || allowed.contains(b)
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+                || extra.withUTF8Buffer { $0.contains(b) }
         }
         if !ok {
-            throw Wire.DecodeError("\(what) must be 1–\(max) characters of A–Z a–z 0–9 \(extra.map { String($0) }.joined(separator: " "))\(hint)")
+            throw Wire.DecodeError("\(what) must be 1–\(max) characters of A–Z a–z 0–9 \("\(extra)".map { String($0) }.joined(separator: " "))\(hint)")
         }
     }
 

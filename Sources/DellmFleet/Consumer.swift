@@ -119,9 +119,7 @@ public struct ConsumerLoop: Sendable {
                     var redelivered: [StreamEntry] = []
                     if ContinuousClock.now - lastClaim > .milliseconds(config.consumerHeartbeatMilliseconds) {
                         lastClaim = ContinuousClock.now
-                        for s in role.streams {
-                            redelivered += try await reclaimFromGoneConsumers(stream: s, redis: redis).filter { !retries.holds($0.id) }
-                        }
+                        redelivered += try await reclaimFromGoneConsumers(redis: redis).filter { !retries.holds($0.id) }
                     }
                     if redelivered.isEmpty && readPending {
                         redelivered = try await redis.xreadgroup(group: role.name, consumer: consumer, streams: role.streams,
@@ -334,17 +332,25 @@ public struct ConsumerLoop: Sendable {
     /// A live consumer's entries are never taken, however long its job runs. An entry is taken once it
     /// has been idle for the shorter of three heartbeats and `DELLM_CLAIM_MIN_IDLE_MS`, so two lanes
     /// reclaiming at once never both take it.
-    func reclaimFromGoneConsumers(stream: String, redis: RedisConnection) async throws -> [StreamEntry] {
-        let consumers = (try await redis.command("XINFO", "CONSUMERS", stream, role.name).array ?? []).compactMap { c -> String? in
-            let p = c.pairs
-            guard let name = p["name"]?.string, name != consumer, (p["pending"]?.int ?? 0) > 0 else { return nil }
-            return name
+    /// Every stream's consumers are read in one pipeline, their liveness marks in another: a lane that
+    /// finds no one gone has spent one round trip, whatever the number of its streams.
+    func reclaimFromGoneConsumers(redis: RedisConnection) async throws -> [StreamEntry] {
+        let streams = role.streams
+        let infos = try await redis.pipeline(streams.map { ["XINFO", "CONSUMERS", $0, role.name] })
+        var holding: [(stream: String, consumer: String)] = []
+        for (stream, info) in zip(streams, infos) {
+            for c in info.array ?? [] {
+                let p = c.pairs
+                if let name = p["name"]?.string, name != consumer, (p["pending"]?.int ?? 0) > 0 { holding.append((stream, name)) }
+            }
         }
-        guard !consumers.isEmpty else { return [] }
-        let alive = try await redis.pipeline(consumers.map { ["EXISTS", config.keys.alive(group: role.name, consumer: $0)] })
+        guard !holding.isEmpty else { return [] }
+        let names = Array(Set(holding.map(\.consumer)))
+        let marks = try await redis.pipeline(names.map { ["EXISTS", config.keys.alive(group: role.name, consumer: $0)] })
+        let gone = Set(zip(names, marks).filter { $0.1.int == 0 }.map(\.0))
         let minIdle = min(config.claimMinIdleMilliseconds, 3 * config.consumerHeartbeatMilliseconds)
         var taken: [StreamEntry] = []
-        for (name, reply) in zip(consumers, alive) where reply.int == 0 {
+        for (stream, name) in holding where gone.contains(name) {
             let pending = try await redis.command(["XPENDING", stream, role.name, "IDLE", String(minIdle), "-", "+", String(batch), name])
             let ids = (pending.array ?? []).compactMap { $0.array?.first?.string }
             let claimed = try await redis.xclaim(stream: stream, group: role.name, consumer: consumer, minIdleMilliseconds: minIdle, ids: ids)

@@ -269,10 +269,12 @@ public enum Verifier {
         let wrongClaim: Store.Verdict? = type == .code ? nil : ArithmeticClaims.claims(in: answer).first { !$0.holds }.map {
             .init(passed: false, reason: "the answer states \($0.expression) = \(Calculator.format($0.stated)), but it is \(Calculator.format($0.actual))")
         }
-        if let wrongClaim, type != .math || MathExtractor.calculation(in: task) == nil { return wrongClaim }
+        // The task's own expression, parsed once (only math tasks have one to recompute).
+        let taskCalculation = type == .math ? MathExtractor.calculation(in: task) : nil
+        if let wrongClaim, taskCalculation == nil { return wrongClaim }
         switch type {
         case .math:
-            if let calc = MathExtractor.calculation(in: task) {
+            if let calc = taskCalculation {
                 guard let last = Answers.numbers(in: answer).last else {
                     return .init(passed: false, reason: "the answer has no number; expected \(Calculator.format(calc.value))")
                 }
