@@ -6,8 +6,9 @@ import Glibc
 
 /// A minimal HTTP/1.1 endpoint for Prometheus scrapes: `GET /metrics` answers with `body()`, anything
 /// else with 404. Blocking sockets on threads of its own, never on the cooperative pool: each
-/// connection is served on a thread of its own (at most `maxConnections` at once, more are closed at
-/// once), with 2 s read and write timeouts, so a client that sends nothing cannot hold up another.
+/// connection is served on a thread of its own, at most `maxConnections` at once: the accept loop waits
+/// for a free slot, so more clients wait in the listen backlog instead of being turned away. Reads and
+/// writes time out after 2 s, so a client that sends nothing holds its slot no longer than that.
 /// Writes use MSG_NOSIGNAL: a client that resets the connection costs an error, never a SIGPIPE.
 public final class MetricsServer: @unchecked Sendable {
     // `listener` is set once in init; `body` is immutable.
@@ -20,7 +21,7 @@ public final class MetricsServer: @unchecked Sendable {
     }
 
     public static let maxConnections = 16
-    private let active = Locked(0)
+    private let slots = DispatchSemaphore(value: MetricsServer.maxConnections)
 
     public init(host: String = "127.0.0.1", port: Int, body: @escaping @Sendable () -> [UInt8]) throws {
         BrokenPipes.ignore()
@@ -45,23 +46,19 @@ public final class MetricsServer: @unchecked Sendable {
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
         self.port = Int(UInt16(bigEndian: addr.sin_port))
         self.listener = fd
-        let serve = self.serve, active = self.active
+        let serve = self.serve, slots = self.slots
         Thread.detachNewThread {
             while true {
+                slots.wait() // a dedicated thread: blocking here holds up no task
                 let c = accept(fd, nil, nil)
                 if c < 0 {
+                    slots.signal()
                     if errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE { usleep(errno == EINTR ? 0 : 10_000); continue }
                     return
                 }
-                let admitted = active.withLock { n -> Bool in
-                    guard n < MetricsServer.maxConnections else { return false }
-                    n += 1
-                    return true
-                }
-                guard admitted else { close(c); continue }
                 Thread.detachNewThread {
                     serve(c)
-                    active.withLock { $0 -= 1 }
+                    slots.signal()
                 }
             }
         }
