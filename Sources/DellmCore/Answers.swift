@@ -298,7 +298,8 @@ public enum Synthesis {
             if let a = p.answer, !a.isEmpty {
                 body = p.passed ? a : "(unverified: \(p.error ?? "the check did not pass"))\n" + a
             } else {
-                body = "(no answer: \(p.error ?? "unknown error"))"
+                let asked = p.text.count > 80 ? String(p.text.prefix(77)) + "…" : p.text
+                body = "(could not answer “\(asked)”: \(p.error ?? "unknown error"))"
             }
             pieces.append(body)
         }

@@ -43,8 +43,11 @@ public enum Classifier {
             || wordSet.contains("implement") || wordSet.contains("python") || wordSet.contains("code")) {
             return Decision(type: .code, confidence: 0.9, rule: "code words")
         }
+        if ArithmeticGrammar.reading(text) != nil {
+            return Decision(type: .math, confidence: 0.95, rule: "the calculator reads every word")
+        }
         if MathExtractor.calculation(in: text) != nil {
-            return Decision(type: .math, confidence: 0.95, rule: "calculator parses an expression")
+            return Decision(type: .math, confidence: 0.85, rule: "an expression among other words (a model answers)")
         }
         if hasDigits && !wordSet.isDisjoint(with: mathWords) {
             return Decision(type: .math, confidence: 0.8, rule: "numbers and arithmetic words")

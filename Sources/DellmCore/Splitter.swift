@@ -25,7 +25,11 @@ public enum Splitter {
         "compute", "calculate", "evaluate", "add", "subtract", "multiply", "divide", "find", "tell", "write",
         "name", "list", "give", "explain", "describe", "suggest", "translate", "summarize", "summarise",
         "convert", "solve", "create", "define", "determine", "compose", "implement", "count", "sum",
+        "halve", "double", "triple", "quadruple", "square", "cube", "increase", "decrease", "reduce", "split",
+        "start", "begin", "work",
     ]
+    /// Words that join a task to the one before it and say nothing of it: skipped when reading a head.
+    static let connectors: Set<String> = ["also", "and", "then", "first", "next", "finally", "now", "so", "plus", "lastly", "second", "third"]
     /// Heads that also open a question but are too common inside a clause to split on after "and".
     static let sentenceOnlyHeads: Set<String> = ["is", "are", "does", "do", "can", "could", "please", "now"]
 
@@ -73,8 +77,9 @@ public enum Splitter {
         let ns = text as NSString
         let matches = sep.matches(in: text, range: NSRange(location: 0, length: ns.length))
         if matches.isEmpty { return [text] }
-        // Code requests are one task: their "and"s describe the function.
-        if Classifier.asksForCode(text) && !text.contains(";") && !text.lowercased().contains("then") { return [text] }
+        // Code requests are one task: their "and"s describe the function — unless what follows is a
+        // calculation the calculator reads whole ("…, and compute 17 times 3").
+        let codeRequest = Classifier.asksForCode(text) && !text.contains(";") && !text.lowercased().contains("then")
         var out: [String] = []
         var start = 0
         for m in matches {
@@ -84,6 +89,7 @@ public enum Splitter {
             let rightRest = ns.substring(with: NSRange(location: rightStart, length: min(Splitter.lookahead, ns.length - rightStart)))
             let sepText = ns.substring(with: m.range)
             let strong = sepText.contains(";") || sepText.contains("?") || sepText.contains(".")
+            if codeRequest, ArithmeticGrammar.reading(ns.substring(from: rightStart)) == nil { continue }
             if isTask(leftHead, strong: true) && isTask(rightRest, strong: strong) {
                 let left = ns.substring(with: NSRange(location: start, length: m.range.location - start))
                 var piece = TextScan.trimmed(left, TextScan.whitespaces)
@@ -108,7 +114,8 @@ public enum Splitter {
 
     /// A piece stands as a task when it opens with a head word and has something after it.
     static func isTask(_ text: String, strong: Bool) -> Bool {
-        let w = firstWords(text)
+        var w = firstWords(text)
+        while let f = w.first, connectors.contains(f), w.count > 1 { w.removeFirst() }
         guard let first = w.first, w.count >= 2 else { return false }
         if heads.contains(first) { return true }
         if strong && sentenceOnlyHeads.contains(first) { return true }

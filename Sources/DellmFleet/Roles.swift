@@ -65,7 +65,13 @@ public struct IngestRole: Role {
             let event = try await context.store.failQuery(id: job.id, user: job.user, text: job.query, reason: error.reason)
             throw Poison(error.reason, emits: event.map { [announce($0, config)] } ?? [])
         }
-        var parts = Splitter.split(job.query)
+        let plan = Planner.plan(job.query)
+        var parts = plan.parts
+        if let problem = plan.problem {
+            let reason = "the query cannot be planned: \(problem)"
+            let event = try await context.store.failQuery(id: job.id, user: job.user, text: job.query, reason: reason)
+            throw Poison(reason, emits: event.map { [announce($0, config)] } ?? [])
+        }
         if parts.count > Wire.maxParts {
             let reason = "the query has \(parts.count) parts; the limit is \(Wire.maxParts)"
             let event = try await context.store.failQuery(id: job.id, user: job.user, text: job.query, reason: reason)
@@ -256,6 +262,8 @@ public enum Verifier {
         let checked = Verifier.checkedExamples(in: r.output)
         var what = checked > 0 ? "passes \(checked) example\(checked == 1 ? "" : "s") from the task" : "defines what was asked and runs"
         if stated > checked { what += " (\(stated - checked) example\(stated - checked == 1 ? "" : "s") not readable as Python literals, not checked)" }
+        // Running proves little without an example to compare with: such code is not verified.
+        if checked == 0 { return .init(passed: true, reason: "unproven: \(what) in the sandbox, but no example from the task tests it", decisive: false) }
         return .init(passed: true, reason: "\(what) in the sandbox")
     }
 
@@ -269,29 +277,40 @@ public enum Verifier {
         let wrongClaim: Store.Verdict? = type == .code ? nil : ArithmeticClaims.claims(in: answer).first { !$0.holds }.map {
             .init(passed: false, reason: "the answer states \($0.expression) = \(Calculator.format($0.stated)), but it is \(Calculator.format($0.actual))")
         }
-        // The task's own expression, parsed once (only math tasks have one to recompute).
-        let taskCalculation = type == .math ? MathExtractor.calculation(in: task) : nil
-        if let wrongClaim, taskCalculation == nil { return wrongClaim }
+        // The task read by the calculator's grammar, once (only math tasks have one to recompute).
+        let reading: Result<ArithmeticGrammar.Reading, ArithmeticGrammar.Declined>? = type == .math ? ArithmeticGrammar.read(task) : nil
+        if let wrongClaim, case .success = reading {} else if let wrongClaim { return wrongClaim }
         switch type {
         case .math:
-            if let calc = taskCalculation {
-                guard let last = Answers.numbers(in: answer).last else {
-                    return .init(passed: false, reason: "the answer has no number; expected \(Calculator.format(calc.value))")
+            let numbers = Answers.numbers(in: answer)
+            if case .success(let r) = reading {
+                guard let last = numbers.last else {
+                    return .init(passed: false, reason: "the answer has no number; expected \(r.values.map(Calculator.format).joined(separator: " and "))")
                 }
-                if Swift.abs(last - calc.value) <= 1e-6 * max(1, Swift.abs(calc.value)) {
-                    return wrongClaim ?? .init(passed: true, reason: "recomputed \(calc.display) = \(Calculator.format(calc.value))")
+                func same(_ a: Double, _ b: Double) -> Bool { Swift.abs(a - b) <= 1e-6 * max(1, Swift.abs(b)) }
+                if r.values.count == 1 {
+                    if same(last, r.values[0]) { return wrongClaim ?? .init(passed: true, reason: "recomputed \(r.summary)") }
+                    return .init(passed: false, reason: "recomputed \(r.summary), the answer says \(Calculator.format(last))")
                 }
-                return .init(passed: false, reason: "recomputed \(calc.display) = \(Calculator.format(calc.value)), the answer says \(Calculator.format(last))")
+                // Several results asked for: every one must be in the answer.
+                let missing = r.values.filter { v in !numbers.contains { same($0, v) } }
+                if missing.isEmpty { return wrongClaim ?? .init(passed: true, reason: "recomputed \(r.summary)") }
+                return .init(passed: false, reason: "the answer leaves out \(missing.map(Calculator.format).joined(separator: ", ")) (recomputed \(r.summary))")
             }
-            guard !Answers.numbers(in: answer).isEmpty else { return .init(passed: false, reason: "a word problem answered without a number") }
-            return .init(passed: true, reason: "no expression to recompute; the answer ends with a number", decisive: false)
+            guard !numbers.isEmpty else { return .init(passed: false, reason: "a word problem answered without a number") }
+            let checked = ArithmeticClaims.claims(in: answer).count
+            let why: String
+            if case .failure(let d) = reading { why = d.reason } else { why = "no reading" }
+            return .init(passed: true, reason: "unproven: the calculator does not read the task (\(why)); "
+                + (checked > 0 ? "the answer's \(checked) arithmetic statement\(checked == 1 ? "" : "s") hold" : "the answer states no arithmetic to recompute"),
+                decisive: false)
         case .code:
             return nil
         case .factual, .reasoning, .creative:
             if Answers.isRefusal(answer) { return .init(passed: false, reason: "the model refused") }
             if answer.count < 2 { return .init(passed: false, reason: "the answer is too short") }
             if Answers.isLooping(answer) { return .init(passed: false, reason: "the answer repeats itself (a loop)") }
-            return .init(passed: true, reason: "well-formed \(type.rawValue) answer", decisive: false)
+            return .init(passed: true, reason: "unproven: a well-formed \(type.rawValue) answer; no check can prove it", decisive: false)
         }
     }
 }

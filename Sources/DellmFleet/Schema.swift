@@ -173,5 +173,12 @@ public enum Schema {
         Migration(version: 7, name: "a user's running queries, for fair share", sql: [
             "CREATE INDEX queries_user_running ON queries(user_id) INCLUDE (subtask_count) WHERE status = 'running'",
         ]),
+        // A pass no check could prove (a fact, code no example tests, a word problem the calculator does
+        // not read) is recorded as unproven: shown as such, and not counted for trust, credits or accuracy.
+        Migration(version: 8, name: "unproven verdicts", sql: [
+            "ALTER TABLE verdicts ADD COLUMN proven boolean NOT NULL DEFAULT true",
+            "ALTER TABLE subtasks ADD COLUMN proven boolean",
+            "ALTER TABLE perf_matrix ADD COLUMN unproven integer NOT NULL DEFAULT 0",
+        ]),
     ]
 }

@@ -89,9 +89,9 @@ public struct SpecialistRole: Role {
     /// The node's answer to one subtask. Model failures become an attempt with an error, which the
     /// verifier fails and retries, so a dead model never loses the subtask.
     func answer(_ job: TaskJob, genome: Genome, logger: Logger) async -> Store.AttemptRecord {
-        if job.type == .math, let calc = MathExtractor.calculation(in: job.text) {
-            let vote = Store.Vote(source: "calculator", answer: calc.statement, milliseconds: 0)
-            return .init(answer: calc.statement, votes: [vote], confidence: 1, tool: "calculator", error: nil, latencyMilliseconds: 0)
+        if job.type == .math, let reading = ArithmeticGrammar.reading(job.text) {
+            let vote = Store.Vote(source: "calculator", answer: reading.answer, milliseconds: 0)
+            return .init(answer: reading.answer, votes: [vote], confidence: 1, tool: "calculator", error: nil, latencyMilliseconds: 0)
         }
         let genomes = VotePlan.pair(genome, attempt: job.attempt)
         var votes: [Store.Vote] = []

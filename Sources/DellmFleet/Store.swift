@@ -351,6 +351,8 @@ public struct Store: Sendable {
             self.reason = reason
             self.decisive = decisive
         }
+        /// Passed, but no check proves it: not counted for trust, credits or accuracy.
+        public var unproven: Bool { passed && !decisive }
     }
 
     /// An attempt with what the verifier needs of its subtask, and its verdict if it has one.
@@ -473,13 +475,13 @@ public struct Store: Sendable {
 
     static let lockQuerySQL = "SELECT status FROM queries WHERE id = $1 FOR UPDATE"
     static let verdictSQL = """
-        INSERT INTO verdicts (subtask_id, attempt, node_id, passed, reason, verifier)
-        SELECT $1::text, $2::int, $3::text, $4::boolean, $5::text, $6::text WHERE EXISTS (SELECT 1 FROM queries WHERE id = $7)
+        INSERT INTO verdicts (subtask_id, attempt, node_id, passed, reason, verifier, proven)
+        SELECT $1::text, $2::int, $3::text, $4::boolean, $5::text, $6::text, $8::boolean WHERE EXISTS (SELECT 1 FROM queries WHERE id = $7)
         ON CONFLICT (subtask_id, attempt) DO NOTHING RETURNING 1
         """
 
     static func verdictParameters(_ job: VerifyJob, _ a: AttemptToVerify, _ verdict: Verdict, verifier: String) -> [String?] {
-        [job.subtaskID, String(job.attempt), a.node, verdict.passed ? "t" : "f", verdict.reason, verifier, job.queryID]
+        [job.subtaskID, String(job.attempt), a.node, verdict.passed ? "t" : "f", verdict.reason, verifier, job.queryID, verdict.unproven ? "f" : "t"]
     }
 
     /// The rest of `settle`, with the query locked and the verdict recorded (`inserted`: by this call).
@@ -495,11 +497,13 @@ public struct Store: Sendable {
              WHERE a.subtask_id = $1 ORDER BY a.attempt
              """, [job.subtaskID]),
         ]
-        if inserted { batch.insert(Store.trustUpdate(a, verdict), at: 0) }
+        // An unproven pass moves no trust and earns nothing: only checked verdicts count.
+        let moves = inserted && !verdict.unproven
+        if moves { batch.insert(Store.trustUpdate(a, verdict), at: 0) }
         var read = try tx.queries(batch)
         if inserted {
             // The matrix and the ledger entries travel with the next round trip.
-            countVerdict(tx, job, a, verdict, node: read.removeFirst().first)
+            countVerdict(tx, job, a, verdict, node: moves ? read.removeFirst().first : nil)
         }
         let sub = read[0].first!
         if sub[0] == "queued" {
@@ -538,7 +542,12 @@ public struct Store: Sendable {
     private func countVerdict(_ tx: PostgresSession, _ job: VerifyJob, _ a: AttemptToVerify, _ verdict: Verdict, node: [String?]?) {
         let latency = a.latencyMilliseconds ?? 0
         // The matrix rates what the genome did: answers computed by the calculator say nothing about it.
-        if a.tool != "calculator" {
+        if a.tool != "calculator", verdict.unproven {
+            tx.send("""
+                INSERT INTO perf_matrix (task_type, species, unproven) VALUES ($1, $2, 1)
+                ON CONFLICT (task_type, species) DO UPDATE SET unproven = perf_matrix.unproven + 1, updated_at = now()
+                """, [a.type.rawValue, a.genome ?? "default"])
+        } else if a.tool != "calculator" {
             tx.send("""
                 INSERT INTO perf_matrix (task_type, species, attempts, correct, total_ms) VALUES ($1, $2, 1, $3, $4)
                 ON CONFLICT (task_type, species) DO UPDATE SET attempts = perf_matrix.attempts + 1,
@@ -591,8 +600,11 @@ public struct Store: Sendable {
             return (issued + 1...issued + n).map { task($0, avoid: used) }
         }
         func settleVerified(_ attempt: Int, _ answer: String, note: String?) throws {
-            tx.send("UPDATE subtasks SET status = 'verified', answer = $2, error = $3, updated_at = now() WHERE id = $1",
-                         [job.subtaskID, answer, note])
+            tx.send("""
+                UPDATE subtasks SET status = 'verified', answer = $2, error = $3, updated_at = now(),
+                  proven = (SELECT v.proven FROM verdicts v WHERE v.subtask_id = $1 AND v.attempt = $4::int)
+                WHERE id = $1
+                """, [job.subtaskID, answer, note, String(attempt)])
         }
         func settleFailed(_ reason: String) throws {
             // Out of attempts: keep the best answer we have, marked failed with the reason.
@@ -612,11 +624,16 @@ public struct Store: Sendable {
             let marked = try tx.query("""
                 UPDATE attempts SET outvoted = true
                 WHERE subtask_id = $1 AND attempt = ANY($2::int[]) AND NOT outvoted AND tool IS DISTINCT FROM 'calculator'
-                RETURNING genome
+                RETURNING genome, (SELECT v.proven FROM verdicts v WHERE v.subtask_id = attempts.subtask_id AND v.attempt = attempts.attempt)
                 """, [job.subtaskID, PostgresArray.literal(losers)])
             for row in marked.rows {
                 guard let genome = row[0] else { continue }
-                tx.send("""
+                // A checked pass outvoted is taken back from correct; an unproven one becomes a checked
+                // failure (the vote is its check).
+                tx.send(row[1] == "f" ? """
+                    UPDATE perf_matrix SET attempts = attempts + 1, unproven = greatest(0, unproven - 1), updated_at = now()
+                    WHERE task_type = $1 AND species = $2
+                    """ : """
                     UPDATE perf_matrix SET correct = greatest(0, correct - 1), updated_at = now() WHERE task_type = $1 AND species = $2
                     """, [a.type.rawValue, genome])
             }
@@ -813,7 +830,7 @@ extension Store {
             let subtasks = try s.query("SELECT id, idx, type, text, route_rule, status, mode, error FROM subtasks WHERE query_id = $1 ORDER BY idx", [queryID])
             let attempts = try s.query("""
                 SELECT a.subtask_id, a.attempt, a.node_id, a.tool, a.answer, a.error, a.confidence, a.latency_ms, a.votes::text,
-                       v.passed, v.reason, v.verifier, a.created_at::text, a.genome
+                       v.passed, v.reason, v.verifier, a.created_at::text, a.genome, v.proven
                 FROM attempts a JOIN subtasks st ON st.id = a.subtask_id
                 LEFT JOIN verdicts v ON v.subtask_id = a.subtask_id AND v.attempt = a.attempt
                 WHERE st.query_id = $1 ORDER BY a.subtask_id, a.attempt
@@ -822,7 +839,7 @@ extension Store {
                 let mine = attempts.rows.filter { $0[0] == st[0] }.map { a in
                     Trace.Attempt(attempt: Int(a[1]!)!, node: a[2]!, tool: a[3], answer: a[4], error: a[5],
                                   confidence: a[6].flatMap(Double.init), latencyMilliseconds: a[7].flatMap { Int($0) },
-                                  votes: a[8] ?? "[]", verdict: a[9].map { $0 == "t" ? "passed" : "failed" },
+                                  votes: a[8] ?? "[]", verdict: a[9].map { $0 == "t" ? (a[14] == "f" ? "unproven" : "passed") : "failed" },
                                   verdictReason: a[10], verifier: a[11], genome: a[13], at: a[12] ?? "")
                 }
                 return Trace.Part(index: Int(st[1]!)!, type: st[2]!, text: st[3]!, route: st[4], status: st[5]!, mode: st[6] ?? "normal",
@@ -906,14 +923,35 @@ extension Store {
         public var meanMilliseconds: Double
         /// correctness × speed, speed = 1 / (1 + mean seconds).
         public var score: Double
+        /// Passes no check could prove: counted apart, not in attempts or accuracy.
+        public var unproven: Int = 0
+    }
+
+    /// How each part of each query was checked, in part order: "proven" (a check proves the answer),
+    /// "unproven" (it passed, but no check could prove it), "failed", or "open".
+    public func partChecks(queryIDs: [String]) async throws -> [String: [String]] {
+        guard !queryIDs.isEmpty else { return [:] }
+        var out: [String: [String]] = [:]
+        for row in try await db.query("""
+            SELECT query_id, status, proven FROM subtasks WHERE query_id = ANY($1::text[]) ORDER BY query_id, idx
+            """, [PostgresArray.literal(queryIDs)]).rows {
+            guard let q = row[0] else { continue }
+            let check = switch row[1] {
+            case "verified": row[2] == "f" ? "unproven" : "proven"
+            case "failed": "failed"
+            default: "open"
+            }
+            out[q, default: []].append(check)
+        }
+        return out
     }
 
     public func matrix() async throws -> [MatrixCell] {
-        try await db.query("SELECT task_type, species, attempts, correct, total_ms FROM perf_matrix ORDER BY task_type, species").rows.map {
-            let n = Double($0[2]!) ?? 0, c = Double($0[3]!) ?? 0, ms = Double($0[4]!) ?? 0
+        try await db.query("SELECT task_type, species, attempts, correct, total_ms, unproven FROM perf_matrix ORDER BY task_type, species").rows.map {
+            let n = Double($0[2] ?? "") ?? 0, c = Double($0[3] ?? "") ?? 0, ms = Double($0[4] ?? "") ?? 0
             let accuracy = n > 0 ? c / n : 0, mean = n > 0 ? ms / n : 0
-            return MatrixCell(type: $0[0]!, species: $0[1]!, attempts: Int(n), accuracy: accuracy, meanMilliseconds: mean,
-                              score: accuracy / (1 + mean / 1000))
+            return MatrixCell(type: $0[0] ?? "?", species: $0[1] ?? "?", attempts: Int(n), accuracy: accuracy, meanMilliseconds: mean,
+                              score: accuracy / (1 + mean / 1000), unproven: Int($0[5] ?? "") ?? 0)
         }
     }
 }

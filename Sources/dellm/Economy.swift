@@ -60,7 +60,7 @@ struct CreditsCommand: AsyncParsableCommand {
 struct MatrixCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "matrix",
         abstract: "The performance matrix: task type × genome (and its species), score = correctness × speed, from the verdicts on model-made answers.",
-        discussion: "Routing reads it: a subtask goes to one of the top 3 genomes of its type, weighted by score ÷ (1 + load), with ε-greedy exploration or Thompson sampling (DELLM_ROUTING). Answers computed by the calculator are not counted: they say nothing about a genome.")
+        discussion: "Routing reads it: a subtask goes to one of the top 3 genomes of its type, weighted by score ÷ (1 + load), with ε-greedy exploration or Thompson sampling (DELLM_ROUTING). Answers computed by the calculator are not counted: they say nothing about a genome. Passes no check could prove (facts, code no example tests, word problems the calculator does not read) are counted apart as UNPROVEN, not in attempts or accuracy; one outvoted by the others counts as a failed attempt.")
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var global: GlobalOptions
 
@@ -68,10 +68,10 @@ struct MatrixCommand: AsyncParsableCommand {
         let (config, _) = try global.bootstrap()
         let cells = try await FleetClient(config: config).store.matrix()
         if json { return try printEncoded(cells) }
-        print("TYPE       GENOME                         ATTEMPTS  ACCURACY  MEAN      SCORE")
+        print("TYPE       GENOME                         ATTEMPTS  ACCURACY  MEAN      SCORE  UNPROVEN")
         for c in cells {
-            print(String(format: "%@ %@ %8d  %7.1f%%  %6.0fms  %.3f", c.type.padding(toLength: 10, withPad: " ", startingAt: 0),
-                         c.species.padding(toLength: 30, withPad: " ", startingAt: 0), c.attempts, c.accuracy * 100, c.meanMilliseconds, c.score))
+            print(String(format: "%@ %@ %8d  %7.1f%%  %6.0fms  %.3f  %8d", c.type.padding(toLength: 10, withPad: " ", startingAt: 0),
+                         c.species.padding(toLength: 30, withPad: " ", startingAt: 0), c.attempts, c.accuracy * 100, c.meanMilliseconds, c.score, c.unproven))
         }
     }
 }

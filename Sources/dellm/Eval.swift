@@ -66,6 +66,8 @@ struct EvalCommand: AsyncParsableCommand {
             }
         }
         writeStandardError("\n")
+        let checks = (try? await client.store.partChecks(queryIDs: results.compactMap { $0.event?.queryID })) ?? [:]
+        var unprovenPerType: [String: Int] = [:]
         var perType: [String: (Int, Int)] = [:]
         var latencies: [Double] = []
         var lines: [String] = []
@@ -82,7 +84,13 @@ struct EvalCommand: AsyncParsableCommand {
             var o: [String: Any] = ["id": item.id, "answer": answer, "status": r.event?.status ?? (r.refused == nil ? "timeout" : "refused"),
                                     "seconds": r.seconds ?? -1, "passed": ok]
             // The fleet's id of the query, to look its subtasks, attempts and verdicts up (`dellm ops query ID`).
-            if let q = r.event?.queryID { o["query"] = q }
+            if let q = r.event?.queryID {
+                o["query"] = q
+                if let c = checks[q] {
+                    o["checks"] = c
+                    if c.contains("unproven") { unprovenPerType[item.type, default: 0] += 1 }
+                }
+            }
             lines.append(String(decoding: try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]), as: UTF8.self))
         }
         if let out { try (lines.joined(separator: "\n") + "\n").write(toFile: out, atomically: true, encoding: .utf8) }
@@ -91,12 +99,16 @@ struct EvalCommand: AsyncParsableCommand {
         func pct(_ p: Double) -> Double { histogram.at(p) }
         if json {
             printJSON(["score": total.0, "total": total.1,
-                       "per_type": perType.mapValues { ["passed": $0.0, "total": $0.1] },
+                       "per_type": Dictionary(uniqueKeysWithValues: perType.map { ($0.key, ["passed": $0.value.0, "total": $0.value.1, "unproven": unprovenPerType[$0.key] ?? 0]) }),
                        "latency_seconds": ["p50": pct(0.5), "p90": pct(0.9), "p99": pct(0.99), "max": histogram.max]])
             return
         }
         if verbose { failedLines.forEach { print($0) } }
-        for (t, (g, n)) in perType.sorted(by: { $0.key < $1.key }) { print("\(t.padding(toLength: 10, withPad: " ", startingAt: 0)) \(g)/\(n)") }
+        // "unproven": answers with a part that passed but no check could prove (a fact, untested code).
+        for (t, (g, n)) in perType.sorted(by: { $0.key < $1.key }) {
+            let u = unprovenPerType[t] ?? 0
+            print("\(t.padding(toLength: 10, withPad: " ", startingAt: 0)) \(g)/\(n)" + (u > 0 ? "  (\(u) with an unproven part)" : ""))
+        }
         print(String(format: "latency    p50 %.2f s, p90 %.2f s, p99 %.2f s, max %.2f s (submission to answer, %@)",
                      pct(0.5), pct(0.9), pct(0.99), histogram.max,
                      parallel.map { "\($0) in flight" } ?? "all queries at once"))

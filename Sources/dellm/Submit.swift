@@ -67,6 +67,7 @@ struct Submit: AsyncParsableCommand {
         let event = box.events.first!
         if json {
             var o: [String: Any] = ["id": qid, "status": event.status, "seconds": seconds]
+            if let checks = try? await client.store.partChecks(queryIDs: [qid])[qid] { o["checks"] = checks }
             if let a = event.answer { o["answer"] = a }
             if let e = event.error { o["error"] = e }
             printJSON(o)
@@ -106,8 +107,13 @@ struct Submit: AsyncParsableCommand {
         writeStandardError("\n\(results.filter { $0.event?.status == "answered" }.count) of \(items.count) answered in \(String(format: "%.1f", wall)) s; \(slots.text)\n")
         var lines: [String] = []
         var failures: [String] = []
+        // How each part was checked: "proven", "unproven" (passed, but no check proves it), "failed".
+        let checks = (try? await client.store.partChecks(queryIDs: results.map(\.queryID))) ?? [:]
+        let unproven = checks.values.filter { $0.contains("unproven") }.count
+        if unproven > 0 { writeStandardError("\(unproven) of \(items.count) answers have a part no check could prove (\"checks\" in each line)\n") }
         for (item, r) in zip(items, results) {
             var o: [String: Any] = ["id": item.fileID, "query_id": r.queryID]
+            if let c = checks[r.queryID] { o["checks"] = c }
             if let reason = r.refused {
                 o["status"] = "refused"; o["error"] = reason; o["answer"] = ""
                 failures.append("\(item.fileID): refused: \(reason)")

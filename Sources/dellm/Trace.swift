@@ -28,6 +28,15 @@ func renderTrace(_ t: Store.Trace) -> String {
     if let s = t.seconds { out += String(format: " in %.2f s", s) }
     out += "\n  \(t.text.prefix(200))\n"
     out += "  split into \(t.parts.count) part\(t.parts.count == 1 ? "" : "s")\n"
+    // The plan as a graph: each part, and the earlier parts whose results it uses.
+    if t.parts.count > 1 || t.parts.contains(where: { $0.route?.contains("uses the result of part") == true }) {
+        out += "  plan: " + t.parts.map { p -> String in
+            let uses = (p.route ?? "").ranges(of: "uses the result of part ").compactMap { r in
+                Int((p.route ?? "")[r.upperBound...].prefix { $0.isNumber }).map { "[\($0 - 1)]" }
+            }
+            return "[\(p.index)] \(p.type)" + (uses.isEmpty ? "" : " ← " + uses.joined(separator: ", "))
+        }.joined(separator: "   ") + "\n"
+    }
     for p in t.parts {
         let mode = p.mode == "normal" ? "" : " [\(p.mode): \(p.mode == "critical" ? "three genomes, majority" : "re-checked by a second genome")]"
         out += "  [\(p.index)] \(p.type) (\(p.route ?? "rule?")) — \(p.status)\(mode)\n      \(p.text.prefix(160))\n"

@@ -115,7 +115,7 @@ struct EconomyIntegrationTests {
     }
 
     @Test func verifiedAttemptsMoveTrustTheMatrixAndEarnings() async throws {
-        let fake = try FakeModelServer(.answer("Paris is the capital of France."))
+        let fake = try FakeModelServer(.answer("```python\ndef add_up(a, b):\n    return a + b\n```"))
         defer { fake.stop() }
         let config = try TestEnv.config(extra: ["DELLM_MODEL_URL": fake.url, "DELLM_SPOT_RATE": "0"])
         let fleet = try await InProcessFleet.start(config)
@@ -124,10 +124,15 @@ struct EconomyIntegrationTests {
         var ids: [String] = []
         for i in 0..<5 { ids.append(try await client.submit("What is \(i) plus 10?", user: "payer-\(config.namespace)")) }
         _ = try await client.waitForAnswers(ids, after: cursor, timeout: .seconds(60)) { _ in }
-        let before = try await client.store.matrix().first { $0.type == "factual" && $0.species == "fast-responder" }?.attempts ?? 0
-        var facts: [String] = []
-        for _ in 0..<3 { facts.append(try await client.submit("What is the capital of France?", user: "payer-\(config.namespace)")) }
-        _ = try await client.waitForAnswers(facts, after: cursor, timeout: .seconds(60)) { _ in }
+        func codeAttempts() async throws -> Int { try await client.store.matrix().filter { $0.type == "code" }.map(\.attempts).reduce(0, +) }
+        let before = try await codeAttempts()
+        // Code the task's example tests: a proven pass.
+        var tasks: [String] = []
+        for _ in 0..<3 {
+            tasks.append(try await client.submit("Write a Python function add_up(a, b) that returns the sum of a and b. Example: add_up(2, 3) returns 5",
+                                                 user: "payer-\(config.namespace)"))
+        }
+        _ = try await client.waitForAnswers(tasks, after: cursor, timeout: .seconds(60)) { _ in }
         await fleet.stop()
         let owner = "owner-\(config.namespace)"
         let node = try #require(try await client.store.nodes().first { $0.id == "test-node-\(config.namespace)" })
@@ -138,14 +143,35 @@ struct EconomyIntegrationTests {
         let earnings = try await client.store.ledger(user: owner, limit: 100).filter { $0.kind == "earn" }
         #expect(earnings.count == 3, "one earning per verified model-made attempt; the calculator's sums earn nothing")
         #expect(earnings.allSatisfy { $0.amount > 0 })
-        // No part earns more than its user paid for it (a member 0.10 for a fact, the node's bonus is capped).
-        #expect(earnings.allSatisfy { $0.amount <= Economy.price([.factual], runsNodes: false) + 1e-9 })
+        // No part earns more than its user paid for it (the node's bonus is capped).
+        #expect(earnings.allSatisfy { $0.amount <= Economy.price([.code], runsNodes: false) + 1e-9 })
         // The owner runs a node, so it pays the member price.
         #expect(try await client.db.query("SELECT runs_nodes FROM users WHERE id = $1", [owner]).first?[0] == "t")
-        // The matrix rates genomes on model-made answers: the three facts count (under the seed genome
-        // routing chose), the calculator's sums do not.
-        let facts3 = try #require(try await client.store.matrix().first { $0.type == "factual" && $0.species == "fast-responder" })
-        #expect(facts3.attempts >= before + 3)
+        // The matrix rates genomes on model-made answers: the three programs count, the calculator's sums do not.
+        #expect(try await codeAttempts() >= before + 3)
         #expect(try await client.store.matrix().first { $0.type == "math" && $0.species == "default" } == nil)
+    }
+
+    /// A pass no check can prove (a fact) moves no trust and earns nothing; the matrix counts it apart.
+    @Test func unprovenPassesMoveNothing() async throws {
+        let fake = try FakeModelServer(.answer("Paris is the capital of France."))
+        defer { fake.stop() }
+        let config = try TestEnv.config(extra: ["DELLM_MODEL_URL": fake.url, "DELLM_SPOT_RATE": "0"])
+        let fleet = try await InProcessFleet.start(config)
+        let client = try FleetClient(config: config)
+        let cursor = try await client.answersCursor()
+        var facts: [String] = []
+        for _ in 0..<3 { facts.append(try await client.submit("What is the capital of France?", user: "payer-\(config.namespace)")) }
+        #expect(try await client.waitForAnswers(facts, after: cursor, timeout: .seconds(60)) { _ in }.isEmpty)
+        await fleet.stop()
+        let node = try #require(try await client.store.nodes().first { $0.id == "test-node-\(config.namespace)" })
+        #expect(node.verified == 0 && node.correct == 0)
+        #expect(try await client.store.ledger(user: "owner-\(config.namespace)", limit: 100).filter { $0.kind == "earn" }.isEmpty)
+        let checks = try await client.store.partChecks(queryIDs: facts)
+        #expect(facts.allSatisfy { checks[$0] == ["unproven"] }, "\(checks)")
+        let cells = try await client.store.matrix().filter { $0.type == "factual" }
+        #expect(cells.map(\.unproven).reduce(0, +) >= 3 && cells.map(\.attempts).reduce(0, +) == 0)
+        let trace = try #require(try await client.store.trace(queryID: facts[0]))
+        #expect(trace.parts[0].attempts.first?.verdict == "unproven")
     }
 }

@@ -105,7 +105,8 @@ struct GenomeTests {
         #expect(answers[id]?.answer?.contains("Paris") == true, "two of three say Paris: \(String(describing: answers[id]))")
         let trace = try #require(try await store.trace(queryID: id))
         #expect(trace.parts[0].mode == "spot")
-        #expect(trace.parts[0].attempts.allSatisfy { $0.verdict == "passed" })
+        // Facts pass without proof: each verdict says unproven (the vote, not a check, settles it).
+        #expect(trace.parts[0].attempts.allSatisfy { $0.verdict == "unproven" })
         // The outvoted answer counts against its genome: in fitness and in the matrix routing reads.
         let outvoted = try await store.db.query("""
             SELECT a.genome FROM attempts a JOIN subtasks s ON s.id = a.subtask_id WHERE s.query_id = $1 AND a.outvoted

@@ -101,4 +101,36 @@ struct VerifierTests {
         let loop = "the planet known as the red one is the planet known as the red one is the planet known as the red one"
         #expect(await !Verifier.check(type: .factual, task: "q", answer: loop, error: nil, tool: nil).passed)
     }
+
+    /// Coverage: a part that asks for several results passes only when the answer gives every one.
+    @Test func failsAnAnswerThatLeavesOutARequest() async {
+        let task = "Multiply 9 by 9, add 4 to 6"
+        let short = await Verifier.check(type: .math, task: task, answer: "9 × 9 = 81", error: nil, tool: nil)
+        #expect(!short.passed)
+        #expect(short.reason.contains("leaves out 10"), "\(short.reason)")
+        #expect(await Verifier.check(type: .math, task: task, answer: "9 × 9 = 81\n6 + 4 = 10", error: nil, tool: nil).passed)
+    }
+
+    /// The calculator's grammar, not a guess, decides what a task asks: "increase by percent" is no sum.
+    @Test func recomputesWhatTheTaskSaysNotAPartialParse() async {
+        let task = "Increase 80 by 25 percent."
+        #expect(await !Verifier.check(type: .math, task: task, answer: "80 + 25 = 105", error: nil, tool: nil).passed)
+        let right = await Verifier.check(type: .math, task: task, answer: "80 × (1 + 25%) = 100\nAnswer: 100", error: nil, tool: nil)
+        #expect(right.passed && right.decisive, "\(right.reason)")
+    }
+
+    /// No verdict without a check: what no check can prove passes as unproven, never as proven.
+    @Test func unprovenWhereNothingCanProve() async {
+        let fact = await Verifier.check(type: .factual, task: "What is the capital of Peru?", answer: "Lima.", error: nil, tool: nil)
+        #expect(fact.unproven && fact.reason.hasPrefix("unproven"), "\(fact.reason)")
+        let untested = await Verifier.check(type: .code, task: "Write a Python function word_count(s) that counts the words in s.",
+                                            answer: "```python\ndef word_count(s):\n    return len(s)\n```", error: nil, tool: nil)
+        #expect(untested.unproven, "code no example tests passed as proven: \(untested.reason)")
+        let word = await Verifier.check(type: .math, task: "Ann has 5 pears and buys 3 more. How many pears does she have?",
+                                        answer: "5 + 3 = 8. Answer: 8", error: nil, tool: nil)
+        #expect(word.unproven, "\(word.reason)")
+        let tested = await Verifier.check(type: .code, task: task,
+                                          answer: "```python\ndef factorial(n):\n    return 1 if n <= 1 else n * factorial(n - 1)\n```", error: nil, tool: nil)
+        #expect(tested.passed && !tested.unproven, "\(tested.reason)")
+    }
 }

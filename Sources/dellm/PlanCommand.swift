@@ -1,0 +1,40 @@
+import ArgumentParser
+import DellmCore
+import Foundation
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show how ingest would plan a query: its parts, their types, and which part uses which result.",
+        discussion: """
+            Nothing is enqueued. Each part is printed with its type, the rule that chose it, and its inputs \
+            (the parts whose results it uses); a part the calculator reads shows its steps. With - the \
+            queries are read from standard input, one per line.
+            """
+    )
+
+    @Argument(help: "The query (- to read one query per line from standard input).")
+    var words: [String]
+
+    func run() throws {
+        let queries = words == ["-"]
+            ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").map(String.init)
+            : [words.joined(separator: " ")]
+        for q in queries {
+            let plan = Planner.plan(q)
+            var out = queries.count > 1 ? "\(q)\n" : ""
+            if let p = plan.problem { out += "  cannot plan: \(p)\n" }
+            for (i, part) in plan.parts.enumerated() {
+                let uses = plan.inputs[i].isEmpty ? "" : " ← uses part " + plan.inputs[i].map { "\($0 + 1)" }.joined(separator: ", ")
+                out += "  part \(i + 1) [\(part.type.rawValue)]\(uses): \(part.text)\n    rule: \(part.rule)\n"
+                if part.type == .math {
+                    switch ArithmeticGrammar.read(part.text) {
+                    case .success(let r): out += "    calculator: \(r.summary)\n"
+                    case .failure(let d): out += "    calculator declines (\(d.reason)): a model answers\n"
+                    }
+                }
+            }
+            writeStandardOutput(out)
+        }
+    }
+}
