@@ -401,7 +401,7 @@ extension ArithmeticGrammar {
             "add", "subtract", "multiply", "divide", "double", "triple", "quadruple", "halve", "square", "cube",
             "take", "then", "increase", "decrease", "reduce", "raise", "split", "compute", "calculate", "evaluate",
             "what", "find", "tell", "deduct", "remove", "work", "give", "how", "convert", "plus", "minus", "times",
-            "finally", "next", "after", "start", "begin", "cut", "lower", "share", "put",
+            "finally", "next", "after", "start", "begin", "cut", "lower", "share", "put", "doubled", "halved", "tripled",
         ]
 
         /// The clauses of a text: cut at ; . ? ! :  "then", and at "and" or a comma before a verb.
@@ -447,7 +447,7 @@ extension ArithmeticGrammar {
         "evaluate", "work", "out", "figure", "find", "determine", "tell", "give", "show", "me", "us", "you", "i", "we",
         "do", "does", "did", "get", "got", "if", "would", "will", "can", "could", "how", "much", "exactly", "now",
         "again", "first", "next", "finally", "also", "just", "so", "ok", "okay", "hey", "quick", "question",
-        "when", "whats", "together", "altogether", "combined", "value", "then", "after", "that's", "let",
+        "when", "whats", "together", "need", "want", "know", "like", "wondering", "wonder", "i'd", "once", "curious", "tell", "altogether", "combined", "value", "then", "after", "that's", "let",
         "kindly", "solve", "here", "simply", "=", "you'll", "end", 
     ]
 
@@ -462,7 +462,10 @@ extension ArithmeticGrammar {
         "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
         "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8, "tenth": 10, "tenths": 10,
     ]
-    static let multiples: [String: Double] = ["double": 2, "twice": 2, "triple": 3, "thrice": 3, "quadruple": 4, "halve": 0.5]
+    static let multiples: [String: Double] = [
+        "double": 2, "twice": 2, "triple": 3, "thrice": 3, "quadruple": 4, "halve": 0.5,
+        "doubled": 2, "tripled": 3, "quadrupled": 4, "halved": 0.5,
+    ]
     static let counts: [String: Double] = ["dozen": 12, "dozens": 12, "score": 20, "scores": 20, "pair": 2, "pairs": 2, "gross": 144]
 
     struct ClauseReader {
@@ -479,6 +482,9 @@ extension ArithmeticGrammar {
                     if fillers.contains(w) { continue }
                     // "equal to", "add up to" keep their meaning without the filler.
                     if w == "to", k > 0, clause[k - 1] == .word("equal") || clause[k - 1] == .word("equals") { continue }
+                    // "I want to know", "for me"
+                    if w == "to", k > 0, ["want", "like", "need", "wants", "going", "have"].contains(clause[k - 1].word ?? "") { continue }
+                    if w == "for", k + 1 < clause.count, ["me", "us", "you"].contains(clause[k + 1].word ?? "") { continue }
                     // "take off 50 more", but "15 more than 27"
                     if w == "more", k + 1 >= clause.count || clause[k + 1] != .word("than") { continue }
                     // "what number is …"
@@ -538,6 +544,7 @@ extension ArithmeticGrammar {
                 return startOrValue(x)
             case "add":
                 i += 1
+                _ = accept("up")
                 let list = try list()
                 if accept("to") || accept("onto") {
                     let o = try operand()
@@ -677,6 +684,7 @@ extension ArithmeticGrammar {
             while true {
                 if symbol("+") || accept("plus") { e = .binary("+", e, try product()); continue }
                 if symbol("-") || accept("minus") { e = .binary("-", e, try product()); continue }
+                if word == "take", i + 1 < t.count, t[i + 1] == .word("away") { i += 2; e = .binary("-", e, try product()); continue }
                 if let w = word, ["more", "less", "fewer"].contains(w), i + 1 < t.count, t[i + 1] == .word("than") {
                     i += 2
                     let base = try product()
@@ -707,6 +715,11 @@ extension ArithmeticGrammar {
         mutating func power() throws(Declined) -> Expr {
             let base = try unary()
             if symbol("^") { return .binary("^", base, try unary()) }
+            // "250 doubled"
+            if let w = word, w.hasSuffix("ed"), let k = multiples[w] {
+                i += 1
+                return k == 0.5 ? .binary("/", base, .number(2)) : .binary("*", base, .number(k))
+            }
             if accept("squared") { return .binary("^", base, .number(2)) }
             if accept("cubed") { return .binary("^", base, .number(3)) }
             // "to the power of 3", "to the 4th power" ("the" is a filler): never a bare "to 3".
@@ -827,6 +840,8 @@ extension ArithmeticGrammar {
         mutating func afterNumber(_ n: Double) throws(Declined) -> Expr {
             if symbol("%") || accept("percent") || accept("pct") || (word == "per" && i + 1 < t.count && t[i + 1] == .word("cent") && { i += 2; return true }()) {
                 if accept("of") { return .binary("*", .percent(n), try power()) }
+                // "15% off 80"
+                if accept("off") { return .binary("*", try power(), .binary("-", .number(1), .percent(n))) }
                 return .percent(n)
             }
             if let w = word, let d = fractions[w] {

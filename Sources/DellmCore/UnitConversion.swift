@@ -101,13 +101,19 @@ extension ArithmeticGrammar {
                 mentions.append(Mention(index: k, word: w, units: us, amount: amount))
             }
             guard !mentions.isEmpty else { return nil }
-            // Every number is a quantity's; every symbol is punctuation.
+            // Every number is a quantity's (but one counted in dozens or pairs); every symbol is punctuation.
+            let countTarget = mentions.contains { $0.amount == nil && $0.units.contains { $0.dimension == "count" } }
             for (k, tok) in t.enumerated() {
-                if tok.number != nil, !numbersUsed.contains(k) { return nil }
+                if tok.number != nil, !numbersUsed.contains(k), !countTarget { return nil }
                 if case .symbol(let c) = tok, c != "," && c != "?" { return nil }
             }
             let sources = mentions.filter { $0.amount != nil }
             let targets = mentions.filter { $0.amount == nil }
+            // "How many dozen is 60?", "How many pairs are in 18 shoes?": a number of things in counts.
+            if sources.isEmpty, targets.count == 1, let k = targets[0].units.first(where: { $0.dimension == "count" })?.factor, nouns.count <= 1 {
+                let unused = t.indices.filter { t[$0].number != nil && !numbersUsed.contains($0) }
+                if unused.count == 1, let n = t[unused[0]].number { return .binary("/", .number(n), .number(k)) }
+            }
             guard !sources.isEmpty else { return nil }
             // Counts of a thing: "how many eggs are in 4 dozen", "how many years are three score".
             if sources.count == 1, let k = sources[0].units.first(where: { $0.dimension == "count" })?.factor {

@@ -36,6 +36,12 @@ import Testing
         ("How many liters is 1,500 milliliters?", 1.5), ("How many inches are in 3 feet?", 36), ("How many pennies make 3 pounds?", 300),
         ("How many eggs are in 5 dozen?", 60), ("How many socks are in 7 pairs?", 14), ("Convert 100 degrees Celsius to Fahrenheit.", 212),
         ("How many minutes are in 2 hours and 15 minutes?", 135), ("How many seconds are in an hour?", 3600),
+        // a second round of phrasings, written after the first passed
+        ("I need 45 divided by 9", 5), ("Can you add up 12, 15, 18 and 21 for me?", 66), ("whats 1000 take away 250", 750),
+        ("What's 15% off 80?", 68), ("Halve 500, then halve again, then halve once more.", 62.5), ("How many dozen is 60?", 5),
+        ("How many pairs are in 18 shoes?", 9), ("What is 10 percent of 250, doubled?", 50), ("What's 6 plus 7 times 2?", 20),
+        ("Start with 40, add 10, divide by 5.", 10), ("Convert 212 degrees Fahrenheit to Celsius.", 100),
+        ("What is 2 miles in kilometers?", 3.218688), ("What is 144 divided by twelve, plus 8?", 20),
     ])
     func reads(_ text: String, _ expected: Double) throws {
         let r = ArithmeticGrammar.read(text)
