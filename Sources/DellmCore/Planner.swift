@@ -33,6 +33,13 @@ public enum Planner {
                 continue
             }
             guard let previous = merged.last else {
+                // Only a calculation that needs an earlier result is sure to have lost one ("Double it");
+                // "this number" in a first part may be the question's own.
+                guard calculationRefersBack(part.text) else {
+                    merged.append(part)
+                    inputs.append([])
+                    continue
+                }
                 problem = problem ?? "part \(merged.count + 1) ('\(part.text.prefix(60))') uses an earlier result, but nothing comes before it"
                 merged.append(part)
                 inputs.append([])
@@ -50,10 +57,11 @@ public enum Planner {
             }
             let from = merged.count - 1
             if let value = ArithmeticGrammar.reading(previous.text)?.values.last {
-                part.text = "Use \(Calculator.format(value)), the result of part \(from + 1): \(part.text)"
+                part.text = withInput(Calculator.format(value), from: from, text: part.text, type: part.type)
                 part.rule += "; uses the result of part \(from + 1) (\(Calculator.format(value)), computed at planning)"
             } else {
-                part.rule += "; uses the result of part \(from + 1), which a model answers: not put in"
+                part.waitsFor = from
+                part.rule += "; uses the result of part \(from + 1) once it is settled (a model answers it)"
             }
             merged.append(part)
             inputs.append([from])
@@ -63,11 +71,39 @@ public enum Planner {
         return Plan(parts: parts, inputs: inputs, problem: problem)
     }
 
+    /// What of a settled answer a waiting part is given: a math answer's result (its last number), or
+    /// the first line of any other answer (at most 160 characters). Nil when there is nothing to give.
+    public static func inputValue(_ answer: String, type: TaskType) -> String? {
+        if type == .math { return Answers.numbers(in: answer).last.map(Calculator.format) }
+        var line = answer.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty } ?? ""
+        if line.lowercased().hasPrefix("answer:") { line = String(line.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
+        guard !line.isEmpty else { return nil }
+        return line.count > 160 ? String(line.prefix(157)) + "…" : line
+    }
+
+    /// A waiting part's text with its input put in: a number starts a calculation ("Start with 13, then
+    /// add 5 to that number", which the calculator reads); anything else is named for the model.
+    public static func withInput(_ value: String, from index: Int, text: String, type: TaskType) -> String {
+        if Double(value) != nil {
+            if type == .math { return "Start with \(value), then \(text.prefix(1).lowercased() + text.dropFirst())" }
+            return "Use \(value), the result of part \(index + 1): \(text)"
+        }
+        return "Use the result of part \(index + 1) (\"\(value)\"): \(text)"
+    }
+
     /// Words that name an earlier result, and verbs that act on one when their operand is left out.
-    static let referenceWords: Set<String> = ["it", "that", "this", "result", "answer", "total", "sum", "product"]
+    static let referenceNouns: Set<String> = [
+        "number", "value", "amount", "many", "result", "answer", "total", "figure", "name", "city", "country",
+        "word", "person", "element", "planet", "year", "date", "sum", "product", "animal", "language", "place",
+    ]
 
     /// Whether a part uses a result that comes before it: the calculator says so, or it names one
     /// ("the result", "that number", "it") after an operation word.
+    static func calculationRefersBack(_ text: String) -> Bool {
+        if case .failure(let d) = ArithmeticGrammar.read(text), d.reason.contains("refers to an earlier result") { return true }
+        return false
+    }
+
     static func refersBack(_ text: String) -> Bool {
         switch ArithmeticGrammar.read(text) {
         case .success: return false // a chain complete in itself
@@ -77,7 +113,10 @@ public enum Planner {
         for (k, word) in w.enumerated() where ["result", "answer"].contains(word) {
             if k > 0, ["the", "that", "this"].contains(w[k - 1]) { return true }
         }
-        if let i = w.firstIndex(where: { ["that", "this"].contains($0) }), i + 1 < w.count, ["number", "value", "amount", "many"].contains(w[i + 1]) { return true }
+        // "that number", "that atomic number", "this city's name"
+        for (i, word) in w.enumerated() where word == "that" || word == "this" {
+            if w[(i + 1)..<min(w.count, i + 4)].contains(where: { referenceNouns.contains($0) }) { return true }
+        }
         return false
     }
 }

@@ -17,6 +17,9 @@ public enum Splitter {
         public var rule: String
         /// How sure the rules were (0…1).
         public var confidence: Double = 1
+        /// The earlier part whose result this part needs and that a model answers: the part waits,
+        /// and is enqueued with the result put in once that part is settled.
+        public var waitsFor: Int?
     }
 
     /// Words that open a task: imperatives and question words.

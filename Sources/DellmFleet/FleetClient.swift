@@ -64,7 +64,7 @@ public struct FleetClient: Sendable {
                     lastCheck = ContinuousClock.now
                     let rows = try await db.query("""
                         SELECT q.id, q.status, q.answer, q.error, q.subtask_count,
-                               (SELECT count(*) FROM subtasks s WHERE s.query_id = q.id AND s.status <> 'queued'),
+                               (SELECT count(*) FROM subtasks s WHERE s.query_id = q.id AND s.status NOT IN ('queued', 'waiting')),
                                EXISTS (SELECT 1 FROM subtasks s JOIN attempts a ON a.subtask_id = s.id WHERE s.query_id = q.id)
                         FROM queries q WHERE q.id = ANY($1::text[])
                         """, [PostgresArray.literal(Array(waiting))])

@@ -180,5 +180,12 @@ public enum Schema {
             "ALTER TABLE subtasks ADD COLUMN proven boolean",
             "ALTER TABLE perf_matrix ADD COLUMN unproven integer NOT NULL DEFAULT 0",
         ]),
+        // A part that uses an earlier part's result (a model answers that one) waits: it is enqueued,
+        // with the result put in, when that part is settled, and fails when that part failed.
+        Migration(version: 9, name: "parts that wait for an earlier part's result", sql: [
+            "ALTER TABLE subtasks ADD COLUMN waits_for integer",
+            "ALTER TABLE subtasks DROP CONSTRAINT subtasks_status_check",
+            "ALTER TABLE subtasks ADD CONSTRAINT subtasks_status_check CHECK (status IN ('waiting','queued','verified','failed'))",
+        ]),
     ]
 }

@@ -74,7 +74,8 @@ public struct Store: Sendable {
         let user = q.user?.isEmpty == false ? q.user! : "anonymous"
         let critical = q.critical == true
         let perPart = critical ? Store.criticalAnswers : 1
-        let tasks = parts.enumerated().flatMap { i, p in
+        // A part waiting for an earlier part's result is enqueued when that part settles (`releaseWaiting`).
+        let tasks = parts.enumerated().filter { $0.element.waitsFor == nil }.flatMap { i, p in
             let routed = i < genomes.count ? genomes[i] : []
             return (0..<perPart).map { n in
                 TaskJob(queryID: q.id, subtaskID: "\(q.id).\(p.index)", index: p.index, type: p.type, text: p.text,
@@ -90,7 +91,8 @@ public struct Store: Sendable {
                                PostgresArray.literal(parts.map(\.type.rawValue)), PostgresArray.literal(parts.map(\.text)),
                                PostgresArray.literal(parts.map(\.rule)), PostgresArray.literal(firstGenome),
                                String(perPart), critical ? "critical" : "normal",
-                               user, q.query, String(parts.count), critical ? "t" : "f", String(costs[0]), String(costs[1])]
+                               user, q.query, String(parts.count), critical ? "t" : "f", String(costs[0]), String(costs[1]),
+                               PostgresArray.literal(parts.map { $0.waitsFor.map(String.init) ?? "" })]
         return try await db.withSession { s in
             // The common case in one round trip: a new query its user can pay for. BEGIN, the grant, the
             // user's lock, the query with its charge and parts (only when it is new and the balance, read
@@ -111,9 +113,11 @@ public struct Store: Sendable {
                      charge AS (
                          INSERT INTO credit_ledger (user_id, amount, kind, query_id, idempotency_key)
                          SELECT $10, -cost, 'charge', $1, 'charge:' || $1 FROM paid)
-                     INSERT INTO subtasks (id, query_id, idx, type, text, route_rule, genome, attempts, mode)
-                     SELECT s.id, $1, s.idx, s.type, s.text, s.rule, nullif(s.genome, ''), $8, $9
-                     FROM paid, unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[]) AS s(id, idx, type, text, rule, genome)
+                     INSERT INTO subtasks (id, query_id, idx, type, text, route_rule, genome, attempts, mode, status, waits_for)
+                     SELECT s.id, $1, s.idx, s.type, s.text, s.rule, nullif(s.genome, ''), $8, $9,
+                            CASE WHEN s.waits = '' THEN 'queued' ELSE 'waiting' END, nullif(s.waits, '')::int
+                     FROM paid, unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $16::text[])
+                          AS s(id, idx, type, text, rule, genome, waits)
                      RETURNING 1
                      """, rows),
                     (Store.foldSQL, [user]),
@@ -173,10 +177,12 @@ public struct Store: Sendable {
                     charge AS (
                         INSERT INTO credit_ledger (user_id, amount, kind, query_id, idempotency_key)
                         VALUES ($10, -$14::numeric, 'charge', $1, 'charge:' || $1))
-                    INSERT INTO subtasks (id, query_id, idx, type, text, route_rule, genome, attempts, mode)
-                    SELECT s.id, $1, s.idx, s.type, s.text, s.rule, nullif(s.genome, ''), $8, $9
-                    FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[]) AS s(id, idx, type, text, rule, genome)
-                    """, Array(rows[0..<13]) + [String(cost)])
+                    INSERT INTO subtasks (id, query_id, idx, type, text, route_rule, genome, attempts, mode, status, waits_for)
+                    SELECT s.id, $1, s.idx, s.type, s.text, s.rule, nullif(s.genome, ''), $8, $9,
+                           CASE WHEN s.waits = '' THEN 'queued' ELSE 'waiting' END, nullif(s.waits, '')::int
+                    FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $15::text[])
+                         AS s(id, idx, type, text, rule, genome, waits)
+                    """, Array(rows[0..<13]) + [String(cost), rows[15]])
                 return .enqueue(tasks, userBacklog: backlog)
             }
         }
@@ -243,7 +249,7 @@ public struct Store: Sendable {
     /// Ends a running query as failed on behalf of its synthesize entry, only once every part is
     /// settled (when a synthesize entry is due at all).
     public func failSettledQuery(id: String, reason: String) async throws -> AnswerEvent? {
-        try await failRunning(id, reason: reason, if: "NOT EXISTS (SELECT 1 FROM subtasks s WHERE s.query_id = $1 AND s.status = 'queued')", [])
+        try await failRunning(id, reason: reason, if: "NOT EXISTS (SELECT 1 FROM subtasks s WHERE s.query_id = $1 AND s.status IN ('queued', 'waiting'))", [])
     }
 
     // MARK: specialist
@@ -513,11 +519,57 @@ public struct Store: Sendable {
             if !decision.isEmpty { return .ask(decision) }
         }
         guard queryStatus == "running" else { return .nothing }
+        let released = try releaseWaiting(tx, queryID: job.queryID, redelivered: !inserted)
+        if !released.isEmpty { return .ask(released) }
         // Whether any part is still open, read after the updates above, in the round trip that commits.
         let open = try tx.queries([
-            ("SELECT count(*) FROM subtasks WHERE query_id = $1 AND status = 'queued'", [job.queryID]), ("COMMIT", []),
+            ("SELECT count(*) FROM subtasks WHERE query_id = $1 AND status IN ('queued', 'waiting')", [job.queryID]), ("COMMIT", []),
         ])[0]
         return open.first?[0] == "0" ? .synthesize : .nothing
+    }
+
+    /// Parts waiting for an earlier part whose result is now settled: enqueued with the value put in
+    /// (their first attempts are returned, to be sent), or failed with the reason when that part has no
+    /// answer — repeated, so a failure runs down a chain. On a redelivered verify entry, parts released
+    /// before but not yet answered are sent again (the first sending may have been lost).
+    private func releaseWaiting(_ tx: PostgresSession, queryID: String, redelivered: Bool) throws -> [TaskJob] {
+        var released: [TaskJob] = []
+        func jobs(_ id: String?, _ idx: String?, _ type: String?, _ text: String, attempts: String?) -> [TaskJob] {
+            guard let id, let index = idx.flatMap({ Int($0) }) else { return [] }
+            // Every attempt the part was issued (three for a critical query).
+            return (1...max(1, attempts.flatMap { Int($0) } ?? 1)).map {
+                TaskJob(queryID: queryID, subtaskID: id, index: index, type: TaskType(rawValue: type ?? "") ?? .factual, text: text, attempt: $0)
+            }
+        }
+        for _ in 0..<Wire.maxParts {
+            let ready = try tx.query("""
+                SELECT w.id, w.idx, w.type, w.text, w.waits_for, i.status, i.answer, i.error, i.type, w.attempts
+                FROM subtasks w JOIN subtasks i ON i.query_id = w.query_id AND i.idx = w.waits_for
+                WHERE w.query_id = $1 AND w.status = 'waiting' AND i.status IN ('verified', 'failed')
+                ORDER BY w.idx FOR UPDATE OF w
+                """, [queryID])
+            if ready.rows.isEmpty { break }
+            for r in ready.rows {
+                let input = r[4].flatMap { Int($0) } ?? 0
+                if r[5] == "verified", let answer = r[6], let value = Planner.inputValue(answer, type: TaskType(rawValue: r[8] ?? "") ?? .factual) {
+                    let text = Planner.withInput(value, from: input, text: r[3] ?? "", type: TaskType(rawValue: r[2] ?? "") ?? .factual)
+                    tx.send("UPDATE subtasks SET status = 'queued', text = $2, updated_at = now() WHERE id = $1", [r[0], text])
+                    released += jobs(r[0], r[1], r[2], text, attempts: r[9])
+                } else {
+                    tx.send("UPDATE subtasks SET status = 'failed', error = $2, updated_at = now() WHERE id = $1",
+                            [r[0], "part \(input + 1), whose result this part uses, has no answer: \(r[7] ?? "it failed")"])
+                }
+            }
+        }
+        if redelivered {
+            let unanswered = try tx.query("""
+                SELECT s.id, s.idx, s.type, s.text, s.attempts FROM subtasks s
+                WHERE s.query_id = $1 AND s.status = 'queued' AND s.waits_for IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.subtask_id = s.id)
+                """, [queryID])
+            released += unanswered.rows.flatMap { jobs($0[0], $0[1], $0[2], $0[3] ?? "", attempts: $0[4]) }
+        }
+        return released
     }
 
     /// The statement that moves a node's trust (only verdicts move it), once per attempt; it returns the
@@ -714,7 +766,7 @@ public struct Store: Sendable {
                     SettledPart(index: Int($0[0]!)!, type: TaskType(rawValue: $0[1]!) ?? .factual, text: $0[2]!,
                                 answer: $0[4], passed: $0[3] == "verified", error: $0[5])
                 }
-                if rows.rows.contains(where: { $0[3] == "queued" }) { return nil } // not settled yet
+                if rows.rows.contains(where: { $0[3] == "queued" || $0[3] == "waiting" }) { return nil } // not settled yet
                 if parts.allSatisfy({ $0.answer == nil }) {
                     let reason = parts.compactMap(\.error).first ?? "no subtask produced an answer"
                     tx.send("UPDATE queries SET status = 'failed', error = $2, finished_at = now() WHERE id = $1", [queryID, reason])
@@ -741,7 +793,7 @@ public struct Store: Sendable {
     public func status(queryID: String) async throws -> QueryStatus? {
         let r = try await db.query("""
             SELECT q.status, q.answer, q.error, q.subtask_count,
-                   (SELECT count(*) FROM subtasks s WHERE s.query_id = q.id AND s.status <> 'queued')
+                   (SELECT count(*) FROM subtasks s WHERE s.query_id = q.id AND s.status NOT IN ('queued', 'waiting'))
             FROM queries q WHERE q.id = $1
             """, [queryID])
         guard let row = r.first else { return nil }

@@ -27,7 +27,9 @@ struct PlanCommand: ParsableCommand {
             for (i, part) in plan.parts.enumerated() {
                 let uses = plan.inputs[i].isEmpty ? "" : " ← uses part " + plan.inputs[i].map { "\($0 + 1)" }.joined(separator: ", ")
                 out += "  part \(i + 1) [\(part.type.rawValue)]\(uses): \(part.text)\n    rule: \(part.rule)\n"
-                if part.type == .math {
+                if let w = part.waitsFor {
+                    out += "    waits for part \(w + 1)'s result, then is enqueued with it put in\n"
+                } else if part.type == .math {
                     switch ArithmeticGrammar.read(part.text) {
                     case .success(let r): out += "    calculator: \(r.summary)\n"
                     case .failure(let d): out += "    calculator declines (\(d.reason)): a model answers\n"

@@ -156,7 +156,9 @@ struct EconomyIntegrationTests {
     @Test func unprovenPassesMoveNothing() async throws {
         let fake = try FakeModelServer(.answer("Paris is the capital of France."))
         defer { fake.stop() }
-        let config = try TestEnv.config(extra: ["DELLM_MODEL_URL": fake.url, "DELLM_SPOT_RATE": "0"])
+        // A database of its own: the matrix is fleet-wide, and other suites' facts would count in it.
+        let url = try await TestEnv.freshDatabase()
+        let config = try TestEnv.config(extra: ["DELLM_DATABASE_URL": url, "DELLM_MODEL_URL": fake.url, "DELLM_SPOT_RATE": "0"])
         let fleet = try await InProcessFleet.start(config)
         let client = try FleetClient(config: config)
         let cursor = try await client.answersCursor()
