@@ -447,12 +447,12 @@ extension ArithmeticGrammar {
         "evaluate", "work", "out", "figure", "find", "determine", "tell", "give", "show", "me", "us", "you", "i", "we",
         "do", "does", "did", "get", "got", "if", "would", "will", "can", "could", "how", "much", "exactly", "now",
         "again", "first", "next", "finally", "also", "just", "so", "ok", "okay", "hey", "quick", "question",
-        "when", "whats", "together", "need", "want", "know", "like", "wondering", "wonder", "i'd", "once", "curious", "tell", "altogether", "combined", "value", "then", "after", "that's", "let",
+        "when", "whats", "together", "need", "want", "know", "like", "wondering", "wonder", "i'd", "once", "curious", "tell", "another", "altogether", "combined", "value", "then", "after", "that's", "let",
         "kindly", "solve", "here", "simply", "=", "you'll", "end", 
     ]
 
     /// Words naming the running value.
-    static let references: Set<String> = ["it", "that", "this", "result", "answer"]
+    static let references: Set<String> = ["it", "that", "this", "result", "answer", "left", "remains", "rest", "remaining", "leftover"]
     /// Words that follow a reference word and are part of it ("that number").
     static let referenceNouns: Set<String> = ["number", "value", "amount", "result", "answer", "figure", "sum", "total"]
     /// What one share of a split is called.
@@ -466,6 +466,12 @@ extension ArithmeticGrammar {
         "double": 2, "twice": 2, "triple": 3, "thrice": 3, "quadruple": 4, "halve": 0.5,
         "doubled": 2, "tripled": 3, "quadrupled": 4, "halved": 0.5,
     ]
+    /// "-ing" forms read as their verbs: "by subtracting 28 from 90", "after doubling it".
+    static let gerunds: [String: String] = [
+        "adding": "add", "subtracting": "subtract", "multiplying": "multiply", "dividing": "divide", "doubling": "double",
+        "halving": "halve", "tripling": "triple", "squaring": "square", "cubing": "cube", "taking": "take",
+        "increasing": "increase", "decreasing": "decrease", "splitting": "split", "reducing": "reduce",
+    ]
     static let counts: [String: Double] = ["dozen": 12, "dozens": 12, "score": 20, "scores": 20, "pair": 2, "pairs": 2, "gross": 144]
 
     struct ClauseReader {
@@ -477,11 +483,18 @@ extension ArithmeticGrammar {
         static func read(_ clause: [Token]) throws(Declined) -> Meaning {
             if let e = try Conversion.read(clause) { return .values([e]) }
             var words: [Token] = []
+            let clause = clause.map { tok -> Token in
+                if let w = tok.word, let base = gerunds[w] { return .word(base) }
+                return tok
+            }
             for (k, tok) in clause.enumerated() {
                 if let w = tok.word {
                     if fillers.contains(w) { continue }
                     // "equal to", "add up to" keep their meaning without the filler.
                     if w == "to", k > 0, clause[k - 1] == .word("equal") || clause[k - 1] == .word("equals") { continue }
+                    // "by subtracting 28 from 90", "after doubling it"
+                    if w == "by" || w == "after", k + 1 < clause.count, let next = clause[k + 1].word, gerunds.values.contains(next),
+                       k == 0 || clause[k - 1].number == nil { continue }
                     // "I want to know", "for me"
                     if w == "to", k > 0, ["want", "like", "need", "wants", "going", "have"].contains(clause[k - 1].word ?? "") { continue }
                     if w == "for", k + 1 < clause.count, ["me", "us", "you"].contains(clause[k + 1].word ?? "") { continue }
@@ -561,7 +574,10 @@ extension ArithmeticGrammar {
                 i += 1
                 if accept("by") || accept("times") { return .step(.binary("*", .ref, try power())) }
                 let o = try operand(level: .power)
-                if accept("by") || accept("with") || accept("times") { return meaning(.binary("*", o, try power())) }
+                if accept("by") || accept("with") || accept("times") {
+                    if accept("itself") { return meaning(.binary("^", o, .number(2))) }
+                    return meaning(.binary("*", o, try power()))
+                }
                 var list = [o]
                 while symbol(",") || accept("and") { list.append(try power()) }
                 guard list.count >= 2 else { throw Declined(reason: "multiply by what?") }
@@ -570,6 +586,7 @@ extension ArithmeticGrammar {
                 i += 1
                 if accept("by") { return .step(.binary("/", .ref, try power())) }
                 let o = try operand(level: .power)
+                _ = accept("equally") || accept("evenly")
                 guard accept("by") || accept("into") || accept("among") || accept("between") else { throw Declined(reason: "divide by what?") }
                 let d = try power()
                 _ = shareWords()
@@ -594,12 +611,18 @@ extension ArithmeticGrammar {
                 let x = try power()
                 return meaning(grow(o, by: x, sign: w == "increase" || w == "raise" ? "+" : "-"))
             default:
+                // "sum up 4, 4 and 4", "total 3 and 5" (a where clause would bind only the last of several patterns)
+                if ["sum", "total", "tally"].contains(w), i + 1 < t.count, t[i + 1] == .word("up") || t[i + 1].number != nil {
+                    i += 1
+                    _ = accept("up")
+                    return meaning(sumOf(try list()))
+                }
                 if let k = multiples[w] {
                     i += 1
                     let o: Expr = atEnd || word == "," ? .ref : try operand(level: .power)
                     return meaning(k == 0.5 ? .binary("/", o, .number(2)) : .binary("*", o, .number(k)))
                 }
-                if w == "square" || w == "cube", t.count > i + 1 ? t[i + 1] != .word("root") : true {
+                if w == "square" || w == "cube", t.count > i + 1 ? t[i + 1] != .word("root") && t[i + 1] != .word("of") : true {
                     i += 1
                     let o: Expr = atEnd ? .ref : try operand(level: .power)
                     return meaning(.binary("^", o, .number(w == "square" ? 2 : 3)))
@@ -685,6 +708,15 @@ extension ArithmeticGrammar {
                 if symbol("+") || accept("plus") { e = .binary("+", e, try product()); continue }
                 if symbol("-") || accept("minus") { e = .binary("-", e, try product()); continue }
                 if word == "take", i + 1 < t.count, t[i + 1] == .word("away") { i += 2; e = .binary("-", e, try product()); continue }
+                if word == "less", i + 1 < t.count, t[i + 1] != .word("than") { i += 1; e = .binary("-", e, try product()); continue }
+                // "45 plus 55, all divided by 10": the operation applies to everything before it.
+                if word == "all", i + 1 < t.count {
+                    let save = i
+                    i += 1
+                    let whole = try productContinuing(e)
+                    if whole != e { e = whole; continue }
+                    i = save
+                }
                 if let w = word, ["more", "less", "fewer"].contains(w), i + 1 < t.count, t[i + 1] == .word("than") {
                     i += 2
                     let base = try product()
@@ -706,6 +738,18 @@ extension ArithmeticGrammar {
                 if symbol("*") || accept("times") { e = .binary("*", e, try power()); continue }
                 if accept("multiplied") { try expect("by", after: "'multiplied'"); e = .binary("*", e, try power()); continue }
                 if symbol("/") || accept("over") { e = .binary("/", e, try power()); continue }
+                // "48 split equally among 6", "60 shared between 4"
+                if let w = word, ["split", "shared", "divided"].contains(w), i + 1 < t.count {
+                    let save = i
+                    i += 1
+                    _ = accept("equally") || accept("evenly")
+                    if accept("among") || accept("between") || accept("into") || (w != "divided" && accept("by")) {
+                        e = .binary("/", e, try power())
+                        _ = shareWords()
+                        continue
+                    }
+                    i = save
+                }
                 if accept("divided") { try expect("by", after: "'divided'"); e = .binary("/", e, try power()); continue }
                 if accept("mod") || accept("modulo") { e = .binary("%", e, try power()); continue }
                 return e
@@ -807,7 +851,7 @@ extension ArithmeticGrammar {
                     return .binary("-", a, try product())
                 case "quotient", "ratio":
                     i += 1
-                    guard accept("of") || accept("between") else { throw Declined(reason: "expected 'of' after '\(w)'") }
+                    _ = accept("of") || accept("between")
                     let a = try power()
                     guard accept("and") || accept("by") || accept("to") || (accept("divided") && accept("by")) else { throw Declined(reason: "expected 'and' in a quotient") }
                     return .binary("/", a, try power())
@@ -820,9 +864,11 @@ extension ArithmeticGrammar {
                 case "square", "cube":
                     i += 1
                     if accept("root") {
-                        try expect("of", after: "'root'")
+                        // "take the square root" of the running value
+                        if !accept("of"), atEnd { return .root(.ref, w == "square" ? 2 : 3) }
                         return .root(try power(), w == "square" ? 2 : 3)
                     }
+                    _ = accept("of")
                     return .binary("^", try power(), .number(w == "square" ? 2 : 3))
                 case "sqrt", "root":
                     i += 1

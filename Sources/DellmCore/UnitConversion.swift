@@ -23,6 +23,7 @@ extension ArithmeticGrammar {
             ("time", 604_800, ["week", "weeks"]),
             ("time", 1_209_600, ["fortnight", "fortnights"]),
             ("time", 31_536_000, ["year", "years"]),
+            ("time", 2_628_000, ["month", "months"]),
             ("time", 31_622_400, ["leap-year", "leap-years"]),
             ("time", 315_360_000, ["decade", "decades"]),
             ("time", 3_153_600_000, ["century", "centuries"]),
@@ -71,7 +72,7 @@ extension ArithmeticGrammar {
             "a", "an", "equal", "equals", "does", "do", "it", "that", "the", "of", "please", "express", "expressed",
             "change", "turn", "would", "be", "exactly", "contain", "contains", "has", "have", "total", "all", "degrees",
             "degree", "and", "you", "can", "tell", "me", "calculate", "compute", "find", "give", "whats", "one", "go",
-            "fit", "get", "if", "i", "we", "make", "up", "=", "quick", "just", "there's", "'s",
+            "fit", "get", "if", "i", "we", "make", "up", "=", "quick", "just", "there's", "'s", "long", "far", "heavy", "big", "old", "equivalent",
         ]
 
         struct Mention {
@@ -131,6 +132,11 @@ extension ArithmeticGrammar {
             if dim == "temperature" {
                 guard sources.count == 1 else { return nil }
                 return temperature(sources[0].amount!, from: sources[0].units.first { $0.dimension == dim }!.name, to: to.name)
+            }
+            // A month is a twelfth of a year, but no fixed number of days or weeks.
+            let names = Set(sources.map { $0.units.first { $0.dimension == dim }!.name } + [to.name])
+            if names.contains("month"), !names.isSubset(of: ["month", "year", "decade", "century", "millennium"]) {
+                throw Declined(reason: "a month has no fixed number of days")
             }
             let terms: [Expr] = sources.map { s in
                 let from = s.units.first { $0.dimension == dim }!
