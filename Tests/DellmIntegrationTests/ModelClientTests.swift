@@ -77,7 +77,9 @@ import Testing
                                      retry: .init(attempts: 100, backoff: .init(baseMilliseconds: 1, capMilliseconds: 5),
                                                   breakerThreshold: 2, breakerCooldown: .milliseconds(200), budget: .seconds(20)))
         let answer = Task { try await endpoint.chat(request()) }
-        try await waitFor { fake.requests >= 4 } // the breaker has opened at least once
+        // The breaker has opened at least once. Bounded generously: under the whole suite's load the
+        // client's blocking curl calls wait for threads of the shared global queue (issue #18).
+        try await waitFor(timeout: .seconds(30)) { fake.requests >= 4 }
         fake.set(.answer("Paris."))
         #expect(try await answer.value.text == "Paris.")
     }
@@ -89,7 +91,7 @@ import Testing
                                      retry: .init(attempts: 2, backoff: .init(baseMilliseconds: 1, capMilliseconds: 5), breakerThreshold: 1))
         let answer = Task { try await endpoint.chat(request()) }
         // More 503s than attempts or the breaker allow: they are waited out, not counted.
-        try await waitFor { fake.requests >= 4 }
+        try await waitFor(timeout: .seconds(30)) { fake.requests >= 4 }
         #expect(await !endpoint.isOpen)
         fake.set(.answer("Paris."))
         #expect(try await answer.value.text == "Paris.")
