@@ -43,6 +43,9 @@ public enum Classifier {
             || wordSet.contains("implement") || wordSet.contains("python") || wordSet.contains("code")) {
             return Decision(type: .code, confidence: 0.9, rule: "code words")
         }
+        if let s = ExactTools.solve(text) {
+            return Decision(type: .reasoning, confidence: 0.95, rule: "an exact tool reads it (\(s.tool))")
+        }
         if ArithmeticGrammar.reading(text) != nil {
             return Decision(type: .math, confidence: 0.95, rule: "the calculator reads every word")
         }

@@ -216,10 +216,12 @@ public struct Keys: Sendable {
     /// The second tier of a type: tasks of users who already have many parts running (`Admission`).
     public func bulk(_ t: TaskType) -> String { "\(namespace):tasks:\(t.rawValue):bulk" }
 
-    /// Where a task goes: arithmetic the calculator computes to the instant stream, the rest to its
-    /// type's stream, or its bulk tier when `Admission` says the user has had their share.
+    /// Where a task goes: arithmetic the calculator computes, and questions an exact tool answers, to
+    /// the instant stream; the rest to its type's stream, or its bulk tier when `Admission` says the user
+    /// has had their share.
     public func stream(for task: TaskJob, tier: Admission.Tier = .primary) -> String {
         if task.type == .math && ArithmeticGrammar.reading(task.text) != nil { return instant }
+        if task.type == .reasoning && ExactTools.solve(task.text) != nil { return instant }
         return tier == .bulk ? bulk(task.type) : tasks(task.type)
     }
 

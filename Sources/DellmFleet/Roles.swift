@@ -307,6 +307,11 @@ public enum Verifier {
         case .code:
             return nil
         case .factual, .reasoning, .creative:
+            // A question an exact tool reads is recomputed by it, whoever answered.
+            if type == .reasoning, let s = ExactTools.solve(task) {
+                if ExactTools.answerGives(answer, s) { return .init(passed: true, reason: "recomputed with the \(s.tool) tool: \(s.working)") }
+                return .init(passed: false, reason: "the \(s.tool) tool says \(s.result): \(s.working)")
+            }
             if Answers.isRefusal(answer) { return .init(passed: false, reason: "the model refused") }
             if answer.count < 2 { return .init(passed: false, reason: "the answer is too short") }
             if Answers.isLooping(answer) { return .init(passed: false, reason: "the answer repeats itself (a loop)") }

@@ -93,6 +93,10 @@ public struct SpecialistRole: Role {
             let vote = Store.Vote(source: "calculator", answer: reading.answer, milliseconds: 0)
             return .init(answer: reading.answer, votes: [vote], confidence: 1, tool: "calculator", error: nil, latencyMilliseconds: 0)
         }
+        if job.type == .reasoning, let s = ExactTools.solve(job.text) {
+            let vote = Store.Vote(source: s.tool, answer: s.answer, milliseconds: 0)
+            return .init(answer: s.answer, votes: [vote], confidence: 1, tool: s.tool, error: nil, latencyMilliseconds: 0)
+        }
         let genomes = VotePlan.pair(genome, attempt: job.attempt)
         var votes: [Store.Vote] = []
         var errors: [String] = []

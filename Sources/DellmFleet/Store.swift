@@ -325,7 +325,7 @@ public struct Store: Sendable {
             UPDATE subtasks SET attempts = greatest(attempts, $2), updated_at = now() WHERE id = $1
             """, [job.subtaskID, String(job.attempt), node, record.answer, votes, String(record.confidence),
                   record.tool, record.error, String(record.latencyMilliseconds), genome,
-                  String(record.tool == "calculator" ? 0 : record.votes.count), owner, species])
+                  String(Store.isExactTool(record.tool) ? 0 : record.votes.count), owner, species])
     }
 
     // MARK: verifier
@@ -392,7 +392,7 @@ public struct Store: Sendable {
     /// sided with either): such an answer always gets a second genome's opinion, whatever the spot rate.
     /// Creative answers are exempt: their votes are meant to differ.
     public static func unsure(_ a: AttemptToVerify) -> Bool {
-        guard a.type != .creative, a.type != .code, a.tool != "calculator", let c = a.confidence else { return false }
+        guard a.type != .creative, a.type != .code, !Store.isExactTool(a.tool), let c = a.confidence else { return false }
         return c < tiebreakConfidence
     }
 
@@ -572,6 +572,13 @@ public struct Store: Sendable {
         return released
     }
 
+    /// Tools that answer exactly and need no model (the calculator, `ExactTools`): their answers say
+    /// nothing about a genome and earn nothing (the verifier recomputes them).
+    public static let exactTools: Set<String> = ["calculator", "sequence", "weekday", "ordering", "syllogism"]
+    static func isExactTool(_ tool: String?) -> Bool { tool.map(exactTools.contains) ?? false }
+    /// The same as SQL literals (constants of this file, never input).
+    static let exactToolsSQL = exactTools.sorted().map { "'\($0)'" }.joined(separator: ", ")
+
     /// The statement that moves a node's trust (only verdicts move it), once per attempt; it returns the
     /// node's species, owner and accuracy, which `countVerdict` needs.
     ///
@@ -594,12 +601,12 @@ public struct Store: Sendable {
     private func countVerdict(_ tx: PostgresSession, _ job: VerifyJob, _ a: AttemptToVerify, _ verdict: Verdict, node: [String?]?) {
         let latency = a.latencyMilliseconds ?? 0
         // The matrix rates what the genome did: answers computed by the calculator say nothing about it.
-        if a.tool != "calculator", verdict.unproven {
+        if !Store.isExactTool(a.tool), verdict.unproven {
             tx.send("""
                 INSERT INTO perf_matrix (task_type, species, unproven) VALUES ($1, $2, 1)
                 ON CONFLICT (task_type, species) DO UPDATE SET unproven = perf_matrix.unproven + 1, updated_at = now()
                 """, [a.type.rawValue, a.genome ?? "default"])
-        } else if a.tool != "calculator" {
+        } else if !Store.isExactTool(a.tool) {
             tx.send("""
                 INSERT INTO perf_matrix (task_type, species, attempts, correct, total_ms) VALUES ($1, $2, 1, $3, $4)
                 ON CONFLICT (task_type, species) DO UPDATE SET attempts = perf_matrix.attempts + 1,
@@ -611,7 +618,7 @@ public struct Store: Sendable {
         let earned = Economy.earning(complexity: Economy.complexity(a.type), correct: verdict.passed,
                                      seconds: Double(latency) / 1000, accuracy: accuracy)
         // Calculator answers earn nothing: the verifier recomputes them, the work is free.
-        if earned > 0, a.tool != "calculator", let owner = node?[1] ?? nil {
+        if earned > 0, !Store.isExactTool(a.tool), let owner = node?[1] ?? nil {
             tx.send(Store.earnSQL, [owner, String(earned), job.queryID, job.subtaskID, String(job.attempt), String(Economy.complexity(a.type))])
         }
     }
@@ -675,7 +682,7 @@ public struct Store: Sendable {
             guard !losers.isEmpty else { return }
             let marked = try tx.query("""
                 UPDATE attempts SET outvoted = true
-                WHERE subtask_id = $1 AND attempt = ANY($2::int[]) AND NOT outvoted AND tool IS DISTINCT FROM 'calculator'
+                WHERE subtask_id = $1 AND attempt = ANY($2::int[]) AND NOT outvoted AND coalesce(tool, '') NOT IN (\(Store.exactToolsSQL))
                 RETURNING genome, (SELECT v.proven FROM verdicts v WHERE v.subtask_id = attempts.subtask_id AND v.attempt = attempts.attempt)
                 """, [job.subtaskID, PostgresArray.literal(losers)])
             for row in marked.rows {

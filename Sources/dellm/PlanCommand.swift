@@ -27,7 +27,9 @@ struct PlanCommand: ParsableCommand {
             for (i, part) in plan.parts.enumerated() {
                 let uses = plan.inputs[i].isEmpty ? "" : " ← uses part " + plan.inputs[i].map { "\($0 + 1)" }.joined(separator: ", ")
                 out += "  part \(i + 1) [\(part.type.rawValue)]\(uses): \(part.text)\n    rule: \(part.rule)\n"
-                if let w = part.waitsFor {
+                if part.type == .reasoning, let s = ExactTools.solve(part.text) {
+                    out += "    \(s.tool) tool: \(s.working)\n"
+                } else if let w = part.waitsFor {
                     out += "    waits for part \(w + 1)'s result, then is enqueued with it put in\n"
                 } else if part.type == .math {
                     switch ArithmeticGrammar.read(part.text) {

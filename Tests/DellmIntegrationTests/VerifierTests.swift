@@ -133,4 +133,13 @@ struct VerifierTests {
                                           answer: "```python\ndef factorial(n):\n    return 1 if n <= 1 else n * factorial(n - 1)\n```", error: nil, tool: nil)
         #expect(tested.passed && !tested.unproven, "\(tested.reason)")
     }
+
+    /// A question an exact tool reads is recomputed by it: a model's wrong next number fails, proven.
+    @Test func exactToolsRecomputeWhoeverAnswered() async {
+        let task = "What number comes next: 4, 8, 12, 16?"
+        let wrong = await Verifier.check(type: .reasoning, task: task, answer: "The next number is 18.", error: nil, tool: nil)
+        #expect(!wrong.passed && wrong.reason.contains("sequence tool says 20"), "\(wrong.reason)")
+        let right = await Verifier.check(type: .reasoning, task: task, answer: "It is 20.", error: nil, tool: nil)
+        #expect(right.passed && !right.unproven, "\(right.reason)")
+    }
 }
