@@ -28,6 +28,9 @@ public struct FleetConfig: Sendable {
     public var shutdownGraceMilliseconds: Int
     /// Requests in flight to the model endpoint from one process.
     public var modelConcurrency: Int
+    /// Most programs sampled for one word problem (program-aided answers): three first, two more only
+    /// when no two of the first agree.
+    public var programSamples: Int
     /// Deliveries of one entry without success before it is dead-lettered.
     public var maxDeliveries: Int
     /// Approximate cap on the answers and dead-letter streams, which no group consumes.
@@ -147,6 +150,7 @@ public struct FleetConfig: Sendable {
         maxAttempts = try int("DELLM_MAX_ATTEMPTS", 3, 1...10)
         shutdownGraceMilliseconds = try int("DELLM_SHUTDOWN_GRACE_MS", 30_000, 0...3_600_000)
         modelConcurrency = try int("DELLM_MODEL_CONCURRENCY", 4, 1...1_024)
+        programSamples = try int("DELLM_PROGRAM_SAMPLES", 5, 0...20)
         maxDeliveries = try int("DELLM_MAX_DELIVERIES", 5, 1...1_000)
         followStreamMaxLength = try int("DELLM_ANSWERS_MAXLEN", 100_000, 100...100_000_000)
         consumerHeartbeatMilliseconds = try int("DELLM_CONSUMER_HEARTBEAT_MS", 2_000, 100...60_000)

@@ -298,7 +298,12 @@ public enum Verifier {
                 return .init(passed: false, reason: "the answer leaves out \(missing.map(Calculator.format).joined(separator: ", ")) (recomputed \(r.summary))")
             }
             guard !numbers.isEmpty else { return .init(passed: false, reason: "a word problem answered without a number") }
-            let checked = ArithmeticClaims.claims(in: answer).count
+            let claims = ArithmeticClaims.claims(in: answer)
+            // A one-line program must be over the problem's own numbers (and common constants).
+            if claims.count == 1, !ProgramAided.usesOnlyProblemNumbers(Answers.numbers(in: claims[0].expression).map(Swift.abs), problem: task) {
+                return .init(passed: false, reason: "the program \(claims[0].expression) uses numbers the problem does not have")
+            }
+            let checked = claims.count
             let why: String
             if case .failure(let d) = reading { why = d.reason } else { why = "no reading" }
             return .init(passed: true, reason: "unproven: the calculator does not read the task (\(why)); "

@@ -97,6 +97,7 @@ public struct SpecialistRole: Role {
             let vote = Store.Vote(source: s.tool, answer: s.answer, milliseconds: 0)
             return .init(answer: s.answer, votes: [vote], confidence: 1, tool: s.tool, error: nil, latencyMilliseconds: 0)
         }
+        if job.type == .math, config.programSamples > 0, let r = await programAided(job, genome: genome) { return r }
         let genomes = VotePlan.pair(genome, attempt: job.attempt)
         var votes: [Store.Vote] = []
         var errors: [String] = []
@@ -166,6 +167,46 @@ public struct SpecialistRole: Role {
             }
         }
         return .init(answer: chosen.answer, votes: votes, confidence: confidence, tool: job.type == .code ? "sandbox" : nil,
+                     error: nil, latencyMilliseconds: 0)
+    }
+}
+
+extension SpecialistRole {
+    /// A word problem the calculator does not read, answered by programs (`ProgramAided`): three samples
+    /// (the first at temperature 0, the others at 0.7), two more only when no two agree, up to
+    /// `DELLM_PROGRAM_SAMPLES`; each read as an expression over the problem's numbers and computed; the
+    /// value most give wins, its program shown. Nil when no sample is a program (the votes then answer).
+    func programAided(_ job: TaskJob, genome: Genome) async -> Store.AttemptRecord? {
+        var messages: [ChatMessage] = [.system(ProgramAided.system)]
+        for e in ProgramAided.examples { messages += [.user(e.problem), .assistant(e.program)] }
+        messages.append(.user(job.text))
+        let modelName = genome.model(0)
+        var replies: [(index: Int, text: String, milliseconds: Int)] = []
+        var asked = 0
+        while asked < config.programSamples {
+            let round = asked == 0 ? min(3, config.programSamples) : min(2, config.programSamples - asked)
+            let first = asked
+            await withTaskGroup(of: (Int, ChatResponse?).self) { group in
+                for k in first..<first + round {
+                    let request = ChatRequest(messages: messages, temperature: k == 0 ? 0 : 0.7, maxTokens: 40,
+                                              seed: 101 * job.attempt + k, stop: ["\n"], model: modelName)
+                    group.addTask { (k, try? await model.chat(request)) }
+                }
+                for await (k, r) in group { if let r { replies.append((k, r.text, r.milliseconds)) } }
+            }
+            asked += round
+            let programs = replies.sorted { $0.index < $1.index }.compactMap { ProgramAided.program(in: $0.text, problem: job.text) }
+            if let v = ProgramAided.vote(programs, problem: job.text), v.count >= 2 { break }
+            if replies.isEmpty { break } // the model is down: the votes path reports it
+        }
+        replies.sort { $0.index < $1.index }
+        let programs = replies.compactMap { ProgramAided.program(in: $0.text, problem: job.text) }
+        guard let (best, count) = ProgramAided.vote(programs, problem: job.text) else { return nil }
+        let votes = replies.map { r in
+            Store.Vote(source: "program#\(r.index + 1)", answer: r.text.split(separator: "\n").first.map(String.init) ?? "", milliseconds: r.milliseconds)
+        }
+        let answer = "\(best.statement)\nAnswer: \(Calculator.format(best.value))"
+        return .init(answer: answer, votes: votes, confidence: Double(count) / Double(max(1, replies.count)), tool: "program",
                      error: nil, latencyMilliseconds: 0)
     }
 }

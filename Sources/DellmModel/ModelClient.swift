@@ -21,6 +21,7 @@ public struct ChatMessage: Sendable, Codable, Equatable {
     }
     public static func system(_ s: String) -> ChatMessage { .init(role: "system", content: s) }
     public static func user(_ s: String) -> ChatMessage { .init(role: "user", content: s) }
+    public static func assistant(_ s: String) -> ChatMessage { .init(role: "assistant", content: s) }
 }
 
 public struct ChatRequest: Sendable {

