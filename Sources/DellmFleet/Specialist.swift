@@ -154,17 +154,9 @@ public struct SpecialistRole: Role {
            let better = votes.first(where: { !Answers.isLooping($0.answer) && !Answers.isRefusal($0.answer) }) {
             chosen = better
         }
-        if job.type == .code {
-            // Prefer the vote whose code runs in the sandbox.
-            for v in votes {
-                if let code = Answers.code(in: v.answer) {
-                    if await Sandbox.shared.check(code: code, tests: Verifier.codeTests(task: job.text).joined(separator: "\n")).passed {
-                        chosen = v
-                        confidence = max(confidence, 0.8)
-                        break
-                    }
-                }
-            }
+        if job.type == .code, let (best, agreement) = await chooseByExecution(job, genome: genome, votes: &votes) {
+            chosen = best
+            confidence = max(confidence, agreement)
         }
         return .init(answer: chosen.answer, votes: votes, confidence: confidence, tool: job.type == .code ? "sandbox" : nil,
                      error: nil, latencyMilliseconds: 0)
@@ -208,6 +200,45 @@ extension SpecialistRole {
         let answer = "\(best.statement)\nAnswer: \(Calculator.format(best.value))"
         return .init(answer: answer, votes: votes, confidence: Double(count) / Double(max(1, replies.count)), tool: "program",
                      error: nil, latencyMilliseconds: 0)
+    }
+}
+
+extension SpecialistRole {
+    /// Code chosen by execution: two more candidates (temperature 0.8) beside the genome's votes; those
+    /// that pass the task's own tests in the sandbox (its examples, no input(), no endless recursion)
+    /// are run together on inputs made from the signature (`CodeSelection`), and the one whose results
+    /// most share wins. The chosen vote and the agreement (a share of the passing candidates).
+    func chooseByExecution(_ job: TaskJob, genome: Genome, votes: inout [Store.Vote]) async -> (Store.Vote, Double)? {
+        let plan = VotePlan.pair(genome, attempt: job.attempt)[0]
+        await withTaskGroup(of: Store.Vote?.self) { group in
+            for k in 0..<2 {
+                var extra = plan
+                extra.name = "\(genome.id)#sample\(k + 1)"
+                extra.temperature = 0.8
+                extra.seed = 53 + 7 * k + 100 * job.attempt
+                group.addTask {
+                    guard let r = try? await model.chat(extra.request(for: job.text)) else { return nil }
+                    return Store.Vote(source: extra.name, answer: VotePlan.finish(r.text, for: .code), milliseconds: r.milliseconds)
+                }
+            }
+            for await v in group { if let v { votes.append(v) } }
+        }
+        let tests = Verifier.codeTests(task: job.text).joined(separator: "\n")
+        // The same program twice is two samples agreeing: both stay; the sandbox checks it once.
+        var passing: [(vote: Store.Vote, code: String)] = []
+        var checked: [String: Bool] = [:]
+        for v in votes {
+            guard let code = Answers.code(in: v.answer) else { continue }
+            if checked[code] == nil { checked[code] = await Sandbox.shared.check(code: code, tests: tests).passed }
+            if checked[code] == true { passing.append((v, code)) }
+        }
+        guard let first = passing.first else { return nil }
+        guard passing.count >= 2, let function = Answers.requestedFunction(in: job.text),
+              let inputs = CodeSelection.inputs(task: job.text, function: function) else { return (first.vote, 0.8) }
+        let run = await Sandbox.shared.run(CodeSelection.harness(candidates: passing.map(\.code), function: function, inputs: inputs))
+        guard let outputs = CodeSelection.outputs(from: run.stdout), outputs.count == passing.count,
+              let (i, agreeing) = CodeSelection.choose(outputs) else { return (first.vote, 0.8) }
+        return (passing[i].vote, Double(agreeing) / Double(passing.count))
     }
 }
 

@@ -142,4 +142,22 @@ struct VerifierTests {
         let right = await Verifier.check(type: .reasoning, task: task, answer: "It is 20.", error: nil, tool: nil)
         #expect(right.passed && !right.unproven, "\(right.reason)")
     }
+
+    /// Candidates run together in one sandbox run; the behaviour two of three share wins over the third's.
+    @Test func codeIsChosenByTheBehaviourMostCandidatesShare() async throws {
+        let task = "Write a Python function word_count(text) that returns the number of words in text."
+        let candidates = [
+            "def word_count(text):\n    return len(text)",
+            "def word_count(text):\n    return len(text.split())",
+            "def word_count(text):\n    n = 0\n    for w in text.split():\n        n += 1\n    return n",
+            "def word_count(text):\n    while True:\n        pass",
+        ]
+        let inputs = try #require(CodeSelection.inputs(task: task, function: "word_count"))
+        let run = await Sandbox.shared.run(CodeSelection.harness(candidates: candidates, function: "word_count", inputs: inputs))
+        let outputs = try #require(CodeSelection.outputs(from: run.stdout), "\(run)")
+        #expect(outputs.count == 4)
+        #expect(outputs[3].allSatisfy { $0 == "error:TimeoutError" }, "an endless candidate is cut off per call: \(outputs[3])")
+        let chosen = try #require(CodeSelection.choose(outputs))
+        #expect(chosen.index == 1 && chosen.agreeing == 2)
+    }
 }

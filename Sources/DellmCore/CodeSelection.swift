@@ -1,0 +1,127 @@
+import Foundation
+
+/// Code chosen by execution (execution agreement, as in AlphaCode and MBR-exec): several candidate
+/// programs are run in one sandbox run on inputs made from the function's signature and the task's
+/// words, and the candidate whose behaviour most candidates share wins. Agreement is evidence, not
+/// proof: the verifier still calls code that no example tests unproven.
+public enum CodeSelection {
+    /// The function's parameter names as the task writes them: "count_char(s, c)" → ["s", "c"].
+    public static func parameters(in task: String, function: String) -> [String] {
+        let re = try! NSRegularExpression(pattern: "\\b\(NSRegularExpression.escapedPattern(for: function))\\s*\\(([^()]*)\\)")
+        let ns = task as NSString
+        guard let m = re.firstMatch(in: task, range: NSRange(location: 0, length: ns.length)) else { return [] }
+        return ns.substring(with: m.range(at: 1)).split(separator: ",").map {
+            String($0.split(separator: "=").first ?? "").split(separator: ":").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        }.filter { !$0.isEmpty }
+    }
+
+    static let strings = ["''", "'a'", "'hello world'", "'Mississippi'", "'The quick brown fox'", "'racecar'", "'AbC dEf'", "'  two  spaces '"]
+    static let characters = ["'s'", "'a'", "'o'", "' '", "'x'", "'i'", "'e'", "'T'"]
+    static let integers = ["0", "1", "2", "5", "10", "17", "-3", "100"]
+    static let lists = ["[]", "[1, 2, 3]", "[3, 1, 2, 2]", "[5]", "[-1, 0, 7, 7, 4]", "[10, 20]", "[2, 2, 2]", "[9, 8, 7, 6]"]
+    static let wordLists = ["[]", "['a']", "['apple', 'Bob', 'kiwi']", "['x', 'y', 'x']", "['hello', 'world']", "['A', 'b', 'C']", "['same', 'same']", "['one']"]
+
+    /// Values for one parameter, by its name and the task's words; nil when it cannot be guessed (a function).
+    static func values(for parameter: String, task: String) -> [String]? {
+        let p = parameter.lowercased()
+        let lower = task.lowercased()
+        if ["f", "func", "fn", "callback", "key", "predicate"].contains(p) { return nil }
+        if ["c", "ch", "char", "letter", "character", "sep", "delimiter"].contains(p) { return characters }
+        if ["words", "names", "strings", "tokens", "lines"].contains(p) { return wordLists }
+        if ["s", "text", "string", "word", "sentence", "st", "str", "name", "phrase", "txt", "line", "message", "msg", "word1", "word2", "s1", "s2"].contains(p) { return strings }
+        if ["lst", "nums", "numbers", "items", "arr", "array", "values", "l", "data", "seq", "xs", "list_", "elements", "ints", "scores", "a_list", "li", "lista", "nums1", "nums2"].contains(p) {
+            return lower.contains("list of strings") || lower.contains("list of words") ? wordLists : lists
+        }
+        if p.hasSuffix("s") && p.count > 3 { return lists }
+        return integers
+    }
+
+    /// Up to eight argument tuples (Python literals without the parentheses), the i-th value of each
+    /// parameter together; nil when a parameter's values cannot be guessed.
+    public static func inputs(task: String, function: String) -> [String]? {
+        let params = parameters(in: task, function: function)
+        guard !params.isEmpty else { return nil }
+        var columns: [[String]] = []
+        for (k, p) in params.enumerated() {
+            guard let v = values(for: p, task: task) else { return nil }
+            // Rotate later columns so pairs differ ("add(a, b)": (0, 1), (1, 2), …).
+            columns.append(Array(v[(k % v.count)...] + v[..<(k % v.count)]))
+        }
+        return (0..<8).map { i in columns.map { $0[i % $0.count] }.joined(separator: ", ") }
+    }
+
+    static let marker = "DELLM-OUTPUTS"
+
+    /// A Python program that defines each candidate in a namespace of its own and prints, per candidate,
+    /// the repr of its result (or the exception's name) on every input, each call bounded by an alarm (0.2 s; a candidate that times out once is not called again).
+    /// Candidates and inputs travel base64-encoded: no character of them becomes code of the harness.
+    public static func harness(candidates: [String], function: String, inputs: [String]) -> String {
+        func encoded(_ items: [String]) -> String {
+            Data(JSONValue.array(items.map { .string($0) }).serialized.utf8).base64EncodedString()
+        }
+        return """
+            import ast as _ast, base64 as _b64, builtins as _bi, copy as _copy, json as _json, signal as _signal
+            def _load(s):
+                return _json.loads(_b64.b64decode(s).decode('utf-8'))
+            _cands = _load('\(encoded(candidates))')
+            _args = [_ast.literal_eval('(' + a + ',)') for a in _load('\(encoded(inputs))')]
+            def _alarm(*_a):
+                raise TimeoutError()
+            # The box starts with the spawning thread's signals blocked: unblock them, or no alarm arrives.
+            _signal.pthread_sigmask(_signal.SIG_SETMASK, [])
+            _signal.signal(_signal.SIGALRM, _alarm)
+            def _no_input(*_a):
+                raise EOFError()
+            _bi.input = _no_input
+            _out = []
+            for _c in _cands:
+                _ns = {}
+                _f = None
+                try:
+                    _signal.setitimer(_signal.ITIMER_REAL, 1.0)
+                    exec(_c, _ns)
+                    _f = _ns.get('\(function)')
+                except BaseException:
+                    pass
+                finally:
+                    _signal.setitimer(_signal.ITIMER_REAL, 0)
+                _row = []
+                for _a in _args:
+                    # A candidate that timed out once is not called again: one endless loop costs 0.2 s.
+                    if not callable(_f) or 'error:TimeoutError' in _row:
+                        _row.append('error:undefined' if not callable(_f) else 'error:TimeoutError')
+                        continue
+                    try:
+                        _signal.setitimer(_signal.ITIMER_REAL, 0.2)
+                        _r = repr(_f(*_copy.deepcopy(_a)))[:200]
+                    except BaseException as _e:
+                        _r = 'error:' + type(_e).__name__
+                    finally:
+                        _signal.setitimer(_signal.ITIMER_REAL, 0)
+                    _row.append(_r)
+                _out.append(_row)
+            print('\(marker) ' + _json.dumps(_out))
+            """
+    }
+
+    /// The harness's results, per candidate, from its output.
+    public static func outputs(from output: String) -> [[String]]? {
+        guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix(marker + " ") }),
+              case .array(let rows)? = JSONValue.parse(String(line.dropFirst(marker.count + 1))) else { return nil }
+        return rows.map { row in
+            if case .array(let cells) = row { return cells.map { if case .string(let s) = $0 { return s } else { return "" } } }
+            return []
+        }
+    }
+
+    /// The candidate whose results most candidates share, and how many share them (ties: the earlier);
+    /// a candidate that fails on every input is never chosen.
+    public static func choose(_ outputs: [[String]]) -> (index: Int, agreeing: Int)? {
+        var best: (Int, Int)?
+        for (i, row) in outputs.enumerated() where !row.isEmpty && !row.allSatisfy({ $0.hasPrefix("error:") }) {
+            let n = outputs.filter { $0 == row }.count
+            if best == nil || n > best!.1 { best = (i, n) }
+        }
+        return best
+    }
+}
