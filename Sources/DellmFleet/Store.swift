@@ -164,6 +164,7 @@ public struct Store: Sendable {
                     if try tx.query("SELECT 1 FROM credit_ledger WHERE idempotency_key = 'grant:' || $1", [user]).rows.isEmpty {
                         error += "; no starting grant: at most \(grant.perHour) new users receive one per hour"
                     }
+                    error += "; an operator adds credits with: dellm ops credits \(user) --top-up N"
                     tx.send("""
                         INSERT INTO queries (id, user_id, text, status, error, finished_at) VALUES ($1, $2, $3, 'failed', $4, now())
                         """, [q.id, user, q.query, error])
@@ -833,6 +834,23 @@ public struct Store: Sendable {
 
     public func balance(user: String) async throws -> Double {
         Double(try await db.query(Store.balanceSQL, [user]).first?[0] ?? "0") ?? 0
+    }
+
+    /// An operator's top-up: a 'topup' ledger entry for `user` (created if new), once per `key`.
+    /// Returns the balance after it.
+    public func topUp(user: String, amount: Double, key: String) async throws -> Double {
+        try QueryJob.validate(user: user)
+        guard amount > 0, amount <= 1_000_000 else { throw Wire.DecodeError("a top-up is more than 0 and at most 1,000,000 credits") }
+        return try await db.withSession { s in
+            try s.transaction { tx in
+                tx.send("INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING", [user])
+                tx.send("""
+                    INSERT INTO credit_ledger (user_id, amount, kind, idempotency_key) VALUES ($1, $2::numeric, 'topup', 'topup:' || $3)
+                    ON CONFLICT (idempotency_key) DO NOTHING
+                    """, [user, String(amount), key])
+                return Double(try tx.query(Store.balanceSQL, [user]).first?[0] ?? "0") ?? 0
+            }
+        }
     }
 }
 

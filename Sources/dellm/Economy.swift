@@ -34,12 +34,21 @@ struct CreditsCommand: AsyncParsableCommand {
         abstract: "A user's balance and latest ledger entries (grants, charges per query, earnings per verified attempt).")
     @Argument(help: "The user.") var user: String
     @Option(help: "Entries to show.") var limit = 20
+    @Option(help: "Add this many credits to the user's balance first (an operator's top-up, a 'topup' ledger entry).") var topUp: Double?
+    @Option(help: "With --top-up: a key that makes it count once however often the command runs (default: a new one).") var key: String?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         let (config, _) = try global.bootstrap()
         let store = try FleetClient(config: config).store
+        if let amount = topUp {
+            do {
+                _ = try await store.topUp(user: user, amount: amount, key: key ?? UUID().uuidString.lowercased())
+            } catch let e as Wire.DecodeError {
+                throw fail(e.reason, code: 64)
+            }
+        }
         let balance = try await store.balance(user: user)
         let entries = try await store.ledger(user: user, limit: limit)
         if json {

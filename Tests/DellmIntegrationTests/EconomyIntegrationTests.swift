@@ -176,4 +176,18 @@ struct EconomyIntegrationTests {
         let trace = try #require(try await client.store.trace(queryID: facts[0]))
         #expect(trace.parts[0].attempts.first?.verdict == "unproven")
     }
+
+    /// An operator's top-up counts once per key, and a bad amount or user name is refused.
+    @Test func aTopUpCountsOncePerKey() async throws {
+        let config = try TestEnv.config()
+        let store = try FleetClient(config: config).store
+        try await store.prepare(species: config.species)
+        let user = "topup-\(config.namespace)"
+        let first = try await store.topUp(user: user, amount: 25, key: "k1-\(config.namespace)")
+        let again = try await store.topUp(user: user, amount: 25, key: "k1-\(config.namespace)")
+        #expect(first == 25 && again == 25)
+        #expect(try await store.topUp(user: user, amount: 5, key: "k2-\(config.namespace)") == 30)
+        await #expect(throws: Wire.DecodeError.self) { try await store.topUp(user: user, amount: -5, key: "k3") }
+        await #expect(throws: Wire.DecodeError.self) { try await store.topUp(user: "bad user", amount: 5, key: "k4") }
+    }
 }
