@@ -115,6 +115,16 @@ public enum ArithmeticGrammar {
         return .success(Reading(chains: chains))
     }
 
+    /// Whether a text asks for nothing of its own: only words like "what do you get", "equals?".
+    public static func asksNothing(_ text: String) -> Bool {
+        let tokens = Lexer.tokens(text)
+        return !tokens.isEmpty && tokens.allSatisfy { t in
+            if let w = t.word { return fillers.contains(w) || w == "result" || w == "answer" || w == "it" }
+            if case .symbol = t { return true }
+            return false
+        }
+    }
+
     /// The reading, or nil.
     public static func reading(_ text: String) -> Reading? {
         if case .success(let r) = read(text) { return r }
@@ -500,6 +510,8 @@ extension ArithmeticGrammar {
                     if w == "for", k + 1 < clause.count, ["me", "us", "you"].contains(clause[k + 1].word ?? "") { continue }
                     // "take off 50 more", but "15 more than 27"
                     if w == "more", k + 1 >= clause.count || clause[k + 1] != .word("than") { continue }
+                    // "the number 12"
+                    if w == "number", k + 1 < clause.count, clause[k + 1].number != nil { continue }
                     // "what number is …"
                     if w == "number", k > 0, clause[k - 1] == .word("what") || clause[k - 1] == .word("which") { continue }
                 }
@@ -717,6 +729,12 @@ extension ArithmeticGrammar {
                     if whole != e { e = whole; continue }
                     i = save
                 }
+                // "250 increased by 10%", "80 reduced by 15"
+                if let w = word, ["increased", "decreased", "reduced", "raised", "lowered"].contains(w), i + 1 < t.count, t[i + 1] == .word("by") {
+                    i += 2
+                    e = grow(e, by: try power(), sign: w == "increased" || w == "raised" ? "+" : "-")
+                    continue
+                }
                 if let w = word, ["more", "less", "fewer"].contains(w), i + 1 < t.count, t[i + 1] == .word("than") {
                     i += 2
                     let base = try product()
@@ -737,7 +755,12 @@ extension ArithmeticGrammar {
             while true {
                 if symbol("*") || accept("times") { e = .binary("*", e, try power()); continue }
                 if accept("multiplied") { try expect("by", after: "'multiplied'"); e = .binary("*", e, try power()); continue }
-                if symbol("/") || accept("over") { e = .binary("/", e, try power()); continue }
+                if symbol("/") || accept("over") {
+                    e = .binary("/", e, try power())
+                    // "3/4 of 100": a fraction of something
+                    if case .binary("/", .number, .number) = e, accept("of") { e = .binary("*", e, try power()) }
+                    continue
+                }
                 // "48 split equally among 6", "60 shared between 4"
                 if let w = word, ["split", "shared", "divided"].contains(w), i + 1 < t.count {
                     let save = i

@@ -27,6 +27,12 @@ public enum Planner {
         var inputs: [[Int]] = []
         var problem: String?
         for var part in parts {
+            // "… Then take away 11. What do you get?": a question that asks for nothing of its own asks
+            // for the result before it.
+            if let previous = merged.last, previous.type == .math, ArithmeticGrammar.asksNothing(part.text) {
+                merged[merged.count - 1].text = previous.text.trimmingCharacters(in: .whitespaces) + " " + part.text
+                continue
+            }
             guard refersBack(part.text) else {
                 merged.append(part)
                 inputs.append([])
