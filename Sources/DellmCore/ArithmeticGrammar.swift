@@ -549,6 +549,7 @@ extension ArithmeticGrammar {
 
         // MARK: clause level
 
+        /// A clause by its first word: a verb phrase, or a value.
         mutating func clause() throws(Declined) -> Meaning {
             guard let w = word else { return try valueClause() }
             let start = i
@@ -558,90 +559,105 @@ extension ArithmeticGrammar {
                 _ = accept("off")
                 _ = accept("with") || accept("from") || accept("at")
                 return startOrValue(try sum())
-            case "take":
-                i += 1
-                if accept("away") || accept("off") { return try subtraction() }
-                let x = try sum()
-                if accept("from") || accept("off") || accept("away") {
-                    let from = accept("from") ? try operand() : (atEnd ? .ref : try operand())
-                    return meaning(.binary("-", from, x))
-                }
-                return startOrValue(x)
-            case "add":
-                i += 1
-                _ = accept("up")
-                let list = try list()
-                if accept("to") || accept("onto") {
-                    let o = try operand()
-                    return meaning(.binary("+", o, sumOf(list)))
-                }
-                if list.count == 1 { return .step(grow(.ref, by: list[0], sign: "+")) }
-                return meaning(sumOf(list))
+            case "take": i += 1; return try taking()
+            case "add": i += 1; return try addition()
             case "plus", "minus", "times", "multiplied", "divided", "over", "+", "*", "/":
                 return .step(try sumContinuing(.ref))
-            case "subtract", "deduct", "remove":
-                i += 1
-                return try subtraction()
-            case "multiply":
-                i += 1
-                if accept("by") || accept("times") { return .step(.binary("*", .ref, try power())) }
-                let o = try operand(level: .power)
-                if accept("by") || accept("with") || accept("times") {
-                    if accept("itself") { return meaning(.binary("^", o, .number(2))) }
-                    return meaning(.binary("*", o, try power()))
-                }
-                var list = [o]
-                while symbol(",") || accept("and") { list.append(try power()) }
-                guard list.count >= 2 else { throw Declined(reason: "multiply by what?") }
-                return meaning(list.dropFirst().reduce(list[0]) { .binary("*", $0, $1) })
-            case "divide":
-                i += 1
-                if accept("by") { return .step(.binary("/", .ref, try power())) }
-                let o = try operand(level: .power)
-                _ = accept("equally") || accept("evenly")
-                guard accept("by") || accept("into") || accept("among") || accept("between") else { throw Declined(reason: "divide by what?") }
-                let d = try power()
-                _ = shareWords()
-                return meaning(.binary("/", o, d))
-            case "split", "share", "cut":
-                i += 1
-                let o: Expr = isPreposition(word) || word == "equally" || word == "evenly" ? .ref : try operand(level: .power)
-                _ = accept("equally") || accept("evenly")
-                guard accept("into") || accept("among") || accept("between") || accept("by") || accept("in") else { throw Declined(reason: "split into how many?") }
-                let d = try power()
-                _ = accept("equal")
-                _ = shareWords()
-                return meaning(.binary("/", o, d))
-            case "increase", "raise", "decrease", "reduce", "lower":
-                i += 1
-                let o: Expr = word == "by" ? .ref : try operand(level: .power)
-                if w == "raise", case .binary("^", _, _) = o, word != "by" { return meaning(o) }
-                if w == "raise", accept("to") {
-                    return meaning(.binary("^", o, try exponent()))
-                }
-                try expect("by", after: "'\(w)'")
-                let x = try power()
-                return meaning(grow(o, by: x, sign: w == "increase" || w == "raise" ? "+" : "-"))
+            case "subtract", "deduct", "remove": i += 1; return try subtraction()
+            case "multiply": i += 1; return try multiplication()
+            case "divide": i += 1; return try division()
+            case "split", "share", "cut": i += 1; return try splitting()
+            case "increase", "raise", "decrease", "reduce", "lower": i += 1; return try growth(w)
             default:
-                // "sum up 4, 4 and 4", "total 3 and 5" (a where clause would bind only the last of several patterns)
-                if ["sum", "total", "tally"].contains(w), i + 1 < t.count, t[i + 1] == .word("up") || t[i + 1].number != nil {
-                    i += 1
-                    _ = accept("up")
-                    return meaning(sumOf(try list()))
-                }
-                if let k = multiples[w] {
-                    i += 1
-                    let o: Expr = atEnd || word == "," ? .ref : try operand(level: .power)
-                    return meaning(k == 0.5 ? .binary("/", o, .number(2)) : .binary("*", o, .number(k)))
-                }
-                if w == "square" || w == "cube", t.count > i + 1 ? t[i + 1] != .word("root") && t[i + 1] != .word("of") : true {
-                    i += 1
-                    let o: Expr = atEnd ? .ref : try operand(level: .power)
-                    return meaning(.binary("^", o, .number(w == "square" ? 2 : 3)))
-                }
+                if let m = try otherVerb(w) { return m }
                 i = start
                 return try valueClause()
             }
+        }
+
+        /// "take away 5 (from X)", "take 5 from X", "take 64" (a start).
+        mutating func taking() throws(Declined) -> Meaning {
+            if accept("away") || accept("off") { return try subtraction() }
+            let x = try sum()
+            if accept("from") || accept("off") || accept("away") {
+                let from = accept("from") ? try operand() : (atEnd ? .ref : try operand())
+                return meaning(.binary("-", from, x))
+            }
+            return startOrValue(x)
+        }
+
+        /// "add 3 and 4", "add 9 to the result", "add 5" (to the running value), "add up 12, 15 and 18".
+        mutating func addition() throws(Declined) -> Meaning {
+            _ = accept("up")
+            let list = try list()
+            if accept("to") || accept("onto") { return meaning(.binary("+", try operand(), sumOf(list))) }
+            if list.count == 1 { return .step(grow(.ref, by: list[0], sign: "+")) }
+            return meaning(sumOf(list))
+        }
+
+        /// "multiply 15 by 3", "multiply by 4", "multiply 2, 3 and 4", "multiply it by itself".
+        mutating func multiplication() throws(Declined) -> Meaning {
+            if accept("by") || accept("times") { return .step(.binary("*", .ref, try power())) }
+            let o = try operand(level: .power)
+            if accept("by") || accept("with") || accept("times") {
+                if accept("itself") { return meaning(.binary("^", o, .number(2))) }
+                return meaning(.binary("*", o, try power()))
+            }
+            var list = [o]
+            while symbol(",") || accept("and") { list.append(try power()) }
+            guard list.count >= 2 else { throw Declined(reason: "multiply by what?") }
+            return meaning(list.dropFirst().reduce(list[0]) { .binary("*", $0, $1) })
+        }
+
+        /// "divide 225 by 15", "divide by 5", "divide it equally into 9 groups".
+        mutating func division() throws(Declined) -> Meaning {
+            if accept("by") { return .step(.binary("/", .ref, try power())) }
+            let o = try operand(level: .power)
+            _ = accept("equally") || accept("evenly")
+            guard accept("by") || accept("into") || accept("among") || accept("between") else { throw Declined(reason: "divide by what?") }
+            let d = try power()
+            _ = shareWords()
+            return meaning(.binary("/", o, d))
+        }
+
+        /// "split it equally into 4", "share 60 between 4 people".
+        mutating func splitting() throws(Declined) -> Meaning {
+            let o: Expr = isPreposition(word) || word == "equally" || word == "evenly" ? .ref : try operand(level: .power)
+            _ = accept("equally") || accept("evenly")
+            guard accept("into") || accept("among") || accept("between") || accept("by") || accept("in") else { throw Declined(reason: "split into how many?") }
+            let d = try power()
+            _ = accept("equal")
+            _ = shareWords()
+            return meaning(.binary("/", o, d))
+        }
+
+        /// "increase 80 by 25 percent", "reduce it by 15", "raise 2 to the power of 8".
+        mutating func growth(_ w: String) throws(Declined) -> Meaning {
+            let o: Expr = word == "by" ? .ref : try operand(level: .power)
+            if w == "raise", case .binary("^", _, _) = o, word != "by" { return meaning(o) }
+            if w == "raise", accept("to") { return meaning(.binary("^", o, try exponent())) }
+            try expect("by", after: "'\(w)'")
+            return meaning(grow(o, by: try power(), sign: w == "increase" || w == "raise" ? "+" : "-"))
+        }
+
+        /// "sum up 4, 4 and 4", "double 38", "halve it", "square 6"; nil when `w` is none of them here.
+        mutating func otherVerb(_ w: String) throws(Declined) -> Meaning? {
+            if ["sum", "total", "tally"].contains(w), i + 1 < t.count, t[i + 1] == .word("up") || t[i + 1].number != nil {
+                i += 1
+                _ = accept("up")
+                return meaning(sumOf(try list()))
+            }
+            if let k = multiples[w] {
+                i += 1
+                let o: Expr = atEnd || word == "," ? .ref : try operand(level: .power)
+                return meaning(k == 0.5 ? .binary("/", o, .number(2)) : .binary("*", o, .number(k)))
+            }
+            if w == "square" || w == "cube", t.count > i + 1 ? t[i + 1] != .word("root") && t[i + 1] != .word("of") : true {
+                i += 1
+                let o: Expr = atEnd ? .ref : try operand(level: .power)
+                return meaning(.binary("^", o, .number(w == "square" ? 2 : 3)))
+            }
+            return nil
         }
 
         /// A start that is a plain number waits for a step; a computed one is a result already.
