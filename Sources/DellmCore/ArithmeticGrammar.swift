@@ -457,12 +457,12 @@ extension ArithmeticGrammar {
         "evaluate", "work", "out", "figure", "find", "determine", "tell", "give", "show", "me", "us", "you", "i", "we",
         "do", "does", "did", "get", "got", "if", "would", "will", "can", "could", "how", "much", "exactly", "now",
         "again", "first", "next", "finally", "also", "just", "so", "ok", "okay", "hey", "quick", "question",
-        "when", "whats", "together", "need", "want", "know", "like", "wondering", "wonder", "i'd", "once", "curious", "tell", "another", "altogether", "combined", "value", "then", "after", "that's", "let",
+        "when", "whats", "together", "need", "want", "know", "like", "wondering", "wonder", "i'd", "once", "curious", "tell", "another", "its", "come", "comes", "coming", "altogether", "combined", "value", "then", "after", "that's", "let",
         "kindly", "solve", "here", "simply", "=", "you'll", "end", 
     ]
 
     /// Words naming the running value.
-    static let references: Set<String> = ["it", "that", "this", "result", "answer", "left", "remains", "rest", "remaining", "leftover"]
+    static let references: Set<String> = ["it", "that", "this", "result", "answer", "left", "remains", "rest", "remaining", "leftover", "everything"]
     /// Words that follow a reference word and are part of it ("that number").
     static let referenceNouns: Set<String> = ["number", "value", "amount", "result", "answer", "figure", "sum", "total"]
     /// What one share of a split is called.
@@ -505,6 +505,8 @@ extension ArithmeticGrammar {
                     // "by subtracting 28 from 90", "after doubling it"
                     if w == "by" || w == "after", k + 1 < clause.count, let next = clause[k + 1].word, gerunds.values.contains(next),
                        k == 0 || clause[k - 1].number == nil { continue }
+                    // "what would 48 plus 52 come to"
+                    if w == "to", k > 0, ["come", "comes", "amount", "amounts", "add", "adds"].contains(clause[k - 1].word ?? ""), k + 1 >= clause.count || clause[k + 1].number == nil { continue }
                     // "I want to know", "for me"
                     if w == "to", k > 0, ["want", "like", "need", "wants", "going", "have"].contains(clause[k - 1].word ?? "") { continue }
                     if w == "for", k + 1 < clause.count, ["me", "us", "you"].contains(clause[k + 1].word ?? "") { continue }
@@ -733,6 +735,12 @@ extension ArithmeticGrammar {
         mutating func sumContinuing(_ first: Expr) throws(Declined) -> Expr {
             var e = try productContinuing(first)
             while true {
+                // "45 minus 15, divided by 3": an operation after a comma applies to everything before it.
+                if peek == .symbol(","), i + 1 < t.count, let next = t[i + 1].word, ["divided", "multiplied", "times", "over", "plus", "minus"].contains(next) {
+                    i += 1
+                    if ["divided", "multiplied", "times", "over"].contains(next) { e = try productContinuing(e) }
+                    continue
+                }
                 if symbol("+") || accept("plus") { e = .binary("+", e, try product()); continue }
                 if symbol("-") || accept("minus") { e = .binary("-", e, try product()); continue }
                 if word == "take", i + 1 < t.count, t[i + 1] == .word("away") { i += 2; e = .binary("-", e, try product()); continue }

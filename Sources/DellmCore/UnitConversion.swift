@@ -88,18 +88,22 @@ extension ArithmeticGrammar {
             var mentions: [Mention] = []
             var nouns: [(index: Int, word: String)] = []
             var numbersUsed = Set<Int>()
+            var consumed = Set<Int>() // fraction words of an amount ("half a kilogram")
             for (k, tok) in t.enumerated() {
                 guard let w = tok.word else { continue }
                 let us = units(named: w) + (counts[w].map { [Unit(name: "dozen-like", dimension: "count", factor: $0)] } ?? [])
-                if us.isEmpty {
-                    if !questionWords.contains(w), !fillers.contains(w) { nouns.append((k, w)) }
-                    continue
-                }
-                var amount: Double?
+                guard !us.isEmpty else { continue }
                 // "100 degrees Celsius"
                 let before = k > 1 && (t[k - 1] == .word("degrees") || t[k - 1] == .word("degree")) ? k - 2 : k - 1
-                if before >= 0, let n = t[before].number { amount = n; numbersUsed.insert(before) } else if k > 0, ["a", "an", "one"].contains(t[k - 1].word ?? "") { amount = 1 }
+                var amount: Double?
+                if let (value, used) = fractionalAmount(t, before: k) {
+                    amount = value
+                    for u in used { if t[u].number != nil { numbersUsed.insert(u) } else { consumed.insert(u) } }
+                } else if before >= 0, let n = t[before].number { amount = n; numbersUsed.insert(before) } else if k > 0, ["a", "an", "one"].contains(t[k - 1].word ?? "") { amount = 1 }
                 mentions.append(Mention(index: k, word: w, units: us, amount: amount))
+            }
+            for (k, tok) in t.enumerated() where !consumed.contains(k) && !mentions.contains(where: { $0.index == k }) {
+                if let w = tok.word, !questionWords.contains(w), !fillers.contains(w) { nouns.append((k, w)) }
             }
             guard !mentions.isEmpty else { return nil }
             // Every number is a quantity's (but one counted in dozens or pairs); every symbol is punctuation.
@@ -143,6 +147,25 @@ extension ArithmeticGrammar {
                 return scaled(s.amount!, from: from.factor, to: to.factor)
             }
             return terms.dropFirst().reduce(terms[0]) { .binary("+", $0, $1) }
+        }
+
+        /// An amount with a fraction before the unit at `k`: "half a kilogram" (0.5), "a quarter of an hour"
+        /// (0.25), "three quarters of an hour" (0.75), "2 and a half hours" (2.5); with the indices it uses.
+        static func fractionalAmount(_ t: [Token], before k: Int) -> (Double, [Int])? {
+            var j = k - 1
+            var used: [Int] = []
+            if j >= 0, ["a", "an"].contains(t[j].word ?? "") { used.append(j); j -= 1 }
+            if j >= 0, t[j] == .word("of") { used.append(j); j -= 1 }
+            guard j >= 0, let w = t[j].word, let d = fractions[w] else { return nil }
+            used.append(j)
+            j -= 1
+            var numerator = 1.0
+            if j >= 0, let n = t[j].number, !(j >= 1 && t[j - 1] == .word("and")) , w.hasSuffix("s") || n == 1 { numerator = n; used.append(j); j -= 1 }
+            else if j >= 0, ["a", "an", "one"].contains(t[j].word ?? "") { used.append(j); j -= 1 }
+            let part = numerator / d
+            // "2 and a half"
+            if j >= 1, t[j] == .word("and"), let whole = t[j - 1].number { return (whole + part, used + [j, j - 1]) }
+            return (part, used)
         }
 
         /// `n` units of `from` in units of `to`, written the simple way: 3.5 × 60, 5000 ÷ 1000.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import DellmCore
 
-/// The calculator's dev set (config/eval/calculator-dev.tsv, 170 phrasings tuned on): every question
+/// The calculator's dev set (config/eval/calculator-dev.tsv, 210 phrasings tuned on): every question
 /// of the kinds the calculator owns is planned as one part and read to its value; a mixed question has
 /// a math part that reads to it.
 @Suite struct CalculatorDevSetTests {
@@ -17,7 +17,7 @@ import Testing
         }
     }()
 
-    @Test func theSetIsThere() { #expect(Self.rows.count >= 170) }
+    @Test func theSetIsThere() { #expect(Self.rows.count >= 210) }
 
     @Test func everyQuestionReadsToItsValue() {
         var wrong: [String] = []
