@@ -77,10 +77,12 @@ public enum Planner {
         return Plan(parts: parts, inputs: inputs, problem: problem)
     }
 
-    /// What of a settled answer a waiting part is given: a math answer's result (its last number), or
-    /// the first line of any other answer (at most 160 characters). Nil when there is nothing to give.
-    public static func inputValue(_ answer: String, type: TaskType) -> String? {
-        if type == .math { return Answers.numbers(in: answer).last.map(Calculator.format) }
+    /// What of a settled answer a waiting part is given: a number when either part is math (the
+    /// answer's last number: "The prime between 10 and 14 is 11." gives 11), else the answer's first line
+    /// (at most 160 characters). Nil when there is nothing to give.
+    public static func inputValue(_ answer: String, type: TaskType, for dependent: TaskType = .factual) -> String? {
+        if type == .math || dependent == .math, let n = Answers.numbers(in: answer).last { return Calculator.format(n) }
+        if type == .math { return nil }
         var line = answer.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty } ?? ""
         if line.lowercased().hasPrefix("answer:") { line = String(line.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
         guard !line.isEmpty else { return nil }

@@ -552,7 +552,8 @@ public struct Store: Sendable {
             if ready.rows.isEmpty { break }
             for r in ready.rows {
                 let input = r[4].flatMap { Int($0) } ?? 0
-                if r[5] == "verified", let answer = r[6], let value = Planner.inputValue(answer, type: TaskType(rawValue: r[8] ?? "") ?? .factual) {
+                if r[5] == "verified", let answer = r[6], let value = Planner.inputValue(answer, type: TaskType(rawValue: r[8] ?? "") ?? .factual,
+                                                                                            for: TaskType(rawValue: r[2] ?? "") ?? .factual) {
                     let text = Planner.withInput(value, from: input, text: r[3] ?? "", type: TaskType(rawValue: r[2] ?? "") ?? .factual)
                     tx.send("UPDATE subtasks SET status = 'queued', text = $2, updated_at = now() WHERE id = $1", [r[0], text])
                     released += jobs(r[0], r[1], r[2], text, attempts: r[9])

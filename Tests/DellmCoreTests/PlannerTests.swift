@@ -34,4 +34,10 @@ import Testing
         let plan = Planner.plan(query)
         #expect(plan.parts.map(\.type) == types, "\(plan.parts.map { "\($0.type): \($0.text)" })")
     }
+
+    @Test func aMathPartIsGivenTheNumberOfItsInput() {
+        #expect(Planner.inputValue("The prime number between 10 and 14 is 11.", type: .factual, for: .math) == "11")
+        #expect(Planner.inputValue("Lima is the capital of Peru.\nIt is large.", type: .factual) == "Lima is the capital of Peru.")
+        #expect(Planner.inputValue("no number here", type: .math) == nil)
+    }
 }
