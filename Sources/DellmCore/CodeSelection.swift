@@ -67,8 +67,6 @@ public enum CodeSelection {
             _args = [_ast.literal_eval('(' + a + ',)') for a in _load('\(encoded(inputs))')]
             def _alarm(*_a):
                 raise TimeoutError()
-            # The box starts with the spawning thread's signals blocked: unblock them, or no alarm arrives.
-            _signal.pthread_sigmask(_signal.SIG_SETMASK, [])
             _signal.signal(_signal.SIGALRM, _alarm)
             def _no_input(*_a):
                 raise EOFError()

@@ -87,9 +87,15 @@ public struct Sandbox: Sendable {
         // Without a cgroup (not root: a container's worker), processes are bounded per user instead: all
         // boxes of the user together and, on kernels before 5.14, the worker's own threads too (the slack).
         if !cgroup { args.append("--nproc=\(limits.processes + 64)") }
-        args += [python, "-I", "-"]
+        args += [python, "-I", "-c", Sandbox.bootstrap]
         return args
     }
+
+    /// How python starts in the box: it clears the signal mask the box inherits from the spawning
+    /// thread (most signals blocked: no alarm or timer would ever arrive), then runs the program read
+    /// from standard input as `__main__`, its tracebacks naming `<stdin>` and its own line numbers.
+    static let bootstrap = "import signal as _s, sys as _y; _s.pthread_sigmask(_s.SIG_SETMASK, []); "
+        + "exec(compile(_y.stdin.read(), '<stdin>', 'exec'), {'__name__': '__main__', '__builtins__': __builtins__})"
 
     /// The whole command: a shell that joins the box's cgroups and opens the seccomp program as fd 3,
     /// then `setpriv` (as root) drops to the sandbox user without capabilities, then bubblewrap.

@@ -12,6 +12,27 @@ struct SandboxTests {
         #expect(wrong.detail.contains("AssertionError"))
     }
 
+    /// A program in the box gets its signals (the spawning thread's blocked mask is cleared), runs as
+    /// `__main__`, and its tracebacks give its own line numbers.
+    @Test func signalsArriveAndTracebacksAreTheProgramsOwn() async {
+        let alarm = await Sandbox.shared.run("""
+            import signal
+            def h(*a): raise TimeoutError()
+            signal.signal(signal.SIGALRM, h)
+            signal.setitimer(signal.ITIMER_REAL, 0.1)
+            def spin():
+                n = 0
+                while True: n += 1
+            try:
+                spin()
+            except TimeoutError:
+                print('alarm', __name__)
+            """)
+        #expect(alarm.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "alarm __main__", "\(alarm)")
+        let failing = await Sandbox.shared.run("x = 1\ny = 2\nraise ValueError('line three')")
+        #expect(failing.stderr.contains("File \"<stdin>\", line 3"), "\(failing.stderr)")
+    }
+
     @Test func hasNoNetwork() async {
         let code = "import socket\ns = socket.socket()\ns.settimeout(2)\ns.connect(('127.0.0.1', 22))"
         let r = await Sandbox.shared.run(code)
