@@ -495,7 +495,9 @@ public struct Store: Sendable {
     private func settleLocked(_ tx: PostgresSession, _ job: VerifyJob, _ a: AttemptToVerify, _ verdict: Verdict, queryStatus: String?,
                               inserted: Bool, maxAttempts: Int, spotRate: Double) throws -> VerifyOutcome {
         // A new verdict moves the node's trust (the node locked first, in the order specialists lock
-        // them); then the subtask is locked and its attempts read under the lock. One round trip.
+        // them); then the subtask is locked and its attempts read under the lock, and whether the query
+        // has parts that wait for another's result (they change only under the query's lock, held here).
+        // One round trip.
         var batch: [(String, [String?])] = [
             ("SELECT status, attempts, mode FROM subtasks WHERE id = $1 FOR UPDATE", [job.subtaskID]),
             ("""
@@ -503,6 +505,10 @@ public struct Store: Sendable {
              LEFT JOIN verdicts v ON v.subtask_id = a.subtask_id AND v.attempt = a.attempt
              WHERE a.subtask_id = $1 ORDER BY a.attempt
              """, [job.subtaskID]),
+            ("""
+             SELECT count(*) FILTER (WHERE status = 'waiting'), count(*) FILTER (WHERE status = 'queued' AND waits_for IS NOT NULL)
+             FROM subtasks WHERE query_id = $1
+             """, [job.queryID]),
         ]
         // An unproven pass moves no trust and earns nothing: only checked verdicts count.
         let moves = inserted && !verdict.unproven
@@ -520,8 +526,12 @@ public struct Store: Sendable {
             if !decision.isEmpty { return .ask(decision) }
         }
         guard queryStatus == "running" else { return .nothing }
-        let released = try releaseWaiting(tx, queryID: job.queryID, redelivered: !inserted)
-        if !released.isEmpty { return .ask(released) }
+        // Only a query with dependent parts pays the round trips of releasing them.
+        let dependents = read[2].first
+        if dependents?[0] != "0" || (!inserted && dependents?[1] != "0") {
+            let released = try releaseWaiting(tx, queryID: job.queryID, redelivered: !inserted)
+            if !released.isEmpty { return .ask(released) }
+        }
         // Whether any part is still open, read after the updates above, in the round trip that commits.
         let open = try tx.queries([
             ("SELECT count(*) FROM subtasks WHERE query_id = $1 AND status IN ('queued', 'waiting')", [job.queryID]), ("COMMIT", []),
