@@ -27,6 +27,17 @@ public enum Planner {
         var inputs: [[Int]] = []
         var problem: String?
         for var part in parts {
+            // "Start with 40." is no task on its own: the part after it carries it, whatever that part
+            // asks, so no model is ever asked to answer a bare starting value.
+            if let previous = merged.last, isBareStart(previous.text) {
+                let joined = previous.text.trimmingCharacters(in: CharacterSet(charactersIn: " .;,")) + ", then " + part.text
+                let d = Classifier.classify(joined)
+                merged[merged.count - 1].text = joined
+                merged[merged.count - 1].type = d.type
+                merged[merged.count - 1].rule = d.rule + "; a starting value joined with the step after it"
+                merged[merged.count - 1].confidence = d.confidence
+                continue
+            }
             // "… Then take away 11. What do you get?": a question that asks for nothing of its own asks
             // for the result before it.
             if let previous = merged.last, previous.type == .math, ArithmeticGrammar.asksNothing(part.text) {
@@ -107,6 +118,12 @@ public enum Planner {
 
     /// Whether a part uses a result that comes before it: the calculator says so, or it names one
     /// ("the result", "that number", "it") after an operation word.
+    /// "Start with 40.", "Take 64.": a value to start from, with nothing done to it.
+    static func isBareStart(_ text: String) -> Bool {
+        if case .failure(let d) = ArithmeticGrammar.read(text), d.reason.contains("a starting value with nothing done to it") { return true }
+        return false
+    }
+
     static func calculationRefersBack(_ text: String) -> Bool {
         if case .failure(let d) = ArithmeticGrammar.read(text), d.reason.contains("refers to an earlier result") { return true }
         return false

@@ -40,4 +40,13 @@ import Testing
         #expect(Planner.inputValue("Lima is the capital of Peru.\nIt is large.", type: .factual) == "Lima is the capital of Peru.")
         #expect(Planner.inputValue("no number here", type: .math) == nil)
     }
+
+    /// A bare starting value is never a part of its own, even when what follows is more than the
+    /// calculator reads: the part after it carries it.
+    @Test func aBareStartingValueIsCarriedByTheNextPart() {
+        let plan = Planner.plan("Begin with 12. Triple it. What number are you left holding?")
+        #expect(plan.parts.first?.text.hasPrefix("Begin with 12, then") == true, "\(plan.parts.map(\.text))")
+        #expect(!plan.parts.contains { $0.text.trimmingCharacters(in: .whitespaces) == "Begin with 12." })
+        #expect(plan.problem == nil)
+    }
 }
