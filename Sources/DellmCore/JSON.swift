@@ -315,6 +315,12 @@ public struct JSONFields {
         return i
     }
 
+    public func optionalInt(_ key: String) throws(Wire.DecodeError) -> Int? {
+        guard let v = optional(key) else { return nil }
+        guard case .number(let n) = v, let i = Self.integer(n) else { throw Self.wrongType(key) }
+        return i
+    }
+
     public func optionalBool(_ key: String) throws(Wire.DecodeError) -> Bool? {
         guard let v = optional(key) else { return nil }
         guard case .bool(let b) = v else { throw Self.wrongType(key) }

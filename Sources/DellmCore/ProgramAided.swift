@@ -7,6 +7,9 @@ import Foundation
 /// The worked examples are this project's own, written for the prompt; none comes from a file the
 /// fleet is evaluated on.
 public enum ProgramAided {
+    /// Most completion tokens one sample may take: an expression fits in a line.
+    public static let maxTokens = 40
+
     public static let system = "You turn a word problem into one arithmetic expression over its numbers. Reply with the expression only."
 
     public static let examples: [(problem: String, program: String)] = [

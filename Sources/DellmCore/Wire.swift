@@ -129,13 +129,17 @@ public struct TaskJob: Codable, Sendable, Equatable {
     public var genome: String?
     /// Genomes that already answered this subtask (a second opinion must come from another one).
     public var avoid: [String]?
+    /// Completion tokens this attempt may spend on model samples in all: its share of the query's budget
+    /// (`DELLM_QUERY_TOKENS`). Beyond its first votes (or programs) it asks more only while they disagree
+    /// and the share lasts (`SelfConsistency`). Absent (a retry, an older job): the first votes only.
+    public var budget: Int?
 
     enum CodingKeys: String, CodingKey {
-        case queryID = "query_id", subtaskID = "subtask_id", index, type, text, attempt, genome, avoid
+        case queryID = "query_id", subtaskID = "subtask_id", index, type, text, attempt, genome, avoid, budget
     }
 
     public init(queryID: String, subtaskID: String, index: Int, type: TaskType, text: String, attempt: Int,
-                genome: String? = nil, avoid: [String]? = nil) {
+                genome: String? = nil, avoid: [String]? = nil, budget: Int? = nil) {
         self.queryID = queryID
         self.subtaskID = subtaskID
         self.index = index
@@ -144,6 +148,7 @@ public struct TaskJob: Codable, Sendable, Equatable {
         self.attempt = attempt
         self.genome = genome
         self.avoid = avoid
+        self.budget = budget
     }
 }
 
@@ -262,7 +267,8 @@ extension TaskJob: WireJSON {
         }
         self.init(queryID: try f.string("query_id"), subtaskID: try f.string("subtask_id"), index: try f.int("index"), type: type,
                   text: try f.string("text"), attempt: try f.int("attempt"), genome: try f.optionalString("genome"),
-                  avoid: try f.optionalStrings("avoid"))
+                  avoid: try f.optionalStrings("avoid"), budget: try f.optionalInt("budget"))
+        if let budget, budget < 0 { throw Wire.DecodeError("job has a negative budget") }
         try Wire.checkSubtask(subtaskID, queryID: queryID)
         try Wire.checkAttempt(attempt)
         if subtaskID != "\(queryID).\(index)" { throw Wire.DecodeError("the index does not match the subtask id") }
@@ -272,7 +278,7 @@ extension TaskJob: WireJSON {
         .members([
             ("query_id", .string(queryID)), ("subtask_id", .string(subtaskID)), ("index", .int(index)), ("type", .string(type.rawValue)),
             ("text", .string(text)), ("attempt", .int(attempt)), ("genome", genome.map(JSONValue.string)),
-            ("avoid", avoid.map { .array($0.map(JSONValue.string)) }),
+            ("avoid", avoid.map { .array($0.map(JSONValue.string)) }), ("budget", budget.map(JSONValue.int)),
         ])
     }
 }

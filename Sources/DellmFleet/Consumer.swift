@@ -85,7 +85,7 @@ public struct ConsumerLoop: Sendable {
     }
 
     public func run(redis: RedisConnection, db: PostgresConnection) async {
-        let context = LaneContext(store: Store(db: db, grant: config.grant), logger: logger, consumer: consumer)
+        let context = LaneContext(store: Store(db: db, grant: config.grant, queryTokens: config.queryTokens), logger: logger, consumer: consumer)
         // The lane marks its consumer alive, and keeps every entry it holds claimed (see `keepAlive`).
         let keeper = ClaimKeeper([])
         let keeping = keepAlive(keeper, redis: redis)

@@ -31,6 +31,10 @@ public struct FleetConfig: Sendable {
     /// Most programs sampled for one word problem (program-aided answers): three first, two more only
     /// when no two of the first agree.
     public var programSamples: Int
+    /// Completion tokens one query's model samples may spend in all (`DELLM_QUERY_TOKENS`, default 800;
+    /// 0: no samples beyond the first votes and programs). Shared among its parts; a part asks more
+    /// samples only while they disagree (`SelfConsistency`).
+    public var queryTokens: Int
     /// Deliveries of one entry without success before it is dead-lettered.
     public var maxDeliveries: Int
     /// Approximate cap on the answers and dead-letter streams, which no group consumes.
@@ -151,6 +155,7 @@ public struct FleetConfig: Sendable {
         shutdownGraceMilliseconds = try int("DELLM_SHUTDOWN_GRACE_MS", 30_000, 0...3_600_000)
         modelConcurrency = try int("DELLM_MODEL_CONCURRENCY", 4, 1...1_024)
         programSamples = try int("DELLM_PROGRAM_SAMPLES", 5, 0...20)
+        queryTokens = try int("DELLM_QUERY_TOKENS", 800, 0...1_000_000)
         maxDeliveries = try int("DELLM_MAX_DELIVERIES", 5, 1...1_000)
         followStreamMaxLength = try int("DELLM_ANSWERS_MAXLEN", 100_000, 100...100_000_000)
         consumerHeartbeatMilliseconds = try int("DELLM_CONSUMER_HEARTBEAT_MS", 2_000, 100...60_000)

@@ -97,56 +97,46 @@ public struct SpecialistRole: Role {
             let vote = Store.Vote(source: s.tool, answer: s.answer, milliseconds: 0)
             return .init(answer: s.answer, votes: [vote], confidence: 1, tool: s.tool, error: nil, latencyMilliseconds: 0)
         }
-        if job.type == .math, config.programSamples > 0, let r = await programAided(job, genome: genome) { return r }
+        var budget = SelfConsistency.Budget(limit: job.budget ?? 0)
+        if job.type == .math, config.programSamples > 0, let r = await programAided(job, genome: genome, budget: &budget) { return r }
         let genomes = VotePlan.pair(genome, attempt: job.attempt)
-        var votes: [Store.Vote] = []
         var errors: [String] = []
-        await withTaskGroup(of: (Int, Result<ChatResponse, Error>).self) { group in
-            for (i, g) in genomes.enumerated() {
-                group.addTask { (i, await Result { try await model.chat(g.request(for: job.text)) }) }
-            }
-            var results: [(Int, Result<ChatResponse, Error>)] = []
-            for await r in group { results.append(r) }
-            for (i, r) in results.sorted(by: { $0.0 < $1.0 }) {
-                switch r {
-                case .success(let resp):
-                    votes.append(.init(source: genomes[i].name, answer: VotePlan.finish(resp.text, for: job.type), milliseconds: resp.milliseconds))
-                case .failure(let e):
-                    errors.append("\(e)")
-                }
-            }
-        }
+        var votes = await ask(genomes, text: job.text, type: job.type, budget: &budget, errors: &errors)
         guard !votes.isEmpty else {
             logger.warning("model failed", metadata: ["subtask": "\(job.subtaskID)", "error": "\(errors.first ?? "")"])
             return .init(answer: nil, votes: [], confidence: 0, tool: nil, error: errors.first ?? "no vote", latencyMilliseconds: 0)
         }
-        // Which votes agree: facts by what they name or say (their wording differs from vote to vote),
-        // other types by their normalised text (math: the final number).
-        func agreeing(_ vs: [Store.Vote]) -> Int? {
-            if job.type == .factual { return Answers.majority(.factual, vs.map(\.answer), quorum: 2, question: job.text) }
-            let keys = vs.map { Answers.normalized($0.answer) }
-            return keys.indices.first { i in keys.filter { $0 == keys[i] }.count >= 2 }
-        }
         var chosen = votes[0]
         var confidence = 0.5
         let sameVote = VotePlan.repeats(genomes)
-        if votes.count == 2, !sameVote, let i = agreeing(votes) {
+        if votes.count == 2, !sameVote, let i = agreeing(votes, job, quorum: 2) {
             chosen = votes[i]
             confidence = 0.9
         } else if votes.count == 2, job.type == .factual || job.type == .reasoning || job.type == .math {
-            // The votes disagree: a third vote decides by majority; without one, the steadier vote stands
-            // with low confidence (the verifier's check decides whether it is retried).
+            // The votes disagree: a third vote decides by majority, then more samples while they still
+            // disagree and the budget lasts (self-consistency); without a majority, the steadier vote
+            // stands with low confidence (the verifier's check decides whether it is retried).
             let tiebreak = VotePlan.tiebreak(genome, attempt: job.attempt)
-            if let r = try? await model.chat(tiebreak.request(for: job.text)) {
-                votes.append(Store.Vote(source: tiebreak.name, answer: VotePlan.finish(r.text, for: job.type), milliseconds: r.milliseconds))
-                // The same vote said twice counts once.
-                let distinct = sameVote ? [votes[0], votes[2]] : votes
-                if let i = agreeing(distinct) {
-                    chosen = distinct[i]
-                    confidence = Store.tiebreakConfidence
-                } else {
-                    confidence = 0.3
+            votes += await ask([tiebreak], text: job.text, type: job.type, budget: &budget, errors: &errors)
+            // The same vote said twice counts once.
+            var distinct = sameVote ? votes.enumerated().filter { $0.offset != 1 }.map(\.element) : votes
+            if distinct.count >= 3, agreeing(distinct, job, quorum: 2) == nil {
+                var round = 0
+                while case let n = budget.more(round: 2, cap: SelfConsistency.cap, estimate: genome.maxTokens), n > 0 {
+                    let extra = (0..<n).map { VotePlan.sample(genome, attempt: job.attempt, number: 2 * round + $0) }
+                    let more = await ask(extra, text: job.text, type: job.type, budget: &budget, errors: &errors)
+                    if more.isEmpty { break }
+                    votes += more
+                    distinct += more
+                    round += 1
+                    if agreeing(distinct, job, quorum: distinct.count / 2 + 1) != nil { break }
                 }
+            }
+            if distinct.count >= 3, let i = agreeing(distinct, job, quorum: distinct.count == 3 ? 2 : distinct.count / 2 + 1) {
+                chosen = distinct[i]
+                confidence = Store.tiebreakConfidence
+            } else if distinct.count >= 3 {
+                confidence = 0.3
             }
         }
         // A looping or refusing vote loses to one that is not.
@@ -164,38 +154,80 @@ public struct SpecialistRole: Role {
 }
 
 extension SpecialistRole {
+    /// One vote per plan, asked together; each vote's cost is recorded in `budget`, failures in `errors`.
+    func ask(_ plans: [VotePlan], text: String, type: TaskType, budget: inout SelfConsistency.Budget, errors: inout [String]) async -> [Store.Vote] {
+        var results: [(Int, Result<ChatResponse, Error>)] = []
+        await withTaskGroup(of: (Int, Result<ChatResponse, Error>).self) { group in
+            for (i, p) in plans.enumerated() {
+                group.addTask { (i, await Result { try await model.chat(p.request(for: text)) }) }
+            }
+            for await r in group { results.append(r) }
+        }
+        var votes: [Store.Vote] = []
+        for (i, r) in results.sorted(by: { $0.0 < $1.0 }) {
+            switch r {
+            case .success(let resp):
+                let tokens = resp.completionTokens ?? plans[i].maxTokens
+                budget.record(tokens: tokens)
+                votes.append(.init(source: plans[i].name, answer: VotePlan.finish(resp.text, for: type), milliseconds: resp.milliseconds, tokens: tokens))
+            case .failure(let e):
+                errors.append("\(e)")
+            }
+        }
+        return votes
+    }
+
+    /// Which vote `quorum` votes agree with: facts by what they name or say (their wording differs from
+    /// vote to vote), other types by their normalised text (math: the final number).
+    func agreeing(_ vs: [Store.Vote], _ job: TaskJob, quorum: Int) -> Int? {
+        if job.type == .factual { return Answers.majority(.factual, vs.map(\.answer), quorum: quorum, question: job.text) }
+        let keys = vs.map { Answers.normalized($0.answer) }
+        return keys.indices.first { i in keys.filter { $0 == keys[i] }.count >= quorum }
+    }
+
     /// A word problem the calculator does not read, answered by programs (`ProgramAided`): three samples
     /// (the first at temperature 0, the others at 0.7), two more only when no two agree, up to
     /// `DELLM_PROGRAM_SAMPLES`; each read as an expression over the problem's numbers and computed; the
     /// value most give wins, its program shown. Nil when no sample is a program (the votes then answer).
-    func programAided(_ job: TaskJob, genome: Genome) async -> Store.AttemptRecord? {
+    func programAided(_ job: TaskJob, genome: Genome, budget: inout SelfConsistency.Budget) async -> Store.AttemptRecord? {
         var messages: [ChatMessage] = [.system(ProgramAided.system)]
         for e in ProgramAided.examples { messages += [.user(e.problem), .assistant(e.program)] }
         messages.append(.user(job.text))
         let modelName = genome.model(0)
-        var replies: [(index: Int, text: String, milliseconds: Int)] = []
+        var replies: [(index: Int, text: String, milliseconds: Int, tokens: Int)] = []
         var asked = 0
-        while asked < config.programSamples {
-            let round = asked == 0 ? min(3, config.programSamples) : min(2, config.programSamples - asked)
+        while true {
+            // The first samples (`DELLM_PROGRAM_SAMPLES`): three, then two more when no two agree. Beyond
+            // them, two at a time while no value has more than half of the programs and the budget lasts.
+            let round = asked < config.programSamples
+                ? (asked == 0 ? min(3, config.programSamples) : min(2, config.programSamples - asked))
+                : budget.more(round: 2, cap: max(SelfConsistency.cap, config.programSamples), estimate: ProgramAided.maxTokens)
+            if round == 0 { break }
             let first = asked
+            var got: [(index: Int, text: String, milliseconds: Int, tokens: Int)] = []
             await withTaskGroup(of: (Int, ChatResponse?).self) { group in
                 for k in first..<first + round {
-                    let request = ChatRequest(messages: messages, temperature: k == 0 ? 0 : 0.7, maxTokens: 40,
+                    let request = ChatRequest(messages: messages, temperature: k == 0 ? 0 : 0.7, maxTokens: ProgramAided.maxTokens,
                                               seed: 101 * job.attempt + k, stop: ["\n"], model: modelName)
                     group.addTask { (k, try? await model.chat(request)) }
                 }
-                for await (k, r) in group { if let r { replies.append((k, r.text, r.milliseconds)) } }
+                for await (k, r) in group { if let r { got.append((k, r.text, r.milliseconds, r.completionTokens ?? ProgramAided.maxTokens)) } }
             }
+            for g in got { budget.record(tokens: g.tokens) }
+            replies += got
             asked += round
-            let programs = replies.sorted { $0.index < $1.index }.compactMap { ProgramAided.program(in: $0.text, problem: job.text) }
-            if let v = ProgramAided.vote(programs, problem: job.text), v.count >= 2 { break }
             if replies.isEmpty { break } // the model is down: the votes path reports it
+            let programs = replies.sorted { $0.index < $1.index }.compactMap { ProgramAided.program(in: $0.text, problem: job.text) }
+            if programs.isEmpty, asked >= config.programSamples { break } // no program to agree with: the votes answer
+            guard let v = ProgramAided.vote(programs, problem: job.text), v.count >= 2 else { continue }
+            if asked <= config.programSamples || SelfConsistency.settled(support: v.count, of: programs.count) { break }
         }
         replies.sort { $0.index < $1.index }
         let programs = replies.compactMap { ProgramAided.program(in: $0.text, problem: job.text) }
         guard let (best, count) = ProgramAided.vote(programs, problem: job.text) else { return nil }
         let votes = replies.map { r in
-            Store.Vote(source: "program#\(r.index + 1)", answer: r.text.split(separator: "\n").first.map(String.init) ?? "", milliseconds: r.milliseconds)
+            Store.Vote(source: "program#\(r.index + 1)", answer: r.text.split(separator: "\n").first.map(String.init) ?? "",
+                       milliseconds: r.milliseconds, tokens: r.tokens)
         }
         let answer = "\(best.statement)\nAnswer: \(Calculator.format(best.value))"
         return .init(answer: answer, votes: votes, confidence: Double(count) / Double(max(1, replies.count)), tool: "program",
@@ -218,7 +250,8 @@ extension SpecialistRole {
                 extra.seed = 53 + 7 * k + 100 * job.attempt
                 group.addTask {
                     guard let r = try? await model.chat(extra.request(for: job.text)) else { return nil }
-                    return Store.Vote(source: extra.name, answer: VotePlan.finish(r.text, for: .code), milliseconds: r.milliseconds)
+                    return Store.Vote(source: extra.name, answer: VotePlan.finish(r.text, for: .code), milliseconds: r.milliseconds,
+                                      tokens: r.completionTokens ?? extra.maxTokens)
                 }
             }
             for await v in group { if let v { votes.append(v) } }
@@ -290,6 +323,16 @@ public struct VotePlan: Sendable {
         if g.specialization == .factual { p.system = Prompts.catalogue["fact-words"] ?? p.system }
         p.temperature = min(1, 0.3 + Double(attempt - 1) * 0.3)
         p.seed = 47 + attempt
+        return p
+    }
+
+    /// A further sample when three votes still disagree (self-consistency): the genome's two prompts in
+    /// turn, at temperature 0.7, each with its own seed.
+    static func sample(_ g: Genome, attempt: Int, number: Int) -> VotePlan {
+        var p = pair(g, attempt: attempt)[number % 2]
+        p.name = "\(g.id)#sample\(number + 1)"
+        p.temperature = 0.7
+        p.seed = 71 + 13 * number + 100 * attempt
         return p
     }
 

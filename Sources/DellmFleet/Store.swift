@@ -10,10 +10,14 @@ public struct Store: Sendable {
     public static let startingCredits = Int(Economy.startingCredits)
     /// What a new user name receives, and how many may per hour.
     public var grant: Economy.Grant
+    /// Completion tokens a query's model samples may spend in all (`DELLM_QUERY_TOKENS`; 0: the first
+    /// votes only), shared among its parts on their first attempts (`SelfConsistency`).
+    public var queryTokens: Int
 
-    public init(db: PostgresConnection, grant: Economy.Grant = .init()) {
+    public init(db: PostgresConnection, grant: Economy.Grant = .init(), queryTokens: Int = 0) {
         self.db = db
         self.grant = grant
+        self.queryTokens = queryTokens
     }
 
     /// The grant statement's parameters for `user`.
@@ -74,12 +78,14 @@ public struct Store: Sendable {
         let user = q.user?.isEmpty == false ? q.user! : "anonymous"
         let critical = q.critical == true
         let perPart = critical ? Store.criticalAnswers : 1
+        let budget = SelfConsistency.share(of: queryTokens, parts: parts.count)
         // A part waiting for an earlier part's result is enqueued when that part settles (`releaseWaiting`).
         let tasks = parts.enumerated().filter { $0.element.waitsFor == nil }.flatMap { i, p in
             let routed = i < genomes.count ? genomes[i] : []
             return (0..<perPart).map { n in
                 TaskJob(queryID: q.id, subtaskID: "\(q.id).\(p.index)", index: p.index, type: p.type, text: p.text,
-                        attempt: n + 1, genome: n < routed.count ? routed[n] : nil, avoid: n > 0 && n >= routed.count ? routed : nil)
+                        attempt: n + 1, genome: n < routed.count ? routed[n] : nil, avoid: n > 0 && n >= routed.count ? routed : nil,
+                        budget: budget)
             }
         }
         let firstGenome = parts.indices.map { i in i < genomes.count ? genomes[i].first ?? "" : "" }
@@ -154,7 +160,7 @@ public struct Store: Sendable {
                         """, [q.id])
                     return .enqueue(open.rows.map {
                         TaskJob(queryID: q.id, subtaskID: $0[0]!, index: Int($0[1]!)!, type: TaskType(rawValue: $0[2]!) ?? .factual,
-                                text: $0[3]!, attempt: Int($0[4]!)!, genome: $0[5])
+                                text: $0[3]!, attempt: Int($0[4]!)!, genome: $0[5], budget: budget)
                     }, userBacklog: 0)
                 }
                 let balance = Double(read[2].first?[0] ?? "0") ?? 0
@@ -268,9 +274,22 @@ public struct Store: Sendable {
         public var source: String
         public var answer: String
         public var milliseconds: Int
+        /// The completion tokens the model spent on it (nil: a tool's, or a server that does not say).
+        public var tokens: Int?
+
+        public init(source: String, answer: String, milliseconds: Int, tokens: Int? = nil) {
+            self.source = source
+            self.answer = answer
+            self.milliseconds = milliseconds
+            self.tokens = tokens
+        }
 
         /// As JSONEncoder writes it, without its cost (every attempt writes its votes).
-        var json: JSONValue { .members([("source", .string(source)), ("answer", .string(answer)), ("milliseconds", .int(milliseconds))]) }
+        var json: JSONValue {
+            var m: [(String, JSONValue)] = [("source", .string(source)), ("answer", .string(answer)), ("milliseconds", .int(milliseconds))]
+            if let tokens { m.append(("tokens", .int(tokens))) }
+            return .members(m)
+        }
     }
 
     public enum AttemptState: Sendable, Equatable {
@@ -545,21 +564,25 @@ public struct Store: Sendable {
     /// before but not yet answered are sent again (the first sending may have been lost).
     private func releaseWaiting(_ tx: PostgresSession, queryID: String, redelivered: Bool) throws -> [TaskJob] {
         var released: [TaskJob] = []
+        var budget: Int??
         func jobs(_ id: String?, _ idx: String?, _ type: String?, _ text: String, attempts: String?) -> [TaskJob] {
             guard let id, let index = idx.flatMap({ Int($0) }) else { return [] }
             // Every attempt the part was issued (three for a critical query).
             return (1...max(1, attempts.flatMap { Int($0) } ?? 1)).map {
-                TaskJob(queryID: queryID, subtaskID: id, index: index, type: TaskType(rawValue: type ?? "") ?? .factual, text: text, attempt: $0)
+                TaskJob(queryID: queryID, subtaskID: id, index: index, type: TaskType(rawValue: type ?? "") ?? .factual, text: text, attempt: $0,
+                        budget: budget ?? nil)
             }
         }
         for _ in 0..<Wire.maxParts {
             let ready = try tx.query("""
-                SELECT w.id, w.idx, w.type, w.text, w.waits_for, i.status, i.answer, i.error, i.type, w.attempts
+                SELECT w.id, w.idx, w.type, w.text, w.waits_for, i.status, i.answer, i.error, i.type, w.attempts,
+                       (SELECT subtask_count FROM queries q WHERE q.id = w.query_id)
                 FROM subtasks w JOIN subtasks i ON i.query_id = w.query_id AND i.idx = w.waits_for
                 WHERE w.query_id = $1 AND w.status = 'waiting' AND i.status IN ('verified', 'failed')
                 ORDER BY w.idx FOR UPDATE OF w
                 """, [queryID])
             if ready.rows.isEmpty { break }
+            if budget == nil { budget = SelfConsistency.share(of: queryTokens, parts: ready.rows[0][10].flatMap { Int($0) } ?? 1) }
             for r in ready.rows {
                 let input = r[4].flatMap { Int($0) } ?? 0
                 if r[5] == "verified", let answer = r[6], let value = Planner.inputValue(answer, type: TaskType(rawValue: r[8] ?? "") ?? .factual,
@@ -1030,6 +1053,20 @@ extension Store {
             default: "open"
             }
             out[q, default: []].append(check)
+        }
+        return out
+    }
+
+    /// The completion tokens the model spent on each query: every vote of every attempt (tools spend none).
+    public func modelTokens(queryIDs: [String]) async throws -> [String: Int] {
+        guard !queryIDs.isEmpty else { return [:] }
+        var out: [String: Int] = [:]
+        for row in try await db.query("""
+            SELECT s.query_id, coalesce(sum((v->>'tokens')::int), 0)
+            FROM subtasks s JOIN attempts a ON a.subtask_id = s.id CROSS JOIN LATERAL jsonb_array_elements(a.votes) v
+            WHERE s.query_id = ANY($1::text[]) AND jsonb_typeof(v->'tokens') = 'number' GROUP BY s.query_id
+            """, [PostgresArray.literal(queryIDs)]).rows {
+            if let q = row[0], let n = row[1].flatMap({ Int($0) }) { out[q] = n }
         }
         return out
     }

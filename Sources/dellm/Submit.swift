@@ -68,6 +68,7 @@ struct Submit: AsyncParsableCommand {
         if json {
             var o: [String: Any] = ["id": qid, "status": event.status, "seconds": seconds]
             if let checks = try? await client.store.partChecks(queryIDs: [qid])[qid] { o["checks"] = checks }
+            o["tokens"] = (try? await client.store.modelTokens(queryIDs: [qid])[qid]) ?? 0
             if let a = event.answer { o["answer"] = a }
             if let e = event.error { o["error"] = e }
             printJSON(o)
@@ -111,9 +112,14 @@ struct Submit: AsyncParsableCommand {
         let checks = (try? await client.store.partChecks(queryIDs: results.map(\.queryID))) ?? [:]
         let unproven = checks.values.filter { $0.contains("unproven") }.count
         if unproven > 0 { writeStandardError("\(unproven) of \(items.count) answers have a part no check could prove (\"checks\" in each line)\n") }
+        // What the model spent (completion tokens of every vote), per query: the cost of the samples.
+        let tokens = (try? await client.store.modelTokens(queryIDs: results.map(\.queryID))) ?? [:]
+        let spent = tokens.values.reduce(0, +)
+        writeStandardError("model completion tokens: \(spent) in all, \(spent / max(1, items.count)) per query\n")
         for (item, r) in zip(items, results) {
             var o: [String: Any] = ["id": item.fileID, "query_id": r.queryID]
             if let c = checks[r.queryID] { o["checks"] = c }
+            o["tokens"] = tokens[r.queryID] ?? 0
             if let reason = r.refused {
                 o["status"] = "refused"; o["error"] = reason; o["answer"] = ""
                 failures.append("\(item.fileID): refused: \(reason)")

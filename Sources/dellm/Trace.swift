@@ -51,7 +51,8 @@ func renderTrace(_ t: Store.Trace) -> String {
             if let votes = try? JSONSerialization.jsonObject(with: Data(a.votes.utf8)) as? [[String: Any]] {
                 for v in votes {
                     let text = (v["answer"] as? String ?? "").replacingOccurrences(of: "\n", with: " ")
-                    out += "        vote \(v["source"] as? String ?? "?") (\(v["milliseconds"] as? Int ?? 0) ms): \(text.prefix(100))\n"
+                    let cost = (v["tokens"] as? Int).map { ", \($0) tokens" } ?? ""
+                    out += "        vote \(v["source"] as? String ?? "?") (\(v["milliseconds"] as? Int ?? 0) ms\(cost)): \(text.prefix(100))\n"
                 }
             }
             if let e = a.error { out += "        error: \(e)\n" }

@@ -15,7 +15,7 @@ struct WireJSONTests {
 
     @Test func writesWhatJSONEncoderWrites() throws {
         let jobs = [
-            TaskJob(queryID: "q", subtaskID: "q.0", index: 3, type: .code, text: Self.awkward, attempt: 2, genome: "g1.2", avoid: ["a", Self.awkward]),
+            TaskJob(queryID: "q", subtaskID: "q.0", index: 3, type: .code, text: Self.awkward, attempt: 2, genome: "g1.2", avoid: ["a", Self.awkward], budget: 266),
             TaskJob(queryID: "q", subtaskID: "q.1", index: 0, type: .math, text: "", attempt: 1),
         ]
         for j in jobs { #expect(Wire.encode(j) == (try foundation(j))) }
@@ -27,7 +27,7 @@ struct WireJSONTests {
     }
 
     @Test func readsWhatJSONEncoderWrites() throws {
-        let j = TaskJob(queryID: "q", subtaskID: "q.3", index: 3, type: .factual, text: Self.awkward, attempt: 2, avoid: [])
+        let j = TaskJob(queryID: "q", subtaskID: "q.3", index: 3, type: .factual, text: Self.awkward, attempt: 2, avoid: [], budget: 10)
         #expect(try Wire.decode(TaskJob.self, v: "1", job: try foundation(j)) == j)
         // Escapes JSONEncoder does not write but other clients may: \u, surrogate pairs, \/.
         let other = #"{"id":"a\u002d1","query":"a\u00e9\ud83d\ude00\/","user":null,"extra":{"nested":[1,2.5e3,true]}}"#

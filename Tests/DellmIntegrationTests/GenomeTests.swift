@@ -164,6 +164,47 @@ struct GenomeTests {
         #expect(attempt.votes.contains("#tiebreak"))
     }
 
+    /// A model whose first three votes on a fact name three cities; its further samples (seeds 171, 184,
+    /// 197, 210: `VotePlan.sample`) name Paris, Nice, Paris, Paris. Every reply costs 7 tokens.
+    static let scattered = FakeModelServer.Behaviour.byRequest([
+        (#""seed":12"#, "Paris is the capital of France."), (#""seed":30"#, "Lyon is the capital of France."),
+        (#""seed":48"#, "Marseille is the capital of France."), (#""seed":171"#, "Paris is the capital of France."),
+        (#""seed":184"#, "Nice is the capital of France."), (#""seed":197"#, "Paris is the capital of France."),
+        (#""seed":210"#, "Paris is the capital of France."),
+    ], otherwise: "Toulouse is the capital of France.")
+
+    /// Self-consistency under the query's budget: with 800 tokens, samples are asked two at a time until
+    /// one city has more than half of them (Paris, 4 of 7); with 35 tokens (5 samples of 7), it stops at
+    /// 5 without a majority; with none, at the three votes. Each vote's cost is recorded.
+    @Test(arguments: [(800, 7, true), (35, 5, false), (0, 3, false)])
+    func disagreeingVotesAskMoreSamplesWhileTheBudgetLasts(budget: Int, votes: Int, settled: Bool) async throws {
+        let (config, store, fake) = try await setUp(["DELLM_SPOT_RATE": "0", "DELLM_ROUTING_EPSILON": "0", "DELLM_ROUTING_TOP": "1",
+                                                     "DELLM_QUERY_TOKENS": "\(budget)", "DELLM_MAX_ATTEMPTS": "1"])
+        defer { fake.stop() }
+        fake.set(Self.scattered)
+        let fleet = try await InProcessFleet.start(config)
+        let client = try FleetClient(config: config)
+        let cursor = try await client.answersCursor()
+        let id = try await client.submit("What is the capital of France?", user: "budget-\(config.namespace)")
+        #expect(try await client.waitForAnswers([id], after: cursor, timeout: .seconds(60)) { _ in }.isEmpty)
+        await fleet.stop()
+        let attempt = try #require(try await store.trace(queryID: id)?.parts.first?.attempts.first)
+        let cast = try JSONDecoder().decode([Store.Vote].self, from: Data(attempt.votes.utf8))
+        #expect(cast.count == votes, "\(cast.map(\.source))")
+        #expect(cast.allSatisfy { $0.tokens == 7 })
+        // Every vote of every attempt (an unsettled answer also gets a second genome's opinion).
+        let all = try #require(try await store.trace(queryID: id)?.parts.first?.attempts).map {
+            try JSONDecoder().decode([Store.Vote].self, from: Data($0.votes.utf8)).count
+        }
+        #expect(try await store.modelTokens(queryIDs: [id])[id] == 7 * all.reduce(0, +))
+        if settled {
+            #expect(attempt.confidence == Store.tiebreakConfidence)
+            #expect(attempt.answer?.contains("Paris") == true)
+        } else {
+            #expect(attempt.confidence == 0.3)
+        }
+    }
+
     @Test func twoVotesAtTemperatureZeroUnderOnePromptAreOneVote() {
         let g = parisGenome("twice")
         #expect(VotePlan.repeats(VotePlan.pair(g, attempt: 1)))
