@@ -52,7 +52,23 @@ public enum ProgramAided {
         guard MathExtractor.operatorCount(expression) >= 1, let value = try? Calculator.evaluate(expression), value.isFinite else { return nil }
         let used = Answers.numbers(in: expression).map(Swift.abs)
         guard used.count >= 2, usesOnlyProblemNumbers(used, problem: problem) else { return nil }
-        return Program(expression: expression, value: value)
+        return counted(Program(expression: expression, value: value), problem: problem)
+    }
+
+    /// A count is never negative nor a fraction: when the question asks "how many", a one-step program
+    /// whose operands are the wrong way round ("35 - 90" for "had 90 and gave 35", "6 / 48" for "48 in
+    /// boxes of 6") is turned round when that gives a whole, non-negative count. The small model writes
+    /// the numbers in the order the problem mentions them, whatever the operation. Anything else as is.
+    public static func counted(_ p: Program, problem: String) -> Program {
+        guard problem.range(of: "how many", options: .caseInsensitive) != nil else { return p }
+        let wrong = p.value < 0 || p.value.rounded() != p.value
+        guard wrong else { return p }
+        let compact = p.expression.filter { $0 != " " }
+        guard let op = compact.dropFirst().firstIndex(where: { $0 == "-" || $0 == "/" }),
+              let left = Double(compact[..<op]), let right = Double(compact[compact.index(after: op)...]) else { return p }
+        let swapped = "\(Calculator.format(right)) \(compact[op]) \(Calculator.format(left))"
+        guard let v = try? Calculator.evaluate(swapped), v >= 0, v.rounded() == v else { return p }
+        return Program(expression: swapped, value: v)
     }
 
     /// Whether every number is the problem's (digits or words) or a common constant, and at least one is the problem's.

@@ -24,6 +24,21 @@ import Testing
         #expect(p.value == 7)
     }
 
+    /// A count asked for ("how many") is whole and not negative: a one-step program the wrong way round
+    /// is turned round; what is right already, or not a count, or not one step, stays as it is.
+    @Test(arguments: [
+        ("35 - 90", "Lily had 90 stickers and gave 35 away. How many does she have left?", 55.0),
+        ("6/48", "48 muffins go into boxes of 6. How many boxes are filled?", 8),
+        ("90 - 35", "Lily had 90 stickers and gave 35 away. How many does she have left?", 55),
+        ("5 - 8", "It was 5 degrees and the temperature fell 8 degrees. What is the temperature now?", -3),
+        ("7 / 2", "Seven pies are shared by 2 people. How many pies does each get?", 3.5),
+        ("20 - 30 + 4", "Sam has 20 cards, loses 30 and finds 4. How many cards now?", -6),
+    ])
+    func aCountIsWholeAndNotNegative(_ reply: String, _ problem: String, _ value: Double) throws {
+        let p = try #require(ProgramAided.program(in: reply, problem: problem))
+        #expect(p.value == value)
+    }
+
     @Test func theMostCommonValueWinsAndTiesGoToTheFirst() throws {
         let a = ProgramAided.Program(expression: "45 * 6", value: 270), b = ProgramAided.Program(expression: "45 + 6", value: 51)
         let c = ProgramAided.Program(expression: "6 * 45", value: 270)
