@@ -91,123 +91,142 @@ public struct ConsumerLoop: Sendable {
         let keeping = keepAlive(keeper, redis: redis)
         defer { keeping.cancel() }
         let backoff = Backoff()
-        // Outages (Redis or PostgreSQL unreachable) in a row: the lane's own backoff.
+        var lane = LaneState(retries: RetryQueue(backoff: backoff))
+        while !Task.isCancelled {
+            do {
+                try await prepareGroups(&lane, redis: redis)
+                if lane.local.isEmpty { lane.local = lane.retries.takeDue() }
+                if lane.local.isEmpty {
+                    if try await takeRedelivered(&lane, redis: redis, context: context) { continue }
+                    // Wait no longer than the next retry is due.
+                    let block = lane.retries.millisecondsUntilDue.map { max(1, min($0, config.blockMilliseconds)) } ?? config.blockMilliseconds
+                    lane.local = try await readNew(redis: redis, blockMilliseconds: block)
+                }
+                try await handleBatch(&lane, redis: redis, context: context, keeper: keeper)
+                lane.failures = 0
+            } catch is CancellationError {
+                break
+            } catch {
+                await pause(after: error, &lane, backoff: backoff)
+            }
+        }
+    }
+
+    /// What one lane holds between reads.
+    struct LaneState {
+        /// Outages (Redis or PostgreSQL unreachable) in a row: the lane's own backoff.
         var failures = 0
         var readPending = true
         var groupsReady = false
         var lastClaim = ContinuousClock.now - .seconds(3600)
-        var lastTrim = ContinuousClock.now
-        // Entries read but not finished. An entry interrupted by an outage stays here and is retried from
-        // memory, so an outage does not inflate its delivery count in Redis.
+        /// Entries read but not finished. An entry interrupted by an outage stays here and is retried from
+        /// memory, so an outage does not inflate its delivery count in Redis.
         var local: [StreamEntry] = []
-        // Entries whose handler failed, each with its own failure count and the time of its next try: a
-        // failing entry waits aside while the lane goes on with the others (it never stalls the lane).
-        var retries = RetryQueue(backoff: backoff)
-        // Downstream XADDs and XACKs of committed entries, sent together in one round trip.
+        /// Entries whose handler failed, each with its own failure count and the time of its next try: a
+        /// failing entry waits aside while the lane goes on with the others (it never stalls the lane).
+        var retries: RetryQueue
+        /// Downstream XADDs and XACKs of committed entries, sent together in one round trip.
         var outbox = Outbox()
-        while !Task.isCancelled {
-            do {
-                if !groupsReady {
-                    for s in role.streams {
-                        try await redis.ensureGroup(stream: s, group: role.name)
-                        try await forgetStaleConsumers(stream: s, redis: redis)
-                    }
-                    groupsReady = true
-                }
-                if local.isEmpty { local = retries.takeDue() }
-                if local.isEmpty {
-                    var redelivered: [StreamEntry] = []
-                    if ContinuousClock.now - lastClaim > .milliseconds(config.consumerHeartbeatMilliseconds) {
-                        lastClaim = ContinuousClock.now
-                        redelivered += try await reclaimFromGoneConsumers(redis: redis).filter { !retries.holds($0.id) }
-                    }
-                    if redelivered.isEmpty && readPending {
-                        redelivered = try await redis.xreadgroup(group: role.name, consumer: consumer, streams: role.streams,
-                                                                 id: "0", count: readCount, blockMilliseconds: nil)
-                        // Entries waiting aside are pending too: the re-read must not take them twice.
-                        redelivered = redelivered.filter { !retries.holds($0.id) }
-                        if redelivered.isEmpty { readPending = false }
-                    }
-                    if !redelivered.isEmpty {
-                        for i in redelivered.indices { redelivered[i].redelivered = true }
-                        // An entry delivered too often without an acknowledgement crashes its handler: dead-letter it.
-                        let counts = try await deliveryCounts(redelivered, redis: redis)
-                        for e in redelivered {
-                            if let n = counts[e.id], n > config.maxDeliveries {
-                                try await deadLetter(e, reason: "delivered \(n) times without being acknowledged (a worker dies handling it)",
-                                                     redis: redis, context: context)
-                            } else {
-                                local.append(e)
-                            }
-                        }
-                        continue
-                    }
-                    if ContinuousClock.now - lastTrim > .seconds(5) {
-                        lastTrim = ContinuousClock.now
-                        try await trim(redis: redis)
-                    }
-                    // Wait no longer than the next retry is due.
-                    let block = retries.millisecondsUntilDue.map { max(1, min($0, config.blockMilliseconds)) } ?? config.blockMilliseconds
-                    local = try await readNew(redis: redis, blockMilliseconds: block)
-                }
-                while var entry = local.first, !Task.isCancelled {
-                    keeper.value = (local + retries.waiting).map { ($0.stream, $0.id) }
-                    let failed = retries.failures(of: entry.id)
-                    // Retried after a failure: its effects may be committed already.
-                    if failed > 0 { entry.redelivered = true }
-                    do {
-                        try await process(entry, redis: redis, context: context, keeper: keeper, outbox: &outbox)
-                        retries.forget(entry.id)
-                    } catch where !isTransient(error) {
-                        let n = failed + 1
-                        if n >= config.maxDeliveries {
-                            retries.forget(entry.id)
-                            count("failed", entry.stream)
-                            try await deadLetter(entry, reason: "failed \(n) times; last error: \(error)", redis: redis, context: context, outbox: &outbox)
-                        } else {
-                            logger.warning("\(role.name) job failed; it is retried later, the lane goes on", metadata: [
-                                "stream": "\(entry.stream)", "id": "\(entry.id)", "error": "\(error)", "failures": "\(n)",
-                            ])
-                            retries.add(entry, failures: n)
-                        }
-                    }
-                    local.removeFirst()
-                    // Flush when the batch is done, or when fast handlers have held results for 2 ms:
-                    // few round trips under load, no waiting downstream when jobs are slow.
-                    if local.isEmpty || outbox.age > .milliseconds(2) { try await outbox.flush(redis) }
-                }
-                try await outbox.flush(redis)
-                keeper.value = retries.waiting.map { ($0.stream, $0.id) }
-                failures = 0
-            } catch is CancellationError {
-                break
-            } catch {
-                failures += 1
-                if let e = error as? RedisError, e.kind == .connection { groupsReady = false }
-                if !outbox.isEmpty {
-                    // Committed but not acknowledged: re-read them (a redelivery changes nothing).
-                    outbox = Outbox()
-                    local = []
-                    retries = RetryQueue(backoff: backoff)
-                    readPending = true
-                }
-                logger.error("\(role.name) lane paused after an error; retrying", metadata: [
-                    "error": "\(error)", "attempt": "\(failures)", "transient": "\(isTransient(error))",
-                ])
-                try? await backoff.sleep(attempt: failures)
+    }
+
+    /// The role's groups exist (after a reconnect, again), and stopped consumers are forgotten.
+    func prepareGroups(_ lane: inout LaneState, redis: RedisConnection) async throws {
+        guard !lane.groupsReady else { return }
+        for s in role.streams {
+            try await redis.ensureGroup(stream: s, group: role.name)
+            try await forgetStaleConsumers(stream: s, redis: redis)
+        }
+        lane.groupsReady = true
+    }
+
+    /// Entries to handle again: those of consumers that are gone (checked once a heartbeat), then the
+    /// lane's own pending ones (once, at start and after an outage). An entry delivered too often without
+    /// an acknowledgement crashes its handler: it is dead-lettered instead. True when any were found.
+    func takeRedelivered(_ lane: inout LaneState, redis: RedisConnection, context: LaneContext) async throws -> Bool {
+        var redelivered: [StreamEntry] = []
+        if ContinuousClock.now - lane.lastClaim > .milliseconds(config.consumerHeartbeatMilliseconds) {
+            lane.lastClaim = ContinuousClock.now
+            let retries = lane.retries
+            redelivered += try await reclaimFromGoneConsumers(redis: redis).filter { !retries.holds($0.id) }
+        }
+        if redelivered.isEmpty && lane.readPending {
+            redelivered = try await redis.xreadgroup(group: role.name, consumer: consumer, streams: role.streams,
+                                                     id: "0", count: readCount, blockMilliseconds: nil)
+            // Entries waiting aside are pending too: the re-read must not take them twice.
+            let retries = lane.retries
+            redelivered = redelivered.filter { !retries.holds($0.id) }
+            if redelivered.isEmpty { lane.readPending = false }
+        }
+        guard !redelivered.isEmpty else { return false }
+        for i in redelivered.indices { redelivered[i].redelivered = true }
+        let counts = try await deliveryCounts(redelivered, redis: redis)
+        for e in redelivered {
+            if let n = counts[e.id], n > config.maxDeliveries {
+                try await deadLetter(e, reason: "delivered \(n) times without being acknowledged (a worker dies handling it)",
+                                     redis: redis, context: context)
+            } else {
+                lane.local.append(e)
             }
         }
+        return true
+    }
+
+    /// Handles the entries read, one at a time; a failing one waits aside (or is dead-lettered after
+    /// `maxDeliveries` failures) while the lane goes on. Results are flushed when the batch is done, or
+    /// when fast handlers have held them for 2 ms: few round trips under load, no waiting downstream
+    /// when jobs are slow.
+    func handleBatch(_ lane: inout LaneState, redis: RedisConnection, context: LaneContext, keeper: ClaimKeeper) async throws {
+        while var entry = lane.local.first, !Task.isCancelled {
+            keeper.value = (lane.local + lane.retries.waiting).map { ($0.stream, $0.id) }
+            let failed = lane.retries.failures(of: entry.id)
+            // Retried after a failure: its effects may be committed already.
+            if failed > 0 { entry.redelivered = true }
+            do {
+                try await process(entry, redis: redis, context: context, keeper: keeper, outbox: &lane.outbox)
+                lane.retries.forget(entry.id)
+            } catch where !isTransient(error) {
+                let n = failed + 1
+                if n >= config.maxDeliveries {
+                    lane.retries.forget(entry.id)
+                    count("failed", entry.stream)
+                    try await deadLetter(entry, reason: "failed \(n) times; last error: \(error)", redis: redis, context: context, outbox: &lane.outbox)
+                } else {
+                    logger.warning("\(role.name) job failed; it is retried later, the lane goes on", metadata: [
+                        "stream": "\(entry.stream)", "id": "\(entry.id)", "error": "\(error)", "failures": "\(n)",
+                    ])
+                    lane.retries.add(entry, failures: n)
+                }
+            }
+            lane.local.removeFirst()
+            if lane.local.isEmpty || lane.outbox.age > .milliseconds(2) { try await lane.outbox.flush(redis) }
+        }
+        try await lane.outbox.flush(redis)
+        keeper.value = lane.retries.waiting.map { ($0.stream, $0.id) }
+    }
+
+    /// After an outage or a failed round trip: what was committed but not acknowledged is re-read (a
+    /// redelivery changes nothing), and the lane waits its backoff.
+    func pause(after error: Error, _ lane: inout LaneState, backoff: Backoff) async {
+        lane.failures += 1
+        if let e = error as? RedisError, e.kind == .connection { lane.groupsReady = false }
+        if !lane.outbox.isEmpty {
+            lane.outbox = Outbox()
+            lane.local = []
+            lane.retries = RetryQueue(backoff: backoff)
+            lane.readPending = true
+        }
+        logger.error("\(role.name) lane paused after an error; retrying", metadata: [
+            "error": "\(error)", "attempt": "\(lane.failures)", "transient": "\(isTransient(error))",
+        ])
+        try? await backoff.sleep(attempt: lane.failures)
     }
 
     /// Removes consumers that hold nothing and have been idle for an hour (stopped workers), so the
     /// backlog shows the live ones. A consumer with pending entries is never removed.
     func forgetStaleConsumers(stream: String, redis: RedisConnection) async throws {
-        let consumers = try await redis.command("XINFO", "CONSUMERS", stream, role.name).array ?? []
-        for c in consumers {
-            let p = c.pairs
-            guard let name = p["name"]?.string, name != consumer, p["pending"]?.int == 0,
-                  (p["idle"]?.int ?? 0) > 3_600_000 else { continue }
-            try await redis.command("XGROUP", "DELCONSUMER", stream, role.name, name)
+        for c in try await redis.xinfoConsumers(stream: stream, group: role.name)
+        where c.name != consumer && c.pending == 0 && c.idleMilliseconds > 3_600_000 {
+            try await redis.command("XGROUP", "DELCONSUMER", stream, role.name, c.name)
         }
     }
 
@@ -222,9 +241,9 @@ public struct ConsumerLoop: Sendable {
         var out: [String: Int] = [:]
         for (stream, group) in Dictionary(grouping: entries, by: \.stream) {
             let ids = group.map(\.id).sorted { StreamID($0) < StreamID($1) }
-            let reply = try await redis.command(["XPENDING", stream, role.name, ids.first!, ids.last!, String(max(ids.count, batch) * 4)])
-            for row in reply.array ?? [] {
-                if let r = row.array, r.count >= 4, let id = r[0].string, let n = r[3].int { out[id] = n }
+            guard let first = ids.first, let last = ids.last else { continue }
+            for p in try await redis.xpending(stream: stream, group: role.name, start: first, end: last, count: max(ids.count, batch) * 4) {
+                out[p.id] = p.deliveries
             }
         }
         return out
@@ -249,7 +268,11 @@ public struct ConsumerLoop: Sendable {
         // An entry trimmed away while pending has no fields: nothing to do but acknowledge it.
         if !entry.fields.isEmpty {
             do {
-                emits = try await role.handle(entry, context: context)
+                do { emits = try await role.handle(entry, context: context) } catch let bad as PostgresDecodingError {
+                    // A row this job read is not what the schema promises (planted, or written by hand):
+                    // retrying reads it again, so the job fails with the column named, and the lane goes on.
+                    throw Poison("a stored row could not be read: \(bad)")
+                }
             } catch let p as Poison {
                 // A role that did not end the entry's query itself: it ends failed if the entry provably
                 // belongs to it (see `failOwnQuery`), else nothing but the entry is touched.
@@ -339,10 +362,7 @@ public struct ConsumerLoop: Sendable {
         let infos = try await redis.pipeline(streams.map { ["XINFO", "CONSUMERS", $0, role.name] })
         var holding: [(stream: String, consumer: String)] = []
         for (stream, info) in zip(streams, infos) {
-            for c in info.array ?? [] {
-                let p = c.pairs
-                if let name = p["name"]?.string, name != consumer, (p["pending"]?.int ?? 0) > 0 { holding.append((stream, name)) }
-            }
+            for c in try RedisConnection.consumers(info) where c.name != consumer && c.pending > 0 { holding.append((stream, c.name)) }
         }
         guard !holding.isEmpty else { return [] }
         let names = Array(Set(holding.map(\.consumer)))
@@ -351,8 +371,7 @@ public struct ConsumerLoop: Sendable {
         let minIdle = min(config.claimMinIdleMilliseconds, 3 * config.consumerHeartbeatMilliseconds)
         var taken: [StreamEntry] = []
         for (stream, name) in holding where gone.contains(name) {
-            let pending = try await redis.command(["XPENDING", stream, role.name, "IDLE", String(minIdle), "-", "+", String(batch), name])
-            let ids = (pending.array ?? []).compactMap { $0.array?.first?.string }
+            let ids = try await redis.xpending(stream: stream, group: role.name, count: batch, minIdleMilliseconds: minIdle, consumer: name).map(\.id)
             let claimed = try await redis.xclaim(stream: stream, group: role.name, consumer: consumer, minIdleMilliseconds: minIdle, ids: ids)
             if !claimed.isEmpty {
                 count("reclaimed", stream, by: claimed.count)
@@ -362,28 +381,6 @@ public struct ConsumerLoop: Sendable {
             taken += claimed
         }
         return taken
-    }
-
-    /// Trims each stream below the oldest entry some group still needs (its oldest pending entry, or
-    /// what it has not been delivered yet), so streams stay small without dropping unacknowledged work.
-    func trim(redis: RedisConnection) async throws {
-        for stream in role.streams {
-            let groups = try await redis.command("XINFO", "GROUPS", stream).array ?? []
-            var floor: String?
-            for g in groups {
-                let p = g.pairs
-                guard let name = p["name"]?.string, let delivered = p["last-delivered-id"]?.string else { continue }
-                var keep = delivered
-                if (p["pending"]?.int ?? 0) > 0,
-                   let oldest = try await redis.command("XPENDING", stream, name, "-", "+", "1").array?.first?.array?.first?.string {
-                    keep = oldest
-                }
-                if floor == nil || StreamID(keep) < StreamID(floor!) { floor = keep }
-            }
-            if let floor, floor != "0-0" {
-                try await redis.command("XTRIM", stream, "MINID", "~", floor)
-            }
-        }
     }
 
     /// Queues what an entry produced and its acknowledgement: XADDs are sent before the XACK, so an
@@ -485,16 +482,14 @@ struct StreamID: Comparable {
 
 /// Metric handles by label set. Creating a handle asks the metrics backend to look it up (a lock and a
 /// hash of the labels); a job touches three, so they are kept here.
-final class LoopMetrics: @unchecked Sendable {
-    // Guarded by `lock`.
-    private let lock = NSLock()
-    private var counters: [String: Counter] = [:]
-    private var timers: [String: Metrics.Timer] = [:]
-    private var meters: [String: Meter] = [:]
-    private var kinds: [String: String] = [:]
+final class LoopMetrics: Sendable {
+    private let counters = Locked<[String: Counter]>([:])
+    private let timers = Locked<[String: Metrics.Timer]>([:])
+    private let meters = Locked<[String: Meter]>([:])
+    private let kinds = Locked<[String: String]>([:])
 
     func kind(of stream: String, role: String) -> String {
-        lock.withLock {
+        kinds.withLock { kinds in
             if let k = kinds[stream] { return k }
             let k = stream.range(of: ":tasks:").map { String(stream[$0.upperBound...]) } ?? role
             kinds[stream] = k
@@ -503,30 +498,30 @@ final class LoopMetrics: @unchecked Sendable {
     }
 
     func counter(role: String, type: String, outcome: String) -> Counter {
-        let key = role + "|" + type + "|" + outcome
-        return lock.withLock {
-            if let c = counters[key] { return c }
+        counters.withLock {
+            let key = role + "|" + type + "|" + outcome
+            if let c = $0[key] { return c }
             let c = Counter(label: "dellm_jobs_total", dimensions: [("role", role), ("type", type), ("outcome", outcome)])
-            counters[key] = c
+            $0[key] = c
             return c
         }
     }
 
     func timer(role: String, type: String) -> Metrics.Timer {
-        let key = role + "|" + type
-        return lock.withLock {
-            if let t = timers[key] { return t }
+        timers.withLock {
+            let key = role + "|" + type
+            if let t = $0[key] { return t }
             let t = Metrics.Timer(label: "dellm_job_duration_seconds", dimensions: [("role", role), ("type", type)])
-            timers[key] = t
+            $0[key] = t
             return t
         }
     }
 
     func inflight(role: String) -> Meter {
-        lock.withLock {
-            if let m = meters[role] { return m }
+        meters.withLock {
+            if let m = $0[role] { return m }
             let m = Meter(label: "dellm_inflight_jobs", dimensions: [("role", role)])
-            meters[role] = m
+            $0[role] = m
             return m
         }
     }

@@ -17,6 +17,8 @@ public struct FleetClient: Sendable {
     }
 
     public var store: Store { Store(db: db) }
+    /// The read views (statuses, traces, nodes, the ledger, the matrix).
+    public var inspector: Inspector { Inspector(db: db) }
 
     /// The id after which answers to queries submitted from now on will appear.
     public func answersCursor() async throws -> String {
@@ -64,18 +66,21 @@ public struct FleetClient: Sendable {
                     lastCheck = ContinuousClock.now
                     let rows = try await db.query("""
                         SELECT q.id, q.status, q.answer, q.error, q.subtask_count,
-                               (SELECT count(*) FROM subtasks s WHERE s.query_id = q.id AND s.status NOT IN ('queued', 'waiting')),
-                               EXISTS (SELECT 1 FROM subtasks s JOIN attempts a ON a.subtask_id = s.id WHERE s.query_id = q.id)
+                               (SELECT count(*) FROM subtasks s WHERE s.query_id = q.id AND s.status NOT IN ('queued', 'waiting')) AS settled,
+                               EXISTS (SELECT 1 FROM subtasks s JOIN attempts a ON a.subtask_id = s.id WHERE s.query_id = q.id) AS started
                         FROM queries q WHERE q.id = ANY($1::text[])
                         """, [PostgresArray.literal(Array(waiting))])
                     var progress: [Progress] = []
-                    for r in rows.rows {
-                        let id = r[0]!
-                        if r[1] != "running" {
+                    for r in rows.records {
+                        let id: String = try r.decode("id")
+                        let state: QueryState = try r.decode("status")
+                        if state != .running {
                             waiting.remove(id)
-                            onAnswer(AnswerEvent(queryID: id, status: r[1]!, answer: r[2], error: r[3]))
+                            onAnswer(AnswerEvent(queryID: id, status: state.rawValue, answer: try r.decode("answer", as: String?.self),
+                                                 error: try r.decode("error", as: String?.self)))
                         } else {
-                            progress.append(Progress(id: id, settled: Int(r[5] ?? "0") ?? 0, subtasks: Int(r[4] ?? "0") ?? 0, started: r[6] == "t"))
+                            progress.append(Progress(id: id, settled: try r.decode("settled"), subtasks: try r.decode("subtask_count"),
+                                                     started: try r.decode("started")))
                         }
                     }
                     if !progress.isEmpty { onProgress?(progress) }
@@ -159,25 +164,17 @@ public struct FleetClient: Sendable {
             var groups: [GroupInfo] = []
             let exists = try await redis.command("EXISTS", stream).int ?? 0
             if exists == 1 {
-                let reply = try await redis.command("XINFO", "GROUPS", stream)
-                for g in reply.array ?? [] {
-                    let p = g.pairs
-                    let name = p["name"]?.string ?? "?"
-                    let consumersReply = try await redis.command("XINFO", "CONSUMERS", stream, name)
-                    let details = (consumersReply.array ?? []).map { c -> ConsumerInfo in
-                        let cp = c.pairs
-                        return ConsumerInfo(name: cp["name"]?.string ?? "?", pending: cp["pending"]?.int ?? 0,
-                                            idleMilliseconds: cp["idle"]?.int ?? 0)
+                for g in try await redis.xinfoGroups(stream: stream) {
+                    let details = try await redis.xinfoConsumers(stream: stream, group: g.name).map {
+                        ConsumerInfo(name: $0.name, pending: $0.pending, idleMilliseconds: $0.idleMilliseconds)
                     }
                     var oldest: Int?
-                    if (p["pending"]?.int ?? 0) > 0,
-                       let minID = try await redis.command("XPENDING", stream, name).array?.dropFirst().first?.string,
+                    if g.pending > 0, let minID = try await redis.xpendingSummary(stream: stream, group: g.name).smallestID,
                        let ms = Int(minID.split(separator: "-").first ?? "") {
                         oldest = max(0, nowMs - ms)
                     }
-                    groups.append(GroupInfo(name: name, consumers: p["consumers"]?.int ?? 0, pending: p["pending"]?.int ?? 0,
-                                            lag: p["lag"]?.int, lastDeliveredID: p["last-delivered-id"]?.string ?? "0-0",
-                                            oldestPendingMilliseconds: oldest, consumerDetails: details))
+                    groups.append(GroupInfo(name: g.name, consumers: g.consumers, pending: g.pending, lag: g.lag,
+                                            lastDeliveredID: g.lastDeliveredID, oldestPendingMilliseconds: oldest, consumerDetails: details))
                 }
             }
             out.append(StreamInfo(stream: stream, length: length, groups: groups))
@@ -281,16 +278,14 @@ extension FleetClient {
 }
 
 /// Answers as they arrive, from the wait callback.
-final class BatchBox: @unchecked Sendable {
-    // Guarded by `lock`.
-    private let lock = NSLock()
-    private var events: [String: (AnswerEvent, Double)] = [:]
+final class BatchBox: Sendable {
+    private let events = Locked<[String: (AnswerEvent, Double)]>([:])
     func add(_ e: AnswerEvent, seconds: Double) -> Int {
-        lock.withLock {
-            events[e.queryID] = (e, seconds)
-            return events.count
+        events.withLock {
+            $0[e.queryID] = (e, seconds)
+            return $0.count
         }
     }
-    func snapshot() -> [String: (AnswerEvent, Double)] { lock.withLock { events } }
-    var count: Int { lock.withLock { events.count } }
+    func snapshot() -> [String: (AnswerEvent, Double)] { events.value }
+    var count: Int { events.withLock { $0.count } }
 }

@@ -63,13 +63,14 @@ extension Store {
     public func genomeStats() async throws -> [String: Evolution.Stats] {
         var out: [String: Evolution.Stats] = [:]
         for row in try await db.query("""
-            SELECT a.genome, count(*), count(*) FILTER (WHERE v.passed AND NOT a.outvoted), coalesce(sum(a.latency_ms), 0), coalesce(sum(a.model_calls), 0)
+            SELECT a.genome, count(*) AS attempts, count(*) FILTER (WHERE v.passed AND NOT a.outvoted) AS correct,
+                   coalesce(sum(a.latency_ms), 0) AS total_ms, coalesce(sum(a.model_calls), 0) AS model_calls
             FROM attempts a JOIN verdicts v ON v.subtask_id = a.subtask_id AND v.attempt = a.attempt
             WHERE a.genome IS NOT NULL AND a.tool IS DISTINCT FROM 'calculator'
             GROUP BY a.genome
-            """).rows {
-            out[row[0]!] = Evolution.Stats(attempts: Int(row[1]!) ?? 0, correct: Int(row[2]!) ?? 0,
-                                           totalMilliseconds: Double(row[3]!) ?? 0, modelCalls: Int(row[4]!) ?? 0)
+            """).records {
+            out[try row.decode("genome")] = Evolution.Stats(attempts: try row.decode("attempts"), correct: try row.decode("correct"),
+                                                            totalMilliseconds: try row.decode("total_ms"), modelCalls: try row.decode("model_calls"))
         }
         return out
     }
@@ -91,15 +92,21 @@ extension Store {
 
     public func generations(limit: Int = 100) async throws -> [GenerationRow] {
         try await db.query("""
-            SELECT number, kind, fleet_fitness, band, mutation_rate, culled::text, spawned::text, population::text, fitness::text,
-                   verdicts_at_start, note, created_at::text
+            SELECT number, kind, fleet_fitness, band, mutation_rate, culled::text AS culled, spawned::text AS spawned,
+                   population::text AS population, fitness::text AS fitness, verdicts_at_start, note, created_at::text AS created_at
             FROM generations ORDER BY number DESC LIMIT $1
-            """, [String(limit)]).rows.map { r in
-            func list(_ s: String?) -> [String] { (try? JSONDecoder().decode([String].self, from: Data((s ?? "[]").utf8))) ?? [] }
-            return GenerationRow(number: Int(r[0]!)!, kind: r[1]!, fleetFitness: r[2].flatMap(Double.init), band: r[3],
-                                 mutationRate: r[4].flatMap(Double.init), culled: list(r[5]), spawned: list(r[6]), population: list(r[7]),
-                                 fitness: (try? JSONDecoder().decode([String: Double].self, from: Data((r[8] ?? "{}").utf8))) ?? [:],
-                                 verdictsAtStart: Int(r[9] ?? "0") ?? 0, note: r[10], at: r[11]!)
+            """, [String(limit)]).records.map { r in
+            func json<T: Decodable>(_ column: String, _ empty: String) throws -> T {
+                let text = try r.decode(column, as: String?.self) ?? empty
+                do { return try JSONDecoder().decode(T.self, from: Data(text.utf8)) } catch {
+                    throw PostgresDecodingError(column: column, expected: "JSON \(T.self)", value: String(text.prefix(40)))
+                }
+            }
+            return GenerationRow(number: try r.decode("number"), kind: try r.decode("kind"), fleetFitness: try r.decode("fleet_fitness", as: Double?.self),
+                                 band: try r.decode("band", as: String?.self), mutationRate: try r.decode("mutation_rate", as: Double?.self),
+                                 culled: try json("culled", "[]"), spawned: try json("spawned", "[]"), population: try json("population", "[]"),
+                                 fitness: try json("fitness", "{}"), verdictsAtStart: try r.decode("verdicts_at_start", as: Int?.self) ?? 0,
+                                 note: try r.decode("note", as: String?.self), at: try r.decode("created_at"))
         }.reversed()
     }
 

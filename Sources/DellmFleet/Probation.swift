@@ -1,4 +1,5 @@
 import DellmCore
+import DellmModel
 import DellmSupport
 import Foundation
 import Logging
@@ -54,7 +55,7 @@ public struct Probe: Sendable, Equatable {
 /// parent. Parents are probed once per evolver process (their score is remembered).
 public struct Probation: Sendable {
     public let probes: [Probe]
-    let specialist: SpecialistRole
+    let answerer: Answerer
     let scores = ProbeScores()
     let logger: Logger
     /// Auditions running at once (each asks two votes per probe).
@@ -62,7 +63,7 @@ public struct Probation: Sendable {
 
     public init(probes: [Probe], config: FleetConfig, logger: Logger) {
         self.probes = probes
-        self.specialist = SpecialistRole(config: config, types: TaskType.allCases, node: "evolver-probation")
+        self.answerer = Answerer(config: config, model: ModelEndpoint(client: config.model(), maxConcurrent: config.modelConcurrency))
         self.logger = logger
     }
 
@@ -77,7 +78,7 @@ public struct Probation: Sendable {
         var passed = 0, total = 0
         for p in probes where p.type == genome.specialization {
             let job = TaskJob(queryID: "probe", subtaskID: "probe.\(p.id)", index: 0, type: p.type, text: p.query, attempt: 1)
-            let record = await specialist.answer(job, genome: genome, logger: logger)
+            let record = await answerer.answer(job, genome: genome, logger: logger)
             total += 1
             if let answer = record.answer, await p.check.passes(answer) { passed += 1 }
         }

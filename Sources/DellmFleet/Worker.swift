@@ -82,6 +82,13 @@ public struct Worker: Sendable {
                     await db.close()
                 }
             }
+            // One trimmer for the process's streams, not one per lane.
+            let trimmer = StreamTrimmer(streams: loops.flatMap { $0.role.streams }), trimLog = logger
+            group.addTask {
+                let redis = RedisConnection(configuration: redisConfig, name: "trimmer")
+                await trimmer.run(redis: redis, logger: trimLog)
+                await redis.close()
+            }
             let role = self.role, databaseURL = config.databaseURL, heartbeatLog = logger
             group.addTask {
                 // Heartbeats, on a connection of their own; a failure is logged and retried next time.

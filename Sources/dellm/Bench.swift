@@ -16,8 +16,10 @@ struct Bench: AsyncParsableCommand {
     /// Foundation libraries in full in every process; PSS shares them out.
     static func usage(_ pid: Int32) -> (cpuMicroseconds: Double, rssKiB: Int, pssKiB: Int)? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        let fields = stat[stat.range(of: ")")!.upperBound...].split(separator: " ")
+              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let name = stat.range(of: ")", options: .backwards) else { return nil }
+        let fields = stat[name.upperBound...].split(separator: " ")
+        guard fields.count > 12 else { return nil }
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         let cpu = ((Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)) / ticks * 1e6
         let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
@@ -214,8 +216,7 @@ struct Bench: AsyncParsableCommand {
             var polls = 0
             while true {
                 polls += 1
-                let g = try await redis.command("XINFO", "GROUPS", stream).array?.first?.pairs ?? [:]
-                if (g["entries-read"]?.int ?? 0) >= jobs && g["pending"]?.int == 0 { break }
+                if let g = try await redis.xinfoGroups(stream: stream).first, (g.entriesRead ?? 0) >= jobs, g.pending == 0 { break }
                 for p in procs where !p.isRunning { throw fail("a bench worker exited early (status \(p.terminationStatus))") }
                 try await Task.sleep(for: .milliseconds(5))
             }

@@ -16,8 +16,8 @@ struct Result: AsyncParsableCommand {
     func run() async throws {
         let (config, _) = try global.bootstrap()
         let client = try FleetClient(config: config)
-        let status: Store.QueryStatus?
-        do { status = try await client.store.status(queryID: id) } catch { throw fail("\(error)") }
+        let status: Inspector.QueryStatus?
+        do { status = try await client.inspector.status(queryID: id) } catch { throw fail("\(error)") }
         guard let s = status else { throw fail("no query \(id) (not submitted, or not yet taken by an ingest worker)", code: 3) }
         if json {
             var o: [String: Any] = ["id": s.id, "status": s.status, "subtasks": s.subtasks, "settled": s.settled]

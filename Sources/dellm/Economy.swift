@@ -18,7 +18,7 @@ struct TrustCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (config, _) = try global.bootstrap()
-        let nodes = try await FleetClient(config: config).store.nodes()
+        let nodes = try await FleetClient(config: config).inspector.nodes()
         if json { return try printEncoded(nodes) }
         print("TRUST  ACCURACY        UPTIME  SPECIES     NODE")
         for n in nodes {
@@ -50,9 +50,9 @@ struct CreditsCommand: AsyncParsableCommand {
             }
         }
         let balance = try await store.balance(user: user)
-        let entries = try await store.ledger(user: user, limit: limit)
+        let entries = try await store.inspector.ledger(user: user, limit: limit)
         if json {
-            struct Out: Encodable { var user: String; var balance: Double; var entries: [Store.LedgerEntry] }
+            struct Out: Encodable { var user: String; var balance: Double; var entries: [Inspector.LedgerEntry] }
             return try printEncoded(Out(user: user, balance: balance, entries: entries))
         }
         if entries.isEmpty { throw fail("no ledger entries for \(user)", code: 3) }
@@ -75,7 +75,7 @@ struct MatrixCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (config, _) = try global.bootstrap()
-        let cells = try await FleetClient(config: config).store.matrix()
+        let cells = try await FleetClient(config: config).inspector.matrix()
         if json { return try printEncoded(cells) }
         print("TYPE       GENOME                         ATTEMPTS  ACCURACY  MEAN      SCORE  UNPROVEN")
         for c in cells {
@@ -93,7 +93,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (config, _) = try global.bootstrap()
-        let nodes = try await FleetClient(config: config).store.nodes().filter { $0.role == "specialist" }
+        let nodes = try await FleetClient(config: config).inspector.nodes().filter { $0.role == "specialist" }
         let ranked = nodes.map { n in (n, Economy.experience(earned: n.earned, trust: n.trust)) }.sorted { $0.1.xp > $1.1.xp }
         if json {
             struct Row: Encodable { var rank: Int; var node: String; var owner: String?; var xp: Int; var level: Int; var earned: Double; var trust: Double }

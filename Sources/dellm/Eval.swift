@@ -66,7 +66,7 @@ struct EvalCommand: AsyncParsableCommand {
             }
         }
         writeStandardError("\n")
-        let checks = (try? await client.store.partChecks(queryIDs: results.compactMap { $0.event?.queryID })) ?? [:]
+        let checks = (try? await client.inspector.partChecks(queryIDs: results.compactMap { $0.event?.queryID })) ?? [:]
         var unprovenPerType: [String: Int] = [:]
         var perType: [String: (Int, Int)] = [:]
         var latencies: [Double] = []

@@ -67,15 +67,15 @@ struct Submit: AsyncParsableCommand {
         let event = box.events.first!
         if json {
             var o: [String: Any] = ["id": qid, "status": event.status, "seconds": seconds]
-            if let checks = try? await client.store.partChecks(queryIDs: [qid])[qid] { o["checks"] = checks }
-            o["tokens"] = (try? await client.store.modelTokens(queryIDs: [qid])[qid]) ?? 0
+            if let checks = try? await client.inspector.partChecks(queryIDs: [qid])[qid] { o["checks"] = checks }
+            o["tokens"] = (try? await client.inspector.modelTokens(queryIDs: [qid])[qid]) ?? 0
             if let a = event.answer { o["answer"] = a }
             if let e = event.error { o["error"] = e }
             printJSON(o)
         } else if let a = event.answer, event.status == "answered" {
             print(a)
         }
-        if trace, let t = try await client.store.trace(queryID: qid) { writeStandardError((renderTrace(t) + "\n")) }
+        if trace, let t = try await client.inspector.trace(queryID: qid) { writeStandardError((renderTrace(t) + "\n")) }
         if event.status != "answered" { throw fail("query \(qid) failed: \(event.error ?? "unknown reason")") }
     }
 
@@ -109,11 +109,11 @@ struct Submit: AsyncParsableCommand {
         var lines: [String] = []
         var failures: [String] = []
         // How each part was checked: "proven", "unproven" (passed, but no check proves it), "failed".
-        let checks = (try? await client.store.partChecks(queryIDs: results.map(\.queryID))) ?? [:]
+        let checks = (try? await client.inspector.partChecks(queryIDs: results.map(\.queryID))) ?? [:]
         let unproven = checks.values.filter { $0.contains("unproven") }.count
         if unproven > 0 { writeStandardError("\(unproven) of \(items.count) answers have a part no check could prove (\"checks\" in each line)\n") }
         // What the model spent (completion tokens of every vote), per query: the cost of the samples.
-        let tokens = (try? await client.store.modelTokens(queryIDs: results.map(\.queryID))) ?? [:]
+        let tokens = (try? await client.inspector.modelTokens(queryIDs: results.map(\.queryID))) ?? [:]
         let spent = tokens.values.reduce(0, +)
         writeStandardError("model completion tokens: \(spent) in all, \(spent / max(1, items.count)) per query\n")
         for (item, r) in zip(items, results) {
@@ -150,25 +150,27 @@ struct Submit: AsyncParsableCommand {
 }
 
 /// Collects answer events from the wait callbacks.
-final class AnswerBox: @unchecked Sendable {
-    // Guarded by `lock`.
-    private let lock = NSLock()
-    private var _events: [AnswerEvent] = []
-    private var lastProgress = ""
-    private var lastPrinted = ContinuousClock.now - .seconds(10)
+final class AnswerBox: Sendable {
+    private struct State {
+        var events: [AnswerEvent] = []
+        var lastProgress = ""
+        var lastPrinted = ContinuousClock.now - .seconds(10)
+    }
+    private let state = Locked(State())
     private let terminal = isatty(2) == 1
 
-    func set(_ e: AnswerEvent) { lock.withLock { _events.append(e) } }
-    var events: [AnswerEvent] { lock.withLock { _events } }
-    var count: Int { lock.withLock { _events.count } }
+    func set(_ e: AnswerEvent) { state.withLock { $0.events.append(e) } }
+    var events: [AnswerEvent] { state.withLock { $0.events } }
+    var count: Int { state.withLock { $0.events.count } }
     /// Progress on stderr: redrawn in place on a terminal; in a log, a line at most every few seconds.
     func progress(_ line: String) {
-        let text = lock.withLock { () -> String? in
-            if line == lastProgress { return nil }
-            lastProgress = line
+        let terminal = self.terminal
+        let text = state.withLock { s -> String? in
+            if line == s.lastProgress { return nil }
+            s.lastProgress = line
             if terminal { return line }
-            guard ContinuousClock.now - lastPrinted >= .seconds(5) else { return nil }
-            lastPrinted = ContinuousClock.now
+            guard ContinuousClock.now - s.lastPrinted >= .seconds(5) else { return nil }
+            s.lastPrinted = ContinuousClock.now
             let trimmed = line.trimmingCharacters(in: CharacterSet(charactersIn: "\r\n"))
             return trimmed + "\n"
         }

@@ -14,7 +14,7 @@ struct TraceCommand: AsyncParsableCommand {
     func run() async throws {
         let (config, _) = try global.bootstrap()
         let client = try FleetClient(config: config)
-        guard let t = try await client.store.trace(queryID: id) else { throw fail("no query \(id)", code: 3) }
+        guard let t = try await client.inspector.trace(queryID: id) else { throw fail("no query \(id)", code: 3) }
         if json {
             try printEncoded(t)
         } else {
@@ -23,7 +23,7 @@ struct TraceCommand: AsyncParsableCommand {
     }
 }
 
-func renderTrace(_ t: Store.Trace) -> String {
+func renderTrace(_ t: Inspector.Trace) -> String {
     var out = "query \(t.id)  user \(t.user)  \(t.status)"
     if let s = t.seconds { out += String(format: " in %.2f s", s) }
     out += "\n  \(t.text.prefix(200))\n"
@@ -77,7 +77,7 @@ struct QueriesCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (config, _) = try global.bootstrap()
-        let rows = try await FleetClient(config: config).store.queries(status: status, limit: limit)
+        let rows = try await FleetClient(config: config).inspector.queries(status: status, limit: limit)
         if json {
             try printEncoded(rows)
             return

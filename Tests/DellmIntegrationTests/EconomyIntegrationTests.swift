@@ -124,7 +124,7 @@ struct EconomyIntegrationTests {
         var ids: [String] = []
         for i in 0..<5 { ids.append(try await client.submit("What is \(i) plus 10?", user: "payer-\(config.namespace)")) }
         _ = try await client.waitForAnswers(ids, after: cursor, timeout: .seconds(60)) { _ in }
-        func codeAttempts() async throws -> Int { try await client.store.matrix().filter { $0.type == "code" }.map(\.attempts).reduce(0, +) }
+        func codeAttempts() async throws -> Int { try await client.inspector.matrix().filter { $0.type == "code" }.map(\.attempts).reduce(0, +) }
         let before = try await codeAttempts()
         // Code the task's example tests: a proven pass.
         var tasks: [String] = []
@@ -135,12 +135,12 @@ struct EconomyIntegrationTests {
         _ = try await client.waitForAnswers(tasks, after: cursor, timeout: .seconds(60)) { _ in }
         await fleet.stop()
         let owner = "owner-\(config.namespace)"
-        let node = try #require(try await client.store.nodes().first { $0.id == "test-node-\(config.namespace)" })
+        let node = try #require(try await client.inspector.nodes().first { $0.id == "test-node-\(config.namespace)" })
         #expect(node.verified == 8)
         #expect(node.correct == 8)
         #expect(node.trust > 0.89 && node.trust <= 1.0, "0.6 + 0.3 from accuracy, plus uptime")
         #expect(node.owner == owner)
-        let earnings = try await client.store.ledger(user: owner, limit: 100).filter { $0.kind == "earn" }
+        let earnings = try await client.inspector.ledger(user: owner, limit: 100).filter { $0.kind == "earn" }
         #expect(earnings.count == 3, "one earning per verified model-made attempt; the calculator's sums earn nothing")
         #expect(earnings.allSatisfy { $0.amount > 0 })
         // No part earns more than its user paid for it (the node's bonus is capped).
@@ -149,7 +149,7 @@ struct EconomyIntegrationTests {
         #expect(try await client.db.query("SELECT runs_nodes FROM users WHERE id = $1", [owner]).first?[0] == "t")
         // The matrix rates genomes on model-made answers: the three programs count, the calculator's sums do not.
         #expect(try await codeAttempts() >= before + 3)
-        #expect(try await client.store.matrix().first { $0.type == "math" && $0.species == "default" } == nil)
+        #expect(try await client.inspector.matrix().first { $0.type == "math" && $0.species == "default" } == nil)
     }
 
     /// A pass no check can prove (a fact) moves no trust and earns nothing; the matrix counts it apart.
@@ -166,14 +166,14 @@ struct EconomyIntegrationTests {
         for _ in 0..<3 { facts.append(try await client.submit("What is the capital of France?", user: "payer-\(config.namespace)")) }
         #expect(try await client.waitForAnswers(facts, after: cursor, timeout: .seconds(60)) { _ in }.isEmpty)
         await fleet.stop()
-        let node = try #require(try await client.store.nodes().first { $0.id == "test-node-\(config.namespace)" })
+        let node = try #require(try await client.inspector.nodes().first { $0.id == "test-node-\(config.namespace)" })
         #expect(node.verified == 0 && node.correct == 0)
-        #expect(try await client.store.ledger(user: "owner-\(config.namespace)", limit: 100).filter { $0.kind == "earn" }.isEmpty)
-        let checks = try await client.store.partChecks(queryIDs: facts)
+        #expect(try await client.inspector.ledger(user: "owner-\(config.namespace)", limit: 100).filter { $0.kind == "earn" }.isEmpty)
+        let checks = try await client.inspector.partChecks(queryIDs: facts)
         #expect(facts.allSatisfy { checks[$0] == ["unproven"] }, "\(checks)")
-        let cells = try await client.store.matrix().filter { $0.type == "factual" }
+        let cells = try await client.inspector.matrix().filter { $0.type == "factual" }
         #expect(cells.map(\.unproven).reduce(0, +) >= 3 && cells.map(\.attempts).reduce(0, +) == 0)
-        let trace = try #require(try await client.store.trace(queryID: facts[0]))
+        let trace = try #require(try await client.inspector.trace(queryID: facts[0]))
         #expect(trace.parts[0].attempts.first?.verdict == "unproven")
     }
 

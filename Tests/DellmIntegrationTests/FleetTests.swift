@@ -32,7 +32,7 @@ struct FleetPipelineTests {
         #expect(try await db.query("SELECT count(*) FROM credit_ledger WHERE query_id = $1 AND kind = 'charge'", [id]).first?[0] == "1")
         #expect(try await db.query("SELECT count(*) FROM credit_ledger WHERE query_id = $1 AND kind = 'earn'", [id]).first?[0] == "0",
                 "calculator answers earn nothing: the verifier recomputes them")
-        #expect(try await client.store.status(queryID: id)?.answer == text)
+        #expect(try await client.inspector.status(queryID: id)?.answer == text)
         await fleet.stop()
     }
 

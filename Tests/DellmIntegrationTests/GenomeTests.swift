@@ -43,9 +43,9 @@ struct GenomeTests {
             """, [query]).rows.map { (Int($0[0]!)!, $0[1] ?? "", $0[2] ?? "") }
     }
 
-    func statuses(_ client: FleetClient, _ ids: [String]) async throws -> [String: Store.QueryStatus] {
-        var out: [String: Store.QueryStatus] = [:]
-        for id in ids { out[id] = try await client.store.status(queryID: id) }
+    func statuses(_ client: FleetClient, _ ids: [String]) async throws -> [String: Inspector.QueryStatus] {
+        var out: [String: Inspector.QueryStatus] = [:]
+        for id in ids { out[id] = try await client.inspector.status(queryID: id) }
         return out
     }
 
@@ -82,7 +82,7 @@ struct GenomeTests {
         #expect(answers[id]?.answer?.contains("Paris") == true, "\(String(describing: answers[id]))")
         #expect(try await store.db.query("SELECT mode FROM subtasks WHERE query_id = $1", [id]).first?[0] == "critical")
         // A critical query costs three times a normal one.
-        let charges = try await store.ledger(user: user, limit: 10).filter { $0.kind == "charge" }
+        let charges = try await store.inspector.ledger(user: user, limit: 10).filter { $0.kind == "charge" }
         let critical = try #require(charges.first { $0.queryID == id }), plain = try #require(charges.first { $0.queryID == normal })
         #expect(abs(critical.amount - 3 * plain.amount) < 1e-9)
         #expect(try await attempts(store, query: normal).count == 1)
@@ -103,7 +103,7 @@ struct GenomeTests {
         let made = try await attempts(store, query: id)
         #expect(made.map(\.genome) == ["fast-responder", "paris-a", "paris-b"], "the second opinion and the tiebreak come from genomes not yet asked")
         #expect(answers[id]?.answer?.contains("Paris") == true, "two of three say Paris: \(String(describing: answers[id]))")
-        let trace = try #require(try await store.trace(queryID: id))
+        let trace = try #require(try await store.inspector.trace(queryID: id))
         #expect(trace.parts[0].mode == "spot")
         // Facts pass without proof: each verdict says unproven (the vote, not a check, settles it).
         #expect(trace.parts[0].attempts.allSatisfy { $0.verdict == "unproven" })
@@ -115,7 +115,7 @@ struct GenomeTests {
         let stats = try await store.genomeStats()
         #expect(stats["fast-responder"]?.correct == 0 && stats["fast-responder"]?.attempts == 1)
         #expect(stats["paris-a"]?.correct == 1)
-        #expect(try await store.matrix().first { $0.species == "fast-responder" }?.accuracy == 0)
+        #expect(try await store.inspector.matrix().first { $0.species == "fast-responder" }?.accuracy == 0)
     }
 
     @Test func anAnswerWhoseVotesDisagreeGetsASecondOpinionWithoutASpotDraw() async throws {
@@ -135,7 +135,7 @@ struct GenomeTests {
         await fleet.stop()
         #expect(try await attempts(store, query: id).map(\.genome) == ["fast-responder", "paris-a", "paris-b"])
         #expect(answer?.answer?.contains("Paris") == true, "\(String(describing: answer))")
-        #expect(try #require(try await store.trace(queryID: id)).parts[0].mode == "spot")
+        #expect(try #require(try await store.inspector.trace(queryID: id)).parts[0].mode == "spot")
     }
 
     @Test func aFactIsWhatMostVotesNameNotTheFirstVote() async throws {
@@ -159,7 +159,7 @@ struct GenomeTests {
         #expect(answer?.answer?.contains("Mars") == true, "\(String(describing: answer))")
         let made = try await attempts(store, query: id)
         #expect(made.count == 1 && made[0].genome == "fast-responder")
-        let attempt = try #require(try await store.trace(queryID: id)?.parts.first?.attempts.first)
+        let attempt = try #require(try await store.inspector.trace(queryID: id)?.parts.first?.attempts.first)
         #expect(attempt.confidence == Store.tiebreakConfidence)
         #expect(attempt.votes.contains("#tiebreak"))
     }
@@ -188,15 +188,15 @@ struct GenomeTests {
         let id = try await client.submit("What is the capital of France?", user: "budget-\(config.namespace)")
         #expect(try await client.waitForAnswers([id], after: cursor, timeout: .seconds(60)) { _ in }.isEmpty)
         await fleet.stop()
-        let attempt = try #require(try await store.trace(queryID: id)?.parts.first?.attempts.first)
+        let attempt = try #require(try await store.inspector.trace(queryID: id)?.parts.first?.attempts.first)
         let cast = try JSONDecoder().decode([Store.Vote].self, from: Data(attempt.votes.utf8))
         #expect(cast.count == votes, "\(cast.map(\.source))")
         #expect(cast.allSatisfy { $0.tokens == 7 })
         // Every vote of every attempt (an unsettled answer also gets a second genome's opinion).
-        let all = try #require(try await store.trace(queryID: id)?.parts.first?.attempts).map {
+        let all = try #require(try await store.inspector.trace(queryID: id)?.parts.first?.attempts).map {
             try JSONDecoder().decode([Store.Vote].self, from: Data($0.votes.utf8)).count
         }
-        #expect(try await store.modelTokens(queryIDs: [id])[id] == 7 * all.reduce(0, +))
+        #expect(try await store.inspector.modelTokens(queryIDs: [id])[id] == 7 * all.reduce(0, +))
         if settled {
             #expect(attempt.confidence == Store.tiebreakConfidence)
             #expect(attempt.answer?.contains("Paris") == true)

@@ -86,7 +86,7 @@ struct ModelEndToEndTests {
         let missing = try await client.waitForAnswers([id], after: cursor, timeout: .seconds(240)) { answers.add($0) }
         await fleet.stop()
         #expect(missing.isEmpty)
-        let trace = try #require(try await client.store.trace(queryID: id))
+        let trace = try #require(try await client.inspector.trace(queryID: id))
         #expect(trace.parts.count == 1 && trace.parts[0].mode == "critical")
         #expect(trace.parts[0].attempts.count >= 2, "a majority needs two answers at least")
         if trace.parts[0].status == "verified" {

@@ -9,7 +9,7 @@ import Testing
     static let dependent = "Name a prime number between 10 and 14, then add 5 to that number."
 
     /// Runs `queries` through an in-process fleet whose model behaves as `model`; returns their traces.
-    func run(_ queries: [String], model: FakeModelServer.Behaviour, timeout: Duration = .seconds(60)) async throws -> (FleetClient, [Store.Trace]) {
+    func run(_ queries: [String], model: FakeModelServer.Behaviour, timeout: Duration = .seconds(60)) async throws -> (FleetClient, [Inspector.Trace]) {
         let fake = try FakeModelServer(model)
         defer { fake.stop() }
         let config = try TestEnv.config(extra: ["DELLM_MODEL_URL": fake.url, "DELLM_SPOT_RATE": "0"])
@@ -20,8 +20,8 @@ import Testing
         for q in queries { ids.append(try await client.submit(q, user: "plan-\(config.namespace)")) }
         #expect(try await client.waitForAnswers(ids, after: cursor, timeout: timeout) { _ in }.isEmpty)
         await fleet.stop()
-        var traces: [Store.Trace] = []
-        for id in ids { traces.append(try #require(try await client.store.trace(queryID: id))) }
+        var traces: [Inspector.Trace] = []
+        for id in ids { traces.append(try #require(try await client.inspector.trace(queryID: id))) }
         return (client, traces)
     }
 
@@ -68,7 +68,7 @@ import Testing
 
     @Test func aReferenceToNothingFailsTheQueryWithItsReason() async throws {
         let (client, traces) = try await run(["Double it, then add 3."], model: .answer("x"), timeout: .seconds(30))
-        let status = try #require(try await client.store.status(queryID: traces[0].id))
+        let status = try #require(try await client.inspector.status(queryID: traces[0].id))
         #expect(status.status == "failed")
         #expect(status.error?.contains("cannot be planned") == true, "\(status.error ?? "")")
     }

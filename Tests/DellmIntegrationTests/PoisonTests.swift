@@ -1,5 +1,5 @@
 import DellmCore
-import DellmFleet
+@testable import DellmFleet
 import DellmPostgres
 import DellmRedis
 import Foundation
@@ -67,7 +67,7 @@ struct PoisonTests {
         #expect(dead["reason"]?.string == "failed 3 times; last error: boom in the handler")
         #expect(dead["stream"]?.string == stream)
         #expect(try await redis.command("XINFO", "GROUPS", stream).array?.first?.pairs["pending"]?.int == 0)
-        let status = try await Store(db: db).status(queryID: queryID)
+        let status = try await Store(db: db).inspector.status(queryID: queryID)
         #expect(status?.status == "failed")
         #expect(status?.error == "failed 3 times; last error: boom in the handler")
     }
@@ -110,6 +110,40 @@ struct PoisonTests {
         let reasons = (try await redis.command("XRANGE", config.keys.dead, "-", "+").array ?? []).compactMap { $0.array?[1].pairs["reason"]?.string }
         #expect(reasons.count == 2)
         #expect(reasons.allSatisfy { $0.hasPrefix("no subtask ") && $0.hasSuffix("the task was not issued by the coordinator") }, "\(reasons)")
+    }
+
+    /// A row that breaks what the code expects of it (a subtask whose type no worker knows, planted by
+    /// hand) fails the one job that reads it: dead-lettered with the column named, its query failed with
+    /// the same reason; the verifier's lane goes on and answers the next query.
+    @Test func aBadRowFailsItsJobNotTheProcess() async throws {
+        let config = try TestEnv.config()
+        let db = PostgresConnection(url: config.databaseURL)
+        let store = Store(db: db)
+        try await store.prepare(species: config.species)
+        let redis = RedisConnection(configuration: try config.redisConfiguration())
+        let q = UUID().uuidString.lowercased()
+        let parts = [Splitter.Part(index: 0, text: "What is 2 + 2?", type: .math, rule: "planted")]
+        guard case .enqueue(let jobs, _) = try await store.ingest(QueryJob(id: q, query: "What is 2 + 2?", user: "bad-row-\(config.namespace)"),
+                                                                   parts: parts) else { Issue.record("not ingested"); return }
+        let job = try #require(jobs.first)
+        let vote = Store.Vote(source: "calculator", answer: "4", milliseconds: 0)
+        try await store.recordAttempt(job, node: "planted-node", record: .init(answer: "4", votes: [vote], confidence: 1, tool: "calculator", error: nil,
+                                                         latencyMilliseconds: 0))
+        try await db.query("UPDATE subtasks SET type = 'poetry' WHERE id = $1", [job.subtaskID])
+        try await redis.xadd(config.keys.verify, Wire.fields(VerifyJob(queryID: q, subtaskID: job.subtaskID, attempt: 1)))
+        let fleet = try await InProcessFleet.start(config, specialistTypes: [.math])
+        let client = try FleetClient(config: config)
+        let cursor = try await client.answersCursor()
+        try await waitUntil(timeout: .seconds(30)) { (try await redis.command("XLEN", config.keys.dead).int ?? 0) == 1 }
+        let next = try await client.submit("What is 3 + 4?", user: "bad-row-\(config.namespace)")
+        #expect(try await client.waitForAnswers([next], after: cursor, timeout: .seconds(30)) { _ in }.isEmpty)
+        await fleet.stop()
+        let reason = try #require(try await redis.command("XRANGE", config.keys.dead, "-", "+").array?.first?.array?[1].pairs["reason"]?.string)
+        #expect(reason == "a stored row could not be read: column 'type' holds 'poetry', not TaskType", "\(reason)")
+        let status = try await store.inspector.status(queryID: q)
+        #expect(status?.status == "failed")
+        #expect(status?.error == reason)
+        #expect(try await store.inspector.status(queryID: next)?.answer?.contains("7") == true)
     }
 
     /// A job running past the claim idle time keeps its entry: another consumer of the group, taking over

@@ -31,7 +31,7 @@ struct SchedulingTests {
         #expect(missing.isEmpty)
         let stillRunning = Int(open ?? "") ?? -1
         #expect(stillRunning >= 20, "the light user's queries waited for \(30 - stillRunning) of the batch's 30")
-        #expect(try await client.store.status(queryID: sum)?.answer.map { Answers.numbers(in: $0).last } == 7_006_652)
+        #expect(try await client.inspector.status(queryID: sum)?.answer.map { Answers.numbers(in: $0).last } == 7_006_652)
         print("scheduling: the light user's fact and arithmetic answered with \(stillRunning) of the heavy user's 30 queries still running")
     }
 }

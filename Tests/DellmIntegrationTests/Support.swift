@@ -71,6 +71,11 @@ struct InProcessFleet {
                         await loop.run(redis: redis, db: pg)
                     }
                 }
+                // As a worker process does: one trimmer for all the lanes' streams.
+                let trimmer = StreamTrimmer(streams: roles.flatMap(\.streams)), trimLog = logger
+                group.addTask {
+                    await trimmer.run(redis: RedisConnection(configuration: redisConfig, name: "trimmer"), logger: trimLog)
+                }
             }
         }
         return InProcessFleet(config: config, task: task)

@@ -1,0 +1,215 @@
+import DellmCore
+import DellmModel
+import Foundation
+import Logging
+
+/// How a node answers one subtask, whoever asks: the specialist for its tasks, probation for a child
+/// genome's probes. Tools first (the calculator, the exact tools), then programs for word problems,
+/// then the genome's votes (more while they disagree and the task's budget lasts), code chosen by
+/// execution. Arithmetic is computed by the calculator, never by the model.
+public struct Answerer: Sendable {
+    public let config: FleetConfig
+    public let model: ModelEndpoint
+
+    public init(config: FleetConfig, model: ModelEndpoint) {
+        self.config = config
+        self.model = model
+    }
+
+    /// The node's answer to one subtask. Model failures become an attempt with an error, which the
+    /// verifier fails and retries, so a dead model never loses the subtask.
+    public func answer(_ job: TaskJob, genome: Genome, logger: Logger) async -> Store.AttemptRecord {
+        if let exact = Self.exactAnswer(job) { return exact }
+        var budget = SelfConsistency.Budget(limit: job.budget ?? 0)
+        if job.type == .math, config.programSamples > 0, let r = await programAided(job, genome: genome, budget: &budget) { return r }
+        let genomes = VotePlan.pair(genome, attempt: job.attempt)
+        var errors: [String] = []
+        var votes = await ask(genomes, text: job.text, type: job.type, budget: &budget, errors: &errors)
+        guard !votes.isEmpty else {
+            logger.warning("model failed", metadata: ["subtask": "\(job.subtaskID)", "error": "\(errors.first ?? "")"])
+            return .init(answer: nil, votes: [], confidence: 0, tool: nil, error: errors.first ?? "no vote", latencyMilliseconds: 0)
+        }
+        var (chosen, confidence) = (votes[0], 0.5)
+        let sameVote = VotePlan.repeats(genomes)
+        if votes.count == 2, !sameVote, let i = agreeing(votes, job, quorum: 2) {
+            (chosen, confidence) = (votes[i], 0.9)
+        } else if votes.count == 2, job.type == .factual || job.type == .reasoning || job.type == .math {
+            (chosen, confidence) = await resolve(job, genome: genome, votes: &votes, sameVote: sameVote, budget: &budget, errors: &errors)
+        }
+        // A looping or refusing vote loses to one that is not.
+        if Answers.isLooping(chosen.answer) || Answers.isRefusal(chosen.answer),
+           let better = votes.first(where: { !Answers.isLooping($0.answer) && !Answers.isRefusal($0.answer) }) {
+            chosen = better
+        }
+        if job.type == .code, let (best, agreement) = await chooseByExecution(job, genome: genome, votes: &votes) {
+            chosen = best
+            confidence = max(confidence, agreement)
+        }
+        return .init(answer: chosen.answer, votes: votes, confidence: confidence, tool: job.type == .code ? "sandbox" : nil,
+                     error: nil, latencyMilliseconds: 0)
+    }
+
+    /// A tool's exact answer (the calculator for arithmetic it reads, an exact tool for reasoning), or nil.
+    static func exactAnswer(_ job: TaskJob) -> Store.AttemptRecord? {
+        if job.type == .math, let reading = ArithmeticGrammar.reading(job.text) {
+            let vote = Store.Vote(source: "calculator", answer: reading.answer, milliseconds: 0)
+            return .init(answer: reading.answer, votes: [vote], confidence: 1, tool: "calculator", error: nil, latencyMilliseconds: 0)
+        }
+        if job.type == .reasoning, let s = ExactTools.solve(job.text) {
+            let vote = Store.Vote(source: s.tool, answer: s.answer, milliseconds: 0)
+            return .init(answer: s.answer, votes: [vote], confidence: 1, tool: s.tool, error: nil, latencyMilliseconds: 0)
+        }
+        return nil
+    }
+
+    /// Two votes that disagree: a third vote decides by majority, then more samples while they still
+    /// disagree and the budget lasts (self-consistency); without a majority, the first vote stands with
+    /// low confidence (the verifier's check decides whether it is retried). The same vote said twice
+    /// (`VotePlan.repeats`) counts once.
+    func resolve(_ job: TaskJob, genome: Genome, votes: inout [Store.Vote], sameVote: Bool, budget: inout SelfConsistency.Budget,
+                 errors: inout [String]) async -> (Store.Vote, Double) {
+        let tiebreak = await ask([VotePlan.tiebreak(genome, attempt: job.attempt)], text: job.text, type: job.type, budget: &budget, errors: &errors)
+        guard !tiebreak.isEmpty else { return (votes[0], 0.5) } // no third vote: the first stands, unsure
+        votes += tiebreak
+        var distinct = sameVote ? votes.enumerated().filter { $0.offset != 1 }.map(\.element) : votes
+        if agreeing(distinct, job, quorum: 2) == nil {
+            var round = 0
+            while case let n = budget.more(round: 2, cap: SelfConsistency.cap, estimate: genome.maxTokens), n > 0 {
+                let extra = (0..<n).map { VotePlan.sample(genome, attempt: job.attempt, number: 2 * round + $0) }
+                let more = await ask(extra, text: job.text, type: job.type, budget: &budget, errors: &errors)
+                if more.isEmpty { break }
+                votes += more
+                distinct += more
+                round += 1
+                if agreeing(distinct, job, quorum: distinct.count / 2 + 1) != nil { break }
+            }
+        }
+        if let i = agreeing(distinct, job, quorum: distinct.count <= 3 ? 2 : distinct.count / 2 + 1) {
+            return (distinct[i], Store.tiebreakConfidence)
+        }
+        return (votes[0], 0.3)
+    }
+}
+
+extension Answerer {
+    /// One vote per plan, asked together; each vote's cost is recorded in `budget`, failures in `errors`.
+    func ask(_ plans: [VotePlan], text: String, type: TaskType, budget: inout SelfConsistency.Budget, errors: inout [String]) async -> [Store.Vote] {
+        var results: [(Int, Result<ChatResponse, Error>)] = []
+        await withTaskGroup(of: (Int, Result<ChatResponse, Error>).self) { group in
+            for (i, p) in plans.enumerated() {
+                group.addTask { (i, await Result { try await model.chat(p.request(for: text)) }) }
+            }
+            for await r in group { results.append(r) }
+        }
+        var votes: [Store.Vote] = []
+        for (i, r) in results.sorted(by: { $0.0 < $1.0 }) {
+            switch r {
+            case .success(let resp):
+                let tokens = resp.completionTokens ?? plans[i].maxTokens
+                budget.record(tokens: tokens)
+                votes.append(.init(source: plans[i].name, answer: VotePlan.finish(resp.text, for: type), milliseconds: resp.milliseconds, tokens: tokens))
+            case .failure(let e):
+                errors.append("\(e)")
+            }
+        }
+        return votes
+    }
+
+    /// Which vote `quorum` votes agree with: facts by what they name or say (their wording differs from
+    /// vote to vote), other types by their normalised text (math: the final number).
+    func agreeing(_ vs: [Store.Vote], _ job: TaskJob, quorum: Int) -> Int? {
+        if job.type == .factual { return Answers.majority(.factual, vs.map(\.answer), quorum: quorum, question: job.text) }
+        let keys = vs.map { Answers.normalized($0.answer) }
+        return keys.indices.first { i in keys.filter { $0 == keys[i] }.count >= quorum }
+    }
+
+    /// A word problem the calculator does not read, answered by programs (`ProgramAided`): three samples
+    /// (the first at temperature 0, the others at 0.7), two more only when no two agree, up to
+    /// `DELLM_PROGRAM_SAMPLES`; each read as an expression over the problem's numbers and computed; the
+    /// value most give wins, its program shown. Nil when no sample is a program (the votes then answer).
+    func programAided(_ job: TaskJob, genome: Genome, budget: inout SelfConsistency.Budget) async -> Store.AttemptRecord? {
+        var messages: [ChatMessage] = [.system(ProgramAided.system)]
+        for e in ProgramAided.examples { messages += [.user(e.problem), .assistant(e.program)] }
+        messages.append(.user(job.text))
+        let modelName = genome.model(0)
+        var replies: [(index: Int, text: String, milliseconds: Int, tokens: Int)] = []
+        var asked = 0
+        while true {
+            // The first samples (`DELLM_PROGRAM_SAMPLES`): three, then two more when no two agree. Beyond
+            // them, two at a time while no value has more than half of the programs and the budget lasts.
+            let round = asked < config.programSamples
+                ? (asked == 0 ? min(3, config.programSamples) : min(2, config.programSamples - asked))
+                : budget.more(round: 2, cap: max(SelfConsistency.cap, config.programSamples), estimate: ProgramAided.maxTokens)
+            if round == 0 { break }
+            let first = asked
+            var got: [(index: Int, text: String, milliseconds: Int, tokens: Int)] = []
+            await withTaskGroup(of: (Int, ChatResponse?).self) { group in
+                for k in first..<first + round {
+                    let request = ChatRequest(messages: messages, temperature: k == 0 ? 0 : 0.7, maxTokens: ProgramAided.maxTokens,
+                                              seed: 101 * job.attempt + k, stop: ["\n"], model: modelName)
+                    group.addTask { (k, try? await model.chat(request)) }
+                }
+                for await (k, r) in group { if let r { got.append((k, r.text, r.milliseconds, r.completionTokens ?? ProgramAided.maxTokens)) } }
+            }
+            for g in got { budget.record(tokens: g.tokens) }
+            replies += got
+            asked += round
+            if replies.isEmpty { break } // the model is down: the votes path reports it
+            let programs = replies.sorted { $0.index < $1.index }.compactMap { ProgramAided.program(in: $0.text, problem: job.text) }
+            if programs.isEmpty, asked >= config.programSamples { break } // no program to agree with: the votes answer
+            guard let v = ProgramAided.vote(programs, problem: job.text), v.count >= 2 else { continue }
+            if asked <= config.programSamples || SelfConsistency.settled(support: v.count, of: programs.count) { break }
+        }
+        replies.sort { $0.index < $1.index }
+        let programs = replies.compactMap { ProgramAided.program(in: $0.text, problem: job.text) }
+        guard let (best, count) = ProgramAided.vote(programs, problem: job.text) else { return nil }
+        let votes = replies.map { r in
+            Store.Vote(source: "program#\(r.index + 1)", answer: r.text.split(separator: "\n").first.map(String.init) ?? "",
+                       milliseconds: r.milliseconds, tokens: r.tokens)
+        }
+        let answer = "\(best.statement)\nAnswer: \(Calculator.format(best.value))"
+        return .init(answer: answer, votes: votes, confidence: Double(count) / Double(max(1, replies.count)), tool: "program",
+                     error: nil, latencyMilliseconds: 0)
+    }
+}
+
+extension Answerer {
+    /// Code chosen by execution: two more candidates (temperature 0.8) beside the genome's votes; those
+    /// that pass the task's own tests in the sandbox (its examples, no input(), no endless recursion)
+    /// are run together on inputs made from the signature (`CodeSelection`), and the one whose results
+    /// most share wins. The chosen vote and the agreement (a share of the passing candidates).
+    func chooseByExecution(_ job: TaskJob, genome: Genome, votes: inout [Store.Vote]) async -> (Store.Vote, Double)? {
+        let plan = VotePlan.pair(genome, attempt: job.attempt)[0]
+        await withTaskGroup(of: Store.Vote?.self) { group in
+            for k in 0..<2 {
+                var extra = plan
+                extra.name = "\(genome.id)#sample\(k + 1)"
+                extra.temperature = 0.8
+                extra.seed = 53 + 7 * k + 100 * job.attempt
+                group.addTask {
+                    guard let r = try? await model.chat(extra.request(for: job.text)) else { return nil }
+                    return Store.Vote(source: extra.name, answer: VotePlan.finish(r.text, for: .code), milliseconds: r.milliseconds,
+                                      tokens: r.completionTokens ?? extra.maxTokens)
+                }
+            }
+            for await v in group { if let v { votes.append(v) } }
+        }
+        let tests = Verifier.codeTests(task: job.text).joined(separator: "\n")
+        // The same program twice is two samples agreeing: both stay; the sandbox checks it once.
+        var passing: [(vote: Store.Vote, code: String)] = []
+        var checked: [String: Bool] = [:]
+        for v in votes {
+            guard let code = Answers.code(in: v.answer) else { continue }
+            if checked[code] == nil { checked[code] = await Sandbox.shared.check(code: code, tests: tests).passed }
+            if checked[code] == true { passing.append((v, code)) }
+        }
+        guard let first = passing.first else { return nil }
+        guard passing.count >= 2, let function = Answers.requestedFunction(in: job.text),
+              let inputs = CodeSelection.inputs(task: job.text, function: function) else { return (first.vote, 0.8) }
+        let run = await Sandbox.shared.run(CodeSelection.harness(candidates: passing.map(\.code), function: function, inputs: inputs))
+        guard let outputs = CodeSelection.outputs(from: run.stdout), outputs.count == passing.count,
+              let (i, agreeing) = CodeSelection.choose(outputs) else { return (first.vote, 0.8) }
+        return (passing[i].vote, Double(agreeing) / Double(passing.count))
+    }
+}
+
