@@ -94,37 +94,22 @@ public struct EvolverService: Sendable {
             "every_verdicts": "\(config.evolveEveryVerdicts)", "every_minutes": "\(config.evolveEveryMinutes)",
             "probes": "\(evolver.probation.map { "\($0.probes.count) from \(self.config.probesFile ?? "")" } ?? "none: children are not auditioned")",
         ])
-        let signals = SignalWatcher(signals: [SIGTERM, SIGINT])
-        let config = self.config, logger = self.logger, checkEvery = self.checkEvery
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                while !Task.isCancelled {
-                    do {
-                        if let why = try await evolver.due(everyVerdicts: config.evolveEveryVerdicts, everyMinutes: config.evolveEveryMinutes) {
-                            let out = try await evolver.runGeneration(note: why)
-                            if out.stored {
-                                logger.notice("generation \(out.plan.generation)", metadata: [
-                                    "fitness": "\(String(format: "%.3f", out.plan.fleetFitness ?? 0))", "band": "\(out.plan.band?.rawValue ?? "-")",
-                                    "culled": "\(out.plan.culled.count)", "spawned": "\(out.plan.spawned.count)",
-                                    "not_admitted": "\(out.refused.count)", "why": "\(why)",
-                                ])
-                            } else {
-                                logger.info("generation not run", metadata: ["why": "\(out.plan.notes.joined(separator: "; "))"])
-                            }
-                        }
-                    } catch {
-                        logger.warning("evolution step failed; retrying", metadata: ["error": "\(error)"])
-                    }
-                    try? await Task.sleep(for: checkEvery)
+        let config = self.config, logger = self.logger
+        try await Lifecycle.run([
+            PeriodicService(name: "evolution step", every: checkEvery, logger: logger) {
+                guard let why = try await evolver.due(everyVerdicts: config.evolveEveryVerdicts, everyMinutes: config.evolveEveryMinutes) else { return }
+                let out = try await evolver.runGeneration(note: why)
+                if out.stored {
+                    logger.notice("generation \(out.plan.generation)", metadata: [
+                        "fitness": "\(String(format: "%.3f", out.plan.fleetFitness ?? 0))", "band": "\(out.plan.band?.rawValue ?? "-")",
+                        "culled": "\(out.plan.culled.count)", "spawned": "\(out.plan.spawned.count)",
+                        "not_admitted": "\(out.refused.count)", "why": "\(why)",
+                    ])
+                } else {
+                    logger.info("generation not run", metadata: ["why": "\(out.plan.notes.joined(separator: "; "))"])
                 }
-            }
-            group.addTask {
-                let signal = await signals.next()
-                logger.notice("signal \(signal): evolver stopping")
-            }
-            await group.next()
-            group.cancelAll()
-        }
+            },
+        ], grace: .milliseconds(config.shutdownGraceMilliseconds), logger: logger)
         await db.close()
     }
 }

@@ -1,6 +1,7 @@
 import DellmCore
 import DellmPostgres
 import DellmRedis
+import DellmSupport
 import Dispatch
 import Foundation
 import Logging
@@ -44,7 +45,7 @@ public struct Worker: Sendable {
             } catch let e as PostgresError where e.kind == .connection {
                 attempt += 1
                 logger.warning("PostgreSQL not reachable yet; retrying", metadata: ["error": "\(e)", "attempt": "\(attempt)"])
-                try await Task.sleep(for: .milliseconds(min(5_000, 200 << min(attempt, 5))))
+                try await Backoff(baseMilliseconds: 200).sleep(attempt: attempt)
             }
         }
     }
@@ -69,99 +70,19 @@ public struct Worker: Sendable {
         let migrationDB = PostgresConnection(url: config.databaseURL, name: "migrate")
         try await Worker.prepareWithRetry(migrationDB, species: config.species, logger: logger)
         await migrationDB.close()
-
-        let signals = SignalWatcher(signals: [SIGTERM, SIGINT])
         let loops = laneLoops()
-        await withTaskGroup(of: Void.self) { group in
-            for loop in loops {
-                group.addTask {
-                    let redis = RedisConnection(configuration: redisConfig, name: loop.consumer)
-                    let db = PostgresConnection(url: config.databaseURL, name: loop.consumer)
-                    await loop.run(redis: redis, db: db)
-                    await redis.close()
-                    await db.close()
-                }
-            }
-            // One trimmer for the process's streams, not one per lane.
-            let trimmer = StreamTrimmer(streams: loops.flatMap { $0.role.streams }), trimLog = logger
-            group.addTask {
-                let redis = RedisConnection(configuration: redisConfig, name: "trimmer")
-                await trimmer.run(redis: redis, logger: trimLog)
-                await redis.close()
-            }
-            let role = self.role, databaseURL = config.databaseURL, heartbeatLog = logger
-            group.addTask {
-                // Heartbeats, on a connection of their own; a failure is logged and retried next time.
-                let db = PostgresConnection(url: databaseURL, name: "heartbeat")
-                while !Task.isCancelled {
-                    do { try await role.heartbeat(store: Store(db: db)) } catch {
-                        heartbeatLog.warning("heartbeat failed", metadata: ["error": "\(error)"])
-                    }
-                    try? await Task.sleep(for: .seconds(30))
-                }
-                await db.close()
-            }
-            group.addTask {
-                let signal = await signals.next()
-                logger.notice("signal \(signal): stopping; in-flight entries finish or stay pending for redelivery")
-            }
-            await group.next()
-            group.cancelAll()
-            // Lanes finish the entry they hold; past the grace period we exit anyway, and what is still
-            // unacknowledged stays pending for another consumer to reclaim.
-            let grace = config.shutdownGraceMilliseconds
-            let log = logger
-            let watchdog = Task.detached {
-                try await Task.sleep(for: .milliseconds(grace))
-                log.warning("grace period of \(grace) ms is over; exiting with work in flight (it stays pending and will be reclaimed)")
-                exit(0)
-            }
-            await group.waitForAll()
-            watchdog.cancel()
-        }
+        // One trimmer for the process's streams, not one per lane; heartbeats on a connection of their own.
+        let trimmer = StreamTrimmer(streams: loops.flatMap { $0.role.streams })
+        let trimRedis = RedisConnection(configuration: redisConfig, name: "trimmer")
+        let role = self.role, heartbeatDB = PostgresConnection(url: config.databaseURL, name: "heartbeat")
+        // Stopped in reverse order: the lanes first, then the trimmer and the heartbeat.
+        try await Lifecycle.run([
+            PeriodicService(name: "heartbeat", every: .seconds(30), logger: logger) { try await role.heartbeat(store: Store(db: heartbeatDB)) },
+            PeriodicService(name: "stream trimming", every: trimmer.interval, logger: logger) { try await trimmer.trimOnce(redis: trimRedis) },
+            LanesService(loops: loops, redis: redisConfig, databaseURL: config.databaseURL),
+        ], grace: .milliseconds(config.shutdownGraceMilliseconds), logger: logger)
+        await trimRedis.close()
+        await heartbeatDB.close()
         logger.info("worker stopped", metadata: ["role": "\(role.name)"])
-    }
-}
-
-/// Turns SIGTERM/SIGINT into an awaitable event.
-final class SignalWatcher: @unchecked Sendable {
-    // `sources` is written once in init and only kept alive afterwards; `continuation` and
-    // `received` are guarded by `lock`.
-    private var sources: [DispatchSourceSignal] = []
-    private let lock = NSLock()
-    private var received: Int32?
-    private var continuation: CheckedContinuation<Int32, Never>?
-
-    init(signals: [Int32]) {
-        for s in signals {
-            signal(s, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: s, queue: .global())
-            source.setEventHandler { [weak self] in self?.fire(s) }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    private func fire(_ s: Int32) {
-        lock.lock()
-        if received != nil { lock.unlock(); return }
-        received = s
-        let c = continuation
-        continuation = nil
-        lock.unlock()
-        c?.resume(returning: s)
-    }
-
-    func next() async -> Int32 {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (c: CheckedContinuation<Int32, Never>) in
-                lock.lock()
-                if let r = received { lock.unlock(); c.resume(returning: r); return }
-                continuation = c
-                lock.unlock()
-            }
-        } onCancel: {
-            self.fire(0)
-        }
     }
 }

@@ -1,4 +1,5 @@
-/// Exponential backoff with full jitter: attempt n waits a random time in [0, min(cap, base·2ⁿ)].
+/// Exponential backoff with jitter, the one formula of the code base: attempt n waits a random time
+/// between half and all of min(cap, base·2ⁿ) (never nothing, so a retry storm still spreads out).
 public struct Backoff: Sendable {
     public var baseMilliseconds: Int
     public var capMilliseconds: Int

@@ -208,6 +208,32 @@ struct FaultSuite {
         expectClean(r)
     }
 
+    /// The first SIGTERM lets a worker finish the entry it holds, however long (here a model call that
+    /// never returns, under a grace period of a minute); a second one exits at once, and the entry stays
+    /// pending for another consumer.
+    @Test func aSecondSignalStopsAWorkerAtOnce() async throws {
+        let extra = ["DELLM_SHUTDOWN_GRACE_MS": "60000", "DELLM_MODEL_TIMEOUT_MS": "60000"]
+        let config = try TestEnv.config(extra: extra)
+        _ = try await Store(db: PostgresConnection(url: config.databaseURL)).migrate()
+        let model = try FakeModelServer(.hang)
+        defer { model.stop() }
+        let fleet = try ProcessFleet(config: config, modelURL: model.url, extra: extra)
+        try fleet.up()
+        let client = try FleetClient(config: config)
+        _ = try await client.submit("What is the capital of France?", user: "signals-\(config.namespace)")
+        try await waitUntil(timeout: .seconds(30)) { model.answerRequests > 0 } // the specialist holds the task
+        fleet.kill("specialist", signal: SIGTERM)
+        #expect(await fleet.waitExit("specialist", timeout: .seconds(2)) == nil, "it waits for the entry it holds")
+        fleet.kill("specialist", signal: SIGTERM)
+        let exit = await fleet.waitExit("specialist", timeout: .seconds(5))
+        #expect(exit?.status == 1, "\(String(describing: exit))")
+        #expect(fleet.log("specialist").contains("second signal"))
+        let pending = try await RedisConnection(configuration: config.redisConfiguration())
+            .xinfoGroups(stream: config.keys.tasks(.factual)).first { $0.name == "specialist" }?.pending
+        #expect(pending == 1, "the task stays pending for another consumer")
+        await fleet.down()
+    }
+
     @Test func poisonEntriesAmongRealWork() async throws {
         let r = try await scenario("poison entries mid-run") { _, _, config in
             let redis = RedisConnection(configuration: try config.redisConfiguration())
