@@ -21,11 +21,14 @@ public struct HTTPError: Error, CustomStringConvertible, Sendable {
     public var description: String { message }
 }
 
-/// HTTP over libcurl's easy interface. Each request owns its easy handle from creation to cleanup
-/// on one libdispatch thread, so no handle is ever shared; `curl_easy_perform` blocks that thread,
-/// never the cooperative pool.
+/// HTTP over libcurl's easy interface. Easy handles are reused (with their connection cache, so a
+/// keep-alive connection to the model server is used again): each lives in a pool, is checked out by
+/// one request at a time, and is touched only on its own `BlockingThread`, so no handle is ever shared
+/// and `curl_easy_perform` blocks that thread, never the cooperative pool. The pool grows to the
+/// number of requests in flight at once (the model endpoint bounds it).
 public struct HTTPClient: Sendable {
     public var maxResponseBytes: Int
+    let handles = CurlHandlePool()
 
     public init(maxResponseBytes: Int = 8 << 20) {
         self.maxResponseBytes = maxResponseBytes
@@ -34,16 +37,17 @@ public struct HTTPClient: Sendable {
 
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_ALL)) }()
 
+    /// Easy handles made so far (a handle is made only when every other one is busy).
+    public var handlesCreated: Int { handles.created }
+
     public func request(method: String = "GET", url: String, headers: [String] = [], body: [UInt8]? = nil,
                         timeoutMilliseconds: Int) async throws -> HTTPResponse {
         let limit = maxResponseBytes
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    try HTTPClient.perform(method: method, url: url, headers: headers, body: body,
-                                           timeoutMilliseconds: timeoutMilliseconds, limit: limit)
-                })
-            }
+        let handle = try handles.checkOut()
+        defer { handles.checkIn(handle) }
+        return try await handle.thread.run {
+            try HTTPClient.perform(handle.reset(), method: method, url: url, headers: headers, body: body,
+                                   timeoutMilliseconds: timeoutMilliseconds, limit: limit)
         }
     }
 
@@ -60,10 +64,8 @@ public struct HTTPClient: Sendable {
         init(limit: Int) { self.limit = limit }
     }
 
-    private static func perform(method: String, url: String, headers: [String], body: [UInt8]?,
+    private static func perform(_ h: UnsafeMutableRawPointer, method: String, url: String, headers: [String], body: [UInt8]?,
                                 timeoutMilliseconds: Int, limit: Int) throws -> HTTPResponse {
-        guard let h = curl_easy_init() else { throw HTTPError(.transport, "curl_easy_init failed") }
-        defer { curl_easy_cleanup(h) }
         var list: UnsafeMutablePointer<curl_slist>?
         for header in headers { list = curl_slist_append(list, header) }
         defer { curl_slist_free_all(list) }
@@ -119,5 +121,46 @@ public struct HTTPClient: Sendable {
         var status = 0
         dellm_curl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status)
         return HTTPResponse(status: status, body: sink.data)
+    }
+}
+
+/// One libcurl easy handle and the thread it is used on.
+///
+/// `@unchecked Sendable`: the handle is touched only inside `thread.run` (one call at a time), and only
+/// by the request that has it checked out of the pool; it is cleaned up when the last reference goes.
+final class CurlHandle: @unchecked Sendable {
+    let handle: UnsafeMutableRawPointer
+    let thread: BlockingThread
+
+    init() throws {
+        guard let h = curl_easy_init() else { throw HTTPError(.transport, "curl_easy_init failed") }
+        handle = h
+        thread = BlockingThread(label: "dellm.curl")
+    }
+
+    /// The handle with every option back to its default (its connection cache kept). On its thread only.
+    func reset() -> UnsafeMutableRawPointer {
+        curl_easy_reset(handle)
+        return handle
+    }
+
+    deinit { curl_easy_cleanup(handle) }
+}
+
+/// The idle easy handles of a client.
+final class CurlHandlePool: Sendable {
+    private let idle = Locked<(handles: [CurlHandle], created: Int)>(([], 0))
+
+    var created: Int { idle.value.created }
+
+    func checkOut() throws -> CurlHandle {
+        if let h = idle.withLock({ $0.handles.popLast() }) { return h }
+        let h = try CurlHandle()
+        idle.withLock { $0.created += 1 }
+        return h
+    }
+
+    func checkIn(_ h: CurlHandle) {
+        idle.withLock { $0.handles.append(h) }
     }
 }

@@ -28,6 +28,23 @@ import Testing
         }
     }
 
+    /// Easy handles are reused: sequential calls use one, calls in flight together one each.
+    @Test func curlHandlesAreReused() async throws {
+        let fake = try FakeModelServer(.answer("Paris."))
+        defer { fake.stop() }
+        let http = HTTPClient()
+        for _ in 0..<10 { #expect(try await http.request(url: fake.url + "/health", timeoutMilliseconds: 5_000).status == 200) }
+        #expect(http.handlesCreated == 1)
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<3 { group.addTask { try await http.request(url: fake.url + "/health", timeoutMilliseconds: 5_000).status } }
+            for try await status in group { #expect(status == 200) }
+        }
+        #expect((1...3).contains(http.handlesCreated))
+        // A handle reset between requests keeps no option of the previous one: a POST, then a GET.
+        #expect(try await http.postJSON(url: fake.url + "/v1/chat/completions", json: Array("{}".utf8), timeoutMilliseconds: 5_000).status == 200)
+        #expect(try await http.request(url: fake.url + "/health", timeoutMilliseconds: 5_000).text.contains("ok"))
+    }
+
     @Test func aHangingServerTimesOut() async throws {
         let fake = try FakeModelServer(.hang)
         defer { fake.stop() }
