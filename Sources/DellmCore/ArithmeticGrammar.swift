@@ -269,40 +269,15 @@ extension ArithmeticGrammar {
                 let c = chars[i]
                 if c.isWhitespace { i += 1; continue }
                 if c.isASCII && c.isNumber || (c == "." && i + 1 < chars.count && chars[i + 1].isASCII && chars[i + 1].isNumber) {
-                    var s = ""
-                    var j = i
-                    var seenDot = false
-                    func isDigit(_ k: Int) -> Bool { k < chars.count && chars[k].isASCII && chars[k].isNumber }
-                    while j < chars.count {
-                        let d = chars[j]
-                        if isDigit(j) {
-                            s.append(d)
-                        } else if d == ",", !seenDot, !s.isEmpty, isDigit(j + 1), isDigit(j + 2), isDigit(j + 3), !isDigit(j + 4) {
-                            // A thousands separator: exactly three digits follow.
-                        } else if d == ".", !seenDot, isDigit(j + 1) {
-                            seenDot = true
-                            s.append(d)
-                        } else { break }
-                        j += 1
-                    }
-                    raw.append(.number(Double(s) ?? 0))
-                    // Ordinal suffixes: "4th", "2nd".
-                    if j + 1 < chars.count, ["th", "st", "nd", "rd"].contains(String(chars[j...j + 1])), j + 2 >= chars.count || !chars[j + 2].isLetter { j += 2 }
-                    i = j
+                    let (n, next) = number(chars, from: i)
+                    raw.append(.number(n))
+                    i = next
                     continue
                 }
                 if c.isLetter || c == "'" {
                     var j = i
                     while j < chars.count, chars[j].isLetter || chars[j] == "'" { j += 1 }
-                    var w = String(chars[i..<j])
-                    if w.hasSuffix("'s") && w != "what's" && w != "it's" && w != "that's" && w != "let's" { w.removeLast(2) }
-                    switch w {
-                    case "what's", "whats": raw += [.word("what"), .word("is")]
-                    case "it's", "that's": raw += [.word(w == "it's" ? "it" : "that"), .word("is")]
-                    case "let's", "lets": break
-                    case "'": break
-                    default: raw.append(.word(w))
-                    }
+                    raw += word(String(chars[i..<j]))
                     i = j
                     continue
                 }
@@ -323,6 +298,42 @@ extension ArithmeticGrammar {
                 i += 1
             }
             return joinNumberWords(dollars(raw))
+        }
+
+        /// The number starting at `i` (digits, a thousands comma before exactly three digits, one decimal
+        /// point; an ordinal suffix skipped), and the index after it.
+        static func number(_ chars: [Character], from i: Int) -> (Double, Int) {
+            var s = ""
+            var j = i
+            var seenDot = false
+            func isDigit(_ k: Int) -> Bool { k < chars.count && chars[k].isASCII && chars[k].isNumber }
+            while j < chars.count {
+                let d = chars[j]
+                if isDigit(j) {
+                    s.append(d)
+                } else if d == ",", !seenDot, !s.isEmpty, isDigit(j + 1), isDigit(j + 2), isDigit(j + 3), !isDigit(j + 4) {
+                    // A thousands separator: exactly three digits follow.
+                } else if d == ".", !seenDot, isDigit(j + 1) {
+                    seenDot = true
+                    s.append(d)
+                } else { break }
+                j += 1
+            }
+            // Ordinal suffixes: "4th", "2nd".
+            if j + 1 < chars.count, ["th", "st", "nd", "rd"].contains(String(chars[j...j + 1])), j + 2 >= chars.count || !chars[j + 2].isLetter { j += 2 }
+            return (Double(s) ?? 0, j)
+        }
+
+        /// A word's tokens: a possessive's "'s" dropped, "what's" as "what is", "let's" as nothing.
+        static func word(_ raw: String) -> [Token] {
+            var w = raw
+            if w.hasSuffix("'s") && w != "what's" && w != "it's" && w != "that's" && w != "let's" { w.removeLast(2) }
+            switch w {
+            case "what's", "whats": return [.word("what"), .word("is")]
+            case "it's", "that's": return [.word(w == "it's" ? "it" : "that"), .word("is")]
+            case "let's", "lets", "'": return []
+            default: return [.word(w)]
+            }
         }
 
         /// "$ 5" → "5 dollars".
@@ -874,58 +885,64 @@ extension ArithmeticGrammar {
                     let o = try power()
                     return k == 0.5 ? .binary("/", o, .number(2)) : .binary("*", o, .number(k))
                 }
-                switch w {
-                case "sum", "total":
-                    i += 1
-                    try expect("of", after: "'\(w)'")
-                    return sumOf(try list())
-                case "product":
-                    i += 1
-                    try expect("of", after: "'product'")
-                    let l = try list()
-                    return l.dropFirst().reduce(l[0]) { .binary("*", $0, $1) }
-                case "average", "mean":
-                    i += 1
-                    try expect("of", after: "'\(w)'")
-                    let l = try list()
-                    guard l.count >= 2 else { throw Declined(reason: "an average of one number") }
-                    return .binary("/", sumOf(l), .number(Double(l.count)))
-                case "difference":
-                    i += 1
-                    guard accept("between") || accept("of") else { throw Declined(reason: "expected 'between' after 'difference'") }
-                    let a = try product()
-                    guard accept("and") || symbol(",") else { throw Declined(reason: "expected 'and' in a difference") }
-                    return .binary("-", a, try product())
-                case "quotient", "ratio":
-                    i += 1
-                    _ = accept("of") || accept("between")
-                    let a = try power()
-                    guard accept("and") || accept("by") || accept("to") || (accept("divided") && accept("by")) else { throw Declined(reason: "expected 'and' in a quotient") }
-                    return .binary("/", a, try power())
-                case "remainder":
-                    i += 1
-                    _ = accept("of")
-                    let a = try unary()
-                    guard symbol("/") || (accept("divided") && accept("by")) || accept("by") else { throw Declined(reason: "expected 'divided by' in a remainder") }
-                    return .binary("%", a, try unary())
-                case "square", "cube":
-                    i += 1
-                    if accept("root") {
-                        // "take the square root" of the running value
-                        if !accept("of"), atEnd { return .root(.ref, w == "square" ? 2 : 3) }
-                        return .root(try power(), w == "square" ? 2 : 3)
-                    }
-                    _ = accept("of")
-                    return .binary("^", try power(), .number(w == "square" ? 2 : 3))
-                case "sqrt", "root":
-                    i += 1
-                    _ = accept("of")
-                    return .root(try power(), 2)
-                default:
-                    throw Declined(reason: "cannot place '\(w)' in arithmetic")
-                }
+                return try named(w)
             default:
                 throw Declined(reason: "cannot place '\(tok.text)' in arithmetic")
+            }
+        }
+
+        /// A named operation: "the sum of", "the product of", "the average of", "the difference between",
+        /// "the quotient of", "the remainder of", "the square (root) of", "the cube of".
+        mutating func named(_ w: String) throws(Declined) -> Expr {
+            switch w {
+            case "sum", "total":
+                i += 1
+                try expect("of", after: "'\(w)'")
+                return sumOf(try list())
+            case "product":
+                i += 1
+                try expect("of", after: "'product'")
+                let l = try list()
+                return l.dropFirst().reduce(l[0]) { .binary("*", $0, $1) }
+            case "average", "mean":
+                i += 1
+                try expect("of", after: "'\(w)'")
+                let l = try list()
+                guard l.count >= 2 else { throw Declined(reason: "an average of one number") }
+                return .binary("/", sumOf(l), .number(Double(l.count)))
+            case "difference":
+                i += 1
+                guard accept("between") || accept("of") else { throw Declined(reason: "expected 'between' after 'difference'") }
+                let a = try product()
+                guard accept("and") || symbol(",") else { throw Declined(reason: "expected 'and' in a difference") }
+                return .binary("-", a, try product())
+            case "quotient", "ratio":
+                i += 1
+                _ = accept("of") || accept("between")
+                let a = try power()
+                guard accept("and") || accept("by") || accept("to") || (accept("divided") && accept("by")) else { throw Declined(reason: "expected 'and' in a quotient") }
+                return .binary("/", a, try power())
+            case "remainder":
+                i += 1
+                _ = accept("of")
+                let a = try unary()
+                guard symbol("/") || (accept("divided") && accept("by")) || accept("by") else { throw Declined(reason: "expected 'divided by' in a remainder") }
+                return .binary("%", a, try unary())
+            case "square", "cube":
+                i += 1
+                if accept("root") {
+                    // "take the square root" of the running value
+                    if !accept("of"), atEnd { return .root(.ref, w == "square" ? 2 : 3) }
+                    return .root(try power(), w == "square" ? 2 : 3)
+                }
+                _ = accept("of")
+                return .binary("^", try power(), .number(w == "square" ? 2 : 3))
+            case "sqrt", "root":
+                i += 1
+                _ = accept("of")
+                return .root(try power(), 2)
+            default:
+                throw Declined(reason: "cannot place '\(w)' in arithmetic")
             }
         }
 

@@ -26,7 +26,7 @@ public enum Planner {
         var merged: [Splitter.Part] = []
         var inputs: [[Int]] = []
         var problem: String?
-        for var part in parts {
+        for part in parts {
             // "Start with 40." is no task on its own: the part after it carries it, whatever that part
             // asks, so no model is ever asked to answer a bare starting value.
             if let previous = merged.last, isBareStart(previous.text) {
@@ -62,30 +62,43 @@ public enum Planner {
                 inputs.append([])
                 continue
             }
-            let joined = previous.text.trimmingCharacters(in: CharacterSet(charactersIn: " .;,")) + ", then " + part.text
-            if ArithmeticGrammar.reading(joined) != nil {
-                var chain = previous
-                chain.text = joined
-                chain.type = .math
-                chain.rule = "a chain: each step uses the result before it (calculator reads every word)"
-                chain.confidence = 1
+            if let chain = chained(previous, part) {
                 merged[merged.count - 1] = chain
                 continue
             }
-            let from = merged.count - 1
-            if let value = ArithmeticGrammar.reading(previous.text)?.values.last {
-                part.text = withInput(Calculator.format(value), from: from, text: part.text, type: part.type)
-                part.rule += "; uses the result of part \(from + 1) (\(Calculator.format(value)), computed at planning)"
-            } else {
-                part.waitsFor = from
-                part.rule += "; uses the result of part \(from + 1) once it is settled (a model answers it)"
-            }
-            merged.append(part)
-            inputs.append([from])
+            merged.append(usingResult(of: previous, at: merged.count - 1, in: part))
+            inputs.append([merged.count - 2])
         }
         for i in merged.indices { merged[i].index = i }
         parts = merged
         return Plan(parts: parts, inputs: inputs, problem: problem)
+    }
+
+    /// A part that uses the result before it, joined with that part into one chain when the calculator
+    /// reads the whole ("Add 5 to 12, then double it"); nil when it does not.
+    static func chained(_ previous: Splitter.Part, _ part: Splitter.Part) -> Splitter.Part? {
+        let joined = previous.text.trimmingCharacters(in: CharacterSet(charactersIn: " .;,")) + ", then " + part.text
+        guard ArithmeticGrammar.reading(joined) != nil else { return nil }
+        var chain = previous
+        chain.text = joined
+        chain.type = .math
+        chain.rule = "a chain: each step uses the result before it (calculator reads every word)"
+        chain.confidence = 1
+        return chain
+    }
+
+    /// A part that uses the result of part `from`: given that result when the calculator computes it now,
+    /// else waiting for it (a model answers it).
+    static func usingResult(of previous: Splitter.Part, at from: Int, in part: Splitter.Part) -> Splitter.Part {
+        var part = part
+        if let value = ArithmeticGrammar.reading(previous.text)?.values.last {
+            part.text = withInput(Calculator.format(value), from: from, text: part.text, type: part.type)
+            part.rule += "; uses the result of part \(from + 1) (\(Calculator.format(value)), computed at planning)"
+        } else {
+            part.waitsFor = from
+            part.rule += "; uses the result of part \(from + 1) once it is settled (a model answers it)"
+        }
+        return part
     }
 
     /// What of a settled answer a waiting part is given: a number when either part is math (the

@@ -187,8 +187,10 @@ public struct Sandbox: Sendable {
     }
 
     /// Bytes from a pipe, up to a limit (the rest is read and dropped).
+    ///
+    /// `@unchecked Sendable`: `data` is written by one drain call on one thread and read only after
+    /// the DispatchGroup wait that the drain's end signals: never concurrently.
     private final class Collected: @unchecked Sendable {
-        // Written by one drain call, read after the DispatchGroup wait: never concurrently.
         var data = Data()
         func drain(_ h: FileHandle, limit: Int) {
             while true {

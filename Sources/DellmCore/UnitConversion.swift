@@ -85,26 +85,7 @@ extension ArithmeticGrammar {
         /// The conversion `clause` asks for, nil when it is none; declined when its units do not convert.
         static func read(_ clause: [Token]) throws(Declined) -> Expr? {
             let t = joined(clause)
-            var mentions: [Mention] = []
-            var nouns: [(index: Int, word: String)] = []
-            var numbersUsed = Set<Int>()
-            var consumed = Set<Int>() // fraction words of an amount ("half a kilogram")
-            for (k, tok) in t.enumerated() {
-                guard let w = tok.word else { continue }
-                let us = units(named: w) + (counts[w].map { [Unit(name: "dozen-like", dimension: "count", factor: $0)] } ?? [])
-                guard !us.isEmpty else { continue }
-                // "100 degrees Celsius"
-                let before = k > 1 && (t[k - 1] == .word("degrees") || t[k - 1] == .word("degree")) ? k - 2 : k - 1
-                var amount: Double?
-                if let (value, used) = fractionalAmount(t, before: k) {
-                    amount = value
-                    for u in used { if t[u].number != nil { numbersUsed.insert(u) } else { consumed.insert(u) } }
-                } else if before >= 0, let n = t[before].number { amount = n; numbersUsed.insert(before) } else if k > 0, ["a", "an", "one"].contains(t[k - 1].word ?? "") { amount = 1 }
-                mentions.append(Mention(index: k, word: w, units: us, amount: amount))
-            }
-            for (k, tok) in t.enumerated() where !consumed.contains(k) && !mentions.contains(where: { $0.index == k }) {
-                if let w = tok.word, !questionWords.contains(w), !fillers.contains(w) { nouns.append((k, w)) }
-            }
+            let (mentions, nouns, numbersUsed) = quantities(t)
             guard !mentions.isEmpty else { return nil }
             // Every number is a quantity's (but one counted in dozens or pairs); every symbol is punctuation.
             let countTarget = mentions.contains { $0.amount == nil && $0.units.contains { $0.dimension == "count" } }
@@ -126,7 +107,37 @@ extension ArithmeticGrammar {
                 return .binary("*", .number(sources[0].amount!), .number(k))
             }
             guard nouns.isEmpty, targets.count == 1 else { return nil }
-            let target = targets[0]
+            return try convert(sources, to: targets[0])
+        }
+
+        /// The unit words of a clause with their amounts (a number, a fraction, "a"), the other words
+        /// (nouns the conversion cannot place), and the indices of the numbers the amounts use.
+        static func quantities(_ t: [Token]) -> (mentions: [Mention], nouns: [(index: Int, word: String)], numbersUsed: Set<Int>) {
+            var mentions: [Mention] = []
+            var nouns: [(index: Int, word: String)] = []
+            var numbersUsed = Set<Int>()
+            var consumed = Set<Int>() // fraction words of an amount ("half a kilogram")
+            for (k, tok) in t.enumerated() {
+                guard let w = tok.word else { continue }
+                let us = units(named: w) + (counts[w].map { [Unit(name: "dozen-like", dimension: "count", factor: $0)] } ?? [])
+                guard !us.isEmpty else { continue }
+                // "100 degrees Celsius"
+                let before = k > 1 && (t[k - 1] == .word("degrees") || t[k - 1] == .word("degree")) ? k - 2 : k - 1
+                var amount: Double?
+                if let (value, used) = fractionalAmount(t, before: k) {
+                    amount = value
+                    for u in used { if t[u].number != nil { numbersUsed.insert(u) } else { consumed.insert(u) } }
+                } else if before >= 0, let n = t[before].number { amount = n; numbersUsed.insert(before) } else if k > 0, ["a", "an", "one"].contains(t[k - 1].word ?? "") { amount = 1 }
+                mentions.append(Mention(index: k, word: w, units: us, amount: amount))
+            }
+            for (k, tok) in t.enumerated() where !consumed.contains(k) && !mentions.contains(where: { $0.index == k }) {
+                if let w = tok.word, !questionWords.contains(w), !fillers.contains(w) { nouns.append((k, w)) }
+            }
+            return (mentions, nouns, numbersUsed)
+        }
+
+        /// Quantities with amounts converted to the one unit asked for, summed ("1 hour and 30 minutes in minutes").
+        static func convert(_ sources: [Mention], to target: Mention) throws(Declined) -> Expr? {
             // The dimension every quantity shares with the target ("pounds" is money beside "pence").
             let dims = Set(target.units.map(\.dimension)).filter { d in sources.allSatisfy { $0.units.contains { $0.dimension == d } } }
             guard let dim = dims.sorted().first else {

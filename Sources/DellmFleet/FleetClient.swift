@@ -64,25 +64,8 @@ public struct FleetClient: Sendable {
                 // id, so a big batch is checked less often (1 s per thousand waiting).
                 if ContinuousClock.now - lastCheck >= .seconds(max(1, waiting.count / 1_000)) {
                     lastCheck = ContinuousClock.now
-                    let rows = try await db.query("""
-                        SELECT q.id, q.status, q.answer, q.error, q.subtask_count,
-                               (SELECT count(*) FROM subtasks s WHERE s.query_id = q.id AND s.status NOT IN ('queued', 'waiting')) AS settled,
-                               EXISTS (SELECT 1 FROM subtasks s JOIN attempts a ON a.subtask_id = s.id WHERE s.query_id = q.id) AS started
-                        FROM queries q WHERE q.id = ANY($1::text[])
-                        """, [PostgresArray.literal(Array(waiting))])
-                    var progress: [Progress] = []
-                    for r in rows.records {
-                        let id: String = try r.decode("id")
-                        let state: QueryState = try r.decode("status")
-                        if state != .running {
-                            waiting.remove(id)
-                            onAnswer(AnswerEvent(queryID: id, status: state.rawValue, answer: try r.decode("answer", as: String?.self),
-                                                 error: try r.decode("error", as: String?.self)))
-                        } else {
-                            progress.append(Progress(id: id, settled: try r.decode("settled"), subtasks: try r.decode("subtask_count"),
-                                                     started: try r.decode("started")))
-                        }
-                    }
+                    let (ended, progress) = try await stored(waiting)
+                    for event in ended where waiting.remove(event.queryID) != nil { onAnswer(event) }
                     if !progress.isEmpty { onProgress?(progress) }
                     if waiting.isEmpty { break }
                 }
@@ -106,13 +89,36 @@ public struct FleetClient: Sendable {
                 // Redis restarting: keep waiting; PostgreSQL still answers for finished queries.
                 outage += 1
                 lastCheck = ContinuousClock.now - .seconds(10)
-                try await Task.sleep(for: .milliseconds(min(1_000, 50 * outage)))
+                try await Backoff(baseMilliseconds: 50, capMilliseconds: 1_000).sleep(attempt: outage)
             } catch let e as PostgresError where e.isRetryable {
                 outage += 1
-                try await Task.sleep(for: .milliseconds(min(1_000, 50 * outage)))
+                try await Backoff(baseMilliseconds: 50, capMilliseconds: 1_000).sleep(attempt: outage)
             }
         }
         return waiting
+    }
+
+    /// The waited queries as PostgreSQL holds them: those that ended, and the progress of the others.
+    func stored(_ waiting: Set<String>) async throws -> ([AnswerEvent], [Progress]) {
+        let rows = try await db.query("""
+            SELECT q.id, q.status, q.answer, q.error, q.subtask_count,
+                   (SELECT count(*) FROM subtasks s WHERE s.query_id = q.id AND s.status NOT IN ('queued', 'waiting')) AS settled,
+                   EXISTS (SELECT 1 FROM subtasks s JOIN attempts a ON a.subtask_id = s.id WHERE s.query_id = q.id) AS started
+            FROM queries q WHERE q.id = ANY($1::text[])
+            """, [PostgresArray.literal(Array(waiting))])
+        var ended: [AnswerEvent] = [], progress: [Progress] = []
+        for r in rows.records {
+            let id: String = try r.decode("id")
+            let state: QueryState = try r.decode("status")
+            if state != .running {
+                ended.append(AnswerEvent(queryID: id, status: state.rawValue, answer: try r.decode("answer", as: String?.self),
+                                         error: try r.decode("error", as: String?.self)))
+            } else {
+                progress.append(Progress(id: id, settled: try r.decode("settled"), subtasks: try r.decode("subtask_count"),
+                                         started: try r.decode("started")))
+            }
+        }
+        return (ended, progress)
     }
 
 

@@ -71,7 +71,9 @@ public struct FleetConfig: Sendable {
 
     /// Reads `path` (YAML) into environment-variable form, refusing unknown keys and non-scalar values
     /// with the key and the reason. `species` is kept for the evolution settings and not flattened.
-    public static func loadFile(_ path: String) throws -> (values: [String: String], origin: [String: String], species: [Genome]?) {
+    public typealias LoadedFile = (values: [String: String], origin: [String: String], species: [Genome]?)
+
+    public static func loadFile(_ path: String) throws -> LoadedFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError("\(path): cannot read the configuration file")
         }
@@ -111,99 +113,89 @@ public struct FleetConfig: Sendable {
     public var configFile: String?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        var env = environment
-        var origin: [String: String] = [:]
         let file = environment["DELLM_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
-        var fileSpecies: [Genome]?
-        if let file {
-            let loaded = try FleetConfig.loadFile(file)
-            fileSpecies = loaded.species
-            for (k, v) in loaded.values where environment[k] == nil {
-                env[k] = v
-                origin[k] = loaded.origin[k]
-            }
-        }
+        let loaded = try file.map(FleetConfig.loadFile)
+        let r = EnvironmentReader(environment: environment, file: loaded)
         configFile = file
-        func source(_ key: String) -> String { origin[key] ?? key }
-        redisURL = env["DELLM_REDIS_URL"] ?? "redis://127.0.0.1:6379"
-        databaseURL = env["DELLM_DATABASE_URL"] ?? "postgresql://dellm@127.0.0.1:5432/dellm"
-        modelURL = env["DELLM_MODEL_URL"] ?? "http://127.0.0.1:8080"
-        let api = env["DELLM_MODEL_API"] ?? "openai"
-        guard let parsed = ModelAPI(rawValue: api) else {
-            throw ConfigurationError("\(source("DELLM_MODEL_API")) must be openai or ollama (got '\(api)')")
-        }
-        if parsed == .benchmarkInstant && env["DELLM_BENCHMARK"] != "1" {
-            throw ConfigurationError("\(source("DELLM_MODEL_API"))=benchmark-instant answers without a model and is for benchmarks only (dellm bench, ops/bench set DELLM_BENCHMARK=1)")
-        }
-        modelAPI = parsed
-        modelName = env["DELLM_MODEL_NAME"] ?? "SmolLM2-135M-Instruct"
-        namespace = env["DELLM_NAMESPACE"] ?? "dellm"
+        redisURL = r["DELLM_REDIS_URL"] ?? "redis://127.0.0.1:6379"
+        databaseURL = r["DELLM_DATABASE_URL"] ?? "postgresql://dellm@127.0.0.1:5432/dellm"
+        modelURL = r["DELLM_MODEL_URL"] ?? "http://127.0.0.1:8080"
+        modelAPI = try Self.modelAPI(r)
+        modelName = r["DELLM_MODEL_NAME"] ?? "SmolLM2-135M-Instruct"
+        namespace = r["DELLM_NAMESPACE"] ?? "dellm"
         guard !namespace.isEmpty, !namespace.contains(where: { $0.isWhitespace }) else {
-            throw ConfigurationError("\(source("DELLM_NAMESPACE")) must be a non-empty word (got '\(namespace)')")
+            throw ConfigurationError("\(r.source("DELLM_NAMESPACE")) must be a non-empty word (got '\(namespace)')")
         }
-        func int(_ key: String, _ fallback: Int, _ range: ClosedRange<Int>) throws -> Int {
-            guard let raw = env[key] else { return fallback }
-            guard let v = Int(raw), range.contains(v) else {
-                throw ConfigurationError("\(source(key)) must be an integer in \(range.lowerBound)…\(range.upperBound) (got '\(raw)')")
-            }
-            return v
-        }
-        modelTimeoutMilliseconds = try int("DELLM_MODEL_TIMEOUT_MS", 60_000, 100...3_600_000)
-        blockMilliseconds = try int("DELLM_BLOCK_MS", 1_000, 1...60_000)
-        claimMinIdleMilliseconds = try int("DELLM_CLAIM_MIN_IDLE_MS", 30_000, 0...86_400_000)
-        maxAttempts = try int("DELLM_MAX_ATTEMPTS", 3, 1...10)
-        shutdownGraceMilliseconds = try int("DELLM_SHUTDOWN_GRACE_MS", 30_000, 0...3_600_000)
-        modelConcurrency = try int("DELLM_MODEL_CONCURRENCY", 4, 1...1_024)
-        programSamples = try int("DELLM_PROGRAM_SAMPLES", 5, 0...20)
-        queryTokens = try int("DELLM_QUERY_TOKENS", 800, 0...1_000_000)
-        maxDeliveries = try int("DELLM_MAX_DELIVERIES", 5, 1...1_000)
-        followStreamMaxLength = try int("DELLM_ANSWERS_MAXLEN", 100_000, 100...100_000_000)
-        consumerHeartbeatMilliseconds = try int("DELLM_CONSUMER_HEARTBEAT_MS", 2_000, 100...60_000)
-        fairShareParts = try int("DELLM_FAIR_SHARE_PARTS", 8, 1...1_000_000)
-        grant = Economy.Grant(credits: Double(try int("DELLM_NEW_USER_CREDITS", Int(Economy.startingCredits), 0...1_000_000)),
-                              perHour: try int("DELLM_NEW_USER_GRANTS_PER_HOUR", 600, 0...10_000_000))
+        modelTimeoutMilliseconds = try r.int("DELLM_MODEL_TIMEOUT_MS", 60_000, 100...3_600_000)
+        blockMilliseconds = try r.int("DELLM_BLOCK_MS", 1_000, 1...60_000)
+        claimMinIdleMilliseconds = try r.int("DELLM_CLAIM_MIN_IDLE_MS", 30_000, 0...86_400_000)
+        maxAttempts = try r.int("DELLM_MAX_ATTEMPTS", 3, 1...10)
+        shutdownGraceMilliseconds = try r.int("DELLM_SHUTDOWN_GRACE_MS", 30_000, 0...3_600_000)
+        modelConcurrency = try r.int("DELLM_MODEL_CONCURRENCY", 4, 1...1_024)
+        programSamples = try r.int("DELLM_PROGRAM_SAMPLES", 5, 0...20)
+        queryTokens = try r.int("DELLM_QUERY_TOKENS", 800, 0...1_000_000)
+        maxDeliveries = try r.int("DELLM_MAX_DELIVERIES", 5, 1...1_000)
+        followStreamMaxLength = try r.int("DELLM_ANSWERS_MAXLEN", 100_000, 100...100_000_000)
+        consumerHeartbeatMilliseconds = try r.int("DELLM_CONSUMER_HEARTBEAT_MS", 2_000, 100...60_000)
+        fairShareParts = try r.int("DELLM_FAIR_SHARE_PARTS", 8, 1...1_000_000)
+        grant = Economy.Grant(credits: Double(try r.int("DELLM_NEW_USER_CREDITS", Int(Economy.startingCredits), 0...1_000_000)),
+                              perHour: try r.int("DELLM_NEW_USER_GRANTS_PER_HOUR", 600, 0...10_000_000))
         do { _ = try RedisConfiguration(url: redisURL) } catch {
             // The message names DELLM_REDIS_URL; say so when the value came from the file.
-            throw origin["DELLM_REDIS_URL"].map { ConfigurationError("\($0): \(error)") } ?? error
+            throw loaded?.origin["DELLM_REDIS_URL"].map { ConfigurationError("\($0): \(error)") } ?? error
         }
-        if let level = env["DELLM_LOG_LEVEL"], !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) {
-            throw ConfigurationError("\(source("DELLM_LOG_LEVEL")) must be trace, debug, info, notice, warning, error or critical (got '\(level)')")
+        logLevel = try Self.logLevel(r)
+        router = try Self.router(r)
+        routingRefreshMilliseconds = try r.int("DELLM_ROUTING_REFRESH_MS", 2_000, 0...3_600_000)
+        spotRate = try r.fraction("DELLM_SPOT_RATE", 0.1)
+        evolveEveryVerdicts = try r.int("DELLM_EVOLVE_EVERY_VERDICTS", 200, 1...100_000_000)
+        evolveEveryMinutes = try r.int("DELLM_EVOLVE_EVERY_MINUTES", 30, 1...100_000)
+        evolution = try Self.evolution(r)
+        species = loaded?.species ?? Genome.seeds
+        probesFile = Self.probesFile(r, environment: environment, configFile: file)
+    }
+
+    static func modelAPI(_ r: EnvironmentReader) throws -> ModelAPI {
+        let api = r["DELLM_MODEL_API"] ?? "openai"
+        guard let parsed = ModelAPI(rawValue: api) else {
+            throw ConfigurationError("\(r.source("DELLM_MODEL_API")) must be openai or ollama (got '\(api)')")
         }
-        logLevel = env["DELLM_LOG_LEVEL"] ?? "info"
-        let strategy = env["DELLM_ROUTING"] ?? Router.Strategy.epsilonGreedy.rawValue
-        guard let parsedStrategy = Router.Strategy(rawValue: strategy) else {
-            throw ConfigurationError("\(source("DELLM_ROUTING")) must be epsilon-greedy or thompson (got '\(strategy)')")
+        if parsed == .benchmarkInstant && r["DELLM_BENCHMARK"] != "1" {
+            throw ConfigurationError("\(r.source("DELLM_MODEL_API"))=benchmark-instant answers without a model and is for benchmarks only (dellm bench, ops/bench set DELLM_BENCHMARK=1)")
         }
-        func fraction(_ key: String, _ fallback: Double) throws -> Double {
-            guard let raw = env[key] else { return fallback }
-            guard let v = Double(raw), (0...1).contains(v) else {
-                throw ConfigurationError("\(source(key)) must be a number in 0…1 (got '\(raw)')")
-            }
-            return v
+        return parsed
+    }
+
+    static func logLevel(_ r: EnvironmentReader) throws -> String {
+        let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+        if let level = r["DELLM_LOG_LEVEL"], !levels.contains(level) {
+            throw ConfigurationError("\(r.source("DELLM_LOG_LEVEL")) must be trace, debug, info, notice, warning, error or critical (got '\(level)')")
         }
-        router = Router(strategy: parsedStrategy, epsilon: try fraction("DELLM_ROUTING_EPSILON", 0.1),
-                        top: try int("DELLM_ROUTING_TOP", 3, 1...100))
-        routingRefreshMilliseconds = try int("DELLM_ROUTING_REFRESH_MS", 2_000, 0...3_600_000)
-        spotRate = try fraction("DELLM_SPOT_RATE", 0.1)
-        evolveEveryVerdicts = try int("DELLM_EVOLVE_EVERY_VERDICTS", 200, 1...100_000_000)
-        evolveEveryMinutes = try int("DELLM_EVOLVE_EVERY_MINUTES", 30, 1...100_000)
-        let models = (env["DELLM_EVOLVE_MODELS"] ?? "default").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        return r["DELLM_LOG_LEVEL"] ?? "info"
+    }
+
+    static func router(_ r: EnvironmentReader) throws -> Router {
+        let strategy = r["DELLM_ROUTING"] ?? Router.Strategy.epsilonGreedy.rawValue
+        guard let parsed = Router.Strategy(rawValue: strategy) else {
+            throw ConfigurationError("\(r.source("DELLM_ROUTING")) must be epsilon-greedy or thompson (got '\(strategy)')")
+        }
+        return Router(strategy: parsed, epsilon: try r.fraction("DELLM_ROUTING_EPSILON", 0.1), top: try r.int("DELLM_ROUTING_TOP", 3, 1...100))
+    }
+
+    static func evolution(_ r: EnvironmentReader) throws -> Evolution.Settings {
+        let models = (r["DELLM_EVOLVE_MODELS"] ?? "default").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
-        evolution = Evolution.Settings(minimumAttempts: try int("DELLM_EVOLVE_MIN_ATTEMPTS", 3, 1...100_000),
-                                       maxPerType: try int("DELLM_EVOLVE_MAX_PER_TYPE", 6, 1...100),
-                                       models: models.isEmpty ? ["default"] : models)
-        species = fileSpecies ?? Genome.seeds
-        // A relative probe file named in the configuration file is relative to that file.
-        if let probes = env["DELLM_EVOLVE_PROBES"], !probes.isEmpty {
-            if !probes.hasPrefix("/"), environment["DELLM_EVOLVE_PROBES"] == nil, let file {
-                let dir = file.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-                probesFile = dir.isEmpty ? probes : dir + "/" + probes
-            } else {
-                probesFile = probes
-            }
-        } else {
-            probesFile = nil
-        }
+        return Evolution.Settings(minimumAttempts: try r.int("DELLM_EVOLVE_MIN_ATTEMPTS", 3, 1...100_000),
+                                  maxPerType: try r.int("DELLM_EVOLVE_MAX_PER_TYPE", 6, 1...100),
+                                  models: models.isEmpty ? ["default"] : models)
+    }
+
+    /// The probe file; a relative one named in the configuration file is relative to that file.
+    static func probesFile(_ r: EnvironmentReader, environment: [String: String], configFile file: String?) -> String? {
+        guard let probes = r["DELLM_EVOLVE_PROBES"], !probes.isEmpty else { return nil }
+        guard !probes.hasPrefix("/"), environment["DELLM_EVOLVE_PROBES"] == nil, let file else { return probes }
+        let dir = file.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        return dir.isEmpty ? probes : dir + "/" + probes
     }
 
     /// Known-answer probes for newborn genomes (JSON lines, `evolution.probes`), or none.
@@ -269,5 +261,40 @@ public struct FleetConfig: Sendable {
     /// One line for logs: endpoints without credentials.
     public var summary: String {
         "redis=\(ConnectionURL.redact(redisURL)) db=\(ConnectionURL.redact(databaseURL)) model=\(ConnectionURL.redact(modelURL)) (\(modelAPI.rawValue)) namespace=\(namespace)"
+    }
+}
+
+/// Settings from the environment, over those of the configuration file (the environment wins), with
+/// errors that name where a bad value came from (the variable, or the file's key).
+struct EnvironmentReader {
+    var values: [String: String]
+    var origin: [String: String] = [:]
+
+    init(environment: [String: String], file: FleetConfig.LoadedFile?) {
+        values = environment
+        for (k, v) in file?.values ?? [:] where environment[k] == nil {
+            values[k] = v
+            origin[k] = file?.origin[k]
+        }
+    }
+
+    subscript(key: String) -> String? { values[key] }
+
+    func source(_ key: String) -> String { origin[key] ?? key }
+
+    func int(_ key: String, _ fallback: Int, _ range: ClosedRange<Int>) throws -> Int {
+        guard let raw = values[key] else { return fallback }
+        guard let v = Int(raw), range.contains(v) else {
+            throw ConfigurationError("\(source(key)) must be an integer in \(range.lowerBound)…\(range.upperBound) (got '\(raw)')")
+        }
+        return v
+    }
+
+    func fraction(_ key: String, _ fallback: Double) throws -> Double {
+        guard let raw = values[key] else { return fallback }
+        guard let v = Double(raw), (0...1).contains(v) else {
+            throw ConfigurationError("\(source(key)) must be a number in 0…1 (got '\(raw)')")
+        }
+        return v
     }
 }

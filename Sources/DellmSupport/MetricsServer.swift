@@ -10,8 +10,9 @@ import Glibc
 /// for a free slot, so more clients wait in the listen backlog instead of being turned away. Reads and
 /// writes time out after 2 s, so a client that sends nothing holds its slot no longer than that.
 /// Writes use MSG_NOSIGNAL: a client that resets the connection costs an error, never a SIGPIPE.
-public final class MetricsServer: @unchecked Sendable {
-    // `listener` is set once in init; `body` is immutable.
+/// Sendable as it stands: every stored property is a constant (the socket, the port, the body closure,
+/// the slot semaphore); connections live only on the threads that serve them.
+public final class MetricsServer: Sendable {
     public let port: Int
     private let listener: Int32
     private let body: @Sendable () -> [UInt8]

@@ -22,66 +22,75 @@ struct Doctor: AsyncParsableCommand {
 
     func run() async throws {
         let (config, _) = try global.bootstrap()
-        var findings: [Finding] = []
-        let redis = RedisConnection(configuration: try config.redisConfiguration(), name: "doctor")
+        var findings = await Self.redis(config) + Self.postgres(config)
+        if !quick { findings += await Self.model(config) + Self.sandbox() }
+        for f in findings {
+            print("\(f.ok ? "ok  " : "FAIL") \(f.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(f.detail)")
+            if let fix = f.fix, !f.ok { print("     → \(fix)") }
+        }
+        if findings.contains(where: { !$0.ok }) { throw ExitCode(1) }
+    }
+
+    static func redis(_ config: FleetConfig) async -> [Finding] {
         do {
+            let redis = RedisConnection(configuration: try config.redisConfiguration(), name: "doctor")
             let info = try await redis.command("INFO", "server").string ?? ""
             let version = Self.field("redis_version", in: info) ?? "?"
             let parts = version.split(separator: ".").compactMap { Int($0) }
             let recent = parts.count >= 2 && (parts[0] > 6 || (parts[0] == 6 && parts[1] >= 2))
-            findings.append(Finding(name: "redis", ok: recent, detail: "\(redis.configuration.endpoint), version \(version)",
-                                    fix: recent ? nil : "upgrade Redis to 6.2 or later: the fleet reclaims work with XAUTOCLAIM"))
             let persistence = try await redis.command("INFO", "persistence").string ?? ""
             let aof = Self.field("aof_enabled", in: persistence) == "1"
-            findings.append(Finding(name: "redis persistence", ok: aof, detail: aof ? "AOF on" : "AOF off",
-                                    fix: aof ? nil : "turn on AOF (appendonly yes): without it a Redis restart can lose queued jobs"))
+            return [Finding(name: "redis", ok: recent, detail: "\(redis.configuration.endpoint), version \(version)",
+                            fix: recent ? nil : "upgrade Redis to 6.2 or later: the fleet reclaims work with XAUTOCLAIM"),
+                    Finding(name: "redis persistence", ok: aof, detail: aof ? "AOF on" : "AOF off",
+                            fix: aof ? nil : "turn on AOF (appendonly yes): without it a Redis restart can lose queued jobs")]
         } catch {
-            findings.append(Finding(name: "redis", ok: false, detail: "\(error)",
-                                    fix: "start Redis (./ops/stack up) or set DELLM_REDIS_URL to a reachable server"))
+            return [Finding(name: "redis", ok: false, detail: "\(error)",
+                            fix: "start Redis (./ops/stack up) or set DELLM_REDIS_URL to a reachable server")]
         }
+    }
+
+    static func postgres(_ config: FleetConfig) async -> [Finding] {
         let db = PostgresConnection(url: config.databaseURL, name: "doctor")
         do {
             let version = try await db.query("SHOW server_version").first?[0] ?? "?"
             let applied = try await db.query("SELECT coalesce(max(version), 0) FROM schema_migrations").first?[0] ?? "0"
             let latest = Schema.migrations.map(\.version).max() ?? 0
             let migrated = Int(applied) == latest
-            findings.append(Finding(name: "postgresql", ok: true, detail: "\(db.endpoint), version \(version)"))
-            findings.append(Finding(name: "schema", ok: migrated, detail: "at migration \(applied) of \(latest)",
-                                    fix: migrated ? nil : "run: dellm migrate (workers also migrate on start)"))
+            return [Finding(name: "postgresql", ok: true, detail: "\(db.endpoint), version \(version)"),
+                    Finding(name: "schema", ok: migrated, detail: "at migration \(applied) of \(latest)",
+                            fix: migrated ? nil : "run: dellm migrate (workers also migrate on start)")]
         } catch let e as PostgresError where e.sqlState == "42P01" {
-            findings.append(Finding(name: "postgresql", ok: true, detail: db.endpoint))
-            findings.append(Finding(name: "schema", ok: false, detail: "not migrated", fix: "run: dellm migrate"))
+            return [Finding(name: "postgresql", ok: true, detail: db.endpoint),
+                    Finding(name: "schema", ok: false, detail: "not migrated", fix: "run: dellm migrate")]
         } catch {
-            findings.append(Finding(name: "postgresql", ok: false, detail: "\(error)",
-                                    fix: "start PostgreSQL (./ops/stack up) or set DELLM_DATABASE_URL (user, password, host, port, database)"))
+            return [Finding(name: "postgresql", ok: false, detail: "\(error)",
+                            fix: "start PostgreSQL (./ops/stack up) or set DELLM_DATABASE_URL (user, password, host, port, database)")]
         }
-        if !quick {
-            let model = config.model()
-            do {
-                let ready = try await model.health()
-                if !ready {
-                    findings.append(Finding(name: "model", ok: false, detail: "\(config.modelURL) is loading its model (HTTP 503)",
-                                            fix: "wait: it answers once the model is loaded"))
-                } else {
-                    let r = try await model.chat(ChatRequest(messages: [.user("Say OK.")], maxTokens: 1))
-                    findings.append(Finding(name: "model", ok: true, detail: "\(config.modelURL) (\(config.modelAPI.rawValue)) answered in \(r.milliseconds) ms"))
-                }
-            } catch {
-                findings.append(Finding(name: "model", ok: false, detail: "\(error)",
-                                        fix: "start the model server (./ops/stack up starts llama-server) or set DELLM_MODEL_URL and DELLM_MODEL_API"))
+    }
+
+    static func model(_ config: FleetConfig) async -> [Finding] {
+        let model = config.model()
+        do {
+            guard try await model.health() else {
+                return [Finding(name: "model", ok: false, detail: "\(config.modelURL) is loading its model (HTTP 503)",
+                                fix: "wait: it answers once the model is loaded")]
             }
-            let run = await Sandbox.shared.run("print(6 * 7)")
-            let sandboxOK = run.succeeded && run.stdout.contains("42")
-            var detail = "bubblewrap runs Python: " + Sandbox.shared.description
-            if case .unavailable(let why) = run.status { detail = why } else if !sandboxOK { detail = "bubblewrap failed: \(run.stderr.prefix(200))" }
-            findings.append(Finding(name: "sandbox", ok: sandboxOK, detail: detail,
-                                    fix: sandboxOK ? nil : "install bubblewrap and python3 (apt-get install bubblewrap python3); in a container allow user namespaces. Code answers fail their check until then; code is never run unsandboxed"))
+            let r = try await model.chat(ChatRequest(messages: [.user("Say OK.")], maxTokens: 1))
+            return [Finding(name: "model", ok: true, detail: "\(config.modelURL) (\(config.modelAPI.rawValue)) answered in \(r.milliseconds) ms")]
+        } catch {
+            return [Finding(name: "model", ok: false, detail: "\(error)",
+                            fix: "start the model server (./ops/stack up starts llama-server) or set DELLM_MODEL_URL and DELLM_MODEL_API")]
         }
-        for f in findings {
-            print("\(f.ok ? "ok  " : "FAIL") \(f.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(f.detail)")
-            if let fix = f.fix, !f.ok { print("     → \(fix)") }
-        }
-        if findings.contains(where: { !$0.ok }) { throw ExitCode(1) }
+    }
+
+    static func sandbox() async -> [Finding] {
+        let run = await Sandbox.shared.run("print(6 * 7)")
+        let sandboxOK = run.succeeded && run.stdout.contains("42")
+        var detail = "bubblewrap runs Python: " + Sandbox.shared.description
+        if case .unavailable(let why) = run.status { detail = why } else if !sandboxOK { detail = "bubblewrap failed: \(run.stderr.prefix(200))" }
+        return [Finding(name: "sandbox", ok: sandboxOK, detail: detail,
+                        fix: sandboxOK ? nil : "install bubblewrap and python3 (apt-get install bubblewrap python3); in a container allow user namespaces. Code answers fail their check until then; code is never run unsandboxed")]
     }
 
     static func field(_ name: String, in info: String) -> String? {

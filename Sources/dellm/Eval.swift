@@ -19,17 +19,11 @@ struct EvalCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var global: GlobalOptions
 
+    typealias Item = (id: String, query: String, type: String, check: EvalCheck)
+
     func run() async throws {
         let (config, _) = try global.bootstrap()
-        guard let data = FileManager.default.contents(atPath: file) else { throw fail("cannot read \(file)") }
-        var items: [(id: String, query: String, type: String, check: EvalCheck)] = []
-        for (n, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
-            guard let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
-                  let q = o["query"] as? String, let c = o["check"] else { throw fail("\(file):\(n + 1): expected id, query, type, check") }
-            do {
-                items.append(((o["id"] as? String) ?? "line-\(n + 1)", q, (o["type"] as? String) ?? "?", try EvalCheck(json: c)))
-            } catch { throw fail("\(file):\(n + 1): \(error)") }
-        }
+        var items = try readItems()
         if let limit { items = Array(items.prefix(limit)) }
         let client = try FleetClient(config: config)
         let box = AnswerBox()
@@ -38,33 +32,59 @@ struct EvalCommand: AsyncParsableCommand {
         let who = user ?? defaultUser(), queries = items.map(\.query), wait = Duration.seconds(timeout)
         let results: [FleetClient.BatchResult]
         if let parallel, parallel > 0, parallel < queries.count {
-            // A sliding window: `parallel` slots, each with its own client (a waiting read holds a
-            // connection); a slot that finishes takes the next query.
-            var clients = [client]
-            for _ in 1..<parallel { clients.append(try FleetClient(config: config)) }
-            results = try await withThrowingTaskGroup(of: (Int, Int, FleetClient.BatchResult).self) { group in
-                var next = 0, out = [FleetClient.BatchResult?](repeating: nil, count: queries.count)
-                func start(_ slot: Int) {
-                    guard next < queries.count else { return }
-                    let i = next, runner = clients[slot], query = queries[i]
-                    next += 1
-                    group.addTask { (slot, i, try await runner.runBatch([query], user: who, timeout: wait)[0]) }
-                }
-                for slot in clients.indices { start(slot) }
-                var done = 0
-                while let (slot, i, r) = try await group.next() {
-                    out[i] = r
-                    done += 1
-                    box.progress("\r  \(done)/\(queries.count) answered, \(Int((ContinuousClock.now - started).components.seconds)) s")
-                    start(slot)
-                }
-                return out.map { $0! }
+            results = try await slidingWindow(queries, slots: parallel, config: config, user: who, timeout: wait) { done in
+                box.progress("\r  \(done)/\(queries.count) answered, \(Int((ContinuousClock.now - started).components.seconds)) s")
             }
         } else {
             results = try await client.runBatch(queries, user: who, timeout: wait) { n, total in
                 box.progress("\r  \(n)/\(total) answered, \(Int((ContinuousClock.now - started).components.seconds)) s")
             }
         }
+        try await report(items, results, client: client)
+    }
+
+    /// The file's lines: id, query, type, check.
+    func readItems() throws -> [Item] {
+        guard let data = FileManager.default.contents(atPath: file) else { throw fail("cannot read \(file)") }
+        var items: [Item] = []
+        for (n, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
+            guard let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+                  let q = o["query"] as? String, let c = o["check"] else { throw fail("\(file):\(n + 1): expected id, query, type, check") }
+            do {
+                items.append(((o["id"] as? String) ?? "line-\(n + 1)", q, (o["type"] as? String) ?? "?", try EvalCheck(json: c)))
+            } catch { throw fail("\(file):\(n + 1): \(error)") }
+        }
+        return items
+    }
+
+    /// A sliding window: `slots` queries in flight, each slot with its own client (a waiting read holds
+    /// a connection); a slot that finishes takes the next query.
+    func slidingWindow(_ queries: [String], slots: Int, config: FleetConfig, user: String, timeout: Duration,
+                       progress: @escaping (Int) -> Void) async throws -> [FleetClient.BatchResult] {
+        var clients: [FleetClient] = []
+        for _ in 0..<slots { clients.append(try FleetClient(config: config)) }
+        return try await withThrowingTaskGroup(of: (Int, Int, FleetClient.BatchResult).self) { group in
+            var next = 0, out = [FleetClient.BatchResult?](repeating: nil, count: queries.count)
+            func start(_ slot: Int) {
+                guard next < queries.count else { return }
+                let i = next, runner = clients[slot], query = queries[i]
+                next += 1
+                group.addTask { (slot, i, try await runner.runBatch([query], user: user, timeout: timeout)[0]) }
+            }
+            for slot in clients.indices { start(slot) }
+            var done = 0
+            while let (slot, i, r) = try await group.next() {
+                out[i] = r
+                done += 1
+                progress(done)
+                start(slot)
+            }
+            return out.compactMap { $0 }
+        }
+    }
+
+    /// Scores each answer by its check, writes the lines (`--out`), prints the table per type.
+    func report(_ items: [Item], _ results: [FleetClient.BatchResult], client: FleetClient) async throws {
         writeStandardError("\n")
         let checks = (try? await client.inspector.partChecks(queryIDs: results.compactMap { $0.event?.queryID })) ?? [:]
         var unprovenPerType: [String: Int] = [:]

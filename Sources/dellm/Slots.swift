@@ -6,6 +6,9 @@ import Foundation
 
 /// Samples the model server's slots (`/slots` of llama-server) while something runs: how often they
 /// were busy, for the report that the model was kept busy and not oversubscribed.
+///
+/// `@unchecked Sendable`: `task` is written once, in init, and only read after (to cancel it); the
+/// counts are in `state`, behind its lock.
 final class SlotSampler: @unchecked Sendable {
     struct Summary: Sendable {
         var slots: Int

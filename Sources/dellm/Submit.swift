@@ -79,7 +79,8 @@ struct Submit: AsyncParsableCommand {
         if event.status != "answered" { throw fail("query \(qid) failed: \(event.error ?? "unknown reason")") }
     }
 
-    func runFile(_ path: String, client: FleetClient, user: String) async throws {
+    /// A file of JSON lines, each with a "query" (and an "id"): its lines, or a clear error naming the line.
+    static func readQueries(_ path: String) throws -> [(fileID: String, query: String)] {
         guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot read \(path)") }
         var items: [(fileID: String, query: String)] = []
         for (n, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
@@ -91,6 +92,11 @@ struct Submit: AsyncParsableCommand {
             items.append((fid, q))
         }
         if items.isEmpty { throw fail("\(path) holds no queries") }
+        return items
+    }
+
+    func runFile(_ path: String, client: FleetClient, user: String) async throws {
+        let items = try Self.readQueries(path)
         writeStandardError("submitting \(items.count) queries from \(path)\n")
         let box = AnswerBox()
         let started = ContinuousClock.now
@@ -106,6 +112,13 @@ struct Submit: AsyncParsableCommand {
         let slots = sampler.stop()
         let wall = (ContinuousClock.now - started).seconds
         writeStandardError("\n\(results.filter { $0.event?.status == "answered" }.count) of \(items.count) answered in \(String(format: "%.1f", wall)) s; \(slots.text)\n")
+        try await write(items, results, client: client, timeout: timeout)
+    }
+
+    /// One JSON line per query (id, status, answer, checks, tokens), to `--out` or standard output;
+    /// fails naming the queries that got no answer.
+    func write(_ items: [(fileID: String, query: String)], _ results: [FleetClient.BatchResult], client: FleetClient,
+               timeout: Double) async throws {
         var lines: [String] = []
         var failures: [String] = []
         // How each part was checked: "proven", "unproven" (passed, but no check proves it), "failed".
