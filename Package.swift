@@ -42,6 +42,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "DellmCoreTests", dependencies: ["DellmCore"]),
         .testTarget(name: "DellmIntegrationTests", dependencies: [

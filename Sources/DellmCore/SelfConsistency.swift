@@ -37,6 +37,21 @@ public enum SelfConsistency {
         support >= 2 && support * 2 > samples
     }
 
+    /// Which answer `quorum` of them agree with: facts by what they name or say (their wording differs
+    /// from sample to sample), other types by their normalised text (math: the final number); nil when
+    /// none has that support.
+    public static func agreeing(_ answers: [String], type: TaskType, question: String, quorum: Int) -> Int? {
+        if type == .factual { return Answers.majority(.factual, answers, quorum: quorum, question: question) }
+        let keys = answers.map(Answers.normalized)
+        return keys.indices.first { i in keys.filter { $0 == keys[i] }.count >= quorum }
+    }
+
+    /// The support that settles `samples` samples: two of three (a tiebreak sided with one), else more
+    /// than half.
+    public static func quorum(of samples: Int) -> Int {
+        samples <= 3 ? 2 : samples / 2 + 1
+    }
+
     /// Most samples any one attempt asks, whatever its budget (the small model's samples stop adding
     /// evidence well before this).
     public static let cap = 9

@@ -18,7 +18,7 @@ public struct Answerer: Sendable {
 
     /// The node's answer to one subtask. Model failures become an attempt with an error, which the
     /// verifier fails and retries, so a dead model never loses the subtask.
-    public func answer(_ job: TaskJob, genome: Genome, logger: Logger) async -> Store.AttemptRecord {
+    public func answer(_ job: TaskJob, genome: Genome, logger: Logger) async -> AttemptRecord {
         if let exact = Self.exactAnswer(job) { return exact }
         var budget = SelfConsistency.Budget(limit: job.budget ?? 0)
         if job.type == .math, config.programSamples > 0, let r = await programAided(job, genome: genome, budget: &budget) { return r }
@@ -50,13 +50,13 @@ public struct Answerer: Sendable {
     }
 
     /// A tool's exact answer (the calculator for arithmetic it reads, an exact tool for reasoning), or nil.
-    static func exactAnswer(_ job: TaskJob) -> Store.AttemptRecord? {
+    static func exactAnswer(_ job: TaskJob) -> AttemptRecord? {
         if job.type == .math, let reading = ArithmeticGrammar.reading(job.text) {
-            let vote = Store.Vote(source: "calculator", answer: reading.answer, milliseconds: 0)
+            let vote = Vote(source: "calculator", answer: reading.answer, milliseconds: 0)
             return .init(answer: reading.answer, votes: [vote], confidence: 1, tool: "calculator", error: nil, latencyMilliseconds: 0)
         }
         if job.type == .reasoning, let s = ExactTools.solve(job.text) {
-            let vote = Store.Vote(source: s.tool, answer: s.answer, milliseconds: 0)
+            let vote = Vote(source: s.tool, answer: s.answer, milliseconds: 0)
             return .init(answer: s.answer, votes: [vote], confidence: 1, tool: s.tool, error: nil, latencyMilliseconds: 0)
         }
         return nil
@@ -66,8 +66,8 @@ public struct Answerer: Sendable {
     /// disagree and the budget lasts (self-consistency); without a majority, the first vote stands with
     /// low confidence (the verifier's check decides whether it is retried). The same vote said twice
     /// (`VotePlan.repeats`) counts once.
-    func resolve(_ job: TaskJob, genome: Genome, votes: inout [Store.Vote], sameVote: Bool, budget: inout SelfConsistency.Budget,
-                 errors: inout [String]) async -> (Store.Vote, Double) {
+    func resolve(_ job: TaskJob, genome: Genome, votes: inout [Vote], sameVote: Bool, budget: inout SelfConsistency.Budget,
+                 errors: inout [String]) async -> (Vote, Double) {
         let tiebreak = await ask([VotePlan.tiebreak(genome, attempt: job.attempt)], text: job.text, type: job.type, budget: &budget, errors: &errors)
         guard !tiebreak.isEmpty else { return (votes[0], 0.5) } // no third vote: the first stands, unsure
         votes += tiebreak
@@ -81,10 +81,10 @@ public struct Answerer: Sendable {
                 votes += more
                 distinct += more
                 round += 1
-                if agreeing(distinct, job, quorum: distinct.count / 2 + 1) != nil { break }
+                if agreeing(distinct, job, quorum: SelfConsistency.quorum(of: distinct.count)) != nil { break }
             }
         }
-        if let i = agreeing(distinct, job, quorum: distinct.count <= 3 ? 2 : distinct.count / 2 + 1) {
+        if let i = agreeing(distinct, job, quorum: SelfConsistency.quorum(of: distinct.count)) {
             return (distinct[i], Store.tiebreakConfidence)
         }
         return (votes[0], 0.3)
@@ -93,7 +93,7 @@ public struct Answerer: Sendable {
 
 extension Answerer {
     /// One vote per plan, asked together; each vote's cost is recorded in `budget`, failures in `errors`.
-    func ask(_ plans: [VotePlan], text: String, type: TaskType, budget: inout SelfConsistency.Budget, errors: inout [String]) async -> [Store.Vote] {
+    func ask(_ plans: [VotePlan], text: String, type: TaskType, budget: inout SelfConsistency.Budget, errors: inout [String]) async -> [Vote] {
         var results: [(Int, Result<ChatResponse, Error>)] = []
         await withTaskGroup(of: (Int, Result<ChatResponse, Error>).self) { group in
             for (i, p) in plans.enumerated() {
@@ -101,7 +101,7 @@ extension Answerer {
             }
             for await r in group { results.append(r) }
         }
-        var votes: [Store.Vote] = []
+        var votes: [Vote] = []
         for (i, r) in results.sorted(by: { $0.0 < $1.0 }) {
             switch r {
             case .success(let resp):
@@ -117,17 +117,15 @@ extension Answerer {
 
     /// Which vote `quorum` votes agree with: facts by what they name or say (their wording differs from
     /// vote to vote), other types by their normalised text (math: the final number).
-    func agreeing(_ vs: [Store.Vote], _ job: TaskJob, quorum: Int) -> Int? {
-        if job.type == .factual { return Answers.majority(.factual, vs.map(\.answer), quorum: quorum, question: job.text) }
-        let keys = vs.map { Answers.normalized($0.answer) }
-        return keys.indices.first { i in keys.filter { $0 == keys[i] }.count >= quorum }
+    func agreeing(_ vs: [Vote], _ job: TaskJob, quorum: Int) -> Int? {
+        SelfConsistency.agreeing(vs.map(\.answer), type: job.type, question: job.text, quorum: quorum)
     }
 
     /// A word problem the calculator does not read, answered by programs (`ProgramAided`): three samples
     /// (the first at temperature 0, the others at 0.7), two more only when no two agree, up to
     /// `DELLM_PROGRAM_SAMPLES`; each read as an expression over the problem's numbers and computed; the
     /// value most give wins, its program shown. Nil when no sample is a program (the votes then answer).
-    func programAided(_ job: TaskJob, genome: Genome, budget: inout SelfConsistency.Budget) async -> Store.AttemptRecord? {
+    func programAided(_ job: TaskJob, genome: Genome, budget: inout SelfConsistency.Budget) async -> AttemptRecord? {
         var messages: [ChatMessage] = [.system(ProgramAided.system)]
         for e in ProgramAided.examples { messages += [.user(e.problem), .assistant(e.program)] }
         messages.append(.user(job.text))
@@ -164,7 +162,7 @@ extension Answerer {
         let programs = replies.compactMap { ProgramAided.program(in: $0.text, problem: job.text) }
         guard let (best, count) = ProgramAided.vote(programs, problem: job.text) else { return nil }
         let votes = replies.map { r in
-            Store.Vote(source: "program#\(r.index + 1)", answer: r.text.split(separator: "\n").first.map(String.init) ?? "",
+            Vote(source: "program#\(r.index + 1)", answer: r.text.split(separator: "\n").first.map(String.init) ?? "",
                        milliseconds: r.milliseconds, tokens: r.tokens)
         }
         let answer = "\(best.statement)\nAnswer: \(Calculator.format(best.value))"
@@ -178,9 +176,9 @@ extension Answerer {
     /// that pass the task's own tests in the sandbox (its examples, no input(), no endless recursion)
     /// are run together on inputs made from the signature (`CodeSelection`), and the one whose results
     /// most share wins. The chosen vote and the agreement (a share of the passing candidates).
-    func chooseByExecution(_ job: TaskJob, genome: Genome, votes: inout [Store.Vote]) async -> (Store.Vote, Double)? {
+    func chooseByExecution(_ job: TaskJob, genome: Genome, votes: inout [Vote]) async -> (Vote, Double)? {
         let plan = VotePlan.pair(genome, attempt: job.attempt)[0]
-        await withTaskGroup(of: Store.Vote?.self) { group in
+        await withTaskGroup(of: Vote?.self) { group in
             for k in 0..<2 {
                 var extra = plan
                 extra.name = "\(genome.id)#sample\(k + 1)"
@@ -188,7 +186,7 @@ extension Answerer {
                 extra.seed = 53 + 7 * k + 100 * job.attempt
                 group.addTask {
                     guard let r = try? await model.chat(extra.request(for: job.text)) else { return nil }
-                    return Store.Vote(source: extra.name, answer: VotePlan.finish(r.text, for: .code), milliseconds: r.milliseconds,
+                    return Vote(source: extra.name, answer: VotePlan.finish(r.text, for: .code), milliseconds: r.milliseconds,
                                       tokens: r.completionTokens ?? extra.maxTokens)
                 }
             }
@@ -196,7 +194,7 @@ extension Answerer {
         }
         let tests = Verifier.codeTests(task: job.text).joined(separator: "\n")
         // The same program twice is two samples agreeing: both stay; the sandbox checks it once.
-        var passing: [(vote: Store.Vote, code: String)] = []
+        var passing: [(vote: Vote, code: String)] = []
         var checked: [String: Bool] = [:]
         for v in votes {
             guard let code = Answers.code(in: v.answer) else { continue }

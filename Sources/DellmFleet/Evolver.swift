@@ -2,6 +2,7 @@ import DellmCore
 import DellmPostgres
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// Runs generations of evolution over the genomes in PostgreSQL: judge each active genome on its
 /// verdicts, cull, breed, record. Used by `dellm worker evolver` (on a schedule) and by
@@ -79,6 +80,8 @@ public struct EvolverService: Sendable {
     public let config: FleetConfig
     public let logger: Logger
     public var checkEvery: Duration = .seconds(10)
+    /// Services of the process beside the evolution step (the metrics endpoint): started first, stopped last.
+    public var services: [any Service] = []
 
     public init(config: FleetConfig, logger: Logger) {
         self.config = config
@@ -95,7 +98,7 @@ public struct EvolverService: Sendable {
             "probes": "\(evolver.probation.map { "\($0.probes.count) from \(self.config.probesFile ?? "")" } ?? "none: children are not auditioned")",
         ])
         let config = self.config, logger = self.logger
-        try await Lifecycle.run([
+        try await Lifecycle.run(services + [
             PeriodicService(name: "evolution step", every: checkEvery, logger: logger) {
                 guard let why = try await evolver.due(everyVerdicts: config.evolveEveryVerdicts, everyMinutes: config.evolveEveryMinutes) else { return }
                 let out = try await evolver.runGeneration(note: why)

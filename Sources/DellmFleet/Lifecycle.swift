@@ -1,5 +1,6 @@
 import DellmPostgres
 import DellmRedis
+import DellmSupport
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -82,5 +83,20 @@ struct PeriodicService: Service {
                 try? await Task.sleep(for: every)
             }
         }
+    }
+}
+
+/// The metrics endpoint as a service: it serves from start to the end of the shutdown (it is the first
+/// service, so the last stopped: a scrape during shutdown still gets an answer), then closes its port.
+public struct MetricsService: Service {
+    let server: MetricsServer
+
+    public init(server: MetricsServer) {
+        self.server = server
+    }
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+        server.stop()
     }
 }

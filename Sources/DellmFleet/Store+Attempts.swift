@@ -4,37 +4,6 @@ import Foundation
 
 /// The specialist's statements: whether a task is still open, and recording its attempt once.
 extension Store {
-    public struct AttemptRecord: Sendable, Codable, Equatable {
-        public var answer: String?
-        public var votes: [Vote]
-        public var confidence: Double
-        public var tool: String?
-        public var error: String?
-        public var latencyMilliseconds: Int
-    }
-
-    public struct Vote: Sendable, Codable, Equatable {
-        public var source: String
-        public var answer: String
-        public var milliseconds: Int
-        /// The completion tokens the model spent on it (nil: a tool's, or a server that does not say).
-        public var tokens: Int?
-
-        public init(source: String, answer: String, milliseconds: Int, tokens: Int? = nil) {
-            self.source = source
-            self.answer = answer
-            self.milliseconds = milliseconds
-            self.tokens = tokens
-        }
-
-        /// As JSONEncoder writes it, without its cost (every attempt writes its votes).
-        var json: JSONValue {
-            var m: [(String, JSONValue)] = [("source", .string(source)), ("answer", .string(answer)), ("milliseconds", .int(milliseconds))]
-            if let tokens { m.append(("tokens", .int(tokens))) }
-            return .members(m)
-        }
-    }
-
     public enum AttemptState: Sendable, Equatable {
         /// To be answered.
         case open

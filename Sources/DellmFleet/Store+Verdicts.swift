@@ -21,20 +21,6 @@ extension Store {
         public var confidence: Double? = nil
     }
 
-    public struct Verdict: Sendable, Equatable {
-        public var passed: Bool
-        public var reason: String
-        /// Whether the check settles correctness (a recomputation, tests run) rather than form alone.
-        /// Passes that are not decisive are the ones spot verification may re-check.
-        public var decisive: Bool
-        public init(passed: Bool, reason: String, decisive: Bool = true) {
-            self.passed = passed
-            self.reason = reason
-            self.decisive = decisive
-        }
-        /// Passed, but no check proves it: not counted for trust, credits or accuracy.
-        public var unproven: Bool { passed && !decisive }
-    }
 
     /// An attempt with what the verifier needs of its subtask, and its verdict if it has one.
     static let attemptSQL = """
@@ -154,7 +140,7 @@ extension Store {
         """
 
     static func verdictParameters(_ job: VerifyJob, _ a: AttemptToVerify, _ verdict: Verdict, verifier: String) -> [String?] {
-        [job.subtaskID, String(job.attempt), a.node, verdict.passed ? "t" : "f", verdict.reason, verifier, job.queryID, verdict.unproven ? "f" : "t"]
+        bind(job.subtaskID, job.attempt, a.node, verdict.passed, verdict.reason, verifier, job.queryID, !verdict.unproven)
     }
 
     /// The rest of `settle`, with the query locked and the verdict recorded (`inserted`: by this call).

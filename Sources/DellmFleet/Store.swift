@@ -88,17 +88,17 @@ public struct Store: Sendable {
         /// $1 id, $2–$7 the parts, $8 attempts issued, $9 mode, $10 user, $11 text, $12 parts, $13 critical,
         /// $14 the price, $15 the parts' inputs (waits_for).
         func parameters(price: Double) -> [String?] {
-            [q.id, PostgresArray.literal(parts.map { "\(q.id).\($0.index)" }), PostgresArray.literal(parts.map { String($0.index) }),
-             PostgresArray.literal(parts.map(\.type.rawValue)), PostgresArray.literal(parts.map(\.text)),
-             PostgresArray.literal(parts.map(\.rule)), PostgresArray.literal(firstGenome),
-             String(perPart), critical ? "critical" : "normal", user, q.query, String(parts.count), critical ? "t" : "f",
-             String(price), PostgresArray.literal(parts.map { $0.waitsFor.map(String.init) ?? "" })]
+            bind(q.id, PostgresArray.literal(parts.map { "\(q.id).\($0.index)" }), PostgresArray.literal(parts.map { String($0.index) }),
+                 PostgresArray.literal(parts.map(\.type.rawValue)), PostgresArray.literal(parts.map(\.text)),
+                 PostgresArray.literal(parts.map(\.rule)), PostgresArray.literal(firstGenome),
+                 perPart, critical ? SubtaskMode.critical : SubtaskMode.normal, user, q.query, parts.count, critical,
+                 price, PostgresArray.literal(parts.map { $0.waitsFor.map(String.init) ?? "" }))
         }
 
         /// The fast path's parameters: the above, then $16 the price for anyone else ($14 is a member's).
         var fastParameters: [String?] {
             parameters(price: Economy.price(parts.map(\.type), runsNodes: true) * Double(perPart))
-                + [String(Economy.price(parts.map(\.type), runsNodes: false) * Double(perPart))]
+                + bind(Economy.price(parts.map(\.type), runsNodes: false) * Double(perPart))
         }
     }
 
@@ -302,7 +302,7 @@ public struct Store: Sendable {
     }
 }
 
-extension TaskType: PostgresTextDecodable {}
-extension QueryState: PostgresTextDecodable {}
-extension SubtaskStatus: PostgresTextDecodable {}
-extension SubtaskMode: PostgresTextDecodable {}
+extension TaskType: PostgresTextDecodable, PostgresBindable {}
+extension QueryState: PostgresTextDecodable, PostgresBindable {}
+extension SubtaskStatus: PostgresTextDecodable, PostgresBindable {}
+extension SubtaskMode: PostgresTextDecodable, PostgresBindable {}

@@ -82,11 +82,11 @@ public enum Verifier {
     }
 
     /// The verdict when the check takes no time: every check but running code in the sandbox (nil).
-    public static func instantCheck(_ a: Store.AttemptToVerify) -> Store.Verdict? {
+    public static func instantCheck(_ a: Store.AttemptToVerify) -> Verdict? {
         quickCheck(type: a.type, task: a.text, answer: a.answer, error: a.error)
     }
 
-    public static func check(type: TaskType, task: String, answer: String?, error: String?, tool: String?) async -> Store.Verdict {
+    public static func check(type: TaskType, task: String, answer: String?, error: String?, tool: String?) async -> Verdict {
         if let v = quickCheck(type: type, task: task, answer: answer, error: error) { return v }
         let answer = answer ?? ""
         guard let code = Answers.code(in: answer) else { return .init(passed: false, reason: "no code in the answer") }
@@ -106,13 +106,13 @@ public enum Verifier {
     }
 
     /// Every check but running code (nil for an answer to a code task).
-    static func quickCheck(type: TaskType, task: String, answer: String?, error: String?) -> Store.Verdict? {
+    static func quickCheck(type: TaskType, task: String, answer: String?, error: String?) -> Verdict? {
         guard let answer, !answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             return .init(passed: false, reason: "no answer: \(error ?? "empty")")
         }
         // Every arithmetic statement the answer makes is recomputed, whoever wrote it: a wrong one fails
         // (after the task's own expression, where there is one: its reason says more).
-        let wrongClaim: Store.Verdict? = type == .code ? nil : ArithmeticClaims.claims(in: answer).first { !$0.holds }.map {
+        let wrongClaim: Verdict? = type == .code ? nil : ArithmeticClaims.claims(in: answer).first { !$0.holds }.map {
             .init(passed: false, reason: "the answer states \($0.expression) = \(Calculator.format($0.stated)), but it is \(Calculator.format($0.actual))")
         }
         // The task read by the calculator's grammar, once (only math tasks have one to recompute).

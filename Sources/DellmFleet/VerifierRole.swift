@@ -24,7 +24,7 @@ public struct VerifierRole: Role {
         // Checks that take no time are made inside the settling transaction (one round trip fewer); code
         // is checked in the sandbox outside it, so no lock is held while it runs.
         let outcome: Store.VerifyOutcome
-        let verdict: Store.Verdict?
+        let verdict: Verdict?
         switch try await context.store.settle(job, judge: { Verifier.instantCheck($0) }, verifier: verifierID,
                                               maxAttempts: config.maxAttempts, spotRate: config.spotRate) {
         case .noAttempt:

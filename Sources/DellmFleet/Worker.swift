@@ -5,6 +5,7 @@ import DellmSupport
 import Dispatch
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// Runs one role with N lanes until SIGTERM or SIGINT, then stops reading, lets each lane finish
 /// the entry it holds (anything not acknowledged stays pending for this or another consumer), and returns.
@@ -22,8 +23,12 @@ public struct Worker: Sendable {
     /// Roles read by lanes of their own beside the main ones (a specialist's instant lane), with their lane counts.
     public var extraLanes: [(role: any Role, lanes: Int)]
 
+    /// Services of the process beside the lanes (the metrics endpoint): started first, stopped last.
+    public var services: [any Service]
+
     public init(role: any Role, config: FleetConfig, concurrency: Int, logger: Logger, name: String? = nil,
-                extraLanes: [(role: any Role, lanes: Int)] = []) {
+                extraLanes: [(role: any Role, lanes: Int)] = [], services: [any Service] = []) {
+        self.services = services
         self.name = name ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
         self.role = role
         self.config = config
@@ -76,7 +81,7 @@ public struct Worker: Sendable {
         let trimRedis = RedisConnection(configuration: redisConfig, name: "trimmer")
         let role = self.role, heartbeatDB = PostgresConnection(url: config.databaseURL, name: "heartbeat")
         // Stopped in reverse order: the lanes first, then the trimmer and the heartbeat.
-        try await Lifecycle.run([
+        try await Lifecycle.run(services + [
             PeriodicService(name: "heartbeat", every: .seconds(30), logger: logger) { try await role.heartbeat(store: Store(db: heartbeatDB)) },
             PeriodicService(name: "stream trimming", every: trimmer.interval, logger: logger) { try await trimmer.trimOnce(redis: trimRedis) },
             LanesService(loops: loops, redis: redisConfig, databaseURL: config.databaseURL),

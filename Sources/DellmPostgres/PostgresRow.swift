@@ -102,3 +102,39 @@ extension PostgresRows {
     /// The first row, if any.
     public var firstRecord: PostgresRow? { rows.first.map { PostgresRow(columns: columns, values: $0) } }
 }
+
+/// A value sent as a statement parameter, in PostgreSQL's text format: the encoding side of
+/// `PostgresTextDecodable` (booleans as `t`/`f`, numbers as Swift prints them, NULL as nil).
+public protocol PostgresBindable: Sendable {
+    var postgresText: String? { get }
+}
+
+extension String: PostgresBindable {
+    public var postgresText: String? { self }
+}
+
+extension Int: PostgresBindable {
+    public var postgresText: String? { String(self) }
+}
+
+extension Double: PostgresBindable {
+    public var postgresText: String? { String(self) }
+}
+
+extension Bool: PostgresBindable {
+    public var postgresText: String? { self ? "t" : "f" }
+}
+
+extension Optional: PostgresBindable where Wrapped: PostgresBindable {
+    public var postgresText: String? { self?.postgresText }
+}
+
+/// Enums stored by their raw text bind as it.
+extension PostgresBindable where Self: RawRepresentable, RawValue == String {
+    public var postgresText: String? { rawValue }
+}
+
+/// Statement parameters from typed values, in order ($1, $2, …).
+public func bind(_ values: any PostgresBindable...) -> [String?] {
+    values.map(\.postgresText)
+}

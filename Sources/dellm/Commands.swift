@@ -3,6 +3,7 @@ import DellmCore
 import DellmFleet
 import Foundation
 import Metrics
+import ServiceLifecycle
 
 struct Result: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -74,14 +75,19 @@ struct WorkerCommand: AsyncParsableCommand {
         let typeList = types.split(separator: ",").compactMap { TaskType(rawValue: String($0)) }
         var l = logger
         l[metadataKey: "role"] = "\(role.rawValue)"
+        var services: [any Service] = []
         if let metricsPort {
-            do { try MetricsEndpoint.start(port: metricsPort, host: metricsHost, logger: l) } catch { throw fail("metrics: \(error)") }
+            do { services.append(MetricsService(server: try MetricsEndpoint.start(port: metricsPort, host: metricsHost, logger: l))) } catch {
+                throw fail("metrics: \(error)")
+            }
         }
         let r: any Role
         var extra: [(role: any Role, lanes: Int)] = []
         switch role {
         case .evolver:
-            do { return try await EvolverService(config: config, logger: l).run() } catch { throw fail("evolver: \(error)") }
+            var evolver = EvolverService(config: config, logger: l)
+            evolver.services = services
+            do { return try await evolver.run() } catch { throw fail("evolver: \(error)") }
         case .ingest: r = IngestRole(config: config)
         case .specialist:
             r = SpecialistRole(config: config, types: typeList, node: node ?? "\(host)/specialist/\(typeList.map(\.rawValue).joined(separator: "+"))",
@@ -92,7 +98,7 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         do {
             let lanes = concurrency ?? (role == .specialist ? max(1, config.modelConcurrency / 2) : 1)
-            try await Worker(role: r, config: config, concurrency: lanes, logger: l, name: name, extraLanes: extra).run()
+            try await Worker(role: r, config: config, concurrency: lanes, logger: l, name: name, extraLanes: extra, services: services).run()
         } catch {
             throw fail("\(role.rawValue) worker: \(error)")
         }

@@ -36,4 +36,14 @@ struct SelfConsistencyTests {
         #expect(SelfConsistency.settled(support: 3, of: 5))
         #expect(!SelfConsistency.settled(support: 1, of: 1), "one sample agrees with nobody")
     }
+
+    @Test func samplesAgreeByWhatTheyNameOrByTheirNumber() {
+        let facts = ["The Red Planet is Jupiter.", "It is known as Mars.", "Mars is called the Red Planet.", "Venus."]
+        #expect(SelfConsistency.agreeing(facts, type: .factual, question: "Which planet is the Red Planet?", quorum: 2) == 1)
+        #expect(SelfConsistency.agreeing(facts, type: .factual, question: "Which planet is the Red Planet?", quorum: 3) == nil)
+        let sums = ["Answer: 42", "6 × 7 = 42\nAnswer: 42", "Answer: 48"]
+        #expect(SelfConsistency.agreeing(sums, type: .math, question: "6 times 7", quorum: 2) == 0, "the same final number, in other words")
+        #expect(SelfConsistency.agreeing(sums, type: .math, question: "6 times 7", quorum: 3) == nil)
+        #expect(SelfConsistency.quorum(of: 3) == 2 && SelfConsistency.quorum(of: 5) == 3 && SelfConsistency.quorum(of: 7) == 4)
+    }
 }

@@ -19,7 +19,7 @@ struct EconomyIntegrationTests {
         try await db.query("INSERT INTO nodes (id, role, uptime) VALUES ($1, 'specialist', 0.5)", [node])
         let attempt = Store.AttemptToVerify(type: .math, text: "1+1", index: 0, answer: "2", error: nil, node: node, tool: nil)
         for i in 0..<130 {
-            let (sql, params) = Store.trustUpdate(attempt, Store.Verdict(passed: i >= 40, reason: "test"))
+            let (sql, params) = Store.trustUpdate(attempt, Verdict(passed: i >= 40, reason: "test"))
             try await db.query(sql, params)
         }
         let row = try #require(try await db.query("SELECT trust, verified, correct, recent_verdicts FROM nodes WHERE id = $1", [node]).first)

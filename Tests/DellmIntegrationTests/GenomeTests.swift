@@ -189,12 +189,12 @@ struct GenomeTests {
         #expect(try await client.waitForAnswers([id], after: cursor, timeout: .seconds(60)) { _ in }.isEmpty)
         await fleet.stop()
         let attempt = try #require(try await store.inspector.trace(queryID: id)?.parts.first?.attempts.first)
-        let cast = try JSONDecoder().decode([Store.Vote].self, from: Data(attempt.votes.utf8))
+        let cast = try JSONDecoder().decode([Vote].self, from: Data(attempt.votes.utf8))
         #expect(cast.count == votes, "\(cast.map(\.source))")
         #expect(cast.allSatisfy { $0.tokens == 7 })
         // Every vote of every attempt (an unsettled answer also gets a second genome's opinion).
         let all = try #require(try await store.inspector.trace(queryID: id)?.parts.first?.attempts).map {
-            try JSONDecoder().decode([Store.Vote].self, from: Data($0.votes.utf8)).count
+            try JSONDecoder().decode([Vote].self, from: Data($0.votes.utf8)).count
         }
         #expect(try await store.inspector.modelTokens(queryIDs: [id])[id] == 7 * all.reduce(0, +))
         if settled {

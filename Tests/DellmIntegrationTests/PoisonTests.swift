@@ -126,7 +126,7 @@ struct PoisonTests {
         guard case .enqueue(let jobs, _) = try await store.ingest(QueryJob(id: q, query: "What is 2 + 2?", user: "bad-row-\(config.namespace)"),
                                                                    parts: parts) else { Issue.record("not ingested"); return }
         let job = try #require(jobs.first)
-        let vote = Store.Vote(source: "calculator", answer: "4", milliseconds: 0)
+        let vote = Vote(source: "calculator", answer: "4", milliseconds: 0)
         try await store.recordAttempt(job, node: "planted-node", record: .init(answer: "4", votes: [vote], confidence: 1, tool: "calculator", error: nil,
                                                          latencyMilliseconds: 0))
         try await db.query("UPDATE subtasks SET type = 'poetry' WHERE id = $1", [job.subtaskID])

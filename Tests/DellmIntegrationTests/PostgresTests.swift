@@ -1,4 +1,5 @@
-import DellmFleet
+import DellmCore
+@testable import DellmFleet
 import DellmPostgres
 import Foundation
 import Testing
@@ -12,6 +13,26 @@ struct PostgresConnectionTests {
         #expect(r.value(0, "v") == hostile)
         #expect(r.value(0, "n") == "42")
         #expect(r.value(0, "isnull") == "t")
+    }
+
+    /// Typed parameters and rows: what is bound comes back as the same typed value; NULL, a bad value
+    /// and an unknown column throw, naming the column.
+    @Test func typedValuesRoundTrip() async throws {
+        let db = PostgresConnection(url: TestEnv.databaseURL!)
+        let none: Int? = nil
+        let r = try await db.query("""
+            SELECT $1::text AS s, $2::int AS i, $3::float8 AS d, $4::boolean AS b, $5::int AS n, $6::text AS mode, 'x' AS bad
+            """, bind("ünï 'q'", -42, 2.5, true, none, SubtaskMode.spot))
+        let row = try #require(r.firstRecord)
+        #expect(try row.decode("s", as: String.self) == "ünï 'q'")
+        #expect(try row.decode("i", as: Int.self) == -42)
+        #expect(try row.decode("d", as: Double.self) == 2.5)
+        #expect(try row.decode("b", as: Bool.self))
+        #expect(try row.decode("n", as: Int?.self) == nil)
+        #expect(try row.decode("mode", as: SubtaskMode.self) == .spot)
+        #expect(throws: PostgresDecodingError(column: "n", expected: "Int", value: nil)) { try row.decode("n", as: Int.self) }
+        #expect(throws: PostgresDecodingError(column: "bad", expected: "Int", value: "x")) { try row.decode("bad", as: Int?.self) }
+        #expect(throws: PostgresDecodingError.self) { try row.decode("missing", as: String.self) }
     }
 
     @Test func arrayLiteralsRoundTripAnyText() async throws {
