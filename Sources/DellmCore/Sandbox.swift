@@ -125,10 +125,20 @@ public struct Sandbox: Sendable {
         signal(SIGPIPE, SIG_IGN)
         let box = self
         return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Sandbox.onOwnThread("dellm.sandbox.run") {
                 continuation.resume(returning: box.runBlocking(input: code))
             }
         }
+    }
+
+    /// The sandbox's process plumbing (a run waiting for its box, the two pipe drains, the input writer)
+    /// blocks threads of its own, started per run and named in thread dumps: never the cooperative
+    /// pool, and never a shared dispatch pool that many blocked runs could starve.
+    static func onOwnThread(_ name: String, _ body: @escaping @Sendable () -> Void) {
+        let thread = Thread(block: body)
+        thread.name = name
+        thread.stackSize = 512 << 10
+        thread.start()
     }
 
     private func runBlocking(input: String) -> Run {
@@ -156,14 +166,14 @@ public struct Sandbox: Sendable {
         let group = DispatchGroup()
         for (pipe, box) in [(stdout, outBox), (stderr, errBox)] {
             group.enter()
-            DispatchQueue.global().async {
+            Sandbox.onOwnThread("dellm.sandbox.drain") {
                 box.drain(pipe.fileHandleForReading, limit: limits.outputBytes)
                 group.leave()
             }
         }
         // A program that never reads its input must not block the writer: write from another thread.
         let input = Data(input.utf8)
-        DispatchQueue.global().async {
+        Sandbox.onOwnThread("dellm.sandbox.input") {
             // The throwing write: a box that exits without reading its input (EPIPE) is an error here,
             // where the legacy write(_:) would trap.
             try? stdin.fileHandleForWriting.write(contentsOf: input)
