@@ -5,6 +5,13 @@ import Foundation
 /// whole question by its own small grammar or declines (nil); what no tool reads goes to the model.
 /// An answer ends with "Answer: …", so the verifier can recompute and compare it.
 public enum ExactTools {
+    /// Tools that answer exactly and need no model (the calculator and these): their answers say
+    /// nothing about a genome and earn nothing (the verifier recomputes them).
+    public static let names: Set<String> = ["calculator", "sequence", "weekday", "ordering", "syllogism"]
+
+    /// Whether an attempt's tool is one of them.
+    public static func isExact(_ tool: String?) -> Bool { tool.map(names.contains) ?? false }
+
     public struct Solution: Sendable, Equatable {
         /// The tool's name, as the trace shows it: "sequence", "weekday", "ordering", "syllogism".
         public var tool: String

@@ -23,7 +23,7 @@ public enum SubtaskPolicy {
         public var decisive: Bool
         public var reason: String
         public var newVerdict: Bool
-        /// Whether the attempt's own votes never agreed (`Store.unsure`): it always gets a second opinion.
+        /// Whether the attempt's own votes never agreed (`VerdictStore.unsure`): it always gets a second opinion.
         public var unsure: Bool
         /// The attempt's draw in [0, 1) for spot verification: fixed per subtask and attempt, so a
         /// redelivery decides the same.

@@ -85,7 +85,7 @@ public struct Answerer: Sendable {
             }
         }
         if let i = agreeing(distinct, job, quorum: SelfConsistency.quorum(of: distinct.count)) {
-            return (distinct[i], Store.tiebreakConfidence)
+            return (distinct[i], VerdictStore.tiebreakConfidence)
         }
         return (votes[0], 0.3)
     }

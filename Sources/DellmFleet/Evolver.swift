@@ -36,9 +36,9 @@ public struct Evolver: Sendable {
     }
 
     public func runGeneration(note: String) async throws -> Outcome {
-        let last = try await store.generations(limit: 1).last?.number ?? -1
-        let population = try await store.activeGenomes()
-        let stats = try await store.genomeStats()
+        let last = try await store.genomes.generations(limit: 1).last?.number ?? -1
+        let population = try await store.genomes.active()
+        let stats = try await store.genomes.stats()
         var rng = SystemRandomNumberGenerator()
         var plan = Evolution.plan(population: population, stats: stats, generation: last + 1, settings: settings, using: &rng)
         guard plan.fleetFitness != nil else { return Outcome(plan: plan, stored: false) }
@@ -56,18 +56,18 @@ public struct Evolver: Sendable {
             out.probes = verdict.scores
         }
         out.plan = plan
-        out.stored = try await store.applyGeneration(plan, note: note + "; " + plan.notes.joined(separator: "; "))
+        out.stored = try await store.genomes.applyGeneration(plan, note: note + "; " + plan.notes.joined(separator: "; "))
         return out
     }
 
     /// Why a generation is due now, or nil: enough verdicts since the last one, or enough time with
     /// at least one new verdict.
     public func due(everyVerdicts: Int, everyMinutes: Int) async throws -> String? {
-        let verdicts = try await store.verdictCount()
-        guard let last = try await store.generations(limit: 1).last else { return verdicts > 0 ? "no generation yet" : nil }
+        let verdicts = try await store.genomes.verdictCount()
+        guard let last = try await store.genomes.generations(limit: 1).last else { return verdicts > 0 ? "no generation yet" : nil }
         let since = verdicts - last.verdictsAtStart
         if since >= everyVerdicts { return "\(since) verdicts since generation \(last.number)" }
-        if since > 0, let age = try await store.secondsSinceLastGeneration(), age >= Double(everyMinutes) * 60 {
+        if since > 0, let age = try await store.genomes.secondsSinceLastGeneration(), age >= Double(everyMinutes) * 60 {
             return "\(everyMinutes) min since generation \(last.number)"
         }
         return nil

@@ -118,7 +118,7 @@ actor RoutingTable {
             loadedAt = .now
             do {
                 var fresh: [TaskType: [Router.Candidate]] = [:]
-                for (g, c) in try await store.routingCandidates() { fresh[g.specialization, default: []].append(c) }
+                for (g, c) in try await store.genomes.routingCandidates() { fresh[g.specialization, default: []].append(c) }
                 candidates = fresh
             } catch {
                 logger.warning("routing table not readable; routing on the last one", metadata: ["error": "\(error)"])

@@ -53,7 +53,7 @@ public struct SpecialistRole: Role {
         let verify = Emit(config.keys.verify, VerifyJob(queryID: job.queryID, subtaskID: job.subtaskID, attempt: job.attempt))
         // Checked before any model call: the task must be one the coordinator issued (its subtask, type,
         // text and attempt as recorded). A redelivered job whose attempt is recorded goes straight on.
-        switch try await context.store.attemptState(job) {
+        switch try await context.store.attempts.state(job) {
         case .recorded: return [verify]
         case .unneeded: return []
         case .unknown: throw Poison(Self.unknownSubtask(job))
@@ -67,7 +67,7 @@ public struct SpecialistRole: Role {
         do {
             // The node's owner and species are brought up to date by its first attempt, then left alone.
             let register = !registered.value
-            try await context.store.recordAttempt(job, node: node, owner: owner, species: species, genome: genome.id, record: r,
+            try await context.store.attempts.record(job, node: node, owner: owner, species: species, genome: genome.id, record: r,
                                                   register: register)
             if register { registered.value = true }
         } catch let e as PostgresError where e.sqlState == "23503" {
@@ -85,7 +85,7 @@ public struct SpecialistRole: Role {
     }
 
     public func heartbeat(store: Store) async throws {
-        try await store.heartbeat(node: node, role: "specialist", owner: owner, species: species)
+        try await store.nodes.heartbeat(node: node, role: "specialist", owner: owner, species: species)
     }
 
 }
@@ -187,7 +187,7 @@ actor GenomeBook {
     func genome(for job: TaskJob, store: Store, logger: Logger) async -> Genome {
         if loadedAt == nil || ContinuousClock.now - loadedAt! > refreshEvery {
             do {
-                let fresh = try await store.activeGenomes()
+                let fresh = try await store.genomes.active()
                 active = fresh
                 for g in fresh { known[g.id] = g }
                 missing.removeAll()
@@ -200,7 +200,7 @@ actor GenomeBook {
         if let id = job.genome {
             if let g = known[id] { return g }
             if !missing.contains(id) {
-                if let g = try? await store.genome(id: id) {
+                if let g = try? await store.genomes.genome(id: id) {
                     known[id] = g
                     return g
                 }

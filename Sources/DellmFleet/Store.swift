@@ -22,6 +22,19 @@ public struct Store: Sendable {
 
     /// The read views: statuses, traces, nodes, the ledger, the matrix.
     public var inspector: Inspector { Inspector(db: db) }
+    /// Genomes and generations.
+    public var genomes: GenomeStore { GenomeStore(db: db) }
+    /// Attempts: whether a task is open, recording one.
+    public var attempts: AttemptStore { AttemptStore(db: db) }
+    /// Nodes' heartbeats.
+    public var nodes: NodeStore { NodeStore(db: db) }
+    /// Verdicts, trust, the matrix and earnings; the subtask's next step.
+    public var verdicts: VerdictStore { VerdictStore(db: db, queryTokens: queryTokens) }
+
+    /// Answers a critical subtask asks for (a majority of them decides).
+    public static let criticalAnswers = 3
+    /// Balances and top-ups.
+    public var ledger: LedgerStore { LedgerStore(db: db) }
 
     /// The grant statement's parameters for `user`.
     func grantParameters(_ user: String) -> [String?] { [user, String(grant.credits), String(grant.perHour)] }
@@ -33,7 +46,7 @@ public struct Store: Sendable {
     @discardableResult
     public func prepare(species: [Genome]) async throws -> [Int] {
         let applied = try await migrate()
-        try await seedGenomes(species)
+        try await genomes.seed(species)
         return applied
     }
 

@@ -82,7 +82,7 @@ public enum Verifier {
     }
 
     /// The verdict when the check takes no time: every check but running code in the sandbox (nil).
-    public static func instantCheck(_ a: Store.AttemptToVerify) -> Verdict? {
+    public static func instantCheck(_ a: VerdictStore.AttemptToVerify) -> Verdict? {
         quickCheck(type: a.type, task: a.text, answer: a.answer, error: a.error)
     }
 

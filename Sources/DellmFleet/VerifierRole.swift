@@ -23,9 +23,9 @@ public struct VerifierRole: Role {
         do { job = try Wire.decode(VerifyJob.self, v: entry["v"], job: entry["job"]) } catch { throw Poison(error.reason) }
         // Checks that take no time are made inside the settling transaction (one round trip fewer); code
         // is checked in the sandbox outside it, so no lock is held while it runs.
-        let outcome: Store.VerifyOutcome
+        let outcome: VerdictStore.VerifyOutcome
         let verdict: Verdict?
-        switch try await context.store.settle(job, judge: { Verifier.instantCheck($0) }, verifier: verifierID,
+        switch try await context.store.verdicts.settle(job, judge: { Verifier.instantCheck($0) }, verifier: verifierID,
                                               maxAttempts: config.maxAttempts, spotRate: config.spotRate) {
         case .noAttempt:
             throw Poison("no recorded attempt \(job.attempt) of subtask \(job.subtaskID)")
@@ -33,7 +33,7 @@ public struct VerifierRole: Role {
             (outcome, verdict) = (o, v)
         case .needsCheck(let attempt):
             let v = await Verifier.check(type: attempt.type, task: attempt.text, answer: attempt.answer, error: attempt.error, tool: attempt.tool)
-            outcome = try await context.store.settle(job, attempt: attempt, verdict: v, verifier: verifierID,
+            outcome = try await context.store.verdicts.settle(job, attempt: attempt, verdict: v, verifier: verifierID,
                                                      maxAttempts: config.maxAttempts, spotRate: config.spotRate)
             verdict = v
         }

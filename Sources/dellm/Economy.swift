@@ -44,12 +44,12 @@ struct CreditsCommand: AsyncParsableCommand {
         let store = try FleetClient(config: config).store
         if let amount = topUp {
             do {
-                _ = try await store.topUp(user: user, amount: amount, key: key ?? UUID().uuidString.lowercased())
+                _ = try await store.ledger.topUp(user: user, amount: amount, key: key ?? UUID().uuidString.lowercased())
             } catch let e as Wire.DecodeError {
                 throw fail(e.reason, code: 64)
             }
         }
-        let balance = try await store.balance(user: user)
+        let balance = try await store.ledger.balance(user: user)
         let entries = try await store.inspector.ledger(user: user, limit: limit)
         if json {
             struct Out: Encodable { var user: String; var balance: Double; var entries: [Inspector.LedgerEntry] }
@@ -128,8 +128,8 @@ struct GenomesCommand: AsyncParsableCommand {
         func run() async throws {
             let (config, _) = try global.bootstrap()
             let store = try FleetClient(config: config).store
-            let genomes = try await store.activeGenomes()
-            let stats = try await store.genomeStats()
+            let genomes = try await store.genomes.active()
+            let stats = try await store.genomes.stats()
             if json {
                 struct Row: Encodable { var genome: Genome; var stats: Evolution.Stats?; var fitness: Double? }
                 return try printEncoded(genomes.map { Row(genome: $0, stats: stats[$0.id], fitness: stats[$0.id]?.fitness) })
@@ -152,7 +152,7 @@ struct GenomesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (config, _) = try global.bootstrap()
-            let rows = try await FleetClient(config: config).store.generations(limit: 1000)
+            let rows = try await FleetClient(config: config).store.genomes.generations(limit: 1000)
             if json { return try printEncoded(rows) }
             print("GEN  KIND      FITNESS  BAND        MUTATION  ACTIVE  CULLED  BRED  AT")
             for r in rows {
@@ -173,7 +173,7 @@ struct GenomesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (config, _) = try global.bootstrap()
-            guard let row = try await FleetClient(config: config).store.rollback(to: generation) else {
+            guard let row = try await FleetClient(config: config).store.genomes.rollback(to: generation) else {
                 throw fail("no generation \(generation) (see: dellm ops genomes history)", code: 3)
             }
             print("generation \(row.number): rolled back to generation \(generation); active: \(row.population.joined(separator: ", "))")

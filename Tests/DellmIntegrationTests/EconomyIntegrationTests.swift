@@ -17,9 +17,9 @@ struct EconomyIntegrationTests {
         _ = try await Store(db: db).migrate()
         let node = "trust-\(UUID().uuidString.prefix(8))"
         try await db.query("INSERT INTO nodes (id, role, uptime) VALUES ($1, 'specialist', 0.5)", [node])
-        let attempt = Store.AttemptToVerify(type: .math, text: "1+1", index: 0, answer: "2", error: nil, node: node, tool: nil)
+        let attempt = VerdictStore.AttemptToVerify(type: .math, text: "1+1", index: 0, answer: "2", error: nil, node: node, tool: nil)
         for i in 0..<130 {
-            let (sql, params) = Store.trustUpdate(attempt, Verdict(passed: i >= 40, reason: "test"))
+            let (sql, params) = VerdictStore.trustUpdate(attempt, Verdict(passed: i >= 40, reason: "test"))
             try await db.query(sql, params)
         }
         let row = try #require(try await db.query("SELECT trust, verified, correct, recent_verdicts FROM nodes WHERE id = $1", [node]).first)
@@ -45,7 +45,7 @@ struct EconomyIntegrationTests {
         func ledgerSum() async throws -> Double {
             Double(try await db.query("SELECT sum(amount) FROM credit_ledger WHERE user_id = $1", [owner]).first?[0] ?? "0") ?? 0
         }
-        #expect(abs(try await store.balance(user: owner) - 2.5) < 1e-9)
+        #expect(abs(try await store.ledger.balance(user: owner) - 2.5) < 1e-9)
         guard case .enqueue = try await store.ingest(QueryJob(id: UUID().uuidString.lowercased(), query: "two sums", user: owner), parts: parts(2)) else {
             Issue.record("not enqueued")
             return
@@ -53,10 +53,10 @@ struct EconomyIntegrationTests {
         let waiting = try await db.query("SELECT count(*) FROM credit_ledger WHERE user_id = $1 AND NOT folded", [owner]).first?[0]
         #expect(waiting == "0", "the grant, 200 earnings and the charge are folded")
         let price = Economy.price([.math, .math], runsNodes: true)
-        #expect(abs(try await store.balance(user: owner) - (Economy.startingCredits + 2.5 - price)) < 1e-9)
-        #expect(abs(try await store.balance(user: owner) - (try await ledgerSum())) < 1e-9)
+        #expect(abs(try await store.ledger.balance(user: owner) - (Economy.startingCredits + 2.5 - price)) < 1e-9)
+        #expect(abs(try await store.ledger.balance(user: owner) - (try await ledgerSum())) < 1e-9)
         try await db.query("INSERT INTO credit_ledger (user_id, amount, kind, idempotency_key) VALUES ($1, 1, 'earn', 'test-late:' || $1)", [owner])
-        #expect(abs(try await store.balance(user: owner) - (try await ledgerSum())) < 1e-9, "an entry after the fold counts")
+        #expect(abs(try await store.ledger.balance(user: owner) - (try await ledgerSum())) < 1e-9, "an entry after the fold counts")
     }
 
     /// A user who runs a node pays the member price; anyone else 1.5× (the one-round-trip ingest picks
@@ -72,7 +72,7 @@ struct EconomyIntegrationTests {
             guard case .enqueue(let tasks, _) = try await store.ingest(job, parts: parts(2)) else { Issue.record("not enqueued"); continue }
             #expect(tasks.count == 2)
             let price = Economy.price([.math, .math], runsNodes: runsNodes)
-            #expect(abs(try await store.balance(user: user) - (Economy.startingCredits - price)) < 1e-9, "\(user)")
+            #expect(abs(try await store.ledger.balance(user: user) - (Economy.startingCredits - price)) < 1e-9, "\(user)")
         }
     }
 
@@ -104,7 +104,7 @@ struct EconomyIntegrationTests {
         let refused = outcomes.filter { if case .finished(let e) = $0 { return e.error?.hasPrefix("insufficient credits") == true } else { return false } }.count
         #expect(charged + refused == 8 * perSubmitter)
         #expect(charged == Int((Economy.startingCredits / price).rounded(.down)))
-        let balance = try await Store(db: db0).balance(user: user)
+        let balance = try await Store(db: db0).ledger.balance(user: user)
         #expect(balance >= 0)
         #expect(abs(balance - (Economy.startingCredits - Double(charged) * price)) < 1e-6)
         let doubled = try await db0.query("""
@@ -183,11 +183,11 @@ struct EconomyIntegrationTests {
         let store = try FleetClient(config: config).store
         try await store.prepare(species: config.species)
         let user = "topup-\(config.namespace)"
-        let first = try await store.topUp(user: user, amount: 25, key: "k1-\(config.namespace)")
-        let again = try await store.topUp(user: user, amount: 25, key: "k1-\(config.namespace)")
+        let first = try await store.ledger.topUp(user: user, amount: 25, key: "k1-\(config.namespace)")
+        let again = try await store.ledger.topUp(user: user, amount: 25, key: "k1-\(config.namespace)")
         #expect(first == 25 && again == 25)
-        #expect(try await store.topUp(user: user, amount: 5, key: "k2-\(config.namespace)") == 30)
-        await #expect(throws: Wire.DecodeError.self) { try await store.topUp(user: user, amount: -5, key: "k3") }
-        await #expect(throws: Wire.DecodeError.self) { try await store.topUp(user: "bad user", amount: 5, key: "k4") }
+        #expect(try await store.ledger.topUp(user: user, amount: 5, key: "k2-\(config.namespace)") == 30)
+        await #expect(throws: Wire.DecodeError.self) { try await store.ledger.topUp(user: user, amount: -5, key: "k3") }
+        await #expect(throws: Wire.DecodeError.self) { try await store.ledger.topUp(user: "bad user", amount: 5, key: "k4") }
     }
 }

@@ -51,7 +51,7 @@ struct FleetPipelineTests {
         // Both entries are consumed before we count: the queries stream's group has nothing pending.
         let redis = RedisConnection(configuration: try config.redisConfiguration())
         try await waitUntil { try await redis.command("XINFO", "GROUPS", config.keys.queries).array?.first?.pairs["pending"]?.int == 0 }
-        #expect(abs(try await client.store.balance(user: user) - (Economy.startingCredits - Economy.price([.math], runsNodes: false))) < 1e-9)
+        #expect(abs(try await client.store.ledger.balance(user: user) - (Economy.startingCredits - Economy.price([.math], runsNodes: false))) < 1e-9)
         await fleet.stop()
     }
 

@@ -33,7 +33,7 @@ struct GenomeTests {
     /// Adds genomes as generation 1, the way the evolver stores a generation.
     func add(_ genomes: [Genome], to store: Store) async throws {
         let plan = Evolution.Plan(generation: 1, fleetFitness: 0.5, band: .crisis, culled: [], spawned: genomes, fitness: [:], notes: [])
-        #expect(try await store.applyGeneration(plan, note: "test"))
+        #expect(try await store.genomes.applyGeneration(plan, note: "test"))
     }
 
     func attempts(_ store: Store, query: String) async throws -> [(attempt: Int, genome: String, answer: String)] {
@@ -52,11 +52,11 @@ struct GenomeTests {
     @Test func seedingIsOnceAndRecordsGenerationZero() async throws {
         let (config, store, fake) = try await setUp([:])
         defer { fake.stop() }
-        try await store.seedGenomes(config.species)
-        let active = try await store.activeGenomes()
+        try await store.genomes.seed(config.species)
+        let active = try await store.genomes.active()
         #expect(Set(active.map(\.id)) == Set(Genome.seeds.map(\.id)))
         #expect(Set(active.map(\.specialization)) == Set(TaskType.allCases))
-        let gens = try await store.generations()
+        let gens = try await store.genomes.generations()
         #expect(gens.map(\.number) == [0] && gens[0].kind == "seed" && gens[0].population.count == Genome.seeds.count)
     }
 
@@ -112,7 +112,7 @@ struct GenomeTests {
             SELECT a.genome FROM attempts a JOIN subtasks s ON s.id = a.subtask_id WHERE s.query_id = $1 AND a.outvoted
             """, [id]).rows.map { $0[0] ?? "" }
         #expect(outvoted == ["fast-responder"])
-        let stats = try await store.genomeStats()
+        let stats = try await store.genomes.stats()
         #expect(stats["fast-responder"]?.correct == 0 && stats["fast-responder"]?.attempts == 1)
         #expect(stats["paris-a"]?.correct == 1)
         #expect(try await store.inspector.matrix().first { $0.species == "fast-responder" }?.accuracy == 0)
@@ -160,7 +160,7 @@ struct GenomeTests {
         let made = try await attempts(store, query: id)
         #expect(made.count == 1 && made[0].genome == "fast-responder")
         let attempt = try #require(try await store.inspector.trace(queryID: id)?.parts.first?.attempts.first)
-        #expect(attempt.confidence == Store.tiebreakConfidence)
+        #expect(attempt.confidence == VerdictStore.tiebreakConfidence)
         #expect(attempt.votes.contains("#tiebreak"))
     }
 
@@ -198,7 +198,7 @@ struct GenomeTests {
         }
         #expect(try await store.inspector.modelTokens(queryIDs: [id])[id] == 7 * all.reduce(0, +))
         if settled {
-            #expect(attempt.confidence == Store.tiebreakConfidence)
+            #expect(attempt.confidence == VerdictStore.tiebreakConfidence)
             #expect(attempt.answer?.contains("Paris") == true)
         } else {
             #expect(attempt.confidence == 0.3)
@@ -293,9 +293,9 @@ struct GenomeTests {
         #expect(out.plan.generation == 1)
         let children = out.plan.spawned
         #expect(!children.isEmpty && children.allSatisfy { $0.specialization == .factual && $0.parents == ["fast-responder"] })
-        #expect(try await store.activeGenomes().count == Genome.seeds.count + children.count)
+        #expect(try await store.genomes.active().count == Genome.seeds.count + children.count)
         // A second evolver for the same generation is refused.
-        #expect(try await store.applyGeneration(out.plan, note: "again") == false)
+        #expect(try await store.genomes.applyGeneration(out.plan, note: "again") == false)
         // New genomes are routed to (unknown genomes get a chance) and the specialist expresses them.
         let ids = try await run(12)
         var used: Set<String> = []
@@ -303,11 +303,11 @@ struct GenomeTests {
         #expect(!used.isDisjoint(with: children.map(\.id)), "a new genome answered: \(used)")
         await fleet.stop()
         // Roll back to the seeds: the children retire, generation 2 records it, and they can come back.
-        let back = try #require(try await store.rollback(to: 0))
+        let back = try #require(try await store.genomes.rollback(to: 0))
         #expect(back.number == 2 && back.kind == "rollback")
-        #expect(Set(try await store.activeGenomes().map(\.id)) == Set(Genome.seeds.map(\.id)))
-        _ = try #require(try await store.rollback(to: 1))
-        #expect(try await store.activeGenomes().count == Genome.seeds.count + children.count)
-        #expect(try await store.rollback(to: 99) == nil)
+        #expect(Set(try await store.genomes.active().map(\.id)) == Set(Genome.seeds.map(\.id)))
+        _ = try #require(try await store.genomes.rollback(to: 1))
+        #expect(try await store.genomes.active().count == Genome.seeds.count + children.count)
+        #expect(try await store.genomes.rollback(to: 99) == nil)
     }
 }

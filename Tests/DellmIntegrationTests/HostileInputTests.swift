@@ -288,7 +288,7 @@ struct HostileInputTests {
             SELECT 'factual', id, 5, 9, -1e15 FROM genomes WHERE specialization = 'factual'
             ON CONFLICT (task_type, species) DO UPDATE SET attempts = 5, correct = 9, total_ms = -1e15
             """)
-        let candidates = try await Store(db: db).routingCandidates().map(\.candidate)
+        let candidates = try await Store(db: db).genomes.routingCandidates().map(\.candidate)
         var rng = SystemRandomNumberGenerator()
         for strategy in Router.Strategy.allCases {
             for _ in 0..<200 { _ = Router(strategy: strategy).choose(candidates, count: 3, using: &rng) }
@@ -329,7 +329,7 @@ struct HostileInputTests {
         var cursor = try await client.answersCursor()
         let warm = try await client.submit("What is the capital of France?", user: owner)
         _ = try await client.waitForAnswers([warm], after: cursor, timeout: .seconds(60)) { _ in }
-        let before = try await client.store.balance(user: owner)
+        let before = try await client.store.ledger.balance(user: owner)
         cursor = try await client.answersCursor()
         let sums = (1...20).map { "what is \($0) + \($0)" }.joined(separator: "; ")
         var ids = [try await client.submit(sums, user: owner)]
@@ -337,7 +337,7 @@ struct HostileInputTests {
         let missing = try await client.waitForAnswers(ids, after: cursor, timeout: .seconds(90)) { _ in }
         await fleet.stop()
         #expect(missing.isEmpty)
-        let after = try await client.store.balance(user: owner)
+        let after = try await client.store.ledger.balance(user: owner)
         #expect(after <= before + 1e-9, "the owner gained \(after - before) by submitting to its own node")
         let overpaid = try await client.db.query("""
             SELECT count(*) FROM (
@@ -367,7 +367,7 @@ struct HostileInputTests {
         #expect(statuses[0]?.status == "answered" && statuses[1]?.status == "answered")
         #expect(statuses[2]?.status == "failed")
         #expect(statuses[2]?.error?.contains("no starting grant") == true, "\(statuses[2]?.error ?? "-")")
-        #expect(try await client.store.balance(user: "new0-\(config.namespace)") < 5)
+        #expect(try await client.store.ledger.balance(user: "new0-\(config.namespace)") < 5)
         ProbeTable.record("7b. new user names beyond DELLM_NEW_USER_GRANTS_PER_HOUR (2)",
                           expected: "the third new name gets no grant, and is told why",
                           observed: "\(statuses.map { $0?.status ?? "?" }.joined(separator: ", ")); \(statuses[2]?.error?.prefix(90) ?? "-")")

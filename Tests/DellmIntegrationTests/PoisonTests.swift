@@ -127,7 +127,7 @@ struct PoisonTests {
                                                                    parts: parts) else { Issue.record("not ingested"); return }
         let job = try #require(jobs.first)
         let vote = Vote(source: "calculator", answer: "4", milliseconds: 0)
-        try await store.recordAttempt(job, node: "planted-node", record: .init(answer: "4", votes: [vote], confidence: 1, tool: "calculator", error: nil,
+        try await store.attempts.record(job, node: "planted-node", record: .init(answer: "4", votes: [vote], confidence: 1, tool: "calculator", error: nil,
                                                          latencyMilliseconds: 0))
         try await db.query("UPDATE subtasks SET type = 'poetry' WHERE id = $1", [job.subtaskID])
         try await redis.xadd(config.keys.verify, Wire.fields(VerifyJob(queryID: q, subtaskID: job.subtaskID, attempt: 1)))

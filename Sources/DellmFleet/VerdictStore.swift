@@ -4,7 +4,21 @@ import Foundation
 
 /// The verifier's statements: the verdict recorded once, trust and the matrix moved, the ledger
 /// credited, and the subtask's next step (`SubtaskPolicy`) applied; parts waiting for a result released.
-extension Store {
+public struct VerdictStore: Sendable {
+    public let db: PostgresConnection
+    /// Completion tokens a query's samples may spend (`DELLM_QUERY_TOKENS`): released parts get their share.
+    public var queryTokens: Int
+
+    public init(db: PostgresConnection, queryTokens: Int = 0) {
+        self.db = db
+        self.queryTokens = queryTokens
+    }
+
+    /// Tools that answer exactly (`ExactTools.names`) as SQL literals (constants, never input).
+    static let exactToolsSQL = ExactTools.names.sorted().map { "'\($0)'" }.joined(separator: ", ")
+}
+
+extension VerdictStore {
     public struct AttemptToVerify: Sendable {
         public var type: TaskType
         public var text: String
@@ -47,14 +61,12 @@ extension Store {
         case nothing
     }
 
-    /// Answers a critical subtask asks for (a majority of them decides).
-    public static let criticalAnswers = 3
 
     /// Whether an answer no check can prove came from votes that did not agree (and no tiebreak vote
     /// sided with either): such an answer always gets a second genome's opinion, whatever the spot rate.
     /// Creative answers are exempt: their votes are meant to differ.
     public static func unsure(_ a: AttemptToVerify) -> Bool {
-        guard a.type != .creative, a.type != .code, !Store.isExactTool(a.tool), let c = a.confidence else { return false }
+        guard a.type != .creative, a.type != .code, !ExactTools.isExact(a.tool), let c = a.confidence else { return false }
         return c < tiebreakConfidence
     }
 
@@ -164,7 +176,7 @@ extension Store {
         ]
         // An unproven pass moves no trust and earns nothing: only checked verdicts count.
         let moves = inserted && !verdict.unproven
-        if moves { batch.insert(Store.trustUpdate(a, verdict), at: 0) }
+        if moves { batch.insert(VerdictStore.trustUpdate(a, verdict), at: 0) }
         var read = try tx.queries(batch)
         if inserted {
             // The matrix and the ledger entries travel with the next round trip.
@@ -175,7 +187,7 @@ extension Store {
             let attempts = try read[1].records.map {
                 AttemptOutcome(attempt: try $0.decode("attempt"), answer: try $0.decode("answer", as: String?.self),
                                genome: try $0.decode("genome", as: String?.self), passed: try $0.decode("passed", as: Bool?.self),
-                               votes: Store.voteAnswers(try $0.decode("votes", as: String?.self)))
+                               votes: VerdictStore.voteAnswers(try $0.decode("votes", as: String?.self)))
             }
             let decision = try decide(tx, job: job, a: a, verdict: verdict, inserted: inserted, attempts: attempts,
                                       issued: try sub.decode("attempts"), mode: try sub.decode("mode"),
@@ -245,12 +257,6 @@ extension Store {
         return released
     }
 
-    /// Tools that answer exactly and need no model (the calculator, `ExactTools`): their answers say
-    /// nothing about a genome and earn nothing (the verifier recomputes them).
-    public static let exactTools: Set<String> = ["calculator", "sequence", "weekday", "ordering", "syllogism"]
-    static func isExactTool(_ tool: String?) -> Bool { tool.map(exactTools.contains) ?? false }
-    /// The same as SQL literals (constants of this file, never input).
-    static let exactToolsSQL = exactTools.sorted().map { "'\($0)'" }.joined(separator: ", ")
 
     /// The statement that moves a node's trust (only verdicts move it), once per attempt; it returns the
     /// node's species, owner and accuracy, which `countVerdict` needs.
@@ -274,12 +280,12 @@ extension Store {
     private func countVerdict(_ tx: PostgresSession, _ job: VerifyJob, _ a: AttemptToVerify, _ verdict: Verdict, node: [String?]?) {
         let latency = a.latencyMilliseconds ?? 0
         // The matrix rates what the genome did: answers computed by the calculator say nothing about it.
-        if !Store.isExactTool(a.tool), verdict.unproven {
+        if !ExactTools.isExact(a.tool), verdict.unproven {
             tx.send("""
                 INSERT INTO perf_matrix (task_type, species, unproven) VALUES ($1, $2, 1)
                 ON CONFLICT (task_type, species) DO UPDATE SET unproven = perf_matrix.unproven + 1, updated_at = now()
                 """, [a.type.rawValue, a.genome ?? "default"])
-        } else if !Store.isExactTool(a.tool) {
+        } else if !ExactTools.isExact(a.tool) {
             tx.send("""
                 INSERT INTO perf_matrix (task_type, species, attempts, correct, total_ms) VALUES ($1, $2, 1, $3, $4)
                 ON CONFLICT (task_type, species) DO UPDATE SET attempts = perf_matrix.attempts + 1,
@@ -291,8 +297,8 @@ extension Store {
         let earned = Economy.earning(complexity: Economy.complexity(a.type), correct: verdict.passed,
                                      seconds: Double(latency) / 1000, accuracy: accuracy)
         // Calculator answers earn nothing: the verifier recomputes them, the work is free.
-        if earned > 0, !Store.isExactTool(a.tool), let owner = node?[1] ?? nil {
-            tx.send(Store.earnSQL, [owner, String(earned), job.queryID, job.subtaskID, String(job.attempt), String(Economy.complexity(a.type))])
+        if earned > 0, !ExactTools.isExact(a.tool), let owner = node?[1] ?? nil {
+            tx.send(VerdictStore.earnSQL, [owner, String(earned), job.queryID, job.subtaskID, String(job.attempt), String(Economy.complexity(a.type))])
         }
     }
 
@@ -318,7 +324,7 @@ extension Store {
                         attempts rows: [AttemptOutcome], issued: Int, mode: SubtaskMode, maxAttempts: Int, spotRate: Double) throws -> [TaskJob] {
         let situation = SubtaskPolicy.Situation(
             type: a.type, question: a.text, mode: mode, attempts: rows, issued: issued, attempt: job.attempt, passed: verdict.passed,
-            decisive: verdict.decisive, reason: verdict.reason, newVerdict: inserted, unsure: Store.unsure(a),
+            decisive: verdict.decisive, reason: verdict.reason, newVerdict: inserted, unsure: VerdictStore.unsure(a),
             spotDraw: SubtaskPolicy.spotDraw(subtaskID: job.subtaskID, attempt: job.attempt))
         let used = Array(Set(rows.compactMap(\.genome))).sorted()
         func task(_ n: Int) -> TaskJob {
@@ -361,7 +367,7 @@ extension Store {
         guard !losers.isEmpty else { return }
         let marked = try tx.query("""
             UPDATE attempts SET outvoted = true
-            WHERE subtask_id = $1 AND attempt = ANY($2::int[]) AND NOT outvoted AND coalesce(tool, '') NOT IN (\(Store.exactToolsSQL))
+            WHERE subtask_id = $1 AND attempt = ANY($2::int[]) AND NOT outvoted AND coalesce(tool, '') NOT IN (\(VerdictStore.exactToolsSQL))
             RETURNING genome, (SELECT v.proven FROM verdicts v WHERE v.subtask_id = attempts.subtask_id AND v.attempt = attempts.attempt) AS proven
             """, [job.subtaskID, PostgresArray.literal(losers.map(String.init))])
         for row in marked.records {

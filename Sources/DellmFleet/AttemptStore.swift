@@ -3,7 +3,15 @@ import DellmPostgres
 import Foundation
 
 /// The specialist's statements: whether a task is still open, and recording its attempt once.
-extension Store {
+public struct AttemptStore: Sendable {
+    public let db: PostgresConnection
+
+    public init(db: PostgresConnection) {
+        self.db = db
+    }
+}
+
+extension AttemptStore {
     public enum AttemptState: Sendable, Equatable {
         /// To be answered.
         case open
@@ -18,7 +26,7 @@ extension Store {
     /// Whether a task is one the coordinator issued, read before any model call: its subtask exists
     /// under its query with the same type and text, and its attempt was asked for. Anything else is
     /// `.unknown` (a forged or stale entry: no model call, no effect).
-    public func attemptState(_ job: TaskJob) async throws -> AttemptState {
+    public func state(_ job: TaskJob) async throws -> AttemptState {
         let r = try await db.query("""
             SELECT EXISTS (SELECT 1 FROM attempts WHERE subtask_id = $1 AND attempt = $2), s.status, s.attempts, s.type, s.text
             FROM subtasks s WHERE s.id = $1 AND s.query_id = $3
@@ -33,7 +41,7 @@ extension Store {
     /// starts); otherwise the owner and the node are only inserted when missing, which writes and locks
     /// nothing (an update of the node's row on every attempt queued attempts behind each other and the
     /// verifier's trust update).
-    public func recordAttempt(_ job: TaskJob, node: String, owner: String = "operator", species: String = "default",
+    public func record(_ job: TaskJob, node: String, owner: String = "operator", species: String = "default",
                               genome: String? = nil, record: AttemptRecord, register: Bool = true) async throws {
         let votes = JSONValue.array(record.votes.map(\.json)).serialized
         // One statement (atomic on its own): the owner and the node registered, the attempt recorded once,
@@ -57,6 +65,6 @@ extension Store {
             UPDATE subtasks SET attempts = greatest(attempts, $2), updated_at = now() WHERE id = $1
             """, [job.subtaskID, String(job.attempt), node, record.answer, votes, String(record.confidence),
                   record.tool, record.error, String(record.latencyMilliseconds), genome,
-                  String(Store.isExactTool(record.tool) ? 0 : record.votes.count), owner, species])
+                  String(ExactTools.isExact(record.tool) ? 0 : record.votes.count), owner, species])
     }
 }

@@ -4,14 +4,22 @@ import Foundation
 
 /// Genomes and generations in PostgreSQL: seeding from the configuration, what routing and the
 /// specialists read, and what the evolver writes.
-extension Store {
+public struct GenomeStore: Sendable {
+    public let db: PostgresConnection
+
+    public init(db: PostgresConnection) {
+        self.db = db
+    }
+}
+
+extension GenomeStore {
     static func decodeGenome(_ json: String?) -> Genome? {
         json.flatMap { try? JSONDecoder().decode(Genome.self, from: Data($0.utf8)) }
     }
 
     /// Inserts the seed species not yet known (generation 0), and records generation 0 once. Seeds
     /// already stored are left as they are: after generation 0 the genomes belong to evolution.
-    public func seedGenomes(_ seeds: [Genome]) async throws {
+    public func seed(_ seeds: [Genome]) async throws {
         try await db.withSession { s in
             try s.transaction { tx in
                 try tx.query("SELECT pg_advisory_xact_lock(hashtext('dellm.genomes'))")
@@ -32,13 +40,13 @@ extension Store {
         }
     }
 
-    public func activeGenomes() async throws -> [Genome] {
+    public func active() async throws -> [Genome] {
         try await db.query("SELECT spec::text FROM genomes WHERE status = 'active' ORDER BY specialization, generation, id")
-            .rows.compactMap { Store.decodeGenome($0[0]) }
+            .rows.compactMap { GenomeStore.decodeGenome($0[0]) }
     }
 
     public func genome(id: String) async throws -> Genome? {
-        Store.decodeGenome(try await db.query("SELECT spec::text FROM genomes WHERE id = $1", [id]).first?[0] ?? nil)
+        GenomeStore.decodeGenome(try await db.query("SELECT spec::text FROM genomes WHERE id = $1", [id]).first?[0] ?? nil)
     }
 
     /// What routing reads: every active genome with its matrix record for its type and its load
@@ -50,7 +58,7 @@ extension Store {
             FROM genomes g LEFT JOIN perf_matrix m ON m.task_type = g.specialization AND m.species = g.id
             WHERE g.status = 'active'
             """).rows.compactMap { row in
-            guard let g = Store.decodeGenome(row[0]) else { return nil }
+            guard let g = GenomeStore.decodeGenome(row[0]) else { return nil }
             let n = Int(row[1] ?? "0") ?? 0, c = Int(row[2] ?? "0") ?? 0, ms = Double(row[3] ?? "0") ?? 0
             let mean = n > 0 ? ms / Double(n) / 1000 : 0
             // Routing trusts a record as far as it goes: correctness at its lower confidence bound.
@@ -60,7 +68,7 @@ extension Store {
     }
 
     /// Each genome's verdicts on its model-made answers (calculator answers say nothing about a genome).
-    public func genomeStats() async throws -> [String: Evolution.Stats] {
+    public func stats() async throws -> [String: Evolution.Stats] {
         var out: [String: Evolution.Stats] = [:]
         for row in try await db.query("""
             SELECT a.genome, count(*) AS attempts, count(*) FILTER (WHERE v.passed AND NOT a.outvoted) AS correct,

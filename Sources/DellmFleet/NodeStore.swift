@@ -2,8 +2,14 @@ import DellmCore
 import DellmPostgres
 import Foundation
 
-/// Nodes' heartbeats, and users' balances and top-ups.
-extension Store {
+/// Nodes: a node's heartbeat records it alive this minute and brings its uptime up to date.
+public struct NodeStore: Sendable {
+    public let db: PostgresConnection
+
+    public init(db: PostgresConnection) {
+        self.db = db
+    }
+
     public func heartbeat(node: String, role: String, owner: String, species: String) async throws {
         try await db.withSession { s in
             try s.transaction { tx in
@@ -22,27 +28,6 @@ extension Store {
                     WHERE n.id = $1
                     """, [node])
                 tx.send("DELETE FROM node_heartbeats WHERE node_id = $1 AND minute < now() - interval '2 hours'", [node])
-            }
-        }
-    }
-
-    public func balance(user: String) async throws -> Double {
-        Double(try await db.query(Store.balanceSQL, [user]).first?[0] ?? "0") ?? 0
-    }
-
-    /// An operator's top-up: a 'topup' ledger entry for `user` (created if new), once per `key`.
-    /// Returns the balance after it.
-    public func topUp(user: String, amount: Double, key: String) async throws -> Double {
-        try QueryJob.validate(user: user)
-        guard amount > 0, amount <= 1_000_000 else { throw Wire.DecodeError("a top-up is more than 0 and at most 1,000,000 credits") }
-        return try await db.withSession { s in
-            try s.transaction { tx in
-                tx.send("INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING", [user])
-                tx.send("""
-                    INSERT INTO credit_ledger (user_id, amount, kind, idempotency_key) VALUES ($1, $2::numeric, 'topup', 'topup:' || $3)
-                    ON CONFLICT (idempotency_key) DO NOTHING
-                    """, [user, String(amount), key])
-                return Double(try tx.query(Store.balanceSQL, [user]).first?[0] ?? "0") ?? 0
             }
         }
     }
