@@ -24,6 +24,29 @@ public enum Answers {
         return nil
     }
 
+    /// Code without a later top-level redefinition of a function it already defines: a small model that
+    /// repeats itself often writes the function a second time, worse, and Python would keep the last.
+    /// The first definition stands; the repeat and its body go.
+    public static func withoutRedefinitions(_ code: String) -> String {
+        var seen = Set<String>()
+        var out: [String] = []
+        var skipping = false
+        for line in code.components(separatedBy: "\n") {
+            if let first = line.first, !first.isWhitespace {
+                skipping = false
+                if line.hasPrefix("def "), let name = line.dropFirst(4).split(separator: "(").first?.trimmingCharacters(in: .whitespaces) {
+                    if seen.contains(name) {
+                        skipping = true
+                        continue
+                    }
+                    seen.insert(name)
+                }
+            }
+            if !skipping { out.append(line) }
+        }
+        return out.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// The function name a code request asks for: "function is_even(n)" → is_even.
     public static func requestedFunction(in text: String) -> String? {
         let re = try! NSRegularExpression(pattern: #"\b(?:function|def|method)\s+(?:called\s+|named\s+)?`?([A-Za-z_][A-Za-z0-9_]*)\s*\("#)

@@ -126,7 +126,7 @@ actor RoutingTable {
         }
         let choices = router.choose(candidates[type] ?? [], count: count, using: &rng)
         for c in choices {
-            if let i = candidates[type]?.firstIndex(where: { $0.id == c.id }) { candidates[type]![i].load += 1 }
+            if let i = candidates[type]?.firstIndex(where: { $0.id == c.id }) { candidates[type]?[i].load += 1 }
         }
         return choices
     }

@@ -12,6 +12,32 @@ import Testing
         #expect(try #require(CodeSelection.inputs(task: "Write a function total(nums).", function: "total")).contains("[1, 2, 3]"))
     }
 
+    /// Seen on the public eval with the real model: a reply defining is_prime twice, the second one wrong;
+    /// Python keeps the last. The first definition stands; helpers and other functions stay.
+    @Test func aRepeatedDefinitionIsDropped() {
+        let twice = """
+            import math
+
+            def is_prime(n):
+                if n < 2:
+                    return False
+                return all(n % i for i in range(2, int(math.sqrt(n)) + 1))
+
+            def is_prime(n):
+                return n % 2 == 0
+
+            def helper(x):
+                return x
+            print(is_prime(7))
+            """
+        let kept = Answers.withoutRedefinitions(twice)
+        #expect(kept.components(separatedBy: "def is_prime").count == 2)
+        #expect(!kept.contains("n % 2 == 0"))
+        #expect(kept.contains("def helper(x):") && kept.contains("print(is_prime(7))") && kept.hasPrefix("import math"))
+        let once = "def f(a):\n    def g(b):\n        return b\n    return g(a)\n"
+        #expect(Answers.withoutRedefinitions(once) == once.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
     @Test func theBehaviourMostShareWins() {
         let a = ["1", "2", "3"], b = ["1", "2", "4"], broken = ["error:TypeError", "error:TypeError", "error:TypeError"]
         #expect(CodeSelection.choose([b, a, a])?.index == 1)
