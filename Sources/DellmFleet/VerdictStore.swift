@@ -173,6 +173,8 @@ extension VerdictStore {
              SELECT count(*) FILTER (WHERE status = 'waiting'), count(*) FILTER (WHERE status = 'queued' AND waits_for IS NOT NULL)
              FROM subtasks WHERE query_id = $1
              """, [job.queryID]),
+            // The node's standing (after this verdict moved it), for its spot rate (`TrustPolicy`).
+            ("SELECT trust, verified FROM nodes WHERE id = $1", [a.node]),
         ]
         // An unproven pass moves no trust and earns nothing: only checked verdicts count.
         let moves = inserted && !verdict.unproven
@@ -182,6 +184,9 @@ extension VerdictStore {
             // The matrix and the ledger entries travel with the next round trip.
             countVerdict(tx, job, a, verdict, node: moves ? read.removeFirst().first : nil)
         }
+        let standing = try read[3].firstRecord.map {
+            TrustPolicy.Standing(trust: try $0.decode("trust"), verified: try $0.decode("verified"))
+        } ?? TrustPolicy.Standing(trust: 0, verified: 0)
         guard let sub = read[0].firstRecord else { throw PostgresDecodingError(column: "subtasks.id", expected: "the subtask's row", value: job.subtaskID) }
         if try sub.decode("status", as: SubtaskStatus.self) == .queued {
             let attempts = try read[1].records.map {
@@ -191,7 +196,7 @@ extension VerdictStore {
             }
             let decision = try decide(tx, job: job, a: a, verdict: verdict, inserted: inserted, attempts: attempts,
                                       issued: try sub.decode("attempts"), mode: try sub.decode("mode"),
-                                      maxAttempts: maxAttempts, spotRate: spotRate)
+                                      maxAttempts: maxAttempts, spotRate: TrustPolicy.spotRate(base: spotRate, standing))
             if !decision.isEmpty { return .ask(decision) }
         }
         guard queryStatus == "running" else { return .nothing }
@@ -271,7 +276,7 @@ extension VerdictStore {
                  + 0.3 * ((correct + $2)::float8 / (verified + 1))
                  + 0.1 * uptime
          WHERE id = $1
-         RETURNING species, owner_user, correct::float8 / greatest(verified, 1)
+         RETURNING species, owner_user, correct::float8 / greatest(verified, 1), trust, verified
          """, [a.node, verdict.passed ? "1" : "0", verdict.passed ? "1" : "0"])
     }
 
@@ -294,8 +299,10 @@ extension VerdictStore {
                 """, [a.type.rawValue, a.genome ?? node?[0] ?? "default", verdict.passed ? "1" : "0", String(latency)])
         }
         let accuracy = Double(node?[2] ?? "0") ?? 0
+        // A quarantined node earns nothing; past probation, a node is paid in proportion to its trust.
+        let standing = TrustPolicy.Standing(trust: Double(node?[3] ?? "0") ?? 0, verified: Int(node?[4] ?? "0") ?? 0)
         let earned = Economy.earning(complexity: Economy.complexity(a.type), correct: verdict.passed,
-                                     seconds: Double(latency) / 1000, accuracy: accuracy)
+                                     seconds: Double(latency) / 1000, accuracy: accuracy) * TrustPolicy.earningFactor(standing)
         // Calculator answers earn nothing: the verifier recomputes them, the work is free.
         if earned > 0, !ExactTools.isExact(a.tool), let owner = node?[1] ?? nil {
             tx.send(VerdictStore.earnSQL, [owner, String(earned), job.queryID, job.subtaskID, String(job.attempt), String(Economy.complexity(a.type))])

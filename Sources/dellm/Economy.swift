@@ -19,12 +19,23 @@ struct TrustCommand: AsyncParsableCommand {
     func run() async throws {
         let (config, _) = try global.bootstrap()
         let nodes = try await FleetClient(config: config).inspector.nodes()
-        if json { return try printEncoded(nodes) }
-        print("TRUST  ACCURACY        UPTIME  SPECIES     NODE")
-        for n in nodes {
+        // What trust does (`TrustPolicy`): the node's spot rate for unprovable answers, quarantine.
+        struct Out: Encodable { var node: Inspector.NodeRow; var spotRate: Double; var quarantined: Bool }
+        let rows = nodes.map { n in
+            let standing = TrustPolicy.Standing(trust: n.trust, verified: n.verified)
+            return Out(node: n, spotRate: TrustPolicy.spotRate(base: config.spotRate, standing), quarantined: TrustPolicy.quarantined(standing))
+        }
+        if json { return try printEncoded(rows) }
+        print("TRUST  ACCURACY        UPTIME  SPOT  SPECIES     NODE")
+        for r in rows {
+            let n = r.node
             let acc = n.verified > 0 ? String(format: "%5.1f%% of %d", 100 * Double(n.correct) / Double(n.verified), n.verified) : "no verdicts"
-            print(String(format: "%.3f  %@  %5.0f%%  %@  %@", n.trust, acc.padding(toLength: 14, withPad: " ", startingAt: 0), n.uptime * 100,
-                         n.species.padding(toLength: 10, withPad: " ", startingAt: 0), n.id))
+            let spot = r.quarantined ? "QUAR" : String(format: "%3.0f%%", r.spotRate * 100)
+            print(String(format: "%.3f  %@  %5.0f%%  %@  %@  %@", n.trust, acc.padding(toLength: 14, withPad: " ", startingAt: 0), n.uptime * 100,
+                         spot, n.species.padding(toLength: 10, withPad: " ", startingAt: 0), n.id))
+        }
+        if rows.contains(where: \.quarantined) {
+            print("QUAR: quarantined (trust below \(TrustPolicy.floor) after \(TrustPolicy.probation) verdicts): every unprovable answer re-checked, no earnings")
         }
     }
 }

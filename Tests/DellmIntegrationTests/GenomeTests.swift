@@ -205,6 +205,37 @@ struct GenomeTests {
         }
     }
 
+    /// A node below the trust floor (planted: trust 0.1 after 50 checked verdicts) is quarantined: its
+    /// answer that no check proves gets a second genome's opinion although spot checks are off, and its
+    /// answer that a check proves earns nothing. (Planted at trust 0.9 instead, all three expectations fail.)
+    @Test func aQuarantinedNodeIsAlwaysRecheckedAndEarnsNothing() async throws {
+        let (config, store, fake) = try await setUp(["DELLM_SPOT_RATE": "0", "DELLM_ROUTING_EPSILON": "0", "DELLM_ROUTING_TOP": "1"])
+        defer { fake.stop() }
+        let add = "```python\ndef add(a, b):\n    return a + b\n```"
+        fake.set(.byRequest([("def add", add), ("function add", add)], otherwise: "Paris is the capital of France."))
+        try await store.db.query("""
+            INSERT INTO nodes (id, role, species, owner_user, trust, verified, correct, recent_verdicts)
+            VALUES ($1, 'specialist', 'default', $2, 0.1, 50, 5, repeat('0', 45) || repeat('1', 5))
+            """, ["test-node-\(config.namespace)", "owner-\(config.namespace)"])
+        let fleet = try await InProcessFleet.start(config)
+        let client = try FleetClient(config: config)
+        let cursor = try await client.answersCursor()
+        let id = try await client.submit("What is the capital of France?", user: "quarantine-\(config.namespace)")
+        // A checked pass (the task's example runs) would earn; a quarantined node's does not.
+        let code = try await client.submit("Write a Python function add(a, b) that returns the sum. Example: add(2, 3) == 5",
+                                           user: "quarantine-\(config.namespace)")
+        #expect(try await client.waitForAnswers([id, code], after: cursor, timeout: .seconds(60)) { _ in }.isEmpty)
+        await fleet.stop()
+        let checked = try await store.db.query("""
+            SELECT count(*) FROM verdicts v JOIN subtasks s ON s.id = v.subtask_id WHERE s.query_id = $1 AND v.passed AND v.proven
+            """, [code]).first?[0]
+        #expect(checked == "1", "the code answer passed a check that proves it")
+        #expect(try await store.db.query("SELECT count(*) FROM credit_ledger WHERE kind = 'earn' AND query_id = $1", [code]).first?[0] == "0")
+        let part = try #require(try await store.inspector.trace(queryID: id)?.parts.first)
+        #expect(part.mode == "spot", "re-checked by a second genome")
+        #expect(part.attempts.count >= 2)
+    }
+
     @Test func twoVotesAtTemperatureZeroUnderOnePromptAreOneVote() {
         let g = parisGenome("twice")
         #expect(VotePlan.repeats(VotePlan.pair(g, attempt: 1)))
