@@ -148,13 +148,13 @@ public enum Evolution {
                 (proven[$0.id]!, $1.id) > (proven[$1.id]!, $0.id)
             }
             guard !ranked.isEmpty else { continue }
-            // Cull the bottom 20% of the judged, keeping at least one genome of the type.
-            var cut = min(Int((Double(ranked.count) * 0.2).rounded(.down)), members.count - 1)
+            // Cull the bottom 20% of the judged, never the last genome of the type; a type at the cap
+            // culls at least one, so a full population still makes room for a child. The cap never culls
+            // more: children are bred only into the room the 20% leaves (the design's shape, whatever the cap).
+            var cut = Int((Double(ranked.count) * 0.2).rounded(.down))
+            if members.count >= settings.maxPerType, ranked.count >= 2 { cut = max(cut, 1) }
+            cut = min(cut, members.count - 1)
             let top = max(1, Int((Double(ranked.count) * 0.2).rounded(.up)))
-            let births = top * band.variants + (ranked.count >= 2 ? 1 : 0)
-            // Room for the newborn within the cap: cull more of the weakest judged if needed.
-            let needed = members.count + births - settings.maxPerType
-            if needed > cut { cut = min(needed, max(0, ranked.count - top), members.count - 1) }
             let losers = Array(ranked.suffix(cut))
             culled += losers.map(\.id)
             let room = settings.maxPerType - (members.count - losers.count)

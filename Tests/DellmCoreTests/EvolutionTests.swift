@@ -52,7 +52,8 @@ import Testing
         for (i, g) in facts.enumerated() { stats[g.id] = .init(attempts: 10, correct: 5 + i, totalMilliseconds: 10_000, modelCalls: 20) }
         stats[young.id] = .init(attempts: 1, correct: 0)
         stats[math.id] = .init(attempts: 10, correct: 2, totalMilliseconds: 1_000, modelCalls: 20)
-        let settings = Evolution.Settings(minimumAttempts: 3, maxPerType: 8, models: ["default", "other"])
+        // Room for every child of the top genome and the cross of the best two: 6 now, 1 culled, 4 born.
+        let settings = Evolution.Settings(minimumAttempts: 3, maxPerType: 9, models: ["default", "other"])
         let plan = Evolution.plan(population: facts + [young, math], stats: stats, generation: 4, settings: settings, using: &rng)
         // The weakest judged factual genome goes; the young one is not judged, the lone math one stays.
         #expect(plan.culled.contains("f1"))
@@ -81,6 +82,28 @@ import Testing
         #expect(factsAfter <= settings.maxPerType)
         // A poor fleet pushes harder.
         #expect(plan.band == Evolution.Band(fitness: plan.fleetFitness!))
+    }
+
+    /// A full population (6 judged genomes of a type, at the cap of 6) loses its weakest one, not more
+    /// (17%, within the design's 20%; the old cap culled 4 of 6), and gets one child in its place; over
+    /// ten generations the type stays at the cap and never loses more than one genome a generation.
+    @Test(arguments: [1, 2, 3])
+    func aFullPopulationCullsTwentyPercentNotWhatTheCapWants(seed: UInt64) {
+        var rng = Rng(state: seed)
+        var population = (1...6).map { genome("f\($0)") }
+        var stats: [String: Evolution.Stats] = [:]
+        for (i, g) in population.enumerated() { stats[g.id] = .init(attempts: 20, correct: 8 + i, totalMilliseconds: 20_000, modelCalls: 40) }
+        let settings = Evolution.Settings(minimumAttempts: 3, maxPerType: 6)
+        for generation in 1...10 {
+            let plan = Evolution.plan(population: population, stats: stats, generation: generation, settings: settings, using: &rng)
+            #expect(plan.culled.count == 1, "generation \(generation): culled \(plan.culled)")
+            #expect(plan.spawned.count <= 1)
+            if generation == 1 { #expect(plan.culled == ["f1"], "the weakest goes") }
+            population = population.filter { !plan.culled.contains($0.id) } + plan.spawned
+            #expect(population.count == 6)
+            // The newborn is judged before the next generation, as a middling genome.
+            for c in plan.spawned { stats[c.id] = .init(attempts: 20, correct: 10, totalMilliseconds: 20_000, modelCalls: 40) }
+        }
     }
 
     @Test func theTokenBudgetMutatesInStepsWithinBounds() {
