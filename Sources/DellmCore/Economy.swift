@@ -31,6 +31,20 @@ public enum Economy {
         return 1
     }
 
+    /// The design's availability bonus, from a node's uptime (the share of the last hour's minutes with
+    /// a heartbeat): around the clock (≥ 95%) 1.2×, regular (≥ 50%) 1.0×, sporadic 0.9×.
+    public static func availabilityMultiplier(uptime: Double) -> Double {
+        if uptime >= 0.95 { return 1.2 }
+        if uptime >= 0.5 { return 1.0 }
+        return 0.9
+    }
+
+    /// The design's contribution bonus: a regular contributor (past probation, `TrustPolicy.probation`
+    /// checked verdicts) earns 1.2×, a newer or sporadic one 1.0×.
+    public static func contributionMultiplier(verified: Int) -> Double {
+        verified >= TrustPolicy.probation ? 1.2 : 1.0
+    }
+
     /// A node's earning for one verified attempt: complexity × correctness ÷ response time (seconds,
     /// at least 1) × its quality multiplier, in credits. A wrong answer earns 0.
     public static func earning(complexity: Double, correct: Bool, seconds: Double, accuracy: Double) -> Double {

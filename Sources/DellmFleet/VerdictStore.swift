@@ -276,7 +276,7 @@ extension VerdictStore {
                  + 0.3 * ((correct + $2)::float8 / (verified + 1))
                  + 0.1 * uptime
          WHERE id = $1
-         RETURNING species, owner_user, correct::float8 / greatest(verified, 1), trust, verified
+         RETURNING species, owner_user, correct::float8 / greatest(verified, 1), trust, verified, uptime
          """, [a.node, verdict.passed ? "1" : "0", verdict.passed ? "1" : "0"])
     }
 
@@ -301,8 +301,13 @@ extension VerdictStore {
         let accuracy = Double(node?[2] ?? "0") ?? 0
         // A quarantined node earns nothing; past probation, a node is paid in proportion to its trust.
         let standing = TrustPolicy.Standing(trust: Double(node?[3] ?? "0") ?? 0, verified: Int(node?[4] ?? "0") ?? 0)
-        let earned = Economy.earning(complexity: Economy.complexity(a.type), correct: verdict.passed,
-                                     seconds: Double(latency) / 1000, accuracy: accuracy) * TrustPolicy.earningFactor(standing)
+        // The design's bonuses: availability (uptime) and contribution (past probation); the cap per part
+        // (`earnSQL`) still bounds what all nodes earn on it, so no bonus can mint credits.
+        let uptime = Double(node?[5] ?? "0") ?? 0
+        let earned = Economy.rounded(Economy.earning(complexity: Economy.complexity(a.type), correct: verdict.passed,
+                                                     seconds: Double(latency) / 1000, accuracy: accuracy)
+            * TrustPolicy.earningFactor(standing) * Economy.availabilityMultiplier(uptime: uptime)
+            * Economy.contributionMultiplier(verified: standing.verified))
         // Calculator answers earn nothing: the verifier recomputes them, the work is free.
         if earned > 0, !ExactTools.isExact(a.tool), let owner = node?[1] ?? nil {
             tx.send(VerdictStore.earnSQL, [owner, String(earned), job.queryID, job.subtaskID, String(job.attempt), String(Economy.complexity(a.type))])

@@ -62,4 +62,13 @@ import Testing
         #expect(Economy.experience(earned: 0, trust: 0).level == 1)
         #expect(Economy.experience(earned: 10, trust: 0.9).level > Economy.experience(earned: 1, trust: 0.9).level)
     }
+
+    @Test func availabilityAndContributionBonusesFollowTheDesign() {
+        #expect(Economy.availabilityMultiplier(uptime: 1) == 1.2)
+        #expect(Economy.availabilityMultiplier(uptime: 0.95) == 1.2)
+        #expect(Economy.availabilityMultiplier(uptime: 0.7) == 1.0)
+        #expect(Economy.availabilityMultiplier(uptime: 0.2) == 0.9)
+        #expect(Economy.contributionMultiplier(verified: 3) == 1.0)
+        #expect(Economy.contributionMultiplier(verified: TrustPolicy.probation) == 1.2)
+    }
 }
