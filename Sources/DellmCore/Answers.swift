@@ -5,7 +5,13 @@ public enum Answers {
     static let fence = try! NSRegularExpression(pattern: "```[a-zA-Z0-9_+-]*[ \\t]*\\n(.*?)```", options: [.dotMatchesLineSeparators])
 
     /// The code in a model's reply: fenced blocks, else from the first `def`/`import` on.
+    /// A later top-level redefinition of a function is dropped (`withoutRedefinitions`): whoever reads
+    /// the code — the specialist choosing, the verifier checking, the answer shown — sees the same program.
     public static func code(in text: String) -> String? {
+        extractedCode(text).map(withoutRedefinitions)
+    }
+
+    static func extractedCode(_ text: String) -> String? {
         let ns = text as NSString
         let blocks = fence.matches(in: text, range: NSRange(location: 0, length: ns.length)).map {
             ns.substring(with: $0.range(at: 1))

@@ -156,7 +156,7 @@ public struct VotePlan: Sendable {
         let cleaned = Answers.cleaned(text)
         switch type {
         case .code:
-            if let code = Answers.code(in: text) { return "```python\n\(Answers.withoutRedefinitions(code))\n```" }
+            if let code = Answers.code(in: text) { return "```python\n\(code)\n```" }
             return cleaned
         case .math:
             if let last = Answers.numbers(in: cleaned).last {

@@ -38,6 +38,13 @@ import Testing
         #expect(Answers.withoutRedefinitions(once) == once.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
+    /// Every reader of code gets the first definition: the verifier checks what the specialist chose.
+    @Test func codeInAReplyKeepsTheFirstDefinition() throws {
+        let reply = "```python\ndef sq(x):\n    return x * x\n\ndef sq(x):\n    return x + x\n```"
+        let code = try #require(Answers.code(in: reply))
+        #expect(code == "def sq(x):\n    return x * x")
+    }
+
     @Test func theBehaviourMostShareWins() {
         let a = ["1", "2", "3"], b = ["1", "2", "4"], broken = ["error:TypeError", "error:TypeError", "error:TypeError"]
         #expect(CodeSelection.choose([b, a, a])?.index == 1)
