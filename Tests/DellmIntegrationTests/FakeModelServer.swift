@@ -25,6 +25,8 @@ final class FakeModelServer: @unchecked Sendable {
         case byRequest([(String, String)], otherwise: String)
         /// 200 with `answer` after this many milliseconds (a model as slow as a real one).
         case slow(Int, String)
+        /// Another behaviour, after this many milliseconds (a slow model that answers by prompt, say).
+        indirect case delayed(Int, Behaviour)
     }
 
     let port: Int
@@ -65,12 +67,16 @@ final class FakeModelServer: @unchecked Sendable {
         }
         if isHealth { return respond(c, 200, #"{"status":"ok"}"#) }
         var chosen = b
-        if case .byRequest(let pairs, let otherwise) = b {
+        while case .delayed(let ms, let inner) = chosen {
+            usleep(UInt32(ms) * 1000)
+            chosen = inner
+        }
+        if case .byRequest(let pairs, let otherwise) = chosen {
             let request = String(decoding: data, as: UTF8.self)
             chosen = .answer(pairs.first { request.contains($0.0) }?.1 ?? otherwise)
         }
         switch chosen {
-        case .byRequest: return
+        case .byRequest, .delayed: return
         case .slow(let ms, let text):
             usleep(UInt32(ms) * 1000)
             let content = String(decoding: try! JSONSerialization.data(withJSONObject: [text]), as: UTF8.self).dropFirst().dropLast()

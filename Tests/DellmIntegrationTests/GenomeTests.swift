@@ -205,6 +205,33 @@ struct GenomeTests {
         }
     }
 
+    /// The same under real conditions: model calls of 400 ms, six queries queued for one specialist lane.
+    /// Every extra sample is asked of the model exactly once (calls at the server = votes recorded), and
+    /// every query settles on Paris with a tiebreak's confidence.
+    @Test func selfConsistencyUnderSlowCallsAndAQueueAsksEachSampleOnce() async throws {
+        let (config, store, fake) = try await setUp(["DELLM_SPOT_RATE": "0", "DELLM_ROUTING_EPSILON": "0", "DELLM_ROUTING_TOP": "1",
+                                                     "DELLM_QUERY_TOKENS": "800", "DELLM_MAX_ATTEMPTS": "1"])
+        defer { fake.stop() }
+        fake.set(.delayed(400, Self.scattered))
+        let fleet = try await InProcessFleet.start(config)
+        let client = try FleetClient(config: config)
+        let cursor = try await client.answersCursor()
+        var ids: [String] = []
+        for i in 0..<6 { ids.append(try await client.submit("What is the capital of France? (\(i))", user: "slow-sc-\(config.namespace)")) }
+        #expect(try await client.waitForAnswers(ids, after: cursor, timeout: .seconds(120)) { _ in }.isEmpty)
+        await fleet.stop()
+        var votes = 0
+        for id in ids {
+            let attempts = try #require(try await store.inspector.trace(queryID: id)?.parts.first?.attempts)
+            #expect(attempts.count == 1)
+            #expect(attempts.first?.confidence == VerdictStore.tiebreakConfidence)
+            #expect(attempts.first?.answer?.contains("Paris") == true)
+            for a in attempts { votes += try JSONDecoder().decode([Vote].self, from: Data(a.votes.utf8)).count }
+        }
+        #expect(votes == 6 * 7)
+        #expect(fake.answerRequests == votes, "\(fake.answerRequests) model calls for \(votes) votes")
+    }
+
     /// A node below the trust floor (planted: trust 0.1 after 50 checked verdicts) is quarantined: its
     /// answer that no check proves gets a second genome's opinion although spot checks are off, and its
     /// answer that a check proves earns nothing. (Planted at trust 0.9 instead, all three expectations fail.)
