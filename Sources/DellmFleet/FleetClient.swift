@@ -58,6 +58,7 @@ public struct FleetClient: Sendable {
         let deadline = ContinuousClock.now + timeout
         var lastCheck = ContinuousClock.now - (checkFirst ? .seconds(3600) : .zero)
         var outage = 0
+        let outageBackoff = Backoff(baseMilliseconds: 50, capMilliseconds: 1_000)
         while !waiting.isEmpty && ContinuousClock.now < deadline {
             do {
                 // The database check catches answers the stream no longer holds; it looks up every waiting
@@ -89,10 +90,10 @@ public struct FleetClient: Sendable {
                 // Redis restarting: keep waiting; PostgreSQL still answers for finished queries.
                 outage += 1
                 lastCheck = ContinuousClock.now - .seconds(10)
-                try await Backoff(baseMilliseconds: 50, capMilliseconds: 1_000).sleep(attempt: outage)
+                try await outageBackoff.sleep(attempt: outage)
             } catch let e as PostgresError where e.isRetryable {
                 outage += 1
-                try await Backoff(baseMilliseconds: 50, capMilliseconds: 1_000).sleep(attempt: outage)
+                try await outageBackoff.sleep(attempt: outage)
             }
         }
         return waiting

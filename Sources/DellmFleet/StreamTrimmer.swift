@@ -1,5 +1,6 @@
 import DellmRedis
 import Logging
+import ServiceLifecycle
 
 /// Keeps a process's streams small: every few seconds each stream is trimmed below the oldest entry
 /// some group still needs (its oldest pending entry, or what it has not been delivered yet), so no
@@ -12,14 +13,10 @@ public struct StreamTrimmer: Sendable {
         self.streams = Array(Set(streams)).sorted()
     }
 
-    /// Trims until cancelled; a failed round (Redis away) is logged and tried again next interval.
-    public func run(redis: RedisConnection, logger: Logger) async {
-        while !Task.isCancelled {
-            do { try await trimOnce(redis: redis) } catch {
-                logger.warning("stream trimming failed; trying again later", metadata: ["error": "\(error)"])
-            }
-            try? await Task.sleep(for: interval)
-        }
+    /// Trimming as a service of the process: a round every `interval` until shutdown; a failed round
+    /// (Redis away) is logged and tried again at the next.
+    public func service(redis: RedisConnection, logger: Logger) -> any Service {
+        PeriodicService(name: "stream trimming", every: interval, logger: logger) { try await trimOnce(redis: redis) }
     }
 
     public func trimOnce(redis: RedisConnection) async throws {

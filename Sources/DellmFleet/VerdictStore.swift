@@ -173,18 +173,23 @@ extension VerdictStore {
              SELECT count(*) FILTER (WHERE status = 'waiting'), count(*) FILTER (WHERE status = 'queued' AND waits_for IS NOT NULL)
              FROM subtasks WHERE query_id = $1
              """, [job.queryID]),
-            // The node's standing (after this verdict moved it), for its spot rate (`TrustPolicy`).
-            ("SELECT trust, verified FROM nodes WHERE id = $1", [a.node]),
         ]
-        // An unproven pass moves no trust and earns nothing: only checked verdicts count.
+        // An unproven pass moves no trust and earns nothing: only checked verdicts count. The node's
+        // standing (for its spot rate, `TrustPolicy`) comes back from the trust update when there is
+        // one, else it is read in the same round trip.
         let moves = inserted && !verdict.unproven
-        if moves { batch.insert(VerdictStore.trustUpdate(a, verdict), at: 0) }
+        if moves {
+            batch.insert(VerdictStore.trustUpdate(a, verdict), at: 0)
+        } else {
+            batch.append(("SELECT trust, verified FROM nodes WHERE id = $1", [a.node]))
+        }
         var read = try tx.queries(batch)
+        let moved = moves ? read.removeFirst() : nil
         if inserted {
             // The matrix and the ledger entries travel with the next round trip.
-            countVerdict(tx, job, a, verdict, node: moves ? read.removeFirst().first : nil)
+            countVerdict(tx, job, a, verdict, node: moved?.first)
         }
-        let standing = try read[3].firstRecord.map {
+        let standing = try (moved ?? read[3]).firstRecord.map {
             TrustPolicy.Standing(trust: try $0.decode("trust"), verified: try $0.decode("verified"))
         } ?? TrustPolicy.Standing(trust: 0, verified: 0)
         guard let sub = read[0].firstRecord else { throw PostgresDecodingError(column: "subtasks.id", expected: "the subtask's row", value: job.subtaskID) }

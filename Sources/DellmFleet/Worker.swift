@@ -83,7 +83,7 @@ public struct Worker: Sendable {
         // Stopped in reverse order: the lanes first, then the trimmer and the heartbeat.
         try await Lifecycle.run(services + [
             PeriodicService(name: "heartbeat", every: .seconds(30), logger: logger) { try await role.heartbeat(store: Store(db: heartbeatDB)) },
-            PeriodicService(name: "stream trimming", every: trimmer.interval, logger: logger) { try await trimmer.trimOnce(redis: trimRedis) },
+            trimmer.service(redis: trimRedis, logger: logger),
             LanesService(loops: loops, redis: redisConfig, databaseURL: config.databaseURL),
         ], grace: .milliseconds(config.shutdownGraceMilliseconds), logger: logger)
         await trimRedis.close()

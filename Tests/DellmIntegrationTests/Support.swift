@@ -74,7 +74,7 @@ struct InProcessFleet {
                 // As a worker process does: one trimmer for all the lanes' streams.
                 let trimmer = StreamTrimmer(streams: roles.flatMap(\.streams)), trimLog = logger
                 group.addTask {
-                    await trimmer.run(redis: RedisConnection(configuration: redisConfig, name: "trimmer"), logger: trimLog)
+                    try? await trimmer.service(redis: RedisConnection(configuration: redisConfig, name: "trimmer"), logger: trimLog).run()
                 }
             }
         }
