@@ -88,11 +88,20 @@ public enum ProgramAided {
             let whole = programs.filter { own.isSubset(of: Set(Answers.numbers(in: $0.expression).map(Swift.abs))) }
             if !whole.isEmpty { pool = whole }
         }
-        var best: (Program, Int)?
+        // Equal support goes to the program that brings in fewer numbers the problem does not state
+        // ("200 - 65" over "200 - 65 + 100"), then to the earlier sample.
+        let own = problem.map { Set(ArithmeticGrammar.Lexer.tokens($0).compactMap(\.number)) }
+        func extras(_ p: Program) -> Int {
+            guard let own else { return 0 }
+            return Answers.numbers(in: p.expression).map(Swift.abs).filter { !own.contains($0) }.count
+        }
+        var best: (program: Program, count: Int, extras: Int)?
         for p in pool {
             let n = pool.filter { Swift.abs($0.value - p.value) <= 1e-9 * max(1, Swift.abs(p.value)) }.count
-            if best == nil || n > best!.1 { best = (p, n) }
+            let e = extras(p)
+            if let b = best, n < b.count || (n == b.count && e >= b.extras) { continue }
+            best = (p, n, e)
         }
-        return best
+        return best.map { ($0.program, $0.count) }
     }
 }

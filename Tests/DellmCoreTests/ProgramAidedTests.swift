@@ -48,6 +48,16 @@ import Testing
         #expect(ProgramAided.vote([]) == nil)
     }
 
+    /// Seen on a held-out word problem with the real model: two samples "200 - 65 + 100", two "200 - 65";
+    /// the tie went to the earlier, which adds a number the problem never states.
+    @Test func aTieGoesToTheProgramThatAddsNoNumberOfItsOwn() throws {
+        let problem = "Ben had 200 dollars and spent 65 on shoes. How much money does he have left?"
+        let padded = try #require(ProgramAided.program(in: "200 - 65 + 100", problem: problem))
+        let plain = try #require(ProgramAided.program(in: "200 - 65", problem: problem))
+        #expect(ProgramAided.vote([padded, plain, padded, plain], problem: problem)?.program == plain)
+        #expect(ProgramAided.vote([padded, plain, padded], problem: problem)?.program == padded, "more support still wins")
+    }
+
     @Test func programsUsingEveryNumberOfTheProblemArePreferred() throws {
         let problem = "A train goes 80 km per hour. How far does it go in 3 hours?"
         let short = ProgramAided.Program(expression: "3 * 60", value: 180), whole = ProgramAided.Program(expression: "80 * 3", value: 240)
