@@ -117,3 +117,31 @@ public enum Prompts {
     public static func names(for type: TaskType) -> [String] { byType[type]?.map(\.0) ?? [] }
     public static func defaultPrompt(for type: TaskType) -> String { byType[type]?.first?.1 ?? "Answer briefly and correctly." }
 }
+
+extension Genome: WireJSON {
+    /// A genome as a task carries it to a node: every field the node needs to express it, checked so a
+    /// bad one fails its task instead of asking the model for millions of tokens.
+    public init(fields f: JSONFields) throws(Wire.DecodeError) {
+        let raw = try f.string("specialization")
+        guard let type = TaskType(rawValue: raw) else { throw Wire.DecodeError("the genome has an unknown specialization '\(raw.prefix(20))'") }
+        self.init(id: try f.string("id"), species: try f.string("species"), generation: try f.int("generation"),
+                  parents: try f.strings("parents"), specialization: type, models: try f.strings("models"),
+                  prompts: try f.strings("prompts"), temperatures: try f.doubles("temperatures"), maxTokens: try f.int("max_tokens"))
+        guard (1...Genome.maxTokensLimit).contains(maxTokens) else { throw Wire.DecodeError("the genome's max_tokens must be 1–\(Genome.maxTokensLimit)") }
+        guard !prompts.isEmpty, !models.isEmpty, !temperatures.isEmpty else { throw Wire.DecodeError("the genome needs a prompt, a model and a temperature") }
+        guard temperatures.allSatisfy({ (0...2).contains($0) }) else { throw Wire.DecodeError("the genome's temperatures must be 0–2") }
+        guard prompts.allSatisfy({ $0.utf8.count <= 8192 }) else { throw Wire.DecodeError("a genome prompt is over 8 KiB") }
+    }
+
+    public var json: JSONValue {
+        .members([
+            ("id", .string(id)), ("species", .string(species)), ("generation", .int(generation)),
+            ("parents", .array(parents.map(JSONValue.string))), ("specialization", .string(specialization.rawValue)),
+            ("models", .array(models.map(JSONValue.string))), ("prompts", .array(prompts.map(JSONValue.string))),
+            ("temperatures", .array(temperatures.map { .number(String($0)) })), ("max_tokens", .int(maxTokens)),
+        ])
+    }
+
+    /// The most completion tokens a genome may ask of one vote.
+    public static let maxTokensLimit = 4096
+}

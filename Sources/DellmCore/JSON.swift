@@ -272,6 +272,8 @@ struct JSONParser {
 public struct JSONFields {
     let object: [String: JSONValue]
 
+    init(object: [String: JSONValue]) { self.object = object }
+
     public init(_ text: String) throws(Wire.DecodeError) {
         guard let v = JSONValue.parse(text) else { throw Wire.DecodeError("malformed JSON in 'job'") }
         guard case .object(let o) = v else { throw Wire.DecodeError("job has a wrong type at ''") }
@@ -334,6 +336,49 @@ public struct JSONFields {
         for (i, e) in a.enumerated() {
             guard case .string(let s) = e else { throw Self.wrongType("\(key).Index \(i)") }
             out.append(try Self.refuseNUL(s, "\(key).Index \(i)"))
+        }
+        return out
+    }
+
+    public func double(_ key: String) throws(Wire.DecodeError) -> Double {
+        guard case .number(let n) = try present(key), let d = Double(n), d.isFinite else { throw Self.wrongType(key) }
+        return d
+    }
+
+    public func strings(_ key: String) throws(Wire.DecodeError) -> [String] {
+        guard let a = try optionalStrings(key) else { throw Wire.DecodeError("job is missing '\(key)'") }
+        return a
+    }
+
+    public func doubles(_ key: String) throws(Wire.DecodeError) -> [Double] {
+        guard case .array(let a) = try present(key) else { throw Self.wrongType(key) }
+        var out: [Double] = []
+        for (i, e) in a.enumerated() {
+            guard case .number(let n) = e, let d = Double(n), d.isFinite else { throw Self.wrongType("\(key).Index \(i)") }
+            out.append(d)
+        }
+        return out
+    }
+
+    /// A nested object (its errors name the outer key), or nil when absent.
+    public func optionalObject(_ key: String) throws(Wire.DecodeError) -> JSONFields? {
+        guard let v = optional(key) else { return nil }
+        guard case .object(let o) = v else { throw Self.wrongType(key) }
+        return JSONFields(object: o)
+    }
+
+    public func object(_ key: String) throws(Wire.DecodeError) -> JSONFields {
+        guard let f = try optionalObject(key) else { throw Wire.DecodeError("job is missing '\(key)'") }
+        return f
+    }
+
+    /// Each element of an array of objects.
+    public func objects(_ key: String) throws(Wire.DecodeError) -> [JSONFields] {
+        guard case .array(let a) = try present(key) else { throw Self.wrongType(key) }
+        var out: [JSONFields] = []
+        for (i, e) in a.enumerated() {
+            guard case .object(let o) = e else { throw Self.wrongType("\(key).Index \(i)") }
+            out.append(JSONFields(object: o))
         }
         return out
     }

@@ -133,13 +133,17 @@ public struct TaskJob: Codable, Sendable, Equatable {
     /// (`DELLM_QUERY_TOKENS`). Beyond its first votes (or programs) it asks more only while they disagree
     /// and the share lasts (`SelfConsistency`). Absent (a retry, an older job): the first votes only.
     public var budget: Int?
+    /// The genome to express, in full, filled by the coordinator when it issues the task: a node reads
+    /// nothing but its task (it holds no database credential). Absent: the seed genome of the type.
+    public var spec: Genome?
 
     enum CodingKeys: String, CodingKey {
-        case queryID = "query_id", subtaskID = "subtask_id", index, type, text, attempt, genome, avoid, budget
+        case queryID = "query_id", subtaskID = "subtask_id", index, type, text, attempt, genome, avoid, budget, spec = "genome_spec"
     }
 
     public init(queryID: String, subtaskID: String, index: Int, type: TaskType, text: String, attempt: Int,
-                genome: String? = nil, avoid: [String]? = nil, budget: Int? = nil) {
+                genome: String? = nil, avoid: [String]? = nil, budget: Int? = nil, spec: Genome? = nil) {
+        self.spec = spec
         self.queryID = queryID
         self.subtaskID = subtaskID
         self.index = index
@@ -218,6 +222,19 @@ public struct Keys: Sendable {
     /// A consumer's liveness key (set with a time to live by its lane while it runs).
     public func alive(group: String, consumer: String) -> String { "\(namespace):alive:\(group):\(consumer)" }
 
+    /// A node's own stream: its attempts, heartbeats and unreadable tasks (the one key it may write).
+    public func attempts(node: String) -> String { "\(namespace):attempts:\(node)" }
+    /// The set of nodes whose streams the recorder reads.
+    public var nodes: String { "\(namespace):nodes" }
+    /// The node whose stream `key` is, if it is one.
+    public func node(ofAttempts key: String) -> String? {
+        let prefix = "\(namespace):attempts:"
+        return key.hasPrefix(prefix) ? String(key.dropFirst(prefix.count)) : nil
+    }
+
+    /// Every task stream (the instant stream, each type's and its bulk tier).
+    public var taskStreams: [String] { [instant] + TaskType.allCases.flatMap { [tasks($0), bulk($0)] } }
+
     /// The second tier of a type: tasks of users who already have many parts running (`Admission`).
     public func bulk(_ t: TaskType) -> String { "\(namespace):tasks:\(t.rawValue):bulk" }
 
@@ -267,7 +284,9 @@ extension TaskJob: WireJSON {
         }
         self.init(queryID: try f.string("query_id"), subtaskID: try f.string("subtask_id"), index: try f.int("index"), type: type,
                   text: try f.string("text"), attempt: try f.int("attempt"), genome: try f.optionalString("genome"),
-                  avoid: try f.optionalStrings("avoid"), budget: try f.optionalInt("budget"))
+                  avoid: try f.optionalStrings("avoid"), budget: try f.optionalInt("budget"),
+                  spec: try f.optionalObject("genome_spec").map { o throws(Wire.DecodeError) in try Genome(fields: o) })
+        if let spec, spec.specialization != type { throw Wire.DecodeError("the genome_spec is not of the task's type") }
         if let budget, budget < 0 { throw Wire.DecodeError("job has a negative budget") }
         try Wire.checkSubtask(subtaskID, queryID: queryID)
         try Wire.checkAttempt(attempt)
@@ -279,6 +298,7 @@ extension TaskJob: WireJSON {
             ("query_id", .string(queryID)), ("subtask_id", .string(subtaskID)), ("index", .int(index)), ("type", .string(type.rawValue)),
             ("text", .string(text)), ("attempt", .int(attempt)), ("genome", genome.map(JSONValue.string)),
             ("avoid", avoid.map { .array($0.map(JSONValue.string)) }), ("budget", budget.map(JSONValue.int)),
+            ("genome_spec", spec?.json),
         ])
     }
 }

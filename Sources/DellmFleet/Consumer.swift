@@ -6,11 +6,23 @@ import Foundation
 import Logging
 import Metrics
 
-/// An entry to append to a stream once a job's effects are committed.
+/// An entry to append to a stream once a job's effects are committed (or, `ack`, an entry of another
+/// stream to acknowledge: the recorder's acknowledgement of a node's task).
 public struct Emit: Sendable {
     public var stream: String
     public var fields: [(String, String)]
     public var maxLengthApprox: Int?
+    /// The command to send instead of an XADD.
+    var command: [String]?
+
+    /// Acknowledges `id` of `stream` for `group`, with the job's other effects.
+    public static func ack(_ stream: String, group: String, id: String) -> Emit {
+        var e = Emit(stream: stream, fields: [])
+        e.command = ["XACK", stream, group, id]
+        return e
+    }
+
+    var args: [String] { command ?? RedisConnection.xaddArgs(stream, fields, maxLengthApprox: maxLengthApprox) }
 
     public init(stream: String, fields: [(String, String)], maxLengthApprox: Int? = nil) {
         self.stream = stream
@@ -43,21 +55,34 @@ public protocol Role: Sendable {
     /// Commits the entry's effects and returns what to append downstream. Throwing `Poison` dead-letters
     /// the entry; any other error leaves it pending, to be retried.
     func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit]
+    /// Called by each lane before it reads (a recorder brings its list of node streams up to date).
+    func refresh(context: LaneContext) async throws
     /// Called about every 30 s while the worker runs (nodes record their uptime).
     func heartbeat(store: Store) async throws
     /// Whether a job may take longer than the claim idle time (a model call): such a job re-claims its
     /// entry while it runs. Quick roles skip that, and the task it costs.
     var jobsMayRunLong: Bool { get }
+    /// A node's own stream, where it hands in its work and the entries it could not read; nil for the
+    /// coordinator's roles. A node holds no database credential and may write no other key: it does not
+    /// acknowledge its entries (the recorder does, once the work is recorded), claims no one else's
+    /// (the coordinator reissues work a node did not return) and fails no query itself.
+    var handsIn: String? { get }
+    /// Called about every 30 s by a node (it has no database): say it is up, on its own stream.
+    func heartbeat(redis: RedisConnection) async throws
 }
 
 extension Role {
     public func heartbeat(store: Store) async throws {}
+    public func heartbeat(redis: RedisConnection) async throws {}
+    public func refresh(context: LaneContext) async throws {}
     public var jobsMayRunLong: Bool { false }
+    public var handsIn: String? { nil }
 }
 
-/// What a handler may use: its lane's own connections.
+/// What a handler may use: its lane's own connections (a node's lane never opens its PostgreSQL one).
 public struct LaneContext: Sendable {
     public var store: Store
+    public var redis: RedisConnection
     public var logger: Logger
     public var consumer: String
 }
@@ -85,7 +110,8 @@ public struct ConsumerLoop: Sendable {
     }
 
     public func run(redis: RedisConnection, db: PostgresConnection) async {
-        let context = LaneContext(store: Store(db: db, grant: config.grant, queryTokens: config.queryTokens), logger: logger, consumer: consumer)
+        let context = LaneContext(store: Store(db: db, grant: config.grant, queryTokens: config.queryTokens), redis: redis, logger: logger,
+                                  consumer: consumer)
         // The lane marks its consumer alive, and keeps every entry it holds claimed (see `keepAlive`).
         let keeper = ClaimKeeper([])
         let keeping = keepAlive(keeper, redis: redis)
@@ -94,6 +120,7 @@ public struct ConsumerLoop: Sendable {
         var lane = LaneState(retries: RetryQueue(backoff: backoff))
         while !Task.isCancelled {
             do {
+                try await role.refresh(context: context)
                 try await prepareGroups(&lane, redis: redis)
                 if lane.local.isEmpty { lane.local = lane.retries.takeDue() }
                 if lane.local.isEmpty {
@@ -117,7 +144,8 @@ public struct ConsumerLoop: Sendable {
         /// Outages (Redis or PostgreSQL unreachable) in a row: the lane's own backoff.
         var failures = 0
         var readPending = true
-        var groupsReady = false
+        /// The streams whose group is known to exist (a recorder's streams grow as nodes join).
+        var prepared: Set<String> = []
         var lastClaim = ContinuousClock.now - .seconds(3600)
         /// Entries read but not finished. An entry interrupted by an outage stays here and is retried from
         /// memory, so an outage does not inflate its delivery count in Redis.
@@ -131,12 +159,11 @@ public struct ConsumerLoop: Sendable {
 
     /// The role's groups exist (after a reconnect, again), and stopped consumers are forgotten.
     func prepareGroups(_ lane: inout LaneState, redis: RedisConnection) async throws {
-        guard !lane.groupsReady else { return }
-        for s in role.streams {
+        for s in role.streams where !lane.prepared.contains(s) {
             try await redis.ensureGroup(stream: s, group: role.name)
-            try await forgetStaleConsumers(stream: s, redis: redis)
+            if role.handsIn == nil { try await forgetStaleConsumers(stream: s, redis: redis) }
+            lane.prepared.insert(s)
         }
-        lane.groupsReady = true
     }
 
     /// Entries to handle again: those of consumers that are gone (checked once a heartbeat), then the
@@ -144,12 +171,12 @@ public struct ConsumerLoop: Sendable {
     /// an acknowledgement crashes its handler: it is dead-lettered instead. True when any were found.
     func takeRedelivered(_ lane: inout LaneState, redis: RedisConnection, context: LaneContext) async throws -> Bool {
         var redelivered: [StreamEntry] = []
-        if ContinuousClock.now - lane.lastClaim > .milliseconds(config.consumerHeartbeatMilliseconds) {
+        if role.handsIn == nil, ContinuousClock.now - lane.lastClaim > .milliseconds(config.consumerHeartbeatMilliseconds) {
             lane.lastClaim = ContinuousClock.now
             let retries = lane.retries
             redelivered += try await reclaimFromGoneConsumers(redis: redis).filter { !retries.holds($0.id) }
         }
-        if redelivered.isEmpty && lane.readPending {
+        if redelivered.isEmpty && lane.readPending && !role.streams.isEmpty {
             redelivered = try await redis.xreadgroup(group: role.name, consumer: consumer, streams: role.streams,
                                                      id: "0", count: readCount, blockMilliseconds: nil)
             // Entries waiting aside are pending too: the re-read must not take them twice.
@@ -208,7 +235,7 @@ public struct ConsumerLoop: Sendable {
     /// redelivery changes nothing), and the lane waits its backoff.
     func pause(after error: Error, _ lane: inout LaneState, backoff: Backoff) async {
         lane.failures += 1
-        if let e = error as? RedisError, e.kind == .connection { lane.groupsReady = false }
+        if let e = error as? RedisError, e.kind == .connection { lane.prepared = [] }
         if !lane.outbox.isEmpty {
             lane.outbox = Outbox()
             lane.local = []
@@ -277,7 +304,7 @@ public struct ConsumerLoop: Sendable {
                 // A role that did not end the entry's query itself: it ends failed if the entry provably
                 // belongs to it (see `failOwnQuery`), else nothing but the entry is touched.
                 var emits = p.emits
-                if emits.isEmpty, let event = try await failOwnQuery(entry, reason: String(p.reason.prefix(DeadLetters.maxReason)), store: context.store) {
+                if emits.isEmpty, role.handsIn == nil, let event = try await failOwnQuery(entry, reason: String(p.reason.prefix(DeadLetters.maxReason)), store: context.store) {
                     emits = [Emit(config.keys.answers, event, maxLengthApprox: config.followStreamMaxLength)]
                 }
                 dead = (p.reason, emits)
@@ -301,6 +328,10 @@ public struct ConsumerLoop: Sendable {
     /// so one read of ten streams could hand it ten.
     func readNew(redis: RedisConnection, blockMilliseconds: Int) async throws -> [StreamEntry] {
         let streams = role.streams
+        if streams.isEmpty { // a recorder before any node joined
+            try await Task.sleep(for: .milliseconds(blockMilliseconds))
+            return []
+        }
         guard role.jobsMayRunLong, streams.count > 1 else {
             return try await redis.xreadgroup(group: role.name, consumer: consumer, streams: streams, id: ">", count: readCount,
                                               blockMilliseconds: blockMilliseconds)
@@ -336,7 +367,7 @@ public struct ConsumerLoop: Sendable {
     func keepAlive(_ keeper: ClaimKeeper, redis: RedisConnection) -> Task<Void, Never> {
         let interval = config.consumerHeartbeatMilliseconds
         let key = config.keys.alive(group: role.name, consumer: consumer)
-        let group = role.name, consumer = self.consumer, long = role.jobsMayRunLong
+        let group = role.name, consumer = self.consumer, long = role.jobsMayRunLong && role.handsIn == nil
         return Task {
             while !Task.isCancelled {
                 var commands = [["SET", key, "1", "PX", String(3 * interval)]]
@@ -386,16 +417,17 @@ public struct ConsumerLoop: Sendable {
     /// Queues what an entry produced and its acknowledgement: XADDs are sent before the XACK, so an
     /// entry is never acknowledged before what it produced exists.
     func stage(_ entry: StreamEntry, emits: [Emit], dead: (reason: String, emits: [Emit])?, into outbox: inout Outbox) {
-        var commands: [[String]] = emits.map { RedisConnection.xaddArgs($0.stream, $0.fields, maxLengthApprox: $0.maxLengthApprox) }
+        var commands: [[String]] = emits.map(\.args)
         if let dead {
             logger.warning("dead-lettered an entry", metadata: ["stream": "\(entry.stream)", "id": "\(entry.id)", "reason": "\(dead.reason)"])
-            commands += dead.emits.map { RedisConnection.xaddArgs($0.stream, $0.fields, maxLengthApprox: $0.maxLengthApprox) }
+            commands += dead.emits.map(\.args)
             var fields: [(String, String)] = [("reason", String(dead.reason.prefix(DeadLetters.maxReason))), ("stream", entry.stream), ("id", entry.id),
                                               ("group", role.name), ("consumer", consumer)]
             fields += DeadLetters.originalFields(entry.fields)
-            commands.append(RedisConnection.xaddArgs(config.keys.dead, fields, maxLengthApprox: config.followStreamMaxLength))
+            // A node's dead letters go to its own stream: the recorder fails the query, files them, and acknowledges.
+            commands.append(RedisConnection.xaddArgs(role.handsIn ?? config.keys.dead, fields, maxLengthApprox: config.followStreamMaxLength))
         }
-        outbox.add(commands, ack: entry.stream, id: entry.id, group: role.name)
+        outbox.add(commands, ack: role.handsIn == nil ? entry.stream : nil, id: entry.id, group: role.name)
     }
 }
 
@@ -409,9 +441,11 @@ struct Outbox {
     var isEmpty: Bool { adds.isEmpty && acks.isEmpty }
     var age: Duration { since.map { ContinuousClock.now - $0 } ?? .zero }
 
-    mutating func add(_ commands: [[String]], ack stream: String, id: String, group: String) {
+    /// `ack` nil: the entry is acknowledged by someone else (a node's work, by the recorder).
+    mutating func add(_ commands: [[String]], ack stream: String?, id: String, group: String) {
         if since == nil { since = ContinuousClock.now }
         adds += commands
+        guard let stream else { return }
         if let i = acks.firstIndex(where: { $0.stream == stream && $0.group == group }) {
             acks[i].ids.append(id)
         } else {

@@ -75,7 +75,7 @@ extension ConsumerLoop {
     /// unreachable PostgreSQL leaves it to be tried again.
     func deadLetter(_ entry: StreamEntry, reason: String, redis: RedisConnection, context: LaneContext, outbox: inout Outbox) async throws {
         var emits: [Emit] = []
-        if let event = try await failOwnQuery(entry, reason: String(reason.prefix(DeadLetters.maxReason)), store: context.store) {
+        if role.handsIn == nil, let event = try await failOwnQuery(entry, reason: String(reason.prefix(DeadLetters.maxReason)), store: context.store) {
             emits.append(Emit(config.keys.answers, event, maxLengthApprox: config.followStreamMaxLength))
         }
         stage(entry, emits: [], dead: (reason, emits), into: &outbox)

@@ -48,6 +48,15 @@ public struct FleetConfig: Sendable {
     /// What a new user name receives, and how many may per hour (`DELLM_NEW_USER_CREDITS`,
     /// `DELLM_NEW_USER_GRANTS_PER_HOUR`).
     public var grant = Economy.Grant()
+    /// Whose work the recorder reads (`DELLM_NODE_ACCESS`): `open` (any node that hands work in on its
+    /// own stream, owned by whom it says: a fleet of one's own machines) or `registered` (only nodes
+    /// added with `dellm ops nodes add` and not revoked, owned by whom they were registered for).
+    public var nodeAccess = NodeAccess.open
+    /// How long a node may hold a task it read before the coordinator reissues it to another node and
+    /// counts a miss against it (`DELLM_TASK_DEADLINE_MS`).
+    public var taskDeadlineMilliseconds = 600_000
+
+    public enum NodeAccess: String, Sendable { case open, registered }
 
     /// Keys of the configuration file and the environment variables they stand for. The environment
     /// overrides the file; the file overrides the defaults.
@@ -62,7 +71,7 @@ public struct FleetConfig: Sendable {
         "limits.consumer_heartbeat_ms": "DELLM_CONSUMER_HEARTBEAT_MS", "limits.fair_share_parts": "DELLM_FAIR_SHARE_PARTS",
         "routing.strategy": "DELLM_ROUTING", "routing.epsilon": "DELLM_ROUTING_EPSILON", "routing.top": "DELLM_ROUTING_TOP",
         "routing.refresh_ms": "DELLM_ROUTING_REFRESH_MS",
-        "verify.spot_rate": "DELLM_SPOT_RATE",
+        "verify.spot_rate": "DELLM_SPOT_RATE", "nodes.access": "DELLM_NODE_ACCESS", "nodes.task_deadline_ms": "DELLM_TASK_DEADLINE_MS",
         "credits.new_user": "DELLM_NEW_USER_CREDITS", "credits.new_users_per_hour": "DELLM_NEW_USER_GRANTS_PER_HOUR",
         "evolution.every_verdicts": "DELLM_EVOLVE_EVERY_VERDICTS", "evolution.every_minutes": "DELLM_EVOLVE_EVERY_MINUTES",
         "evolution.min_attempts": "DELLM_EVOLVE_MIN_ATTEMPTS", "evolution.max_per_type": "DELLM_EVOLVE_MAX_PER_TYPE",
@@ -148,6 +157,12 @@ public struct FleetConfig: Sendable {
         router = try Self.router(r)
         routingRefreshMilliseconds = try r.int("DELLM_ROUTING_REFRESH_MS", 2_000, 0...3_600_000)
         spotRate = try r.fraction("DELLM_SPOT_RATE", 0.1)
+        let access = r["DELLM_NODE_ACCESS"] ?? "open"
+        guard let parsedAccess = NodeAccess(rawValue: access) else {
+            throw ConfigurationError("\(r.source("DELLM_NODE_ACCESS")) must be open or registered (got '\(access)')")
+        }
+        nodeAccess = parsedAccess
+        taskDeadlineMilliseconds = try r.int("DELLM_TASK_DEADLINE_MS", 600_000, 1_000...86_400_000)
         evolveEveryVerdicts = try r.int("DELLM_EVOLVE_EVERY_VERDICTS", 200, 1...100_000_000)
         evolveEveryMinutes = try r.int("DELLM_EVOLVE_EVERY_MINUTES", 30, 1...100_000)
         evolution = try Self.evolution(r)

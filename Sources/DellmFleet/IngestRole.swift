@@ -12,6 +12,8 @@ public struct IngestRole: Role {
     public let model: ModelEndpoint?
     /// Where subtasks go: genomes chosen by the performance matrix.
     let routes: RoutingTable
+    /// The genomes the tasks carry to their nodes.
+    let directory = GenomeDirectory()
     public var name: String { "ingest" }
     public var streams: [String] { [config.keys.queries] }
 
@@ -92,7 +94,8 @@ public struct IngestRole: Role {
                 "query": "\(job.id)", "subtasks": "\(tasks.count)", "types": "\(tasks.map(\.type.rawValue).joined(separator: ","))",
             ])
             let tier = Admission.tier(userBacklog: backlog, share: config.fairShareParts)
-            return tasks.map { Emit(config.keys.stream(for: $0, tier: tier), $0) }
+            let issued = await directory.issue(tasks, keys: config.keys, store: context.store, logger: context.logger)
+            return issued.map { Emit(config.keys.stream(for: $0, tier: tier), $0) }
         }
     }
 }

@@ -32,3 +32,90 @@ public struct NodeStore: Sendable {
         }
     }
 }
+
+/// How the recorder may treat a node's stream.
+public enum NodeStanding: Sendable, Equatable {
+    /// Registered by the operator: its owner and species are the registration's.
+    case registered(owner: String, species: String)
+    /// Registered once, revoked since: its work is no longer read.
+    case revoked
+    /// Not registered (an open fleet accepts it; a registered-only fleet does not).
+    case unknown
+}
+
+/// A registered node, for `ops nodes list`.
+public struct NodeListing: Sendable, Equatable {
+    public var id: String
+    public var owner: String
+    public var species: String
+    public var types: String
+    public var trust: Double
+    public var verified: Int
+    public var missed: Int
+    public var lastSeen: String
+    public var revoked: Bool
+}
+
+extension NodeStore {
+    /// Registers (or re-registers, clearing a revocation) a node with its owner, types and species.
+    public func register(node: String, owner: String, types: [TaskType], species: String) async throws {
+        try await db.withSession { s in
+            try s.transaction { tx in
+                tx.send("INSERT INTO users (id, runs_nodes) VALUES ($1, true) ON CONFLICT (id) DO UPDATE SET runs_nodes = true", [owner])
+                tx.send("""
+                    INSERT INTO nodes (id, role, owner_user, species, types, registered_at) VALUES ($1, 'specialist', $2, $3, $4, now())
+                    ON CONFLICT (id) DO UPDATE SET owner_user = $2, species = $3, types = $4, registered_at = now(), revoked_at = NULL
+                    """, [node, owner, species, types.map(\.rawValue).joined(separator: ",")])
+            }
+        }
+    }
+
+    /// Revokes a node: true when it was registered and not revoked yet.
+    public func revoke(node: String) async throws -> Bool {
+        try await db.query("UPDATE nodes SET revoked_at = now() WHERE id = $1 AND registered_at IS NOT NULL AND revoked_at IS NULL",
+                           [node]).affected == 1
+    }
+
+    public func standing(node: String) async throws -> NodeStanding {
+        guard let r = try await db.query("SELECT owner_user, species, registered_at IS NOT NULL AS registered, revoked_at IS NOT NULL AS revoked FROM nodes WHERE id = $1",
+                                         [node]).firstRecord else { return .unknown }
+        if try r.decode("revoked", as: Bool.self) { return .revoked }
+        guard try r.decode("registered", as: Bool.self) else { return .unknown }
+        return .registered(owner: try r.decode("owner_user", as: String?.self) ?? "operator", species: try r.decode("species"))
+    }
+
+    /// Every registered node's standing, for the recorder.
+    public func registry() async throws -> [String: NodeStanding] {
+        var out: [String: NodeStanding] = [:]
+        for r in try await db.query("""
+            SELECT id, coalesce(owner_user, 'operator') AS owner, species, revoked_at IS NOT NULL AS revoked
+            FROM nodes WHERE registered_at IS NOT NULL
+            """).records {
+            out[try r.decode("id")] = try r.decode("revoked", as: Bool.self) ? .revoked : .registered(owner: try r.decode("owner"), species: try r.decode("species"))
+        }
+        return out
+    }
+
+    public func registered() async throws -> [NodeListing] {
+        try await db.query("""
+            SELECT id, coalesce(owner_user, '') AS owner, species, types, trust, verified, missed,
+                   to_char(last_seen, 'YYYY-MM-DD HH24:MI:SS') AS last_seen, revoked_at IS NOT NULL AS revoked
+            FROM nodes WHERE registered_at IS NOT NULL ORDER BY id
+            """).records.map {
+            NodeListing(id: try $0.decode("id"), owner: try $0.decode("owner"), species: try $0.decode("species"), types: try $0.decode("types"),
+                        trust: try $0.decode("trust"), verified: try $0.decode("verified"), missed: try $0.decode("missed"),
+                        lastSeen: try $0.decode("last_seen"), revoked: try $0.decode("revoked"))
+        }
+    }
+
+    /// A task the node took and did not hand in before its deadline: counted, and in its trust's window
+    /// as a failed verdict (it is reissued to another node).
+    public func missed(node: String) async throws {
+        try await db.query("""
+            UPDATE nodes SET missed = missed + 1, recent_verdicts = right(recent_verdicts || '0', 100),
+              trust = 0.6 * length(replace(right(recent_verdicts || '0', 100), '0', ''))::float8 / length(right(recent_verdicts || '0', 100))
+                    + 0.3 * (correct::float8 / greatest(verified, 1)) + 0.1 * uptime
+            WHERE id = $1
+            """, [node])
+    }
+}

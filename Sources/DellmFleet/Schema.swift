@@ -187,5 +187,14 @@ public enum Schema {
             "ALTER TABLE subtasks DROP CONSTRAINT subtasks_status_check",
             "ALTER TABLE subtasks ADD CONSTRAINT subtasks_status_check CHECK (status IN ('waiting','queued','verified','failed'))",
         ]),
+        // Nodes registered by the operator (`ops nodes add`): their owner and types are the registration's,
+        // not what a node says; a revoked node's work is no longer read. Tasks a node took and did not
+        // hand in before its deadline are counted against it.
+        Migration(version: 10, name: "registered nodes and missed tasks", sql: [
+            "ALTER TABLE nodes ADD COLUMN registered_at timestamptz",
+            "ALTER TABLE nodes ADD COLUMN revoked_at timestamptz",
+            "ALTER TABLE nodes ADD COLUMN types text NOT NULL DEFAULT ''",
+            "ALTER TABLE nodes ADD COLUMN missed integer NOT NULL DEFAULT 0",
+        ]),
     ]
 }

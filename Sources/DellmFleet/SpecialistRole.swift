@@ -6,28 +6,28 @@ import DellmSupport
 import Foundation
 import Logging
 
-/// specialist: reads the task streams of its types, answers each subtask with two votes (two calls
-/// to the model under two genomes: temperature and seed) or with a tool, records the attempt, and
-/// hands it to the verifier. Arithmetic is computed by the calculator, never by the model.
+/// specialist — a node: reads the task streams of its types, answers each task with the genome the
+/// task carries (votes, tools, programs: `Answerer`), and hands the attempt in on its own stream
+/// `{ns}:attempts:<node>`, the only key it writes. It holds no database credential: the coordinator's
+/// recorder records the attempt, attributes it to this node, acknowledges the task and has it checked.
+/// Arithmetic is computed by the calculator, never by the model.
 public struct SpecialistRole: Role {
     public let config: FleetConfig
     public let types: [TaskType]
     public let node: String
-    /// The user credited with this node's earnings (who then pays members' prices).
+    /// The user credited with this node's earnings, as the node states it (an open fleet only: a
+    /// registered node's owner is the one it was registered with).
     public let owner: String
-    /// The species this node belongs to in the performance matrix.
+    /// The species this node belongs to in the performance matrix (likewise).
     public let species: String
     public let model: ModelEndpoint
     /// Answers each task (shared with probation).
     public var answerer: Answerer { Answerer(config: config, model: model) }
-    /// The genomes this node expresses, read from PostgreSQL and refreshed between jobs.
-    let book = GenomeBook()
-    /// Whether this process has registered the node (its owner and species) with an attempt.
-    let registered = Locked(false)
     /// A lane of the instant stream: arithmetic the calculator answers, never behind a model call.
     public var instant = false
     public var name: String { "specialist" }
     public var jobsMayRunLong: Bool { !instant }
+    public var handsIn: String? { config.keys.attempts(node: node) }
     /// The first tier of every type, then the bulk tier (read only when the first has no work).
     public var streams: [String] { instant ? [config.keys.instant] : types.map(config.keys.tasks) + types.map(config.keys.bulk) }
 
@@ -50,44 +50,25 @@ public struct SpecialistRole: Role {
     public func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit] {
         let job: TaskJob
         do { job = try Wire.decode(TaskJob.self, v: entry["v"], job: entry["job"]) } catch { throw Poison(error.reason) }
-        let verify = Emit(config.keys.verify, VerifyJob(queryID: job.queryID, subtaskID: job.subtaskID, attempt: job.attempt))
-        // Checked before any model call: the task must be one the coordinator issued (its subtask, type,
-        // text and attempt as recorded). A redelivered job whose attempt is recorded goes straight on.
-        switch try await context.store.attempts.state(job) {
-        case .recorded: return [verify]
-        case .unneeded: return []
-        case .unknown: throw Poison(Self.unknownSubtask(job))
-        case .open: break
-        }
         let started = ContinuousClock.now
-        let genome = await book.genome(for: job, store: context.store, logger: context.logger)
-        let record = await answerer.answer(job, genome: genome, logger: context.logger)
-        var r = record
-        r.latencyMilliseconds = milliseconds(since: started)
-        do {
-            // The node's owner and species are brought up to date by its first attempt, then left alone.
-            let register = !registered.value
-            try await context.store.attempts.record(job, node: node, owner: owner, species: species, genome: genome.id, record: r,
-                                                  register: register)
-            if register { registered.value = true }
-        } catch let e as PostgresError where e.sqlState == "23503" {
-            throw Poison(Self.unknownSubtask(job)) // the attempt's subtask does not exist
-        }
+        let genome = job.spec ?? Genome.seed(for: job.type)
+        var record = await answerer.answer(job, genome: genome, logger: context.logger)
+        record.latencyMilliseconds = milliseconds(since: started)
         context.logger.info("answered", metadata: [
             "query": "\(job.queryID)", "subtask": "\(job.subtaskID)", "type": "\(job.type.rawValue)",
-            "attempt": "\(job.attempt)", "tool": "\(r.tool ?? "model")", "ms": "\(r.latencyMilliseconds)", "genome": "\(genome.id)",
+            "attempt": "\(job.attempt)", "tool": "\(record.tool ?? "model")", "ms": "\(record.latencyMilliseconds)", "genome": "\(genome.id)",
         ])
-        return [verify]
+        let attempt = AttemptJob(task: job, taskStream: entry.stream, taskEntry: entry.id, genome: genome.id, record: record,
+                                 owner: owner, species: species)
+        // Capped, as the answers stream is: a recorder away for 100,000 attempts loses the oldest (their
+        // tasks stay pending and are reissued).
+        return [Emit(config.keys.attempts(node: node), attempt, maxLengthApprox: config.followStreamMaxLength)]
     }
 
-    static func unknownSubtask(_ job: TaskJob) -> String {
-        "no subtask \(job.subtaskID) with attempt \(job.attempt) of this type and text: the task was not issued by the coordinator"
+    public func heartbeat(redis: RedisConnection) async throws {
+        let beat = NodeHeartbeat(owner: owner, species: species)
+        _ = try await redis.xadd(config.keys.attempts(node: node), [("v", Wire.version), ("heartbeat", Wire.encode(beat))])
     }
-
-    public func heartbeat(store: Store) async throws {
-        try await store.nodes.heartbeat(node: node, role: "specialist", owner: owner, species: species)
-    }
-
 }
 
 func milliseconds(since start: ContinuousClock.Instant) -> Int {
@@ -169,46 +150,5 @@ public struct VotePlan: Sendable {
         default:
             return cleaned
         }
-    }
-}
-
-/// The genomes a specialist expresses: the active ones from PostgreSQL, refreshed at most every few
-/// seconds between jobs, so a new generation is picked up without a restart. A routed genome is used
-/// as routed (even if retired since: the route is already recorded); without a route, or with one this
-/// node cannot read, the best-known active genome of the type not yet tried on the subtask.
-actor GenomeBook {
-    private var active: [Genome] = []
-    private var known: [String: Genome] = [:]
-    /// Routed ids PostgreSQL did not have, not asked again until the next refresh.
-    private var missing: Set<String> = []
-    private var loadedAt: ContinuousClock.Instant?
-    let refreshEvery: Duration = .seconds(5)
-
-    func genome(for job: TaskJob, store: Store, logger: Logger) async -> Genome {
-        if loadedAt == nil || ContinuousClock.now - loadedAt! > refreshEvery {
-            do {
-                let fresh = try await store.genomes.active()
-                active = fresh
-                for g in fresh { known[g.id] = g }
-                missing.removeAll()
-                loadedAt = .now
-            } catch {
-                logger.warning("genomes not readable; using the ones in memory", metadata: ["error": "\(error)"])
-                loadedAt = .now
-            }
-        }
-        if let id = job.genome {
-            if let g = known[id] { return g }
-            if !missing.contains(id) {
-                if let g = try? await store.genomes.genome(id: id) {
-                    known[id] = g
-                    return g
-                }
-                missing.insert(id)
-            }
-        }
-        let avoid = Set(job.avoid ?? [])
-        let mine = active.filter { $0.specialization == job.type }
-        return mine.first { !avoid.contains($0.id) } ?? mine.first ?? Genome.seed(for: job.type)
     }
 }

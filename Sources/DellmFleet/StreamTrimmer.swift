@@ -8,9 +8,12 @@ import ServiceLifecycle
 public struct StreamTrimmer: Sendable {
     public let streams: [String]
     public var interval: Duration = .seconds(5)
+    /// Streams that come and go (the recorder's node streams), asked each round.
+    public var more: @Sendable () -> [String] = { [] }
 
-    public init(streams: [String]) {
+    public init(streams: [String], more: @escaping @Sendable () -> [String] = { [] }) {
         self.streams = Array(Set(streams)).sorted()
+        self.more = more
     }
 
     /// Trimming as a service of the process: a round every `interval` until shutdown; a failed round
@@ -20,7 +23,7 @@ public struct StreamTrimmer: Sendable {
     }
 
     public func trimOnce(redis: RedisConnection) async throws {
-        for stream in streams {
+        for stream in Array(Set(streams + more())).sorted() {
             guard try await redis.command("EXISTS", stream).int == 1 else { continue } // no group reads it yet
             var floor: String?
             for g in try await redis.xinfoGroups(stream: stream) {

@@ -10,6 +10,8 @@ import Logging
 public struct VerifierRole: Role {
     public let config: FleetConfig
     public let verifierID: String
+    /// The genomes re-asked tasks carry to their nodes.
+    let directory = GenomeDirectory()
     public var name: String { "verifier" }
     public var streams: [String] { [config.keys.verify] }
 
@@ -42,7 +44,8 @@ public struct VerifierRole: Role {
             "passed": "\(verdict.map { "\($0.passed)" } ?? "-")", "reason": "\(verdict?.reason ?? "the query is gone")",
         ])
         switch outcome {
-        case .ask(let tasks): return tasks.map { Emit(config.keys.stream(for: $0), $0) }
+        case .ask(let tasks):
+            return await directory.issue(tasks, keys: config.keys, store: context.store, logger: context.logger).map { Emit(config.keys.stream(for: $0), $0) }
         case .synthesize: return [Emit(config.keys.synthesize, SynthesizeJob(queryID: job.queryID))]
         case .nothing: return []
         }

@@ -26,6 +26,9 @@ public struct Worker: Sendable {
     /// Services of the process beside the lanes (the metrics endpoint): started first, stopped last.
     public var services: [any Service]
 
+    /// Streams this process trims besides its own (the verifier trims the task streams, which nodes may not).
+    public var trimmedBesides: [String] = []
+
     public init(role: any Role, config: FleetConfig, concurrency: Int, logger: Logger, name: String? = nil,
                 extraLanes: [(role: any Role, lanes: Int)] = [], services: [any Service] = []) {
         self.services = services
@@ -72,22 +75,33 @@ public struct Worker: Sendable {
     public func run() async throws {
         let redisConfig = try config.redisConfiguration()
         logger.info("worker starting", metadata: ["role": "\(role.name)", "lanes": "\(concurrency)", "config": "\(config.summary)"])
-        let migrationDB = PostgresConnection(url: config.databaseURL, name: "migrate")
-        try await Worker.prepareWithRetry(migrationDB, species: config.species, logger: logger)
-        await migrationDB.close()
         let loops = laneLoops()
-        // One trimmer for the process's streams, not one per lane; heartbeats on a connection of their own.
-        let trimmer = StreamTrimmer(streams: loops.flatMap { $0.role.streams })
+        // A node holds no database credential: no migration, heartbeats on its own stream, and no trimming
+        // (the coordinator trims the task streams; the node's XADDs cap its own stream).
+        let node = role.handsIn != nil
+        let beatRedis = RedisConnection(configuration: redisConfig, name: "heartbeat")
+        let heartbeatDB = PostgresConnection(url: config.databaseURL, name: "heartbeat")
         let trimRedis = RedisConnection(configuration: redisConfig, name: "trimmer")
-        let role = self.role, heartbeatDB = PostgresConnection(url: config.databaseURL, name: "heartbeat")
+        var own: [any Service] = []
+        let role = self.role
+        if node {
+            own.append(PeriodicService(name: "heartbeat", every: .seconds(30), logger: logger) { try await role.heartbeat(redis: beatRedis) })
+        } else {
+            let migrationDB = PostgresConnection(url: config.databaseURL, name: "migrate")
+            try await Worker.prepareWithRetry(migrationDB, species: config.species, logger: logger)
+            await migrationDB.close()
+            // One trimmer for the process's streams (and those that come and go), not one per lane.
+            let dynamic = loops.map(\.role).filter { $0 is RecorderRole }
+            let trimmer = StreamTrimmer(streams: loops.flatMap { $0.role.streams } + trimmedBesides) { dynamic.flatMap(\.streams) }
+            own.append(PeriodicService(name: "heartbeat", every: .seconds(30), logger: logger) { try await role.heartbeat(store: Store(db: heartbeatDB)) })
+            own.append(trimmer.service(redis: trimRedis, logger: logger))
+        }
         // Stopped in reverse order: the lanes first, then the trimmer and the heartbeat.
-        try await Lifecycle.run(services + [
-            PeriodicService(name: "heartbeat", every: .seconds(30), logger: logger) { try await role.heartbeat(store: Store(db: heartbeatDB)) },
-            trimmer.service(redis: trimRedis, logger: logger),
-            LanesService(loops: loops, redis: redisConfig, databaseURL: config.databaseURL),
-        ], grace: .milliseconds(config.shutdownGraceMilliseconds), logger: logger)
+        try await Lifecycle.run(services + own + [LanesService(loops: loops, redis: redisConfig, databaseURL: config.databaseURL)],
+                                grace: .milliseconds(config.shutdownGraceMilliseconds), logger: logger)
         await trimRedis.close()
         await heartbeatDB.close()
+        await beatRedis.close()
         logger.info("worker stopped", metadata: ["role": "\(role.name)"])
     }
 }

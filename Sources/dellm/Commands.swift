@@ -1,6 +1,8 @@
 import ArgumentParser
 import DellmCore
 import DellmFleet
+import DellmPostgres
+import DellmRedis
 import Foundation
 import Metrics
 import ServiceLifecycle
@@ -39,7 +41,7 @@ struct WorkerCommand: AsyncParsableCommand {
         commandName: "worker",
         abstract: "Run a worker of one role until SIGTERM/SIGINT.",
         discussion: """
-            Roles: ingest (split, classify and route queries), specialist (answer subtasks with the model and tools, under the routed genome), verifier (check answers, keep trust, spot-check), synthesizer (assemble and announce answers), evolver (run a generation of genome evolution every DELLM_EVOLVE_EVERY_VERDICTS verdicts or DELLM_EVOLVE_EVERY_MINUTES minutes).
+            Roles: ingest (split, classify and route queries), specialist (a node: answers subtasks with the model and tools, under the genome each task carries, and hands its attempts in on its own stream; it needs only Redis — DELLM_REDIS_URL, with the credentials `dellm ops nodes add` printed — and the model, never PostgreSQL), verifier (records the nodes' attempts, checks answers, keeps trust, spot-checks, reissues tasks a node did not return), synthesizer (assemble and announce answers), evolver (run a generation of genome evolution every DELLM_EVOLVE_EVERY_VERDICTS verdicts or DELLM_EVOLVE_EVERY_MINUTES minutes).
 
             Run as many processes of each role as you like against one Redis and one PostgreSQL. SIGTERM or SIGINT stops reading; an entry in flight is finished or left pending for another consumer.
             """
@@ -47,13 +49,14 @@ struct WorkerCommand: AsyncParsableCommand {
     enum RoleName: String, ExpressibleByArgument, CaseIterable { case ingest, specialist, verifier, synthesizer, evolver }
 
     @Argument(help: "ingest | specialist | verifier | synthesizer | evolver") var role: RoleName
-    @Option(help: "Task types a specialist takes, comma-separated (math,code,factual,reasoning,creative).")
-    var types: String = TaskType.allCases.map(\.rawValue).joined(separator: ",")
+    @Option(help: "Task types a specialist takes, comma-separated (math,code,factual,reasoning,creative; default: env DELLM_TYPES, else all).")
+    var types: String?
+    var typeNames: String { types ?? ProcessInfo.processInfo.environment["DELLM_TYPES"] ?? TaskType.allCases.map(\.rawValue).joined(separator: ",") }
     @Option(help: "Parallel lanes in this process, each with its own connections (default 1). A specialist's lane takes one subtask at a time and asks the model for two votes at once, so its default is DELLM_MODEL_CONCURRENCY ÷ 2: no lane holds a subtask while waiting for the model, where another user's query could overtake it.")
     var concurrency: Int?
     @Option(help: "Specialists taking math: lanes of their own for arithmetic the calculator answers (the instant stream), so it never waits behind model calls; 0 for none.")
     var instantLanes: Int = 1
-    @Option(help: "The node id trust is kept under (default: host/role/types).") var node: String?
+    @Option(help: "Specialists: the node's name, as registered with `dellm ops nodes add` (default: env DELLM_NODE, else host-types). Trust, earnings and missed deadlines are kept under it.") var node: String?
     @Option(help: "Consumer name prefix (default: host-pid). Give each worker slot a stable name so a restarted worker resumes its pending entries at once; never run two live workers under one name.")
     var name: String?
     @Option(help: "Specialists: the user credited with this node's earnings (default: env DELLM_USER, else operator).") var owner: String?
@@ -64,7 +67,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let concurrency, !(1...256).contains(concurrency) { throw ValidationError("--concurrency must be 1…256") }
-        for t in types.split(separator: ",") where TaskType(rawValue: String(t)) == nil {
+        for t in typeNames.split(separator: ",") where TaskType(rawValue: String(t)) == nil {
             throw ValidationError("unknown task type '\(t)'; known: \(TaskType.allCases.map(\.rawValue).joined(separator: ", "))")
         }
     }
@@ -72,7 +75,7 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         let (config, logger) = try global.bootstrap()
         let host = ProcessInfo.processInfo.hostName
-        let typeList = types.split(separator: ",").compactMap { TaskType(rawValue: String($0)) }
+        let typeList = typeNames.split(separator: ",").compactMap { TaskType(rawValue: String($0)) }
         var l = logger
         l[metadataKey: "role"] = "\(role.rawValue)"
         var services: [any Service] = []
@@ -83,6 +86,7 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let r: any Role
         var extra: [(role: any Role, lanes: Int)] = []
+        var workerName = name, trimmed: [String] = []
         switch role {
         case .evolver:
             var evolver = EvolverService(config: config, logger: l)
@@ -90,23 +94,46 @@ struct WorkerCommand: AsyncParsableCommand {
             do { return try await evolver.run() } catch { throw fail("evolver: \(error)") }
         case .ingest: r = IngestRole(config: config)
         case .specialist:
-            r = SpecialistRole(config: config, types: typeList, node: node ?? "\(host)/specialist/\(typeList.map(\.rawValue).joined(separator: "+"))",
-                               owner: owner ?? ProcessInfo.processInfo.environment["DELLM_USER"] ?? "operator", species: species)
-            if typeList.contains(.math), instantLanes > 0, let s = r as? SpecialistRole { extra = [(s.instantLane, instantLanes)] }
-        case .verifier: r = VerifierRole(config: config, verifierID: node ?? "\(host)/verifier")
+            let env = ProcessInfo.processInfo.environment
+            let nodeName = node ?? env["DELLM_NODE"] ?? Self.defaultNode(host: host, types: typeList)
+            do { try Wire.checkNode(nodeName) } catch { throw fail("--node: \(error)") }
+            let s = SpecialistRole(config: config, types: typeList, node: nodeName, owner: owner ?? env["DELLM_USER"] ?? "operator", species: species)
+            r = s
+            if typeList.contains(.math), instantLanes > 0 { extra = [(s.instantLane, instantLanes)] }
+            // Lanes are named `<node>~<slot>-specialist-<lane>`: the coordinator counts a missed deadline
+            // against the node a lane belongs to.
+            workerName = "\(nodeName)~\(name ?? String(getpid()))"
+        case .verifier:
+            r = VerifierRole(config: config, verifierID: node ?? "\(host)/verifier")
+            // The coordinator's side of the nodes' work: recording their attempts, reissuing what they did not return.
+            extra = [(RecorderRole(config: config), concurrency ?? 1)]
+            let sweeper = TaskSweeper(config: config)
+            services.append(sweeper.service(redis: RedisConnection(configuration: try config.redisConfiguration(), name: "sweeper"),
+                                            db: PostgresConnection(url: config.databaseURL, name: "sweeper"), logger: l))
+            trimmed = config.keys.taskStreams
         case .synthesizer: r = SynthesizerRole(config: config)
         }
         do {
             let lanes = concurrency ?? (role == .specialist ? max(1, config.modelConcurrency / 2) : 1)
-            try await Worker(role: r, config: config, concurrency: lanes, logger: l, name: name, extraLanes: extra, services: services).run()
+            var worker = Worker(role: r, config: config, concurrency: lanes, logger: l, name: workerName, extraLanes: extra, services: services)
+            worker.trimmedBesides = trimmed
+            try await worker.run()
         } catch {
             throw fail("\(role.rawValue) worker: \(error)")
         }
     }
 }
 
+extension WorkerCommand {
+    /// `host-math+code`, with anything a node name may not hold replaced.
+    static func defaultNode(host: String, types: [TaskType]) -> String {
+        let clean = String(host.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "-" }.prefix(40))
+        return (clean.isEmpty ? "node" : clean) + "-" + types.map(\.rawValue).joined(separator: "+")
+    }
+}
+
 struct Ops: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Inspect and operate the fleet.", subcommands: [Backlog.self, TraceCommand.self, QueriesCommand.self, Dead.self, Exporter.self, TrustCommand.self, CreditsCommand.self, MatrixCommand.self, LeaderboardCommand.self, GenomesCommand.self, EvolveCommand.self, SlotsCommand.self])
+    static let configuration = CommandConfiguration(abstract: "Inspect and operate the fleet.", subcommands: [Backlog.self, TraceCommand.self, QueriesCommand.self, Dead.self, Exporter.self, TrustCommand.self, CreditsCommand.self, MatrixCommand.self, LeaderboardCommand.self, GenomesCommand.self, EvolveCommand.self, SlotsCommand.self, NodesCommand.self])
 }
 
 struct Backlog: AsyncParsableCommand {

@@ -223,3 +223,88 @@ struct EvolveCommand: AsyncParsableCommand {
         for c in p.culled { print("  - \(c)") }
     }
 }
+
+struct NodesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "nodes",
+        abstract: "Register, list and revoke the nodes that may answer tasks (each with a Redis user of its own).",
+        discussion: """
+            A registered node runs `dellm worker specialist` with nothing but the lines `ops nodes add` prints: a Redis user that may read the task streams of its types and append to its own stream, and no PostgreSQL credential. Run the verifier with DELLM_NODE_ACCESS=registered so only registered nodes' work is recorded, and their earnings go to the owner they were registered for.
+            """,
+        subcommands: [NodesAdd.self, NodesList.self, NodesRevoke.self])
+}
+
+struct NodesAdd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add",
+        abstract: "Register a node (again: a new password) and print its credentials as environment lines.")
+    @Argument(help: "The node's name: 1–64 of A–Z a–z 0–9 . _ + -") var name: String
+    @Option(help: "The user its earnings go to.") var owner: String
+    @Option(help: "Task types it may take, comma-separated.") var types: String = TaskType.allCases.map(\.rawValue).joined(separator: ",")
+    @Option(help: "A label for ops trust.") var species = "default"
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let (config, _) = try global.bootstrap()
+        var typeList: [TaskType] = []
+        for t in types.split(separator: ",") {
+            guard let type = TaskType(rawValue: String(t)) else { throw fail("unknown task type '\(t)'", code: 64) }
+            typeList.append(type)
+        }
+        let client = try FleetClient(config: config)
+        let credentials: NodeCredentials, persisted: Bool
+        do {
+            (credentials, persisted) = try await NodeRegistrar(config: config, redis: client.redis, store: client.store)
+                .add(node: name, owner: owner, types: typeList, species: species)
+        } catch let e as Wire.DecodeError {
+            throw fail(e.reason, code: 64)
+        }
+        if json {
+            return printJSON(["node": credentials.node, "redis_user": credentials.redisUser, "redis_url": credentials.redisURL,
+                              "types": credentials.types.map(\.rawValue), "acl_saved": persisted])
+        }
+        credentials.environmentLines.forEach { print($0) }
+        if !persisted {
+            FileHandle.standardError.write(Data("note: Redis has no ACL file (start it with --aclfile): the node's user lasts until Redis restarts\n".utf8))
+        }
+    }
+}
+
+struct NodesList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Registered nodes: owner, types, trust, verdicts, missed deadlines, last seen.")
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let (config, _) = try global.bootstrap()
+        let nodes = try await FleetClient(config: config).store.nodes.registered()
+        if json {
+            return printJSON(nodes.map { ["node": $0.id, "owner": $0.owner, "species": $0.species, "types": $0.types, "trust": $0.trust,
+                                          "verified": $0.verified, "missed": $0.missed, "last_seen": $0.lastSeen, "revoked": $0.revoked] as [String: Any] })
+        }
+        if nodes.isEmpty { throw fail("no registered nodes (dellm ops nodes add NAME --owner USER)", code: 3) }
+        print("NODE                  OWNER           TRUST  VERDICTS  MISSED  LAST SEEN            TYPES")
+        for n in nodes {
+            print(String(format: "%@  %@  %.3f  %8d  %6d  %@  %@%@", n.id.padding(toLength: 20, withPad: " ", startingAt: 0),
+                         n.owner.padding(toLength: 14, withPad: " ", startingAt: 0), n.trust, n.verified, n.missed, n.lastSeen, n.types,
+                         n.revoked ? "  (revoked)" : ""))
+        }
+    }
+}
+
+struct NodesRevoke: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "revoke",
+        abstract: "Revoke a node: its Redis user is deleted (its connections close) and its work is no longer recorded.")
+    @Argument(help: "The node's name.") var name: String
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let (config, _) = try global.bootstrap()
+        let client = try FleetClient(config: config)
+        let revoked: Bool
+        do { revoked = try await NodeRegistrar(config: config, redis: client.redis, store: client.store).revoke(node: name) } catch let e as Wire.DecodeError {
+            throw fail(e.reason, code: 64)
+        }
+        guard revoked else { throw fail("no registered node \(name) (or it is revoked already)", code: 3) }
+        print("revoked \(name)")
+    }
+}

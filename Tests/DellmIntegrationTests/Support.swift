@@ -52,8 +52,11 @@ struct InProcessFleet {
                                                SynthesizerRole(config: config)] + (specialistTypes.contains(.math) ? [specialist.instantLane] : []))
     }
 
-    /// Only some roles (a query stays running while its specialist is away), each one lane.
-    static func start(_ config: FleetConfig, roles: [any Role]) async throws -> InProcessFleet {
+    /// Only some roles (a query stays running while its specialist is away), each one lane. With a
+    /// verifier (the coordinator's side) come a recorder lane and the task sweeper, as in a verifier process.
+    static func start(_ config: FleetConfig, roles given: [any Role]) async throws -> InProcessFleet {
+        let coordinator = given.contains { $0 is VerifierRole }
+        let roles = given + (coordinator && !given.contains { $0 is RecorderRole } ? [RecorderRole(config: config)] : [])
         let db = PostgresConnection(url: config.databaseURL, name: "test-migrate")
         try await Store(db: db).prepare(species: config.species)
         var logger = Logger(label: "test-fleet")
@@ -71,10 +74,20 @@ struct InProcessFleet {
                         await loop.run(redis: redis, db: pg)
                     }
                 }
-                // As a worker process does: one trimmer for all the lanes' streams.
-                let trimmer = StreamTrimmer(streams: roles.flatMap(\.streams)), trimLog = logger
+                // As a worker process does: one trimmer for all the lanes' streams (the verifier's, the task streams too).
+                let recorders = roles.filter { $0 is RecorderRole }
+                let trimmer = StreamTrimmer(streams: roles.filter { $0.handsIn == nil }.flatMap(\.streams) + (coordinator ? config.keys.taskStreams : [])) {
+                    recorders.flatMap(\.streams)
+                }
+                let trimLog = logger
                 group.addTask {
                     try? await trimmer.service(redis: RedisConnection(configuration: redisConfig, name: "trimmer"), logger: trimLog).run()
+                }
+                if coordinator {
+                    group.addTask {
+                        try? await TaskSweeper(config: config).service(redis: RedisConnection(configuration: redisConfig, name: "sweeper"),
+                                                                       db: PostgresConnection(url: config.databaseURL, name: "sweeper"), logger: trimLog).run()
+                    }
                 }
             }
         }

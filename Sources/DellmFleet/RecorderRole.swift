@@ -1,0 +1,163 @@
+import DellmCore
+import DellmPostgres
+import DellmRedis
+import DellmSupport
+import Foundation
+import Logging
+
+/// recorder — the coordinator's side of a node's work. It reads every node's own stream
+/// (`{ns}:attempts:<node>`), and for each attempt: checks that the task is one the coordinator issued
+/// and that the task entry it names is that task; records the attempt for the node whose stream it
+/// is (never for a name written in it), with the owner and species of the node's registration;
+/// acknowledges the task for the node; and hands the attempt to the verifier. Heartbeats record a
+/// node's uptime; a node's dead letters are filed, unless the task reads fine here (then the node is
+/// not believed and the task is reissued at its deadline).
+public struct RecorderRole: Role {
+    public let config: FleetConfig
+    let roster = NodeRoster()
+    public var name: String { "recorder" }
+    public var streams: [String] { roster.nodes.map { config.keys.attempts(node: $0) } }
+
+    public init(config: FleetConfig) {
+        self.config = config
+    }
+
+    public func refresh(context: LaneContext) async throws {
+        try await roster.refresh(config: config, redis: context.redis, store: context.store)
+    }
+
+    public func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit] {
+        guard let node = config.keys.node(ofAttempts: entry.stream) else { throw Poison("\(entry.stream) is not a node's stream") }
+        let said: (owner: String?, species: String?)
+        switch roster.standing(node) {
+        case .registered(let owner, let species): said = (owner, species)
+        case .revoked: throw Poison("node \(node) is revoked: its work is not recorded")
+        case .unknown where config.nodeAccess == .registered:
+            throw Poison("node \(node) is not registered (dellm ops nodes add): its work is not recorded")
+        case .unknown: said = (nil, nil) // an open fleet: the node's own word
+        }
+        let registered = said.owner != nil
+        if let beat = entry["heartbeat"] {
+            let h: NodeHeartbeat
+            do { h = try Wire.decode(NodeHeartbeat.self, v: entry["v"], job: beat) } catch { throw Poison(error.reason) }
+            try await context.store.nodes.heartbeat(node: node, role: "specialist", owner: said.owner ?? h.owner ?? "operator",
+                                                    species: said.species ?? h.species ?? "default")
+            return []
+        }
+        if entry["reason"] != nil { return try await file(deadLetter: entry, node: node, context: context) }
+        let job: AttemptJob
+        do { job = try Wire.decode(AttemptJob.self, v: entry["v"], job: entry["job"]) } catch { throw Poison(error.reason) }
+        let ack = try await acknowledgement(of: job, redis: context.redis)
+        let verify = Emit(config.keys.verify, VerifyJob(queryID: job.task.queryID, subtaskID: job.task.subtaskID, attempt: job.task.attempt))
+        switch try await context.store.attempts.state(job.task) {
+        case .unknown: throw Poison(Self.unknownSubtask(job.task), emits: ack.map { [$0] } ?? [])
+        case .unneeded: return ack.map { [$0] } ?? []
+        case .recorded: return [verify] + (ack.map { [$0] } ?? [])
+        case .open: break
+        }
+        // An open fleet's node is registered by its first attempt this process records (its owner and
+        // species as it says); a registered node's row is the registration's and is not touched.
+        let register = !registered && roster.firstAttempt(node)
+        do {
+            try await context.store.attempts.record(job.task, node: node, owner: said.owner ?? job.owner ?? "operator",
+                                                    species: said.species ?? job.species ?? "default", genome: job.genome,
+                                                    record: job.record, register: register)
+        } catch let e as PostgresError where e.sqlState == "23503" {
+            throw Poison(Self.unknownSubtask(job.task))
+        }
+        return [verify] + (ack.map { [$0] } ?? [])
+    }
+
+    static func unknownSubtask(_ job: TaskJob) -> String {
+        "no subtask \(job.subtaskID) with attempt \(job.attempt) of this type and text: the task was not issued by the coordinator"
+    }
+
+    /// The acknowledgement of the task entry the attempt names, once it is shown to be that task (a node
+    /// cannot have another node's task acknowledged); nil when the entry is gone (trimmed, or taken back).
+    func acknowledgement(of job: AttemptJob, redis: RedisConnection) async throws -> Emit? {
+        guard let task = try await taskEntry(stream: job.taskStream, id: job.taskEntry, redis: redis) else { return nil }
+        guard let t = try? Wire.decode(TaskJob.self, v: task["v"], job: task["job"]), t.subtaskID == job.task.subtaskID,
+              t.attempt == job.task.attempt, t.type == job.task.type, t.text == job.task.text else {
+            throw Poison("the attempt names task entry \(job.taskEntry.prefix(40)) of \(job.taskStream), which holds another task")
+        }
+        return .ack(job.taskStream, group: "specialist", id: job.taskEntry)
+    }
+
+    /// The entry `id` of a task stream, or nil when it is gone. A stream that is no task stream, or an id
+    /// that is no stream id, fails the job.
+    func taskEntry(stream: String, id: String, redis: RedisConnection) async throws -> StreamEntry? {
+        guard config.keys.taskStreams.contains(stream) else { throw Poison("\(stream.prefix(80)) is not a task stream") }
+        let parts = id.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.count <= 20 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else {
+            throw Poison("'\(id.prefix(40))' is not a stream entry id")
+        }
+        let r = try await redis.command("XRANGE", stream, id, id)
+        return (r.array ?? []).compactMap { try? RedisConnection.parseEntry(stream: stream, $0) }.first
+    }
+
+    /// A task the node could not read, or that crashed it: filed as a dead letter (with the node's name)
+    /// and acknowledged, unless the task reads fine here — then the node's word is not taken (it could
+    /// so drop any task it likes), and the task is reissued to another node at its deadline.
+    func file(deadLetter entry: StreamEntry, node: String, context: LaneContext) async throws -> [Emit] {
+        var emits = [Emit(stream: config.keys.dead, fields: entry.fields + [("node", node)], maxLengthApprox: config.followStreamMaxLength)]
+        guard let stream = entry["stream"], let id = entry["id"] else { return emits }
+        guard let task = try? await taskEntry(stream: stream, id: id, redis: context.redis) else { return emits }
+        if (try? Wire.decode(TaskJob.self, v: task["v"], job: task["job"])) != nil {
+            context.logger.warning("a node dead-lettered a task that reads fine; it is reissued at its deadline instead",
+                                   metadata: ["node": "\(node)", "stream": "\(stream)", "id": "\(id)", "reason": "\(entry["reason"] ?? "")"])
+            return []
+        }
+        emits.append(.ack(stream, group: "specialist", id: id))
+        return emits
+    }
+}
+
+/// The nodes whose streams the recorder reads, and how each stands: registered nodes from PostgreSQL;
+/// in an open fleet also every node stream found in Redis. Refreshed at most every two seconds, by
+/// whichever lane comes first; shared by the process's recorder lanes.
+final class NodeRoster: Sendable {
+    private struct State {
+        var nodes: [String] = []
+        var standings: [String: NodeStanding] = [:]
+        var refreshedAt: ContinuousClock.Instant?
+        var registeredThisProcess: Set<String> = []
+    }
+    private let state = Locked(State())
+    let every: Duration = .seconds(2)
+
+    var nodes: [String] { state.value.nodes }
+
+    func standing(_ node: String) -> NodeStanding { state.value.standings[node] ?? .unknown }
+
+    /// True the first time it is asked for `node` in this process.
+    func firstAttempt(_ node: String) -> Bool { state.withLock { $0.registeredThisProcess.insert(node).inserted } }
+
+    func refresh(config: FleetConfig, redis: RedisConnection, store: Store) async throws {
+        let due = state.withLock { s -> Bool in
+            if let at = s.refreshedAt, ContinuousClock.now - at < every { return false }
+            s.refreshedAt = .now
+            return true
+        }
+        guard due else { return }
+        let registry = try await store.nodes.registry()
+        var names = registry.filter { $0.value != .revoked }.map(\.key)
+        if config.nodeAccess == .open { names += try await openStreams(config: config, redis: redis).filter { registry[$0] == nil } }
+        let sorted = names.sorted()
+        state.withLock {
+            $0.nodes = sorted
+            $0.standings = registry
+        }
+    }
+
+    /// The nodes with a stream in Redis (SCAN, which does not block the server).
+    private func openStreams(config: FleetConfig, redis: RedisConnection) async throws -> [String] {
+        var cursor = "0", found: [String] = []
+        repeat {
+            let r = try await redis.command("SCAN", cursor, "MATCH", config.keys.attempts(node: "*"), "COUNT", "1000", "TYPE", "stream")
+            guard let parts = r.array, parts.count == 2, let next = parts[0].string else { break }
+            cursor = next
+            found += (parts[1].array ?? []).compactMap { $0.string.flatMap(config.keys.node(ofAttempts:)) }
+        } while cursor != "0"
+        return found.filter { (try? Wire.checkNode($0)) != nil }
+    }
+}
