@@ -57,8 +57,11 @@ struct InProcessFleet {
     static func start(_ config: FleetConfig, roles given: [any Role]) async throws -> InProcessFleet {
         let coordinator = given.contains { $0 is VerifierRole }
         let roles = given + (coordinator && !given.contains { $0 is RecorderRole } ? [RecorderRole(config: config)] : [])
-        let db = PostgresConnection(url: config.databaseURL, name: "test-migrate")
-        try await Store(db: db).prepare(species: config.species)
+        // Nodes alone (their own Redis user, no database) migrate nothing.
+        if roles.contains(where: { $0.handsIn == nil }) {
+            let db = PostgresConnection(url: config.databaseURL, name: "test-migrate")
+            try await Store(db: db).prepare(species: config.species)
+        }
         var logger = Logger(label: "test-fleet")
         logger.logLevel = .warning
         let redisConfig = try config.redisConfiguration()
@@ -66,7 +69,9 @@ struct InProcessFleet {
             await withTaskGroup(of: Void.self) { group in
                 for (k, role) in roles.enumerated() {
                     // The first lane of a role keeps the role's name (tests leave entries pending for it).
-                    let consumer = roles[..<k].contains { $0.name == role.name } ? "test-\(role.name)-\(k)" : "test-\(role.name)"
+                    var consumer = roles[..<k].contains { $0.name == role.name } ? "test-\(role.name)-\(k)" : "test-\(role.name)"
+                    // A node's lanes are named after it (`<node>~…`): its liveness marks are the keys its ACL user may set.
+                    if let node = role as? SpecialistRole { consumer = "\(node.node)~\(consumer)" }
                     let loop = ConsumerLoop(role: role, config: config, consumer: consumer, logger: logger)
                     group.addTask {
                         let redis = RedisConnection(configuration: redisConfig, name: consumer)
