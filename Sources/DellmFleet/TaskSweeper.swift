@@ -10,7 +10,8 @@ import ServiceLifecycle
 /// reissues such a task — a copy at the end of its stream, the old entry acknowledged — when its
 /// consumer is gone (no liveness mark for three heartbeats) or has held it past its deadline
 /// (`DELLM_TASK_DEADLINE_MS`); a deadline missed counts against the node (`NodeStore.missed`). Entries
-/// are first claimed by the sweeper, so two sweepers never reissue one task twice. A task reissued
+/// are first claimed by the sweeper, so two sweepers never reissue one task twice. Node lanes idle
+/// for an hour with nothing pending are forgotten. A task reissued
 /// more than `DELLM_MAX_DELIVERIES` times (it crashes every node it reaches) is dead-lettered and its
 /// query failed.
 public struct TaskSweeper: Sendable {
@@ -35,7 +36,13 @@ public struct TaskSweeper: Sendable {
         var reissued = 0
         for stream in config.keys.taskStreams {
             guard try await redis.command("EXISTS", stream).int == 1 else { continue }
-            let holding = try await consumers(of: stream, redis: redis).filter { $0.pending > 0 }
+            let all = try await consumers(of: stream, redis: redis)
+            // Consumers that hold nothing and were idle for an hour (stopped node lanes) are forgotten,
+            // so the backlog shows the live ones: nodes may not delete consumers themselves.
+            for c in all where c.pending == 0 && c.idleMilliseconds > 3_600_000 {
+                _ = try await redis.command("XGROUP", "DELCONSUMER", stream, Self.group, c.name)
+            }
+            let holding = all.filter { $0.pending > 0 }
             guard !holding.isEmpty else { continue }
             let marks = try await redis.pipeline(holding.map { ["EXISTS", config.keys.alive(group: Self.group, consumer: $0.name)] })
             for (c, mark) in zip(holding, marks) {

@@ -9,8 +9,9 @@ import Foundation
 struct Doctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check Redis, PostgreSQL, the model endpoint and the sandbox, and say what to do about each failure.",
-        discussion: "Exit status 0 when every check passes. --quick checks only Redis and PostgreSQL (a container healthcheck).")
+        discussion: "Exit status 0 when every check passes. --quick checks only Redis and PostgreSQL (a container healthcheck); --node checks as a node does, without PostgreSQL.")
     @Flag(help: "Only Redis and PostgreSQL.") var quick = false
+    @Flag(help: "Check as a node (a specialist): Redis with the node's own user (PING: it may not read INFO), the model and the sandbox; never PostgreSQL, which a node has no credential for.") var node = false
     @OptionGroup var global: GlobalOptions
 
     struct Finding {
@@ -22,7 +23,7 @@ struct Doctor: AsyncParsableCommand {
 
     func run() async throws {
         let (config, _) = try global.bootstrap()
-        var findings = await Self.redis(config) + Self.postgres(config)
+        var findings = node ? await Self.nodeRedis(config) : await Self.redis(config) + Self.postgres(config)
         if !quick { findings += await Self.model(config) + Self.sandbox() }
         for f in findings {
             print("\(f.ok ? "ok  " : "FAIL") \(f.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(f.detail)")
@@ -47,6 +48,18 @@ struct Doctor: AsyncParsableCommand {
         } catch {
             return [Finding(name: "redis", ok: false, detail: "\(error)",
                             fix: "start Redis (./ops/stack up) or set DELLM_REDIS_URL to a reachable server")]
+        }
+    }
+
+    static func nodeRedis(_ config: FleetConfig) async -> [Finding] {
+        do {
+            let redis = RedisConnection(configuration: try config.redisConfiguration(), name: "doctor")
+            let user = redis.configuration.user ?? "default"
+            _ = try await redis.command("PING")
+            return [Finding(name: "redis (node)", ok: true, detail: "\(redis.configuration.endpoint) as \(user)")]
+        } catch {
+            return [Finding(name: "redis (node)", ok: false, detail: "\(error)",
+                            fix: "use the DELLM_REDIS_URL that `dellm ops nodes add` printed for this node (a revoked node's user is gone)")]
         }
     }
 

@@ -78,7 +78,9 @@ redis_ready() { [ "$(redis-cli -p "$1" ping 2>/dev/null)" = PONG ]; }
 start_redis() {
   local dir=$1 port=$2
   mkdir -p "$dir"
-  redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec \
+  # Node users (`dellm ops nodes add`) are saved here, so they outlive a restart.
+  touch "$dir/users.acl"
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec --aclfile "$dir/users.acl" \
     --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" >/dev/null
   # PING answers LOADING while the AOF is read back: wait for PONG.
   wait_for 30 redis_ready "$port" || die "Redis did not start on port $port (see $dir/redis.log)"
