@@ -1,5 +1,8 @@
 /// The DELLM economy's formulas (from the DELLM design), as pure functions.
 public enum Economy {
+    /// Days since a user's node last contributed after which the user pays non-member prices again.
+    public static let membershipDays = 7
+
     /// Credits a new user starts with.
     public static let startingCredits = 100.0
     /// The credit value of one unit of complexity: prices and earnings share it.

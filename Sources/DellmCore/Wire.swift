@@ -184,12 +184,15 @@ public struct AnswerEvent: Codable, Sendable, Equatable {
     public var status: String
     public var answer: String?
     public var error: String?
-    enum CodingKeys: String, CodingKey { case queryID = "query_id", status, answer, error }
-    public init(queryID: String, status: String, answer: String?, error: String?) {
+    /// Whose query it is: the event is also announced on that user's own answers stream.
+    public var user: String?
+    enum CodingKeys: String, CodingKey { case queryID = "query_id", status, answer, error, user }
+    public init(queryID: String, status: String, answer: String?, error: String?, user: String? = nil) {
         self.queryID = queryID
         self.status = status
         self.answer = answer
         self.error = error
+        self.user = user
     }
 }
 
@@ -212,6 +215,17 @@ public struct Keys: Sendable {
     public init(namespace: String) { self.namespace = namespace }
 
     public var queries: String { "\(namespace):queries" }
+    /// A registered submitter's own query stream: what arrives there is charged to that user, whatever it names.
+    public func queries(user: String) -> String { "\(namespace):queries:\(user)" }
+    /// The user whose query stream `key` is, if it is one.
+    public func user(ofQueries key: String) -> String? {
+        let prefix = "\(namespace):queries:"
+        return key.hasPrefix(prefix) ? String(key.dropFirst(prefix.count)) : nil
+    }
+    /// A user's own answers stream: the ends of that user's queries (the only answers a submitter may read).
+    public func answers(user: String) -> String { "\(namespace):answers:\(user)" }
+    /// The set of registered submitters, whose query streams ingest reads.
+    public var submitters: String { "\(namespace):submitters" }
     public func tasks(_ t: TaskType) -> String { "\(namespace):tasks:\(t.rawValue)" }
     public var verify: String { "\(namespace):verify" }
     public var synthesize: String { "\(namespace):synthesize" }
@@ -327,12 +341,13 @@ extension SynthesizeJob: WireJSON {
 extension AnswerEvent: WireJSON {
     public init(fields f: JSONFields) throws(Wire.DecodeError) {
         self.init(queryID: try f.string("query_id"), status: try f.string("status"), answer: try f.optionalString("answer"),
-                  error: try f.optionalString("error"))
+                  error: try f.optionalString("error"), user: try f.optionalString("user"))
         try QueryJob.validate(id: queryID)
+        if let user { try QueryJob.validate(user: user) }
     }
 
     public var json: JSONValue {
         .members([("query_id", .string(queryID)), ("status", .string(status)), ("answer", answer.map(JSONValue.string)),
-                  ("error", error.map(JSONValue.string))])
+                  ("error", error.map(JSONValue.string)), ("user", user.map(JSONValue.string))])
     }
 }

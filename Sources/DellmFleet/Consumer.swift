@@ -305,7 +305,7 @@ public struct ConsumerLoop: Sendable {
                 // belongs to it (see `failOwnQuery`), else nothing but the entry is touched.
                 var emits = p.emits
                 if emits.isEmpty, role.handsIn == nil, let event = try await failOwnQuery(entry, reason: String(p.reason.prefix(DeadLetters.maxReason)), store: context.store) {
-                    emits = [Emit(config.keys.answers, event, maxLengthApprox: config.followStreamMaxLength)]
+                    emits = announce(event, config)
                 }
                 dead = (p.reason, emits)
             } catch {

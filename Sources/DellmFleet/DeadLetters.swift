@@ -43,6 +43,12 @@ enum DeadLetters {
 
     static func reference(_ entry: StreamEntry, keys: Keys) -> Reference? {
         let v = entry["v"], job = entry["job"]
+        if let owner = keys.user(ofQueries: entry.stream) {
+            // A submitter's own stream: the query is theirs, whoever it names.
+            guard case .query(var q)? = reference(StreamEntry(stream: keys.queries, id: entry.id, fields: entry.fields), keys: keys) else { return nil }
+            q.user = owner
+            return .query(q)
+        }
         if entry.stream == keys.queries {
             if let q = try? Wire.decode(QueryJob.self, v: v, job: job) { return .query(q) }
             // A job that does not decode but names a valid id (and perhaps a valid user): that id ends
@@ -76,7 +82,7 @@ extension ConsumerLoop {
     func deadLetter(_ entry: StreamEntry, reason: String, redis: RedisConnection, context: LaneContext, outbox: inout Outbox) async throws {
         var emits: [Emit] = []
         if role.handsIn == nil, let event = try await failOwnQuery(entry, reason: String(reason.prefix(DeadLetters.maxReason)), store: context.store) {
-            emits.append(Emit(config.keys.answers, event, maxLengthApprox: config.followStreamMaxLength))
+            emits += announce(event, config)
         }
         stage(entry, emits: [], dead: (reason, emits), into: &outbox)
         try await outbox.flush(redis)

@@ -17,12 +17,23 @@ public struct FleetClient: Sendable {
     }
 
     public var store: Store { Store(db: db) }
+
+    /// The registered submitter these credentials belong to (a Redis user `dellm-user-NAME`), or nil for
+    /// the operator's. A submitter sends on its own query stream and reads its own answers stream only,
+    /// and has no PostgreSQL credential.
+    public var submitter: String? {
+        guard let user = redis.configuration.user, user.hasPrefix(SubmitterRegistrar.userPrefix) else { return nil }
+        return String(user.dropFirst(SubmitterRegistrar.userPrefix.count))
+    }
+
+    /// The stream the ends of this client's queries are announced on.
+    var answersStream: String { submitter.map { config.keys.answers(user: $0) } ?? config.keys.answers }
     /// The read views (statuses, traces, nodes, the ledger, the matrix).
     public var inspector: Inspector { Inspector(db: db) }
 
     /// The id after which answers to queries submitted from now on will appear.
     public func answersCursor() async throws -> String {
-        let r = try await redis.command("XREVRANGE", config.keys.answers, "+", "-", "COUNT", "1")
+        let r = try await redis.command("XREVRANGE", answersStream, "+", "-", "COUNT", "1")
         return r.array?.first?.array?.first?.string ?? "0-0"
     }
 
@@ -32,7 +43,11 @@ public struct FleetClient: Sendable {
         try QueryJob.validate(query: query)
         try QueryJob.validate(id: id)
         if !user.isEmpty { try QueryJob.validate(user: user) }
-        try await redis.xadd(config.keys.queries, Wire.fields(QueryJob(id: id, query: query, user: user, critical: critical ? true : nil)))
+        if let me = submitter, user != me, !user.isEmpty {
+            throw Wire.DecodeError("these credentials submit as \(me), not \(user)")
+        }
+        let stream = submitter.map { config.keys.queries(user: $0) } ?? config.keys.queries
+        try await redis.xadd(stream, Wire.fields(QueryJob(id: id, query: query, user: submitter ?? user, critical: critical ? true : nil)))
         return id
     }
 
@@ -53,6 +68,7 @@ public struct FleetClient: Sendable {
     public func waitForAnswers(_ ids: [String], after cursor: String, timeout: Duration, checkFirst: Bool = true,
                                onProgress: (@Sendable ([Progress]) -> Void)? = nil,
                                onAnswer: @Sendable (AnswerEvent) -> Void) async throws -> Set<String> {
+        if submitter != nil { return try await waitForOwnAnswers(ids, after: cursor, timeout: timeout, onAnswer: onAnswer) }
         var waiting = Set(ids)
         var last = cursor
         let deadline = ContinuousClock.now + timeout
@@ -295,4 +311,35 @@ final class BatchBox: Sendable {
     }
     func snapshot() -> [String: (AnswerEvent, Double)] { events.value }
     var count: Int { events.withLock { $0.count } }
+}
+
+// MARK: a submitter's own answers
+
+extension FleetClient {
+    /// A submitter's wait: its own answers stream, which only the coordinator may write, holds the
+    /// ends of its queries (it has no database to read them from).
+    func waitForOwnAnswers(_ ids: [String], after cursor: String, timeout: Duration,
+                           onAnswer: @Sendable (AnswerEvent) -> Void) async throws -> Set<String> {
+        var waiting = Set(ids), last = cursor
+        let deadline = ContinuousClock.now + timeout
+        while !waiting.isEmpty && ContinuousClock.now < deadline {
+            let block = max(1, min(1_000, Int((deadline - ContinuousClock.now).components.seconds * 1000)))
+            for e in try await redis.xread(streams: [answersStream], afterIDs: [last], count: 500, blockMilliseconds: block) {
+                last = e.id
+                if let event = try? Wire.decode(AnswerEvent.self, v: e["v"], job: e["job"]), waiting.remove(event.queryID) != nil { onAnswer(event) }
+            }
+        }
+        return waiting
+    }
+
+    /// The end of one of this submitter's queries, from its answers stream (the last 1,000), or nil.
+    public func ownResult(queryID: String) async throws -> AnswerEvent? {
+        let r = try await redis.command("XREVRANGE", answersStream, "+", "-", "COUNT", "1000")
+        for raw in r.array ?? [] {
+            guard let e = try? RedisConnection.parseEntry(stream: answersStream, raw),
+                  let event = try? Wire.decode(AnswerEvent.self, v: e["v"], job: e["job"]) else { continue }
+            if event.queryID == queryID { return event }
+        }
+        return nil
+    }
 }

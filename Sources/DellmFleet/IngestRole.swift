@@ -1,6 +1,7 @@
 import DellmCore
 import DellmModel
 import DellmRedis
+import DellmSupport
 import Foundation
 import Logging
 
@@ -14,8 +15,16 @@ public struct IngestRole: Role {
     let routes: RoutingTable
     /// The genomes the tasks carry to their nodes.
     let directory = GenomeDirectory()
+    /// Registered submitters (`ops users add`): each has a query stream of its own.
+    let submitters = SubmitterRoster()
     public var name: String { "ingest" }
-    public var streams: [String] { [config.keys.queries] }
+    /// The shared query stream (the operator's, and any client's in an open fleet), then each registered
+    /// submitter's own: a query there is charged to that submitter, whatever user it names.
+    public var streams: [String] { [config.keys.queries] + submitters.users.map { config.keys.queries(user: $0) } }
+
+    public func refresh(context: LaneContext) async throws {
+        try await submitters.refresh(config: config, redis: context.redis)
+    }
 
     public init(config: FleetConfig, askModelWhenUnsure: Bool = true) {
         self.config = config
@@ -48,31 +57,33 @@ public struct IngestRole: Role {
     }
 
     public func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit] {
-        let job: QueryJob
+        var job: QueryJob
         do {
             job = try Wire.decode(QueryJob.self, v: entry["v"], job: entry["job"])
             try QueryJob.validate(id: job.id)
         } catch {
             throw Poison(error.reason)
         }
+        // Sent on a submitter's own stream: theirs, whoever it names.
+        if let user = config.keys.user(ofQueries: entry.stream) { job.user = user }
         do {
             try QueryJob.validate(query: job.query)
         } catch {
             // A query we can name but not answer: it ends failed, visibly, and the entry is dead-lettered.
             let event = try await context.store.failQuery(id: job.id, user: job.user, text: job.query, reason: error.reason)
-            throw Poison(error.reason, emits: event.map { [announce($0, config)] } ?? [])
+            throw Poison(error.reason, emits: event.map { announce($0, config) } ?? [])
         }
         let plan = Planner.plan(job.query)
         var parts = plan.parts
         if let problem = plan.problem {
             let reason = "the query cannot be planned: \(problem)"
             let event = try await context.store.failQuery(id: job.id, user: job.user, text: job.query, reason: reason)
-            throw Poison(reason, emits: event.map { [announce($0, config)] } ?? [])
+            throw Poison(reason, emits: event.map { announce($0, config) } ?? [])
         }
         if parts.count > Wire.maxParts {
             let reason = "the query has \(parts.count) parts; the limit is \(Wire.maxParts)"
             let event = try await context.store.failQuery(id: job.id, user: job.user, text: job.query, reason: reason)
-            throw Poison(reason, emits: event.map { [announce($0, config)] } ?? [])
+            throw Poison(reason, emits: event.map { announce($0, config) } ?? [])
         }
         parts = await refine(parts, logger: context.logger)
         let count = job.critical == true ? Store.criticalAnswers : 1
@@ -88,7 +99,7 @@ public struct IngestRole: Role {
         do { outcome = try await context.store.ingest(job, parts: parts, genomes: genomes) } catch let e as Store.IDTaken { throw Poison(e.description) }
         switch outcome {
         case .finished(let event):
-            return [announce(event, config)]
+            return announce(event, config)
         case .enqueue(let tasks, let backlog):
             context.logger.info("query split", metadata: [
                 "query": "\(job.id)", "subtasks": "\(tasks.count)", "types": "\(tasks.map(\.type.rawValue).joined(separator: ","))",
@@ -132,5 +143,24 @@ actor RoutingTable {
             if let i = candidates[type]?.firstIndex(where: { $0.id == c.id }) { candidates[type]?[i].load += 1 }
         }
         return choices
+    }
+}
+
+/// The registered submitters whose query streams ingest reads (the Redis set `{ns}:submitters`, kept by
+/// `ops users add|revoke`), refreshed at most every two seconds by whichever lane comes first.
+final class SubmitterRoster: Sendable {
+    private let state = Locked<(users: [String], at: ContinuousClock.Instant?)>(([], nil))
+    var users: [String] { state.value.users }
+
+    func refresh(config: FleetConfig, redis: RedisConnection) async throws {
+        let due = state.withLock { s -> Bool in
+            if let at = s.at, ContinuousClock.now - at < .seconds(2) { return false }
+            s.at = .now
+            return true
+        }
+        guard due else { return }
+        let members = try await redis.command("SMEMBERS", config.keys.submitters).array ?? []
+        let users = members.compactMap(\.string).filter { (try? QueryJob.validate(user: $0)) != nil }.sorted()
+        state.withLock { $0.users = users }
     }
 }

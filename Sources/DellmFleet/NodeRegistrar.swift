@@ -56,10 +56,15 @@ public struct NodeRegistrar: Sendable {
         try await store.nodes.register(node: node, owner: owner, types: types, species: species)
         _ = try await redis.command("SADD", config.keys.nodes, node)
         let persisted = (try? await redis.command("ACL", "SAVE")) != nil
+        let url = try Self.url(config: config, user: user, password: password)
+        return (NodeCredentials(node: node, redisUser: user, password: password, redisURL: url, types: types), persisted)
+    }
+
+    /// The fleet's Redis address with `user` and `password` in place of the operator's.
+    static func url(config: FleetConfig, user: String, password: String) throws -> String {
         let r = try config.redisConfiguration()
         let db = r.database == 0 ? "" : "/\(r.database)"
-        let url = "redis://\(user):\(password)@\(r.host.contains(":") ? "[\(r.host)]" : r.host):\(r.port)\(db)"
-        return (NodeCredentials(node: node, redisUser: user, password: password, redisURL: url, types: types), persisted)
+        return "redis://\(user):\(password)@\(r.host.contains(":") ? "[\(r.host)]" : r.host):\(r.port)\(db)"
     }
 
     /// Revokes `node`: its Redis user is deleted (its connections close), its work is no longer read.

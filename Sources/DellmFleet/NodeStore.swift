@@ -21,12 +21,7 @@ public struct NodeStore: Sendable {
                     """, [node, role, owner, species])
                 tx.send("INSERT INTO node_heartbeats (node_id, minute) VALUES ($1, date_trunc('minute', now())) ON CONFLICT DO NOTHING", [node])
                 // Uptime: the share of the last hour's minutes (or of its life, if younger) it was seen in.
-                tx.send("""
-                    UPDATE nodes n SET uptime = (
-                        SELECT least(1.0, count(h.minute)::float8 / greatest(1.0, least(60.0, extract(epoch FROM now() - n.first_seen) / 60.0)))
-                        FROM node_heartbeats h WHERE h.node_id = n.id AND h.minute > now() - interval '60 minutes')
-                    WHERE n.id = $1
-                    """, [node])
+                tx.send(NodeStore.uptimeSQL + " WHERE n.id = $1", [node])
                 tx.send("DELETE FROM node_heartbeats WHERE node_id = $1 AND minute < now() - interval '2 hours'", [node])
             }
         }
@@ -117,5 +112,28 @@ extension NodeStore {
                     + 0.3 * (correct::float8 / greatest(verified, 1)) + 0.1 * uptime
             WHERE id = $1
             """, [node])
+    }
+
+    /// A node's uptime brought up to date from its heartbeats of the last hour (or of its life, if
+    /// younger), and its trust recomputed with it (0.6 × its window's pass share + 0.3 × its accuracy +
+    /// 0.1 × uptime; a node without verdicts keeps its starting trust).
+    static let uptimeSQL: String = {
+        let uptime = """
+            (SELECT least(1.0, count(h.minute)::float8 / greatest(1.0, least(60.0, extract(epoch FROM now() - n.first_seen) / 60.0)))
+             FROM node_heartbeats h WHERE h.node_id = n.id AND h.minute > now() - interval '60 minutes')
+            """
+        return """
+            UPDATE nodes n SET uptime = \(uptime),
+              trust = CASE WHEN length(n.recent_verdicts) = 0 THEN n.trust
+                           ELSE 0.6 * length(replace(n.recent_verdicts, '0', ''))::float8 / length(n.recent_verdicts)
+                                + 0.3 * (n.correct::float8 / greatest(n.verified, 1)) + 0.1 * \(uptime) END
+            """
+    }()
+
+    /// Offline nodes' uptime and trust decay: nodes not seen for two minutes are brought up to date (the
+    /// coordinator's sweeper does this once a minute; heartbeats do it for the others). Returns how many.
+    @discardableResult
+    public func decayOffline() async throws -> Int {
+        try await db.query(Self.uptimeSQL + " WHERE n.last_seen < now() - interval '2 minutes' AND n.uptime > 0").affected
     }
 }

@@ -122,11 +122,18 @@ public struct Store: Sendable {
                CASE WHEN s.waits = '' THEN 'queued' ELSE 'waiting' END, nullif(s.waits, '')::int
         """
 
+    /// Membership (member prices) as the design has it: the user runs a node that contributed within
+    /// `Economy.membershipDays` days and is not revoked; it lapses when the node stops.
+    static let memberSQL = """
+        (u.runs_nodes AND EXISTS (SELECT 1 FROM nodes n WHERE n.owner_user = u.id AND n.revoked_at IS NULL
+                                  AND n.last_seen > now() - make_interval(days => \(Economy.membershipDays))))
+        """
+
     /// The common case in one statement: a new query whose user can pay (the balance read under the
     /// user's lock), inserted with its charge and parts; nothing when the query exists or the user cannot pay.
     static let insertIfPaidSQL = """
         WITH paid AS (
-            SELECT c.cost FROM users u, LATERAL (SELECT CASE WHEN u.runs_nodes THEN $14::numeric ELSE $16::numeric END AS cost) c
+            SELECT c.cost FROM users u, LATERAL (SELECT CASE WHEN \(memberSQL) THEN $14::numeric ELSE $16::numeric END AS cost) c
             WHERE u.id = $10 AND NOT EXISTS (SELECT 1 FROM queries WHERE id = $1)
               AND u.folded_balance + (SELECT coalesce(sum(amount), 0) FROM credit_ledger WHERE user_id = $10 AND NOT folded) >= c.cost),
         query AS (
@@ -210,7 +217,7 @@ public struct Store: Sendable {
         let (q, user) = (rows.q, rows.user)
         tx.send(Store.grantSQL, grantParameters(user))
         let read = try tx.queries([
-            ("SELECT runs_nodes FROM users WHERE id = $1 FOR UPDATE", [user]),
+            ("SELECT \(Store.memberSQL) AS runs_nodes FROM users u WHERE u.id = $1 FOR UPDATE", [user]),
             ("SELECT status, answer, error, text, user_id FROM queries WHERE id = $1", [q.id]),
             (Store.balanceSQL, [user]),
         ])
@@ -220,7 +227,7 @@ public struct Store: Sendable {
             let state: QueryState = try row.decode("status")
             if state != .running {
                 return .finished(AnswerEvent(queryID: q.id, status: state.rawValue, answer: try row.decode("answer", as: String?.self),
-                                             error: try row.decode("error", as: String?.self)))
+                                             error: try row.decode("error", as: String?.self), user: user))
             }
             // A specialist that finds an attempt recorded passes it straight to the verifier.
             return .enqueue(try tx.query(Store.openAttemptsSQL, [q.id]).records.map {
@@ -247,7 +254,7 @@ public struct Store: Sendable {
         error += "; an operator adds credits with: dellm ops credits \(user) --top-up N"
         tx.send("INSERT INTO queries (id, user_id, text, status, error, finished_at) VALUES ($1, $2, $3, 'failed', $4, now())",
                 [q.id, user, q.query, error])
-        return .finished(AnswerEvent(queryID: q.id, status: "failed", answer: nil, error: error))
+        return .finished(AnswerEvent(queryID: q.id, status: "failed", answer: nil, error: error, user: user))
     }
 
     /// A query entry whose id names an existing query of another text or user.
@@ -272,7 +279,7 @@ public struct Store: Sendable {
                     """, [id, user, String(text.prefix(Wire.maxQueryBytes)), reason])
                 guard let row = try tx.query("SELECT status, answer, error FROM queries WHERE id = $1 AND user_id = $2 AND text = $3",
                                              [id, user, String(text.prefix(Wire.maxQueryBytes))]).first else { return nil }
-                return AnswerEvent(queryID: id, status: row[0] ?? "failed", answer: row[1], error: row[2])
+                return AnswerEvent(queryID: id, status: row[0] ?? "failed", answer: row[1], error: row[2], user: user)
             }
         }
     }
@@ -302,10 +309,10 @@ public struct Store: Sendable {
         let r = try await db.query("""
             UPDATE queries q SET status = 'failed', error = $2, finished_at = now()
             WHERE q.id = $1 AND q.status = 'running' AND \(condition)
-            RETURNING q.status, q.answer, q.error
+            RETURNING q.status, q.answer, q.error, q.user_id
             """, [id, reason] + parameters)
         guard let row = r.first else { return nil }
-        return AnswerEvent(queryID: id, status: row[0] ?? "failed", answer: row[1], error: row[2])
+        return AnswerEvent(queryID: id, status: row[0] ?? "failed", answer: row[1], error: row[2], user: row[3])
     }
 
     /// Ends a running query as failed on behalf of its synthesize entry, only once every part is

@@ -4,9 +4,11 @@ import DellmRedis
 import Foundation
 import Logging
 
-/// The announcement of a query's end on `{ns}:answers`.
-func announce(_ e: AnswerEvent, _ config: FleetConfig) -> Emit {
-    Emit(config.keys.answers, e, maxLengthApprox: config.followStreamMaxLength)
+/// The announcement of a query's end on `{ns}:answers`, and on its user's own answers stream (capped
+/// at about 1,000 events: a submitter's client reads it as it goes).
+func announce(_ e: AnswerEvent, _ config: FleetConfig) -> [Emit] {
+    [Emit(config.keys.answers, e, maxLengthApprox: config.followStreamMaxLength)]
+        + (e.user.map { [Emit(config.keys.answers(user: $0), e, maxLengthApprox: 1_000)] } ?? [])
 }
 
 /// synthesizer: reads `{ns}:synthesize`, assembles the settled parts into one answer, stores it once,
@@ -23,6 +25,6 @@ public struct SynthesizerRole: Role {
         do { job = try Wire.decode(SynthesizeJob.self, v: entry["v"], job: entry["job"]) } catch { throw Poison(error.reason) }
         guard let event = try await context.store.synthesize(queryID: job.queryID) else { return [] }
         context.logger.info("query finished", metadata: ["query": "\(job.queryID)", "status": "\(event.status)"])
-        return [announce(event, config)]
+        return announce(event, config)
     }
 }

@@ -1,6 +1,7 @@
 import DellmCore
 import DellmPostgres
 import DellmRedis
+import DellmSupport
 import Logging
 import ServiceLifecycle
 
@@ -25,8 +26,14 @@ public struct TaskSweeper: Sendable {
 
     public func service(redis: RedisConnection, db: PostgresConnection, logger: Logger) -> any Service {
         let every = Duration.milliseconds(max(500, config.consumerHeartbeatMilliseconds))
+        let decayed = Locked(ContinuousClock.now - .seconds(3600))
         return PeriodicService(name: "task sweeping", every: every, logger: logger) {
             _ = try await sweepOnce(redis: redis, store: Store(db: db), logger: logger)
+            // Once a minute: offline nodes' uptime and trust decay (heartbeats keep the others current).
+            if ContinuousClock.now - decayed.value > .seconds(60) {
+                decayed.value = .now
+                try await Store(db: db).nodes.decayOffline()
+            }
         }
     }
 
@@ -93,7 +100,7 @@ public struct TaskSweeper: Sendable {
         let reason = "reissued \(times - 1) times without an attempt handed in (every node that took it failed to answer)"
         var commands: [[String]] = []
         if let t = try? Wire.decode(TaskJob.self, v: e["v"], job: e["job"]), let event = try await store.failQuery(issued: t, reason: reason) {
-            commands.append(RedisConnection.xaddArgs(config.keys.answers, Wire.fields(event), maxLengthApprox: config.followStreamMaxLength))
+            commands += announce(event, config).map(\.args)
         }
         let fields: [(String, String)] = [("reason", reason), ("stream", e.stream), ("id", e.id), ("group", Self.group), ("consumer", Self.consumer)]
             + DeadLetters.originalFields(e.fields)

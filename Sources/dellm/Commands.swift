@@ -19,6 +19,7 @@ struct Result: AsyncParsableCommand {
     func run() async throws {
         let (config, _) = try global.bootstrap()
         let client = try FleetClient(config: config)
+        if client.submitter != nil { return try await ownResult(client) }
         let status: Inspector.QueryStatus?
         do { status = try await client.inspector.status(queryID: id) } catch { throw fail("\(error)") }
         guard let s = status else { throw fail("no query \(id) (not submitted, or not yet taken by an ingest worker)", code: 3) }
@@ -33,6 +34,26 @@ struct Result: AsyncParsableCommand {
         case "failed": throw fail("query \(id) failed: \(s.error ?? "unknown reason")")
         default: throw fail("query \(id) is still running: \(s.settled)/\(s.subtasks) subtasks settled", code: 2)
         }
+    }
+}
+
+extension Result {
+    /// A submitter's own query, from its answers stream (it has no database to read).
+    func ownResult(_ client: FleetClient) async throws {
+        let event: AnswerEvent?
+        do { event = try await client.ownResult(queryID: id) } catch { throw fail("\(error)") }
+        guard let e = event else {
+            throw fail("no answer to \(id) among your last 1,000 (still running, or not your query)", code: 2)
+        }
+        if json {
+            var o: [String: Any] = ["id": e.queryID, "status": e.status]
+            if let a = e.answer { o["answer"] = a }
+            if let r = e.error { o["error"] = r }
+            printJSON(o)
+        } else if e.status == "answered" {
+            print(e.answer ?? "")
+        }
+        if e.status != "answered" { throw fail("query \(id) failed: \(e.error ?? "unknown reason")") }
     }
 }
 
@@ -133,7 +154,7 @@ extension WorkerCommand {
 }
 
 struct Ops: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Inspect and operate the fleet.", subcommands: [Backlog.self, TraceCommand.self, QueriesCommand.self, Dead.self, Exporter.self, TrustCommand.self, CreditsCommand.self, MatrixCommand.self, LeaderboardCommand.self, GenomesCommand.self, EvolveCommand.self, SlotsCommand.self, NodesCommand.self])
+    static let configuration = CommandConfiguration(abstract: "Inspect and operate the fleet.", subcommands: [Backlog.self, TraceCommand.self, QueriesCommand.self, Dead.self, Exporter.self, TrustCommand.self, CreditsCommand.self, MatrixCommand.self, LeaderboardCommand.self, GenomesCommand.self, EvolveCommand.self, SlotsCommand.self, NodesCommand.self, UsersCommand.self])
 }
 
 struct Backlog: AsyncParsableCommand {

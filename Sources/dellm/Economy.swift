@@ -308,3 +308,62 @@ struct NodesRevoke: AsyncParsableCommand {
         print("revoked \(name)")
     }
 }
+
+struct UsersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "users",
+        abstract: "Give submitters credentials of their own: queries charged to them whatever user a job names, and only their own answers to read.",
+        discussion: """
+            `ops users add NAME` prints the DELLM_REDIS_URL and DELLM_USER lines a submitter runs `dellm submit` and `dellm result` with: a Redis user that may append to NAME's own query stream and read NAME's own answers stream, nothing else (no PostgreSQL credential). The shared query stream stays the operator's: whoever can write to it can name any user.
+            """,
+        subcommands: [UsersAdd.self, UsersList.self, UsersRevoke.self])
+}
+
+struct UsersAdd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Register a submitter (again: a new password) and print its lines.")
+    @Argument(help: "The user name: 1–64 of A–Z a–z 0–9 . _ @ + -") var name: String
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let (config, _) = try global.bootstrap()
+        let client = try FleetClient(config: config)
+        let added: (redisURL: String, persisted: Bool)
+        do { added = try await SubmitterRegistrar(config: config, redis: client.redis).add(user: name) } catch let e as Wire.DecodeError {
+            throw fail(e.reason, code: 64)
+        }
+        print("DELLM_USER=\(name)")
+        print("DELLM_REDIS_URL=\(added.redisURL)")
+        if !added.persisted {
+            FileHandle.standardError.write(Data("note: Redis has no ACL file (start it with --aclfile): the user lasts until Redis restarts\n".utf8))
+        }
+    }
+}
+
+struct UsersList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Registered submitters.")
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let (config, _) = try global.bootstrap()
+        let client = try FleetClient(config: config)
+        let users = try await SubmitterRegistrar(config: config, redis: client.redis).list()
+        if users.isEmpty { throw fail("no registered submitters (dellm ops users add NAME)", code: 3) }
+        users.forEach { print($0) }
+    }
+}
+
+struct UsersRevoke: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a submitter's credentials (its connections close).")
+    @Argument(help: "The user name.") var name: String
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let (config, _) = try global.bootstrap()
+        let client = try FleetClient(config: config)
+        let revoked: Bool
+        do { revoked = try await SubmitterRegistrar(config: config, redis: client.redis).revoke(user: name) } catch let e as Wire.DecodeError {
+            throw fail(e.reason, code: 64)
+        }
+        guard revoked else { throw fail("no registered submitter \(name)", code: 3) }
+        print("revoked \(name)")
+    }
+}

@@ -38,7 +38,13 @@ struct Submit: AsyncParsableCommand {
     func run() async throws {
         let (config, _) = try global.bootstrap()
         let client = try FleetClient(config: config)
-        let who = user ?? defaultUser()
+        var who = user ?? defaultUser()
+        if let me = client.submitter {
+            // A submitter's own credentials: its queries are its own, and it reads nothing but their ends.
+            if let user, user != me { throw fail("these credentials submit as \(me), not \(user)", code: 64) }
+            if file != nil || trace { throw fail("--file and --trace read PostgreSQL: they need the operator's credentials (a submitter's see only its own answers)", code: 64) }
+            who = me
+        }
         if let file { return try await runFile(file, client: client, user: who) }
         let text = query!
         do { try QueryJob.validate(query: text) } catch { throw fail("\(error.reason) — nothing was submitted") }
@@ -67,8 +73,10 @@ struct Submit: AsyncParsableCommand {
         let event = box.events.first!
         if json {
             var o: [String: Any] = ["id": qid, "status": event.status, "seconds": seconds]
-            if let checks = try? await client.inspector.partChecks(queryIDs: [qid])[qid] { o["checks"] = checks }
-            o["tokens"] = (try? await client.inspector.modelTokens(queryIDs: [qid])[qid]) ?? 0
+            if client.submitter == nil {
+                if let checks = try? await client.inspector.partChecks(queryIDs: [qid])[qid] { o["checks"] = checks }
+                o["tokens"] = (try? await client.inspector.modelTokens(queryIDs: [qid])[qid]) ?? 0
+            }
             if let a = event.answer { o["answer"] = a }
             if let e = event.error { o["error"] = e }
             printJSON(o)

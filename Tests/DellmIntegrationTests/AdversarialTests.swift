@@ -285,6 +285,52 @@ struct AdversarialTests {
                            lost: 0, unfairCredits: after - before, trust: "\(attempts) attempt recorded, earned \(String(format: "%.4f", before)) once")
     }
 
+    @Test func aSubmitterNamingAnotherUserIsChargedItself() async throws {
+        let f = try await Self.fleet()
+        defer { Task { await f.stop() } }
+        let (ns, k) = (f.config.namespace, f.config.keys)
+        let mallory = "mallory-\(ns)", victim = "victim-\(ns)"
+        let url = try await SubmitterRegistrar(config: f.config, redis: f.client.redis).add(user: mallory).redisURL
+        // The victim has used the fleet: a balance to steal from.
+        _ = try await f.client.store.ledger.topUp(user: victim, amount: 50, key: "t-\(ns)")
+        let victimBefore = try await f.client.store.ledger.balance(user: victim)
+        let me = try FleetClient(config: try TestEnv.config(namespace: ns, extra: ["DELLM_REDIS_URL": url, "DELLM_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"]))
+        #expect(me.submitter == mallory)
+        // The client refuses to name someone else; by hand, a job naming the victim on its own stream.
+        await #expect(throws: Wire.DecodeError.self) { try await me.submit("What is 2 times 3?", user: victim) }
+        let cursor = try await me.answersCursor()
+        let id = UUID().uuidString.lowercased()
+        try await me.redis.xadd(k.queries(user: mallory), Wire.fields(QueryJob(id: id, query: "What is 19 times 3?", user: victim)))
+        let got = Collector<AnswerEvent>()
+        let missing = try await me.waitForAnswers([id], after: cursor, timeout: .seconds(30)) { got.add($0) }
+        #expect(missing.isEmpty && got.all.first?.answer?.contains("57") == true, "\(got.all)")
+        let owner = try await f.client.db.query("SELECT user_id FROM queries WHERE id = $1", [id]).first?[0] ?? nil
+        let victimAfter = try await f.client.store.ledger.balance(user: victim)
+        #expect(owner == mallory && victimAfter == victimBefore, "charged to \(owner ?? "?"); victim \(victimBefore) → \(victimAfter)")
+        #expect(try await me.ownResult(queryID: id)?.status == "answered")
+        // What else it may not do: the shared query stream (where any user can be named), others' streams, others' answers.
+        let other = "someone-\(ns)"
+        var allowed: [String] = []
+        for (what, args) in [
+            ("XADD the shared query stream", ["XADD", k.queries, "*", "v", "1", "job", "{}"]),
+            ("XADD another user's query stream", ["XADD", k.queries(user: other), "*", "v", "1", "job", "{}"]),
+            ("XREAD the shared answers", ["XREAD", "STREAMS", k.answers, "0"]),
+            ("XRANGE another user's answers", ["XRANGE", k.answers(user: other), "-", "+"]),
+            ("XADD its own answers stream (a forged answer)", ["XADD", k.answers(user: mallory), "*", "v", "1", "job", "{}"]),
+            ("XADD a task stream", ["XADD", k.tasks(.math), "*", "v", "1", "job", "{}"]),
+            ("CONFIG GET *", ["CONFIG", "GET", "*"]),
+        ] {
+            let refused: Bool
+            do { _ = try await me.redis.command(args); refused = false } catch let e as RedisError { refused = e.message.contains("NOPERM") }
+            if !refused { allowed.append(what) }
+        }
+        #expect(allowed.isEmpty, "allowed to a submitter: \(allowed)")
+        AttackTable.record("a submitter names another user (job 'user': the victim) on its own stream",
+                           stoppedBy: "ops users add: its Redis user may write only its own query stream, read only its own answers; ingest charges the stream's user",
+                           lost: missing.count, unfairCredits: victimBefore - victimAfter,
+                           trust: "query charged to \(owner == mallory ? "the submitter" : owner ?? "?"); 7 other commands refused")
+    }
+
     @Test func aRevokedNodeIsCutOff() async throws {
         let f = try await Self.fleet()
         defer { Task { await f.stop() } }

@@ -6,6 +6,12 @@ import Testing
 
 @Suite(.enabled(if: TestEnv.hasServers, "needs the test servers (run ./ops/test)"))
 struct EconomyIntegrationTests {
+    /// A user who runs a node, last seen at `lastSeen` (SQL).
+    static func member(_ user: String, db: PostgresConnection, lastSeen: String = "now()") async throws {
+        try await db.query("INSERT INTO users (id, runs_nodes) VALUES ($1, true)", [user])
+        try await db.query("INSERT INTO nodes (id, role, owner_user, last_seen) VALUES ($1, 'specialist', $2, \(lastSeen))", ["node-" + user, user])
+    }
+
     func parts(_ n: Int) -> [Splitter.Part] {
         (0..<n).map { Splitter.Part(index: $0, text: "What is \($0) plus 1?", type: .math, rule: "test") }
     }
@@ -37,7 +43,7 @@ struct EconomyIntegrationTests {
         let store = Store(db: db)
         _ = try await store.migrate()
         let owner = "owner-\(UUID().uuidString.prefix(8))"
-        try await db.query("INSERT INTO users (id, runs_nodes) VALUES ($1, true)", [owner])
+        try await Self.member(owner, db: db)
         try await db.query("""
             INSERT INTO credit_ledger (user_id, amount, kind, idempotency_key)
             SELECT $1, 0.0125, 'earn', 'test-earn:' || $1 || ':' || g FROM generate_series(1, 200) g
@@ -59,21 +65,48 @@ struct EconomyIntegrationTests {
         #expect(abs(try await store.ledger.balance(user: owner) - (try await ledgerSum())) < 1e-9, "an entry after the fold counts")
     }
 
-    /// A user who runs a node pays the member price; anyone else 1.5× (the one-round-trip ingest picks
-    /// the price in SQL, by the user's row read under its lock).
+    /// A user who runs a node that contributed in the last week pays the member price; anyone else
+    /// 1.5× (the one-round-trip ingest picks the price in SQL, by the user's row read under its lock).
     @Test func membersPayTheMemberPrice() async throws {
         let db = PostgresConnection(url: TestEnv.databaseURL!)
         let store = Store(db: db)
         _ = try await store.migrate()
         let member = "member-\(UUID().uuidString.prefix(8))", guest = "guest-\(UUID().uuidString.prefix(8))"
-        try await db.query("INSERT INTO users (id, runs_nodes) VALUES ($1, true)", [member])
-        for (user, runsNodes) in [(member, true), (guest, false)] {
+        let lapsed = "lapsed-\(UUID().uuidString.prefix(8))", revoked = "revoked-\(UUID().uuidString.prefix(8))"
+        try await Self.member(member, db: db)
+        // Membership lapses a week after the user's node last contributed, and with the node's revocation.
+        try await Self.member(lapsed, db: db, lastSeen: "now() - interval '8 days'")
+        try await Self.member(revoked, db: db)
+        try await db.query("UPDATE nodes SET revoked_at = now() WHERE owner_user = $1", [revoked])
+        for (user, runsNodes) in [(member, true), (guest, false), (lapsed, false), (revoked, false)] {
             let job = QueryJob(id: UUID().uuidString.lowercased(), query: "two sums", user: user)
             guard case .enqueue(let tasks, _) = try await store.ingest(job, parts: parts(2)) else { Issue.record("not enqueued"); continue }
             #expect(tasks.count == 2)
             let price = Economy.price([.math, .math], runsNodes: runsNodes)
             #expect(abs(try await store.ledger.balance(user: user) - (Economy.startingCredits - price)) < 1e-9, "\(user)")
         }
+    }
+
+    /// An offline node's uptime, and with it its trust, decays: the sweeper's round recomputes nodes
+    /// not seen for two minutes from their heartbeats of the last hour (none: uptime 0).
+    @Test func anOfflineNodesTrustDecays() async throws {
+        let db = PostgresConnection(url: TestEnv.databaseURL!)
+        let store = Store(db: db)
+        _ = try await store.migrate()
+        let (away, here) = ("away-\(UUID().uuidString.prefix(8))", "here-\(UUID().uuidString.prefix(8))")
+        for node in [away, here] {
+            try await db.query("""
+                INSERT INTO nodes (id, role, uptime, trust, verified, correct, recent_verdicts, first_seen, last_seen)
+                VALUES ($1, 'specialist', 1, 1, 10, 10, '1111111111', now() - interval '3 hours', now() - interval '10 minutes')
+                """, [node])
+        }
+        try await store.nodes.heartbeat(node: here, role: "specialist", owner: "o", species: "s")
+        try await store.nodes.decayOffline()
+        let rows = try await db.query("SELECT id, uptime, trust FROM nodes WHERE id = ANY($1::text[])", ["{\(away),\(here)}"]).records
+        let byID = Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode("id", as: String.self), (try $0.decode("uptime", as: Double.self), try $0.decode("trust", as: Double.self))) })
+        #expect(byID[away]?.0 == 0 && abs((byID[away]?.1 ?? 0) - 0.9) < 1e-9, "\(byID)")
+        // The one that beat this minute: 1 minute of the last 60, and its trust recomputed with it.
+        #expect(abs((byID[here]?.0 ?? 0) - 1.0 / 60) < 1e-9 && abs((byID[here]?.1 ?? 0) - (0.9 + 0.1 / 60)) < 1e-9, "\(byID)")
     }
 
     @Test func eightConcurrentSubmittersCannotOverdrawAnAccount() async throws {
