@@ -154,7 +154,7 @@ extension WorkerCommand {
 }
 
 struct Ops: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Inspect and operate the fleet.", subcommands: [Backlog.self, TraceCommand.self, QueriesCommand.self, Dead.self, Exporter.self, TrustCommand.self, CreditsCommand.self, MatrixCommand.self, LeaderboardCommand.self, GenomesCommand.self, EvolveCommand.self, SlotsCommand.self, NodesCommand.self, UsersCommand.self])
+    static let configuration = CommandConfiguration(abstract: "Inspect and operate the fleet.", subcommands: [Backlog.self, TraceCommand.self, QueriesCommand.self, Dead.self, Exporter.self, TrustCommand.self, CreditsCommand.self, MatrixCommand.self, LeaderboardCommand.self, GenomesCommand.self, EvolveCommand.self, SlotsCommand.self, NodesCommand.self, UsersCommand.self, RolesCommand.self])
 }
 
 struct Backlog: AsyncParsableCommand {

@@ -367,3 +367,20 @@ struct UsersRevoke: AsyncParsableCommand {
         print("revoked \(name)")
     }
 }
+
+struct RolesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "roles",
+        abstract: "Create (or renew) a Redis user per coordinator role, limited to that role's keys and to commands that are not administrative; print ROLE DELLM_REDIS_URL=… lines.",
+        discussion: "Run each worker of that role with its line (`./ops/stack up` does). The evolver needs no Redis; the operator's CLI keeps the operator's user.")
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let (config, _) = try global.bootstrap()
+        let client = try FleetClient(config: config)
+        let (urls, persisted) = try await RoleAccess.setUp(config: config, redis: client.redis)
+        for (role, url) in urls { print("\(role) DELLM_REDIS_URL=\(url)") }
+        if !persisted {
+            FileHandle.standardError.write(Data("note: Redis has no ACL file (start it with --aclfile): the users last until Redis restarts\n".utf8))
+        }
+    }
+}

@@ -331,6 +331,59 @@ struct AdversarialTests {
                            trust: "query charged to \(owner == mallory ? "the submitter" : owner ?? "?"); 7 other commands refused")
     }
 
+    /// The whole fleet under least privilege: each coordinator role with its own Redis user, the node
+    /// with its own, the operator's user only for submitting and reading. A forged query entry is
+    /// dead-lettered by the ingest role's user; each role is refused the keys of the others.
+    @Test func aFleetOfLeastPrivilegeUsersAnswers() async throws {
+        let fake = try FakeModelServer(.answer("Paris is the capital of France."))
+        defer { fake.stop() }
+        let base = try TestEnv.config(extra: ["DELLM_NODE_ACCESS": "registered", "DELLM_SPOT_RATE": "0", "DELLM_MODEL_URL": fake.url])
+        let ns = base.namespace
+        let client = try FleetClient(config: base)
+        _ = try await Store(db: client.db).prepare(species: base.species)
+        let urls = Dictionary(uniqueKeysWithValues: try await RoleAccess.setUp(config: base, redis: client.redis).urls.map { ($0.role, $0.redisURL) })
+        func config(_ role: String) throws -> FleetConfig {
+            try TestEnv.config(namespace: ns, extra: ["DELLM_NODE_ACCESS": "registered", "DELLM_SPOT_RATE": "0", "DELLM_MODEL_URL": fake.url,
+                                                     "DELLM_REDIS_URL": urls[role]!])
+        }
+        let (ingest, verifier, synthesizer) = (try config("ingest"), try config("verifier"), try config("synthesizer"))
+        let node = "lp-\(ns)"
+        let creds = try await NodeRegistrar(config: base, redis: client.redis, store: client.store).add(node: node, owner: "lp-owner-\(ns)", types: [.math, .factual]).0
+        let nodeConfig = try TestEnv.config(namespace: ns, extra: ["DELLM_REDIS_URL": creds.redisURL, "DELLM_MODEL_URL": fake.url,
+                                                                   "DELLM_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"])
+        let specialist = SpecialistRole(config: nodeConfig, types: [.math, .factual], node: node, owner: "lp-owner-\(ns)")
+        let fleets = [
+            try await InProcessFleet.start(ingest, roles: [IngestRole(config: ingest, askModelWhenUnsure: false)]),
+            try await InProcessFleet.start(verifier, roles: [VerifierRole(config: verifier, verifierID: "v")]),
+            try await InProcessFleet.start(synthesizer, roles: [SynthesizerRole(config: synthesizer)]),
+            try await InProcessFleet.start(nodeConfig, roles: [specialist, specialist.instantLane]),
+        ]
+        let cursor = try await client.answersCursor()
+        var ids = [try await client.submit("What is the capital of France?", user: "lp-user-\(ns)")]
+        for i in 0..<5 { ids.append(try await client.submit("What is \(i + 4) times 9?", user: "lp-user-\(ns)")) }
+        let forged = UUID().uuidString.lowercased()
+        try await client.redis.xadd(base.keys.queries, [("v", "1"), ("job", "{\"id\":\"\(forged)\",\"query\":7}")])
+        let got = Collector<AnswerEvent>()
+        let missing = try await client.waitForAnswers(ids + [forged], after: cursor, timeout: .seconds(60)) { got.add($0) }
+        for f in fleets { await f.stop() }
+        #expect(missing.isEmpty, "unanswered: \(missing)")
+        let answered = got.all.filter { $0.status == "answered" }.count
+        #expect(answered == ids.count && got.all.first { $0.queryID == forged }?.status == "failed", "\(got.all)")
+        // Each role's user is refused what belongs to the others.
+        var allowed: [String] = []
+        for (role, args) in [("synthesizer", ["XADD", base.keys.tasks(.math), "*", "a", "b"]), ("synthesizer", ["XADD", base.keys.queries, "*", "a", "b"]),
+                             ("ingest", ["XADD", base.keys.verify, "*", "a", "b"]), ("ingest", ["XADD", base.keys.attempts(node: node), "*", "a", "b"]),
+                             ("verifier", ["XADD", base.keys.queries, "*", "a", "b"]), ("ingest", ["CONFIG", "GET", "*"]),
+                             ("verifier", ["FLUSHALL"]), ("synthesizer", ["KEYS", "*"]), ("ingest", ["ACL", "LIST"])] {
+            let r = RedisConnection(configuration: try RedisConfiguration(url: urls[role]!))
+            do { _ = try await r.command(args); allowed.append("\(role): \(args.prefix(2).joined(separator: " "))") } catch let e as RedisError where e.message.contains("NOPERM") {}
+        }
+        #expect(allowed.isEmpty, "\(allowed)")
+        AttackTable.record("a coordinator role's Redis user used beyond its role (9 commands)",
+                           stoppedBy: "ops roles: a user per role, its keys only, no administrative or dangerous commands; the fleet of least-privilege users answered \(answered)/\(ids.count) and failed the forged query",
+                           lost: missing.count, unfairCredits: 0, trust: "-")
+    }
+
     @Test func aRevokedNodeIsCutOff() async throws {
         let f = try await Self.fleet()
         defer { Task { await f.stop() } }
