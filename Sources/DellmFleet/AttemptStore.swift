@@ -37,6 +37,13 @@ extension AttemptStore {
         return row[1] == "queued" ? .open : .unneeded
     }
 
+    /// Whether `node` recorded an attempt at the subtask before `attempt` (a second opinion must come
+    /// from another node).
+    public func answeredBefore(_ job: TaskJob, node: String) async throws -> Bool {
+        !(try await db.query("SELECT 1 FROM attempts WHERE subtask_id = $1 AND node_id = $2 AND attempt < $3",
+                             [job.subtaskID, node, String(job.attempt)]).rows.isEmpty)
+    }
+
     /// `register`: also bring the node's owner and species up to date (a node's first attempt after it
     /// starts); otherwise the owner and the node are only inserted when missing, which writes and locks
     /// nothing (an update of the node's row on every attempt queued attempts behind each other and the

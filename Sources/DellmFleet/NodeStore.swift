@@ -80,13 +80,14 @@ extension NodeStore {
     }
 
     /// Every registered node's standing, for the recorder.
-    public func registry() async throws -> [String: NodeStanding] {
-        var out: [String: NodeStanding] = [:]
+    public func registry() async throws -> [String: (standing: NodeStanding, trust: TrustPolicy.Standing)] {
+        var out: [String: (NodeStanding, TrustPolicy.Standing)] = [:]
         for r in try await db.query("""
-            SELECT id, coalesce(owner_user, 'operator') AS owner, species, revoked_at IS NOT NULL AS revoked
+            SELECT id, coalesce(owner_user, 'operator') AS owner, species, revoked_at IS NOT NULL AS revoked, trust, verified
             FROM nodes WHERE registered_at IS NOT NULL
             """).records {
-            out[try r.decode("id")] = try r.decode("revoked", as: Bool.self) ? .revoked : .registered(owner: try r.decode("owner"), species: try r.decode("species"))
+            let standing: NodeStanding = try r.decode("revoked", as: Bool.self) ? .revoked : .registered(owner: try r.decode("owner"), species: try r.decode("species"))
+            out[try r.decode("id")] = (standing, TrustPolicy.Standing(trust: try r.decode("trust"), verified: try r.decode("verified")))
         }
         return out
     }

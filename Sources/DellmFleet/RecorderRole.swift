@@ -47,13 +47,18 @@ public struct RecorderRole: Role {
         if entry["reason"] != nil { return try await file(deadLetter: entry, node: node, context: context) }
         let job: AttemptJob
         do { job = try Wire.decode(AttemptJob.self, v: entry["v"], job: entry["job"]) } catch { throw Poison(error.reason) }
-        let ack = try await acknowledgement(of: job, redis: context.redis)
+        let taskEntry = try await issuedEntry(of: job, redis: context.redis)
+        let ack = taskEntry.map { Emit.ack($0.stream, group: "specialist", id: $0.id) }
         let verify = Emit(config.keys.verify, VerifyJob(queryID: job.task.queryID, subtaskID: job.task.subtaskID, attempt: job.task.attempt))
         switch try await context.store.attempts.state(job.task) {
         case .unknown: throw Poison(Self.unknownSubtask(job.task), emits: ack.map { [$0] } ?? [])
         case .unneeded: return ack.map { [$0] } ?? []
         case .recorded: return [verify] + (ack.map { [$0] } ?? [])
         case .open: break
+        }
+        if let entry = taskEntry, let reason = try await refusal(of: job, node: node, entry: entry, store: context.store) {
+            context.logger.info("attempt refused; the task goes to another node", metadata: ["node": "\(node)", "subtask": "\(job.task.subtaskID)", "why": "\(reason)"])
+            return reissue(entry)
         }
         // An open fleet's node is registered by its first attempt this process records (its owner and
         // species as it says); a registered node's row is the registration's and is not touched.
@@ -72,15 +77,41 @@ public struct RecorderRole: Role {
         "no subtask \(job.subtaskID) with attempt \(job.attempt) of this type and text: the task was not issued by the coordinator"
     }
 
-    /// The acknowledgement of the task entry the attempt names, once it is shown to be that task (a node
-    /// cannot have another node's task acknowledged); nil when the entry is gone (trimmed, or taken back).
-    func acknowledgement(of job: AttemptJob, redis: RedisConnection) async throws -> Emit? {
+    /// The task entry the attempt names, once it is shown to hold that task (so a node cannot have
+    /// another node's task acknowledged); nil when the entry is gone (trimmed, or taken back).
+    func issuedEntry(of job: AttemptJob, redis: RedisConnection) async throws -> StreamEntry? {
         guard let task = try await taskEntry(stream: job.taskStream, id: job.taskEntry, redis: redis) else { return nil }
         guard let t = try? Wire.decode(TaskJob.self, v: task["v"], job: task["job"]), t.subtaskID == job.task.subtaskID,
               t.attempt == job.task.attempt, t.type == job.task.type, t.text == job.task.text else {
             throw Poison("the attempt names task entry \(job.taskEntry.prefix(40)) of \(job.taskStream), which holds another task")
         }
-        return .ack(job.taskStream, group: "specialist", id: job.taskEntry)
+        return task
+    }
+
+    /// How often a task is put back for another node before the refusing rules give way (a fleet whose
+    /// only node of the type is the refused one still gets its answer, checked as ever).
+    static let maxRefusals = 10
+
+    /// Why a registered fleet does not take this attempt from this node (`TrustPolicy`'s adaptive
+    /// replication, by node): a quarantined node gets only re-asked work (its first attempts go to other
+    /// nodes), and a re-asked attempt (a retry, a spot check) must come from another node than the
+    /// earlier ones. Nil: take it.
+    func refusal(of job: AttemptJob, node: String, entry: StreamEntry, store: Store) async throws -> String? {
+        guard config.nodeAccess == .registered, (entry["reissued"].flatMap { Int($0) } ?? 0) < Self.maxRefusals else { return nil }
+        if job.task.attempt == 1, let trust = roster.trust(node), TrustPolicy.quarantined(trust) {
+            return "the node is quarantined: it gets only re-asked work"
+        }
+        if job.task.attempt > 1, try await store.attempts.answeredBefore(job.task, node: node) {
+            return "a second opinion must come from another node"
+        }
+        return nil
+    }
+
+    /// The task put back at the end of its stream for another node, and the taken entry acknowledged.
+    func reissue(_ entry: StreamEntry) -> [Emit] {
+        let times = (entry["reissued"].flatMap { Int($0) } ?? 0) + 1
+        let fields = entry.fields.filter { $0.0 != "reissued" } + [("reissued", String(times))]
+        return [Emit(stream: entry.stream, fields: fields), .ack(entry.stream, group: "specialist", id: entry.id)]
     }
 
     /// The entry `id` of a task stream, or nil when it is gone. A stream that is no task stream, or an id
@@ -119,6 +150,7 @@ final class NodeRoster: Sendable {
     private struct State {
         var nodes: [String] = []
         var standings: [String: NodeStanding] = [:]
+        var trust: [String: TrustPolicy.Standing] = [:]
         var refreshedAt: ContinuousClock.Instant?
         var registeredThisProcess: Set<String> = []
     }
@@ -128,6 +160,9 @@ final class NodeRoster: Sendable {
     var nodes: [String] { state.value.nodes }
 
     func standing(_ node: String) -> NodeStanding { state.value.standings[node] ?? .unknown }
+
+    /// A registered node's trust and verdicts as of the last refresh.
+    func trust(_ node: String) -> TrustPolicy.Standing? { state.value.trust[node] }
 
     /// True the first time it is asked for `node` in this process.
     func firstAttempt(_ node: String) -> Bool { state.withLock { $0.registeredThisProcess.insert(node).inserted } }
@@ -140,12 +175,13 @@ final class NodeRoster: Sendable {
         }
         guard due else { return }
         let registry = try await store.nodes.registry()
-        var names = registry.filter { $0.value != .revoked }.map(\.key)
+        var names = registry.filter { $0.value.standing != .revoked }.map(\.key)
         if config.nodeAccess == .open { names += try await openStreams(config: config, redis: redis).filter { registry[$0] == nil } }
         let sorted = names.sorted()
         state.withLock {
             $0.nodes = sorted
-            $0.standings = registry
+            $0.standings = registry.mapValues(\.standing)
+            $0.trust = registry.mapValues(\.trust)
         }
     }
 

@@ -185,19 +185,25 @@ struct AdversarialTests {
                     _ = try? await evil.handIn(e, answer: "Answer: 1")
                     handed += 1
                 }
+                try? await Task.sleep(for: .milliseconds(20)) // a node's own work between reads, not synchronisation
             }
             return handed
         }
-        let r = try await f.ask(60, timeout: .seconds(120))
+        let r = try await f.ask(150, timeout: .seconds(120))
         answering.cancel()
         let handed = await answering.value
         let s = try await f.standing(evil.node)
         let earned = try await f.earned("wrong-owner")
+        // A second opinion comes from another node: no subtask holds two of its attempts.
+        let twice = Int(try await f.client.db.query("""
+            SELECT count(*) FROM (SELECT subtask_id FROM attempts WHERE node_id = $1 GROUP BY subtask_id HAVING count(*) > 1) t
+            """, [evil.node]).first?[0] ?? "") ?? -1
         #expect(r.wrong == 0 && r.lost == 0, "\(r)")
         #expect(earned == 0)
+        #expect(twice == 0)
         #expect(s.verified >= TrustPolicy.probation && TrustPolicy.quarantined(s), "after \(s.verified) verdicts, trust \(s.trust)")
         AttackTable.record("always answers wrong (claims two agreeing model votes), \(handed) attempts",
-                           stoppedBy: "the verifier recomputes; no pass, no earning; quarantined at \(TrustPolicy.probation) verdicts (trust < \(TrustPolicy.floor))",
+                           stoppedBy: "the verifier recomputes; no pass, no earning; quarantined at \(TrustPolicy.probation) verdicts (trust < \(TrustPolicy.floor)), then given only re-asked work; every re-ask answered by another node",
                            lost: r.lost, unfairCredits: earned, trust: String(format: "%.3f after %d verdicts%@; queries %d right, %d wrong, %d failed", s.trust, s.verified,
                                                                                TrustPolicy.quarantined(s) ? ", quarantined" : "", r.right, r.wrong, r.failed))
     }
@@ -214,6 +220,7 @@ struct AdversarialTests {
                     let right = ArithmeticGrammar.reading(t.text)?.answer ?? "0"
                     _ = try? await evil.handIn(e, answer: t.attempt > 1 ? right : "Answer: 1")
                 }
+                try? await Task.sleep(for: .milliseconds(20)) // its own work between reads
             }
         }
         let r = try await f.ask(30)
