@@ -334,11 +334,22 @@ extension FleetClient {
 
     /// The end of one of this submitter's queries, from its answers stream (the last 1,000), or nil.
     public func ownResult(queryID: String) async throws -> AnswerEvent? {
+        try await ownEntry(queryID: queryID)?.event
+    }
+
+    /// The trace of one of this submitter's queries, as the synthesizer left it on its answers stream
+    /// (queries that reached synthesis), or nil.
+    public func ownTrace(queryID: String) async throws -> Inspector.Trace? {
+        guard let text = try await ownEntry(queryID: queryID)?.entry["trace"] else { return nil }
+        return try? JSONDecoder().decode(Inspector.Trace.self, from: Data(text.utf8))
+    }
+
+    func ownEntry(queryID: String) async throws -> (event: AnswerEvent, entry: StreamEntry)? {
         let r = try await redis.command("XREVRANGE", answersStream, "+", "-", "COUNT", "1000")
         for raw in r.array ?? [] {
             guard let e = try? RedisConnection.parseEntry(stream: answersStream, raw),
                   let event = try? Wire.decode(AnswerEvent.self, v: e["v"], job: e["job"]) else { continue }
-            if event.queryID == queryID { return event }
+            if event.queryID == queryID { return (event, e) }
         }
         return nil
     }

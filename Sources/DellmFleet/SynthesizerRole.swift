@@ -25,6 +25,11 @@ public struct SynthesizerRole: Role {
         do { job = try Wire.decode(SynthesizeJob.self, v: entry["v"], job: entry["job"]) } catch { throw Poison(error.reason) }
         guard let event = try await context.store.synthesize(queryID: job.queryID) else { return [] }
         context.logger.info("query finished", metadata: ["query": "\(job.queryID)", "status": "\(event.status)"])
-        return announce(event, config)
+        guard let user = event.user, try await context.redis.command("SISMEMBER", config.keys.submitters, user).int == 1,
+              let trace = try await context.store.inspector.trace(queryID: job.queryID) else { return announce(event, config) }
+        // A registered submitter reads no database: its own answers stream carries the query's trace too.
+        var own = Emit(config.keys.answers(user: user), event, maxLengthApprox: 1_000)
+        own.fields.append(("trace", Wire.encode(trace)))
+        return [Emit(config.keys.answers, event, maxLengthApprox: config.followStreamMaxLength), own]
     }
 }

@@ -14,7 +14,11 @@ struct TraceCommand: AsyncParsableCommand {
     func run() async throws {
         let (config, _) = try global.bootstrap()
         let client = try FleetClient(config: config)
-        guard let t = try await client.inspector.trace(queryID: id) else { throw fail("no query \(id)", code: 3) }
+        // A submitter's own credentials: the trace its answers stream carries (its own queries only).
+        let found = client.submitter != nil ? try await client.ownTrace(queryID: id) : try await client.inspector.trace(queryID: id)
+        guard let t = found else {
+            throw fail(client.submitter != nil ? "no trace of \(id) among your last 1,000 answers (still running, not yours, or it ended before its parts ran)" : "no query \(id)", code: 3)
+        }
         if json {
             try printEncoded(t)
         } else {
