@@ -256,7 +256,7 @@ public struct Keys: Sendable {
     /// the instant stream; the rest to its type's stream, or its bulk tier when `Admission` says the user
     /// has had their share.
     public func stream(for task: TaskJob, tier: Admission.Tier = .primary) -> String {
-        if task.type == .math && ArithmeticGrammar.reading(task.text) != nil { return instant }
+        if task.type == .math && (ArithmeticGrammar.reading(task.text) != nil || WordProblems.solve(task.text) != nil) { return instant }
         if task.type == .reasoning && ExactTools.solve(task.text) != nil { return instant }
         return tier == .bulk ? bulk(task.type) : tasks(task.type)
     }

@@ -55,6 +55,11 @@ public struct Answerer: Sendable {
             let vote = Vote(source: "calculator", answer: reading.answer, milliseconds: 0)
             return .init(answer: reading.answer, votes: [vote], confidence: 1, tool: "calculator", error: nil, latencyMilliseconds: 0)
         }
+        if job.type == .math, let w = WordProblems.solve(job.text) {
+            let answer = "\(w.expression) = \(Calculator.format(w.value)) (\(w.rule))\nAnswer: \(Calculator.format(w.value))"
+            let vote = Vote(source: "word-problem", answer: answer, milliseconds: 0)
+            return .init(answer: answer, votes: [vote], confidence: 1, tool: "word-problem", error: nil, latencyMilliseconds: 0)
+        }
         if job.type == .reasoning, let s = ExactTools.solve(job.text) {
             let vote = Vote(source: s.tool, answer: s.answer, milliseconds: 0)
             return .init(answer: s.answer, votes: [vote], confidence: 1, tool: s.tool, error: nil, latencyMilliseconds: 0)

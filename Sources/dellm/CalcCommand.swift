@@ -38,6 +38,17 @@ struct CalcCommand: ParsableCommand {
                     writeStandardOutput((questions.count > 1 ? "\(q)\n" : "") + r.answer + "\n")
                 }
             case .failure(let d):
+                // A one-step word problem the rule reads (`WordProblems`) is answered without a model too.
+                if let w = WordProblems.solve(q) {
+                    let line = "\(w.expression) = \(Calculator.format(w.value)) (word problem: \(w.rule))"
+                    if json {
+                        writeStandardOutput(JSONValue.object(["text": .string(q), "values": .array([.number(Calculator.format(w.value))]),
+                                                              "steps": .array([.string(line)])]).serialized + "\n")
+                    } else {
+                        writeStandardOutput((questions.count > 1 ? "\(q)\n" : "") + line + "\n")
+                    }
+                    continue
+                }
                 declined += 1
                 if json {
                     writeStandardOutput(JSONValue.object(["text": .string(q), "declined": .string(d.reason)]).serialized + "\n")
