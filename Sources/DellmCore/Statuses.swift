@@ -4,6 +4,8 @@
 /// A query: running until every part has settled, then answered (at least one part has an answer) or failed.
 public enum QueryState: String, Sendable, CaseIterable {
     case running, answered, failed
+    /// Stopped by the operator (`ops cancel`): its open parts were not started, the work not done refunded.
+    case cancelled
 }
 
 /// A subtask: queued (asked of specialists), waiting (for an earlier part's result), verified, failed.

@@ -224,6 +224,8 @@ public struct Keys: Sendable {
     }
     /// A user's own answers stream: the ends of that user's queries (the only answers a submitter may read).
     public func answers(user: String) -> String { "\(namespace):answers:\(user)" }
+    /// The task types (and `instant`) the operator paused: specialists do not read their streams.
+    public var paused: String { "\(namespace):paused" }
     /// The set of registered submitters, whose query streams ingest reads.
     public var submitters: String { "\(namespace):submitters" }
     public func tasks(_ t: TaskType) -> String { "\(namespace):tasks:\(t.rawValue)" }

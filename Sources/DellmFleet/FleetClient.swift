@@ -174,6 +174,8 @@ public struct FleetClient: Sendable {
         public var stream: String
         public var length: Int
         public var groups: [GroupInfo]
+        /// A task stream of a type the operator paused (`ops pause`).
+        public var paused: Bool?
     }
 
     /// Per stream: length, and per group its consumers, pending count, lag and last-delivered id —

@@ -34,13 +34,14 @@ public struct NodeRegistrar: Sendable {
     /// The Redis user of a node.
     public static func redisUser(_ node: String) -> String { "dellm-node-\(node)" }
 
-    /// The ACL rules of a node (after `reset`): commands a node lane sends, on the keys of its types;
+    /// The ACL rules of a node (after `reset`): commands a node lane sends, on the keys of its types (and
+    /// reading which types the operator paused);
     /// its own stream for XADD; its lanes' liveness marks for SET.
     public static func aclRules(node: String, types: [TaskType], keys: Keys) -> [String] {
         var streams = types.flatMap { [keys.tasks($0), keys.bulk($0)] }
         if types.contains(.math) || types.contains(.reasoning) { streams.append(keys.instant) }
-        return ["-@all", "+ping", "+hello", "+auth", "+select", "+client|setname", "+xreadgroup", "+xpending", "+xgroup|create", "+eval"]
-            + streams.map { "~" + $0 }
+        return ["-@all", "+ping", "+hello", "+auth", "+select", "+client|setname", "+xreadgroup", "+xpending", "+xgroup|create", "+eval", "+smembers"]
+            + streams.map { "~" + $0 } + ["%R~" + keys.paused]
             + ["(+xadd ~\(keys.attempts(node: node)))", "(+set ~\(keys.alive(group: "specialist", consumer: node))~*)"]
     }
 

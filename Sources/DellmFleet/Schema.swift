@@ -196,5 +196,9 @@ public enum Schema {
             "ALTER TABLE nodes ADD COLUMN types text NOT NULL DEFAULT ''",
             "ALTER TABLE nodes ADD COLUMN missed integer NOT NULL DEFAULT 0",
         ]),
+        Migration(version: 11, name: "cancelled queries", sql: [
+            "ALTER TABLE queries DROP CONSTRAINT queries_status_check",
+            "ALTER TABLE queries ADD CONSTRAINT queries_status_check CHECK (status IN ('running','answered','failed','cancelled'))",
+        ]),
     ]
 }

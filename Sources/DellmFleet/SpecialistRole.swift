@@ -28,8 +28,20 @@ public struct SpecialistRole: Role {
     public var name: String { "specialist" }
     public var jobsMayRunLong: Bool { !instant }
     public var handsIn: String? { config.keys.attempts(node: node) }
-    /// The first tier of every type, then the bulk tier (read only when the first has no work).
-    public var streams: [String] { instant ? [config.keys.instant] : types.map(config.keys.tasks) + types.map(config.keys.bulk) }
+    /// The types the operator paused (`ops pause`), re-read about every second.
+    let paused = PausedKinds()
+    /// The first tier of every type, then the bulk tier (read only when the first has no work); none of
+    /// a paused type (what a lane holds is finished).
+    public var streams: [String] {
+        let off = paused.kinds
+        if instant { return off.contains("instant") ? [] : [config.keys.instant] }
+        let on = types.filter { !off.contains($0.rawValue) }
+        return on.map(config.keys.tasks) + on.map(config.keys.bulk)
+    }
+
+    public func refresh(context: LaneContext) async throws {
+        try await paused.refresh(key: config.keys.paused, redis: context.redis)
+    }
 
     /// The same node reading the instant stream (the calculator's work) in lanes of its own.
     public var instantLane: SpecialistRole {

@@ -32,6 +32,7 @@ struct Result: AsyncParsableCommand {
         switch s.status {
         case "answered": if !json { print(s.answer ?? "") }
         case "failed": throw fail("query \(id) failed: \(s.error ?? "unknown reason")")
+        case "cancelled": throw fail("query \(id) was cancelled: \(s.error ?? "by the operator")")
         default: throw fail("query \(id) is still running: \(s.settled)/\(s.subtasks) subtasks settled", code: 2)
         }
     }
@@ -154,7 +155,7 @@ extension WorkerCommand {
 }
 
 struct Ops: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Inspect and operate the fleet.", subcommands: [Backlog.self, TraceCommand.self, QueriesCommand.self, Dead.self, Exporter.self, TrustCommand.self, CreditsCommand.self, MatrixCommand.self, LeaderboardCommand.self, GenomesCommand.self, EvolveCommand.self, SlotsCommand.self, NodesCommand.self, UsersCommand.self, RolesCommand.self])
+    static let configuration = CommandConfiguration(abstract: "Inspect and operate the fleet.", subcommands: [Backlog.self, TraceCommand.self, QueriesCommand.self, Dead.self, Exporter.self, TrustCommand.self, CreditsCommand.self, MatrixCommand.self, LeaderboardCommand.self, GenomesCommand.self, EvolveCommand.self, SlotsCommand.self, NodesCommand.self, UsersCommand.self, RolesCommand.self, PauseCommand.self, ResumeCommand.self, CancelCommand.self, RetryCommand.self, PendingCommand.self])
 }
 
 struct Backlog: AsyncParsableCommand {
@@ -179,23 +180,37 @@ struct Backlog: AsyncParsableCommand {
                 }
                 throw fail("\(error)")
             }
+            let paused = Set((try? await QueueControls(config: config, redis: client.redis, store: client.store).paused()) ?? [])
             if json {
-                try printEncoded(info)
+                try printEncoded(info.map { s in
+                    var s = s
+                    if let kind = Self.kind(of: s.stream, namespace: config.namespace), paused.contains(kind) { s.paused = true }
+                    return s
+                })
             } else {
                 if watch { print("\u{1B}[H\u{1B}[2J", terminator: "") }
-                print(Self.render(info, namespace: config.namespace, watching: watch))
+                print(Self.render(info, namespace: config.namespace, watching: watch, paused: paused))
             }
             if watch { try await Task.sleep(for: .seconds(interval)) }
         } while watch
     }
 
-    static func render(_ info: [FleetClient.StreamInfo], namespace: String, watching: Bool) -> String {
+    /// The task type (or `instant`) of a task stream.
+    static func kind(of stream: String, namespace: String) -> String? {
+        let prefix = namespace + ":tasks:"
+        guard stream.hasPrefix(prefix) else { return nil }
+        return stream.dropFirst(prefix.count).split(separator: ":").first.map(String.init)
+    }
+
+    static func render(_ info: [FleetClient.StreamInfo], namespace: String, watching: Bool, paused: Set<String> = []) -> String {
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
         func age(_ ms: Int) -> String { ms < 1000 ? "\(ms)ms" : ms < 120_000 ? "\(ms / 1000)s" : "\(ms / 60_000)m" }
         var out = watching ? "dellm backlog — namespace \(namespace) — \(Date())\n\n" : ""
         out += pad("STREAM", 24) + pad("LEN", 8) + pad("GROUP", 13) + pad("PENDING", 8) + pad("LAG", 7) + pad("OLDEST", 8) + pad("CONSUMERS", 10) + "LAST-DELIVERED\n"
         for s in info {
-            let short = s.stream.hasPrefix(namespace + ":") ? String(s.stream.dropFirst(namespace.count + 1)) : s.stream
+            var short = s.stream.hasPrefix(namespace + ":") ? String(s.stream.dropFirst(namespace.count + 1)) : s.stream
+            // A paused type's streams (`ops pause`): specialists do not read them until `ops resume`.
+            if let kind = kind(of: s.stream, namespace: namespace), paused.contains(kind) { short += " (paused)" }
             if s.groups.isEmpty {
                 out += pad(short, 24) + pad(String(s.length), 8) + (short == "dead" && s.length > 0 ? "← dead letters: dellm ops dead list" : "-") + "\n"
                 continue
