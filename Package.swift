@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The console's HTTP and WebSocket server: no dependency of its own (no NIO), so it adds about a
+        // minute to a clean build where Hummingbird adds several.
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // C libraries, found through pkg-config; each wrapped by exactly one Swift module below.
@@ -35,8 +38,13 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
+        .target(name: "DellmConsole", dependencies: [
+            "DellmFleet", "DellmCore", "DellmRedis", "DellmSupport",
+            .product(name: "FlyingFox", package: "FlyingFox"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "dellm", dependencies: [
-            "DellmFleet", "DellmCore", "DellmRedis", "DellmPostgres", "DellmModel", "DellmSupport",
+            "DellmConsole", "DellmFleet", "DellmCore", "DellmRedis", "DellmPostgres", "DellmModel", "DellmSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -46,7 +54,7 @@ let package = Package(
         ]),
         .testTarget(name: "DellmCoreTests", dependencies: ["DellmCore"]),
         .testTarget(name: "DellmIntegrationTests", dependencies: [
-            "DellmFleet", "DellmCore", "DellmRedis", "DellmPostgres", "DellmModel", "DellmSupport",
+            "DellmConsole", "DellmFleet", "DellmCore", "DellmRedis", "DellmPostgres", "DellmModel", "DellmSupport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -21,7 +21,8 @@ public enum RoleAccess {
         case "verifier": // with the recorder and the task sweeper, which reissues and trims the task streams
             return [keys.verify, keys.attempts(node: "*"), keys.nodes, "\(ns):tasks:*", keys.synthesize, "\(ns):alive:*"] + announce
         case "synthesizer":
-            return [keys.synthesize, "\(ns):alive:synthesizer:*"] + announce
+            // It reads whether a query's user is a registered submitter (whose answers stream carries the trace).
+            return [keys.synthesize, keys.submitters, "\(ns):alive:synthesizer:*"] + announce
         default:
             return []
         }

@@ -19,7 +19,7 @@ struct Dellm: AsyncParsableCommand {
               DELLM_NAMESPACE     dellm
             eval "$(./ops/stack env)" sets them for the local stack; the README lists the rest.
             """,
-        subcommands: [Submit.self, Result.self, WorkerCommand.self, Ops.self, EvalCommand.self, Doctor.self, Bench.self, Migrate.self, SandboxCommand.self, CalcCommand.self, PlanCommand.self]
+        subcommands: [Submit.self, Result.self, WorkerCommand.self, Ops.self, EvalCommand.self, Doctor.self, Bench.self, Migrate.self, SandboxCommand.self, CalcCommand.self, PlanCommand.self, ConsoleCommand.self]
     )
 
     /// A peer that closes a socket early (a metrics scrape reset, a dropped Redis or PostgreSQL

@@ -17,9 +17,10 @@ DELLM_APT_PACKAGES=(redis-server redis-tools postgresql postgresql-client libhir
                     pkg-config bubblewrap cmake g++ python3 unzip curl util-linux docker-compose)
 
 # Installs the packages that are missing (apt-get update once, only if something is missing).
+# ensure_packages [MORE…]: the stack's packages and any more (./ops/test adds the browser for the console test).
 ensure_packages() {
   local missing=()
-  for p in "${DELLM_APT_PACKAGES[@]}"; do
+  for p in "${DELLM_APT_PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -27,9 +28,12 @@ ensure_packages() {
   say "installing: ${missing[*]}"
   DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
   # Do not let package scripts start system services on the ports the stack uses.
+  # Removed however the install ends (a failed install must not leave services unable to start).
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  local rc=0
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 || rc=$?
   rm -f /usr/sbin/policy-rc.d
+  return $rc
 }
 
 pg_bin() {
