@@ -9,6 +9,9 @@ import Foundation
 struct ConsoleAPI: Sendable {
     let client: FleetClient
     let controls: QueueControls
+    /// The backlog as last read, shared by every open page for a second: five pages polling every two
+    /// seconds cost one set of XINFO calls a second, not five.
+    let backlogCache = ResponseCache(maxAge: .seconds(1))
 
     init(config: FleetConfig) throws {
         client = try FleetClient(config: config)
@@ -31,8 +34,10 @@ struct ConsoleAPI: Sendable {
         case (.GET, "/"), (.GET, "/index.html"):
             return HTTPResponse(statusCode: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: Data(ConsolePage.html.utf8))
         case (.GET, "/api/backlog"):
-            let paused = try await controls.paused()
-            return try Self.encoded(Backlog(paused: paused, streams: try await client.backlog()))
+            let client = self.client, controls = self.controls
+            return try await backlogCache.get {
+                try Self.encoded(Backlog(paused: try await controls.paused(), streams: try await client.backlog()))
+            }
         case (.GET, "/api/queries"):
             return try Self.encoded(try await client.inspector.queries(status: q["status"], limit: min(200, Int(q["limit"] ?? "") ?? 30)))
         case (.GET, "/api/trace"):
@@ -119,5 +124,20 @@ struct ConsoleAPI: Sendable {
     static func json(_ object: Any, status: HTTPStatusCode = .ok) -> HTTPResponse {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return HTTPResponse(statusCode: status, headers: [.contentType: "application/json"], body: data)
+    }
+}
+
+/// One response kept for `maxAge`, made again by the first request after it.
+actor ResponseCache {
+    let maxAge: Duration
+    private var kept: (response: HTTPResponse, at: ContinuousClock.Instant)?
+
+    init(maxAge: Duration) { self.maxAge = maxAge }
+
+    func get(_ make: @Sendable () async throws -> HTTPResponse) async throws -> HTTPResponse {
+        if let kept, ContinuousClock.now - kept.at < maxAge { return kept.response }
+        let fresh = try await make()
+        kept = (fresh, .now)
+        return fresh
     }
 }
