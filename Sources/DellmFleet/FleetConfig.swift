@@ -11,6 +11,9 @@ import Yams
 public struct FleetConfig: Sendable {
     public var redisURL: String
     public var databaseURL: String
+    /// The Redis password from `DELLM_REDIS_PASSWORD_FILE` (a secret file, as compose mounts one),
+    /// used instead of a password in the URL.
+    public var redisPassword: String?
     public var modelURL: String
     public var modelAPI: ModelAPI
     public var modelName: String
@@ -71,7 +74,7 @@ public struct FleetConfig: Sendable {
         "limits.consumer_heartbeat_ms": "DELLM_CONSUMER_HEARTBEAT_MS", "limits.fair_share_parts": "DELLM_FAIR_SHARE_PARTS",
         "routing.strategy": "DELLM_ROUTING", "routing.epsilon": "DELLM_ROUTING_EPSILON", "routing.top": "DELLM_ROUTING_TOP",
         "routing.refresh_ms": "DELLM_ROUTING_REFRESH_MS",
-        "verify.spot_rate": "DELLM_SPOT_RATE", "nodes.access": "DELLM_NODE_ACCESS", "nodes.task_deadline_ms": "DELLM_TASK_DEADLINE_MS",
+        "verify.spot_rate": "DELLM_SPOT_RATE", "redis_password_file": "DELLM_REDIS_PASSWORD_FILE", "database_password_file": "DELLM_DATABASE_PASSWORD_FILE", "nodes.access": "DELLM_NODE_ACCESS", "nodes.task_deadline_ms": "DELLM_TASK_DEADLINE_MS",
         "credits.new_user": "DELLM_NEW_USER_CREDITS", "credits.new_users_per_hour": "DELLM_NEW_USER_GRANTS_PER_HOUR",
         "evolution.every_verdicts": "DELLM_EVOLVE_EVERY_VERDICTS", "evolution.every_minutes": "DELLM_EVOLVE_EVERY_MINUTES",
         "evolution.min_attempts": "DELLM_EVOLVE_MIN_ATTEMPTS", "evolution.max_per_type": "DELLM_EVOLVE_MAX_PER_TYPE",
@@ -149,6 +152,13 @@ public struct FleetConfig: Sendable {
         fairShareParts = try r.int("DELLM_FAIR_SHARE_PARTS", 8, 1...1_000_000)
         grant = Economy.Grant(credits: Double(try r.int("DELLM_NEW_USER_CREDITS", Int(Economy.startingCredits), 0...1_000_000)),
                               perHour: try r.int("DELLM_NEW_USER_GRANTS_PER_HOUR", 600, 0...10_000_000))
+        // Passwords from files (compose secrets), so they are in no URL of the environment.
+        if let file = r["DELLM_REDIS_PASSWORD_FILE"] { redisPassword = try Self.secret(file, r.source("DELLM_REDIS_PASSWORD_FILE")) }
+        if let file = r["DELLM_DATABASE_PASSWORD_FILE"] {
+            let password = try Self.secret(file, r.source("DELLM_DATABASE_PASSWORD_FILE"))
+            let encoded = password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? password
+            databaseURL += (databaseURL.contains("?") ? "&" : "?") + "password=" + encoded
+        }
         do { _ = try RedisConfiguration(url: redisURL) } catch {
             // The message names DELLM_REDIS_URL; say so when the value came from the file.
             throw loaded?.origin["DELLM_REDIS_URL"].map { ConfigurationError("\($0): \(error)") } ?? error
@@ -267,7 +277,19 @@ public struct FleetConfig: Sendable {
 
     public var keys: Keys { Keys(namespace: namespace) }
 
-    public func redisConfiguration() throws -> RedisConfiguration { try RedisConfiguration(url: redisURL) }
+    public func redisConfiguration() throws -> RedisConfiguration {
+        var c = try RedisConfiguration(url: redisURL)
+        if let redisPassword { c.password = redisPassword }
+        return c
+    }
+
+    /// A secret file's first line; an unreadable or empty file is a clear error naming the setting.
+    static func secret(_ path: String, _ source: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ConfigurationError("\(source): cannot read \(path)") }
+        let value = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        guard !value.isEmpty else { throw ConfigurationError("\(source): \(path) is empty") }
+        return value
+    }
 
     public func model(timeoutMilliseconds: Int? = nil) -> ModelClient {
         ModelClient(baseURL: modelURL, api: modelAPI, model: modelName, timeoutMilliseconds: timeoutMilliseconds ?? modelTimeoutMilliseconds)

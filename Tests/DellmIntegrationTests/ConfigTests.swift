@@ -12,6 +12,18 @@ import Testing
         return path
     }
 
+    /// Passwords from secret files (as compose mounts them): used, and in no log line.
+    @Test func passwordsComeFromFiles() throws {
+        let redisSecret = try write("r3d!s pass\n"), dbSecret = try write("p@ss/word:1\n")
+        let c = try FleetConfig(environment: ["DELLM_REDIS_URL": "redis://redis:6379", "DELLM_DATABASE_URL": "postgresql://dellm@db:5432/dellm",
+                                              "DELLM_REDIS_PASSWORD_FILE": redisSecret, "DELLM_DATABASE_PASSWORD_FILE": dbSecret])
+        #expect(try c.redisConfiguration().password == "r3d!s pass")
+        #expect(c.databaseURL.hasSuffix("?password=p%40ss%2Fword%3A1"))
+        #expect(!c.summary.contains("p%40ss") && !c.summary.contains("r3d!s"), "\(c.summary)")
+        #expect(throws: ConfigurationError.self) { try FleetConfig(environment: ["DELLM_REDIS_PASSWORD_FILE": "/no/such/secret"]) }
+        #expect(throws: ConfigurationError.self) { try FleetConfig(environment: ["DELLM_REDIS_PASSWORD_FILE": try write("")]) }
+    }
+
     @Test func theShippedFileIsValid() throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../config/dellm.yaml").standardized.path
         let c = try FleetConfig(environment: ["DELLM_CONFIG": path])
