@@ -36,6 +36,7 @@ enum ConsolePage {
   <h2 style="margin-top:12px">Dead letters</h2><div id="dead"></div>
   <h2 style="margin-top:12px">Nodes</h2><table id="nodes"></table>
   <h2 style="margin-top:12px">Genomes (fleet fitness per generation)</h2><svg id="fitness" width="280" height="80"></svg>
+  <h2 style="margin-top:12px">Ledger</h2><input id="ledgeruser" placeholder="user" size="14"> <button id="ledgershow">Show</button><div id="ledger"></div>
  </section>
 </main>
 <script>
@@ -45,7 +46,7 @@ const api = (p, opt) => fetch(withToken(p), opt).then(r => r.json());
 const $ = id => document.getElementById(id);
 const esc = s => String(s ?? '').replace(/[&<>"]/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
 window.dellm = {events: [], latencies: []};
-let selected = null; const pending = new Map();
+let selected = null, listTimer = null; const pending = new Map();
 
 async function loadQueries() {
   const qs = await api('/api/queries?limit=30');
@@ -56,7 +57,7 @@ async function loadQueries() {
 async function select(id) { selected = id; await showTrace(id); loadQueries(); }
 async function showTrace(id) {
   const t = await api('/api/trace?id=' + encodeURIComponent(id));
-  if (t.error) { $('trace').textContent = t.error; return; }
+  if (!t.parts) { $('trace').textContent = t.error ?? 'not found'; return; } // not recorded yet, or no such query
   const parts = t.parts.map(p => `<div class="part" data-part="${p.index}"><b>[${p.index}] ${esc(p.type)}</b>
     <span class="st ${p.status === 'verified' ? 'answered' : p.status}">${esc(p.status)}</span> ${esc(p.text.slice(0, 140))}
     <div style="font-size:12px;color:#5a6372">${esc(p.route ?? '')}</div>
@@ -112,7 +113,9 @@ function connect() {
     const e = JSON.parse(m.data); const now = Date.now();
     window.dellm.events.push(e); window.dellm.latencies.push(now - e.at);
     $('count').textContent = window.dellm.events.length + ' events';
-    if (e.stream === 'queries' || e.stream.startsWith('queries:') || e.stream === 'answers' || e.stream === 'dead') loadQueries();
+    // The list is re-read at most every 200 ms: a query's own entry arrives before ingest records it,
+    // so its parts' entries (and its answer) bring it in.
+    if (!listTimer) listTimer = setTimeout(() => { listTimer = null; loadQueries(); }, 200);
     if (e.query && e.query === selected && !pending.has(e.query)) {
       pending.set(e.query, setTimeout(() => { pending.delete(e.query); showTrace(e.query); }, 100));
     }
@@ -122,6 +125,11 @@ $('submit').onclick = async () => {
   const r = await api('/api/submit', {method: 'POST', headers: {'Content-Type': 'application/json'},
     body: JSON.stringify({query: $('text').value, user: $('user').value})});
   if (r.id) { $('text').value = ''; select(r.id); } else alert(r.error);
+};
+$('ledgershow').onclick = async () => {
+  const l = await api('/api/ledger?user=' + encodeURIComponent($('ledgeruser').value));
+  $('ledger').innerHTML = l.error ? esc(l.error) : `<b>${l.balance.toFixed(4)}</b> credits<table>` + l.entries.map(e =>
+    `<tr><td>${e.amount > 0 ? '+' : ''}${e.amount.toFixed(4)}</td><td>${esc(e.kind)}</td><td>${esc((e.queryID ?? '').slice(0, 8))}</td></tr>`).join('') + '</table>';
 };
 connect(); loadQueries(); loadStreams(); loadFleet();
 setInterval(loadStreams, 2000); setInterval(loadFleet, 10000);

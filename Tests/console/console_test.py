@@ -83,6 +83,10 @@ def main():
         verdicts = [v.text for v in driver.find_elements(By.CSS_SELECTOR, "#trace .verdict")]
         assert len(parts) == 2 and all(v.startswith("passed") for v in verdicts), (len(parts), verdicts)
         driver.save_screenshot(os.path.join(SHOTS, "1-answered.png"))
+        # The submitting user's ledger: the charge for that question.
+        driver.find_element(By.ID, "ledgeruser").send_keys("console")
+        driver.find_element(By.ID, "ledgershow").click()
+        until("the ledger", lambda: "credits" in driver.find_element(By.ID, "ledger").text and "charge" in driver.find_element(By.ID, "ledger").text, 10)
         # Pause the instant lane from the page: a new question waits (its stream's lag grows); resume it.
         row = lambda: driver.find_element(By.CSS_SELECTOR, '#streams tr[data-stream="tasks:instant"]')
         until("the pause button clicked", lambda: row().find_element(By.CSS_SELECTOR, "button.pause").click() or True)
@@ -100,8 +104,17 @@ def main():
         driver.save_screenshot(os.path.join(SHOTS, "2-paused.png"))
         status = json.loads(http(base + f"/api/trace?id={qid}")[1])["status"]
         assert status == "running", status
+        # The waiting query, cancelled from the page, then retried from the page.
+        until("the waiting query selected", lambda: driver.find_element(By.CSS_SELECTOR, f'.q[data-id="{qid}"]').click() or True)
+        until("its trace", lambda: driver.find_element(By.ID, "tq").get_attribute("data-id") == qid)
+        until("cancel clicked", lambda: driver.find_element(By.XPATH, "//div[@id='tq']/button[text()='Cancel']").click() or True)
+        until("the query cancelled", lambda: driver.find_element(By.ID, "tstatus").text == "cancelled", 10)
+        assert json.loads(http(base + f"/api/trace?id={qid}")[1])["status"] == "cancelled"
+        until("retry clicked", lambda: driver.find_element(By.XPATH, "//div[@id='tq']/button[text()='Retry']").click() or True)
+        until("the retry selected", lambda: driver.find_element(By.ID, "tq").get_attribute("data-id") == qid + "-retry-1", 10)
         until("the resume button clicked", lambda: row().find_element(By.CSS_SELECTOR, "button.resume").click() or True)
-        until("the paused query answered", lambda: json.loads(http(base + f"/api/trace?id={qid}")[1])["status"] == "answered", 20)
+        until("the retry answered on the page", lambda: any("42" in e.text for e in driver.find_elements(By.ID, "answer")), 20)
+        driver.save_screenshot(os.path.join(SHOTS, "2b-retried.png"))
         # A dead letter (an entry of an unknown version), replayed from the page.
         subprocess.run(["redis-cli", "-u", ENV["DELLM_REDIS_URL"], "XADD", f"{NS}:queries", "*", "v", "9", "job", "{}"], check=True, stdout=subprocess.DEVNULL)
         until("the dead letter", lambda: driver.find_elements(By.CSS_SELECTOR, "button.replay"), 20)
@@ -112,6 +125,10 @@ def main():
         lat = driver.execute_script("return window.dellm.latencies")
         print(f"console: {len(lat)} events reached the page; from commit to page p50 {statistics.median(lat):.0f} ms, "
               f"max {max(lat)} ms; screenshots in {SHOTS}")
+    except Exception:
+        driver.save_screenshot(os.path.join(SHOTS, "failed.png"))
+        print("page log:", driver.get_log("browser") if hasattr(driver, "get_log") else "")
+        raise
     finally:
         driver.quit()
 
