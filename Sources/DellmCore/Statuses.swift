@@ -31,8 +31,11 @@ public struct AttemptOutcome: Sendable, Equatable {
     public var passed: Bool?
     /// What its votes answered.
     public var votes: [String]
+    /// The node that answered it.
+    public var node: String?
 
-    public init(attempt: Int, answer: String?, genome: String?, passed: Bool?, votes: [String] = []) {
+    public init(attempt: Int, answer: String?, genome: String?, passed: Bool?, votes: [String] = [], node: String? = nil) {
+        self.node = node
         self.attempt = attempt
         self.answer = answer
         self.genome = genome

@@ -136,14 +136,19 @@ public struct TaskJob: Codable, Sendable, Equatable {
     /// The genome to express, in full, filled by the coordinator when it issues the task: a node reads
     /// nothing but its task (it holds no database credential). Absent: the seed genome of the type.
     public var spec: Genome?
+    /// Nodes that answered this subtask before: a re-asked attempt (a retry, a spot check) is a second
+    /// opinion, so they decline it before any model call and it goes to another node.
+    public var avoidNodes: [String]?
 
     enum CodingKeys: String, CodingKey {
         case queryID = "query_id", subtaskID = "subtask_id", index, type, text, attempt, genome, avoid, budget, spec = "genome_spec"
+        case avoidNodes = "avoid_nodes"
     }
 
     public init(queryID: String, subtaskID: String, index: Int, type: TaskType, text: String, attempt: Int,
-                genome: String? = nil, avoid: [String]? = nil, budget: Int? = nil, spec: Genome? = nil) {
+                genome: String? = nil, avoid: [String]? = nil, budget: Int? = nil, spec: Genome? = nil, avoidNodes: [String]? = nil) {
         self.spec = spec
+        self.avoidNodes = avoidNodes
         self.queryID = queryID
         self.subtaskID = subtaskID
         self.index = index
@@ -301,7 +306,8 @@ extension TaskJob: WireJSON {
         self.init(queryID: try f.string("query_id"), subtaskID: try f.string("subtask_id"), index: try f.int("index"), type: type,
                   text: try f.string("text"), attempt: try f.int("attempt"), genome: try f.optionalString("genome"),
                   avoid: try f.optionalStrings("avoid"), budget: try f.optionalInt("budget"),
-                  spec: try f.optionalObject("genome_spec").map { o throws(Wire.DecodeError) in try Genome(fields: o) })
+                  spec: try f.optionalObject("genome_spec").map { o throws(Wire.DecodeError) in try Genome(fields: o) },
+                  avoidNodes: try f.optionalStrings("avoid_nodes"))
         if let spec, spec.specialization != type { throw Wire.DecodeError("the genome_spec is not of the task's type") }
         if let budget, budget < 0 { throw Wire.DecodeError("job has a negative budget") }
         try Wire.checkSubtask(subtaskID, queryID: queryID)
@@ -314,7 +320,7 @@ extension TaskJob: WireJSON {
             ("query_id", .string(queryID)), ("subtask_id", .string(subtaskID)), ("index", .int(index)), ("type", .string(type.rawValue)),
             ("text", .string(text)), ("attempt", .int(attempt)), ("genome", genome.map(JSONValue.string)),
             ("avoid", avoid.map { .array($0.map(JSONValue.string)) }), ("budget", budget.map(JSONValue.int)),
-            ("genome_spec", spec?.json),
+            ("genome_spec", spec?.json), ("avoid_nodes", avoidNodes.map { .array($0.map(JSONValue.string)) }),
         ])
     }
 }

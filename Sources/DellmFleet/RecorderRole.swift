@@ -45,6 +45,7 @@ public struct RecorderRole: Role {
             return []
         }
         if entry["reason"] != nil { return try await file(deadLetter: entry, node: node, context: context) }
+        if let declined = entry["declined"] { return try await putBack(declined: declined, redis: context.redis) }
         let job: AttemptJob
         do { job = try Wire.decode(AttemptJob.self, v: entry["v"], job: entry["job"]) } catch { throw Poison(error.reason) }
         let taskEntry = try await issuedEntry(of: job, redis: context.redis)
@@ -105,6 +106,15 @@ public struct RecorderRole: Role {
             return "a second opinion must come from another node"
         }
         return nil
+    }
+
+    /// A task a node declined (a second opinion it gave already): put back for another node, if the entry
+    /// it names is a task still there.
+    func putBack(declined: String, redis: RedisConnection) async throws -> [Emit] {
+        guard let f = try? JSONFields(declined), let stream = try? f.string("task_stream"), let id = try? f.string("task_entry"),
+              let task = try await taskEntry(stream: stream, id: id, redis: redis),
+              (try? Wire.decode(TaskJob.self, v: task["v"], job: task["job"])) != nil else { return [] }
+        return reissue(task)
     }
 
     /// The task put back at the end of its stream for another node, and the taken entry acknowledged.

@@ -62,6 +62,13 @@ public struct SpecialistRole: Role {
     public func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit] {
         let job: TaskJob
         do { job = try Wire.decode(TaskJob.self, v: entry["v"], job: entry["job"]) } catch { throw Poison(error.reason) }
+        // A second opinion this node already gave: declined before any model call, and put back for another
+        // node — unless it has come back many times (no other node takes it), when this node answers.
+        if job.avoidNodes?.contains(node) == true, (entry["reissued"].flatMap { Int($0) } ?? 0) < RecorderRole.maxRefusals {
+            let declined = JSONValue.members([("task_stream", .string(entry.stream)), ("task_entry", .string(entry.id))]).serialized
+            return [Emit(stream: config.keys.attempts(node: node), fields: [("v", Wire.version), ("declined", declined)],
+                         maxLengthApprox: config.followStreamMaxLength)]
+        }
         let started = ContinuousClock.now
         let genome = job.spec ?? Genome.seed(for: job.type)
         var record = await answerer.answer(job, genome: genome, logger: context.logger)

@@ -165,7 +165,7 @@ extension VerdictStore {
         var batch: [(String, [String?])] = [
             ("SELECT status, attempts, mode FROM subtasks WHERE id = $1 FOR UPDATE", [job.subtaskID]),
             ("""
-             SELECT a.attempt, a.answer, a.genome, v.passed, a.votes::text AS votes FROM attempts a
+             SELECT a.attempt, a.answer, a.genome, v.passed, a.votes::text AS votes, a.node_id FROM attempts a
              LEFT JOIN verdicts v ON v.subtask_id = a.subtask_id AND v.attempt = a.attempt
              WHERE a.subtask_id = $1 ORDER BY a.attempt
              """, [job.subtaskID]),
@@ -197,7 +197,7 @@ extension VerdictStore {
             let attempts = try read[1].records.map {
                 AttemptOutcome(attempt: try $0.decode("attempt"), answer: try $0.decode("answer", as: String?.self),
                                genome: try $0.decode("genome", as: String?.self), passed: try $0.decode("passed", as: Bool?.self),
-                               votes: VerdictStore.voteAnswers(try $0.decode("votes", as: String?.self)))
+                               votes: VerdictStore.voteAnswers(try $0.decode("votes", as: String?.self)), node: try $0.decode("node_id", as: String?.self))
             }
             let decision = try decide(tx, job: job, a: a, verdict: verdict, inserted: inserted, attempts: attempts,
                                       issued: try sub.decode("attempts"), mode: try sub.decode("mode"),
@@ -344,8 +344,11 @@ extension VerdictStore {
             decisive: verdict.decisive, reason: verdict.reason, newVerdict: inserted, unsure: VerdictStore.unsure(a),
             spotDraw: SubtaskPolicy.spotDraw(subtaskID: job.subtaskID, attempt: job.attempt))
         let used = Array(Set(rows.compactMap(\.genome))).sorted()
+        // A second opinion from another node: the nodes that answered already decline it (`SpecialistRole`).
+        let nodes = Array(Set(rows.compactMap(\.node))).sorted()
         func task(_ n: Int) -> TaskJob {
-            TaskJob(queryID: job.queryID, subtaskID: job.subtaskID, index: a.index, type: a.type, text: a.text, attempt: n, avoid: used)
+            TaskJob(queryID: job.queryID, subtaskID: job.subtaskID, index: a.index, type: a.type, text: a.text, attempt: n, avoid: used,
+                    avoidNodes: nodes.isEmpty ? nil : nodes)
         }
         switch SubtaskPolicy.decide(situation, .init(maxAttempts: maxAttempts, spotRate: spotRate, criticalAnswers: Store.criticalAnswers)) {
         case .wait:

@@ -401,6 +401,46 @@ struct AdversarialTests {
                            lost: missing.count, unfairCredits: 0, trust: "-")
     }
 
+    /// A re-asked attempt (here every spot check) comes from another node, and the node that answered
+    /// before declines it before any model call: no model request is spent on a refused second opinion.
+    @Test func aSecondOpinionComesFromAnotherNodeWithoutWastedCalls() async throws {
+        let fake = try FakeModelServer(.answer("Paris is the capital of France."))
+        defer { fake.stop() }
+        let config = try TestEnv.config(extra: ["DELLM_NODE_ACCESS": "registered", "DELLM_SPOT_RATE": "1", "DELLM_MODEL_URL": fake.url])
+        let client = try FleetClient(config: config)
+        _ = try await Store(db: client.db).prepare(species: config.species)
+        let registrar = NodeRegistrar(config: config, redis: client.redis, store: client.store)
+        var fleets = [try await InProcessFleet.start(config, roles: [
+            IngestRole(config: config, askModelWhenUnsure: false), VerifierRole(config: config, verifierID: "v"), SynthesizerRole(config: config),
+        ])]
+        var names: [String] = []
+        for k in 0..<2 {
+            let name = "second-\(k)-\(config.namespace)"
+            let creds = try await registrar.add(node: name, owner: "o-\(config.namespace)", types: [.factual]).0
+            let nodeConfig = try TestEnv.config(namespace: config.namespace, extra: ["DELLM_REDIS_URL": creds.redisURL, "DELLM_MODEL_URL": fake.url])
+            fleets.append(try await InProcessFleet.start(nodeConfig, roles: [SpecialistRole(config: nodeConfig, types: [.factual], node: name)]))
+            names.append(name)
+        }
+        let cursor = try await client.answersCursor()
+        var ids: [String] = []
+        for _ in 0..<6 { ids.append(try await client.submit("What is the capital of France?", user: "u-\(config.namespace)")) }
+        let missing = try await client.waitForAnswers(ids, after: cursor, timeout: .seconds(60)) { _ in }
+        for f in fleets { await f.stop() }
+        #expect(missing.isEmpty)
+        let pairs = try await client.db.query("""
+            SELECT count(*) FILTER (WHERE n > 1) AS rechecked, count(*) FILTER (WHERE n > 1 AND nodes = 1) AS same
+            FROM (SELECT subtask_id, count(*) AS n, count(DISTINCT node_id) AS nodes FROM attempts WHERE subtask_id = ANY($1::text[]) GROUP BY subtask_id) t
+            """, ["{" + ids.map { $0 + ".0" }.joined(separator: ",") + "}"]).firstRecord
+        let rechecked: Int = try pairs?.decode("rechecked") ?? -1, same: Int = try pairs?.decode("same") ?? -1
+        let calls = Int(try await client.db.query("SELECT coalesce(sum(model_calls), 0) FROM attempts WHERE subtask_id = ANY($1::text[])",
+                                                  ["{" + ids.map { $0 + ".0" }.joined(separator: ",") + "}"]).first?[0] ?? "") ?? -1
+        #expect(rechecked >= 1 && same == 0, "\(rechecked) re-checked, \(same) by the same node")
+        #expect(fake.requests == calls, "\(fake.requests) model requests for \(calls) recorded votes")
+        AttackTable.record("(fairness) a spot check answered by the node that answered first",
+                           stoppedBy: "the task names the nodes that answered; they decline it before any model call and it goes to another node",
+                           lost: missing.count, unfairCredits: 0, trust: "\(rechecked) subtasks re-checked, \(same) by the same node; \(fake.requests) model requests for \(calls) recorded votes")
+    }
+
     @Test func aRevokedNodeIsCutOff() async throws {
         let f = try await Self.fleet()
         defer { Task { await f.stop() } }
