@@ -55,8 +55,26 @@ public struct QueueControls: Sendable {
         if case .cancelled(let user, _, _) = outcome {
             let event = AnswerEvent(queryID: queryID, status: QueryState.cancelled.rawValue, answer: nil, error: Self.reason, user: user)
             _ = try await redis.pipeline(announce(event, config).map(\.args))
+            try await removeTasks(of: queryID)
         }
         return outcome
+    }
+
+    /// Deletes the cancelled query's tasks from the task streams, so no node spends model time on them (a
+    /// node reads nothing but its task, so it cannot know). A task a node already holds is finished and
+    /// dropped by the recorder. Reads each stream in pages of 1,000.
+    func removeTasks(of queryID: String) async throws {
+        for stream in config.keys.taskStreams {
+            var start = "-"
+            while true {
+                let page = (try await redis.command("XRANGE", stream, start, "+", "COUNT", "1000").array ?? [])
+                    .compactMap { try? RedisConnection.parseEntry(stream: stream, $0) }
+                let mine = page.filter { e in (try? Wire.decode(TaskJob.self, v: e["v"], job: e["job"]))?.queryID == queryID }.map(\.id)
+                if !mine.isEmpty { _ = try await redis.command(["XDEL", stream] + mine) }
+                guard page.count == 1000, let last = page.last else { break }
+                start = "(" + last.id
+            }
+        }
     }
 
     static let reason = "cancelled by the operator"

@@ -56,8 +56,10 @@ struct QueueControlsTests {
         guard case .cancelled(let who, let refund, let open) = outcome else { Issue.record("\(outcome)"); return }
         #expect(who == user && open == 1 && abs(refund - share) < 1e-3, "refund \(refund), share \(share)")
         #expect(try await f.controls.cancel(queryID: both) == .finished(.cancelled))
+        // Its waiting task is gone from the stream: no node spends model time on it.
+        #expect(try await f.client.redis.command("XLEN", f.config.keys.tasks(.factual)).int == 0)
         #expect(try await f.client.inspector.status(queryID: both)?.status == "cancelled")
-        // Resumed: the specialist takes the cancelled part's task and drops it (the recorder finds it settled).
+        // Resumed: nothing of the cancelled part is left to take, and nothing of it is recorded.
         #expect(try await f.controls.resume("factual"))
         try await waitUntil { try await Self.lagAndPending(f, f.config.keys.tasks(.factual)) == (0, 0) }
         let attempts = try await f.client.db.query("SELECT count(*) FROM attempts WHERE subtask_id = $1", [both + ".1"]).first?[0] ?? nil
