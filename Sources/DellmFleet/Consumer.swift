@@ -144,6 +144,10 @@ public struct ConsumerLoop: Sendable {
         /// Outages (Redis or PostgreSQL unreachable) in a row: the lane's own backoff.
         var failures = 0
         var readPending = true
+        /// Where the re-read of this consumer's own pending entries has got to, per stream: each is taken
+        /// once per re-read (a node's entries stay pending until the recorder acknowledges them, so
+        /// re-reading from the start would hand it the same entry again and again).
+        var pendingAfter: [String: String] = [:]
         /// The streams whose group is known to exist (a recorder's streams grow as nodes join).
         var prepared: Set<String> = []
         var lastClaim = ContinuousClock.now - .seconds(3600)
@@ -177,12 +181,17 @@ public struct ConsumerLoop: Sendable {
             redelivered += try await reclaimFromGoneConsumers(redis: redis).filter { !retries.holds($0.id) }
         }
         if redelivered.isEmpty && lane.readPending && !role.streams.isEmpty {
-            redelivered = try await redis.xreadgroup(group: role.name, consumer: consumer, streams: role.streams,
-                                                     id: "0", count: readCount, blockMilliseconds: nil)
+            let streams = role.streams
+            let got = try await redis.xreadgroup(group: role.name, consumer: consumer, streams: streams,
+                                                 ids: streams.map { lane.pendingAfter[$0] ?? "0" }, count: readCount, blockMilliseconds: nil)
+            for e in got { lane.pendingAfter[e.stream] = e.id }
+            if got.isEmpty {
+                lane.readPending = false
+                lane.pendingAfter = [:]
+            }
             // Entries waiting aside are pending too: the re-read must not take them twice.
             let retries = lane.retries
-            redelivered = redelivered.filter { !retries.holds($0.id) }
-            if redelivered.isEmpty { lane.readPending = false }
+            redelivered = got.filter { !retries.holds($0.id) }
         }
         guard !redelivered.isEmpty else { return false }
         for i in redelivered.indices { redelivered[i].redelivered = true }

@@ -54,11 +54,18 @@ extension RedisConnection {
     /// own pending entries. Returns an empty array when the block times out.
     public func xreadgroup(group: String, consumer: String, streams: [String], id: String,
                            count: Int, blockMilliseconds: Int?) async throws -> [StreamEntry] {
+        try await xreadgroup(group: group, consumer: consumer, streams: streams, ids: Array(repeating: id, count: streams.count),
+                             count: count, blockMilliseconds: blockMilliseconds)
+    }
+
+    /// XREADGROUP with an id per stream (this consumer's pending entries after each id).
+    public func xreadgroup(group: String, consumer: String, streams: [String], ids: [String],
+                           count: Int, blockMilliseconds: Int?) async throws -> [StreamEntry] {
         var args = ["XREADGROUP", "GROUP", group, consumer, "COUNT", String(count)]
         if let blockMilliseconds { args += ["BLOCK", String(blockMilliseconds)] }
         args.append("STREAMS")
         args += streams
-        args += Array(repeating: id, count: streams.count)
+        args += ids
         let reply = try await command(args, timeoutMilliseconds: (blockMilliseconds ?? 0) + 10_000)
         return try Self.parseStreams(reply)
     }
