@@ -84,13 +84,17 @@ def main():
         assert len(parts) == 2 and all(v.startswith("passed") for v in verdicts), (len(parts), verdicts)
         driver.save_screenshot(os.path.join(SHOTS, "1-answered.png"))
         # The submitting user's ledger: the charge for that question.
-        driver.find_element(By.ID, "ledgeruser").send_keys("console")
-        driver.find_element(By.ID, "ledgershow").click()
-        until("the ledger", lambda: "credits" in driver.find_element(By.ID, "ledger").text and "charge" in driver.find_element(By.ID, "ledger").text, 10)
+        # (In the right-hand column, which scrolls: brought into view first.)
+        field = driver.find_element(By.ID, "ledgeruser")
+        driver.execute_script("arguments[0].scrollIntoView()", field)
+        field.send_keys("console")
+        driver.execute_script("document.getElementById('ledgershow').click()")
+        until("the ledger", lambda: "credits" in driver.find_element(By.ID, "ledger").text and "charge" in driver.find_element(By.ID, "ledger").text, 20)
+        driver.execute_script("document.getElementById('streams').scrollIntoView()")
         # Pause the instant lane from the page: a new question waits (its stream's lag grows); resume it.
         row = lambda: driver.find_element(By.CSS_SELECTOR, '#streams tr[data-stream="tasks:instant"]')
         until("the pause button clicked", lambda: row().find_element(By.CSS_SELECTOR, "button.pause").click() or True)
-        until("the pause shown", lambda: "(paused)" in row().text, 10)
+        until("the pause shown", lambda: "(paused)" in row().text, 20)
         # The lanes re-read the paused set about once a second: a question asked before they did is answered;
         # ask again until one waits (its stream's lag grows on the page while it stays running).
         def one_waits():
@@ -108,10 +112,10 @@ def main():
         until("the waiting query selected", lambda: driver.find_element(By.CSS_SELECTOR, f'.q[data-id="{qid}"]').click() or True)
         until("its trace", lambda: driver.find_element(By.ID, "tq").get_attribute("data-id") == qid)
         until("cancel clicked", lambda: driver.find_element(By.XPATH, "//div[@id='tq']/button[text()='Cancel']").click() or True)
-        until("the query cancelled", lambda: driver.find_element(By.ID, "tstatus").text == "cancelled", 10)
+        until("the query cancelled", lambda: driver.find_element(By.ID, "tstatus").text == "cancelled", 20)
         assert json.loads(http(base + f"/api/trace?id={qid}")[1])["status"] == "cancelled"
         until("retry clicked", lambda: driver.find_element(By.XPATH, "//div[@id='tq']/button[text()='Retry']").click() or True)
-        until("the retry selected", lambda: driver.find_element(By.ID, "tq").get_attribute("data-id") == qid + "-retry-1", 10)
+        until("the retry selected", lambda: driver.find_element(By.ID, "tq").get_attribute("data-id") == qid + "-retry-1", 20)
         until("the resume button clicked", lambda: row().find_element(By.CSS_SELECTOR, "button.resume").click() or True)
         until("the retry answered on the page", lambda: any("42" in e.text for e in driver.find_elements(By.ID, "answer")), 20)
         driver.save_screenshot(os.path.join(SHOTS, "2b-retried.png"))
