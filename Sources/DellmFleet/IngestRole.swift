@@ -16,14 +16,16 @@ public struct IngestRole: Role {
     /// The genomes the tasks carry to their nodes.
     let directory = GenomeDirectory()
     /// Registered submitters (`ops users add`): each has a query stream of its own.
-    let submitters = SubmitterRoster()
+    let submitters = RedisSetMirror(every: .seconds(2))
     public var name: String { "ingest" }
     /// The shared query stream (the operator's, and any client's in an open fleet), then each registered
     /// submitter's own: a query there is charged to that submitter, whatever user it names.
-    public var streams: [String] { [config.keys.queries] + submitters.users.map { config.keys.queries(user: $0) } }
+    public var streams: [String] {
+        [config.keys.queries] + submitters.members.filter { (try? QueryJob.validate(user: $0)) != nil }.sorted().map { config.keys.queries(user: $0) }
+    }
 
     public func refresh(context: LaneContext) async throws {
-        try await submitters.refresh(config: config, redis: context.redis)
+        try await submitters.refresh(key: config.keys.submitters, redis: context.redis)
     }
 
     public init(config: FleetConfig, askModelWhenUnsure: Bool = true) {
@@ -143,24 +145,5 @@ actor RoutingTable {
             if let i = candidates[type]?.firstIndex(where: { $0.id == c.id }) { candidates[type]?[i].load += 1 }
         }
         return choices
-    }
-}
-
-/// The registered submitters whose query streams ingest reads (the Redis set `{ns}:submitters`, kept by
-/// `ops users add|revoke`), refreshed at most every two seconds by whichever lane comes first.
-final class SubmitterRoster: Sendable {
-    private let state = Locked<(users: [String], at: ContinuousClock.Instant?)>(([], nil))
-    var users: [String] { state.value.users }
-
-    func refresh(config: FleetConfig, redis: RedisConnection) async throws {
-        let due = state.withLock { s -> Bool in
-            if let at = s.at, ContinuousClock.now - at < .seconds(2) { return false }
-            s.at = .now
-            return true
-        }
-        guard due else { return }
-        let members = try await redis.command("SMEMBERS", config.keys.submitters).array ?? []
-        let users = members.compactMap(\.string).filter { (try? QueryJob.validate(user: $0)) != nil }.sorted()
-        state.withLock { $0.users = users }
     }
 }

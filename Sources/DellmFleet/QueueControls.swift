@@ -121,19 +121,23 @@ public struct QueueControls: Sendable {
     }
 }
 
-/// The paused kinds as a node lane last read them (`{ns}:paused`), at most once a second per process.
-final class PausedKinds: Sendable {
-    private let state = Locked<(kinds: Set<String>, at: ContinuousClock.Instant?)>(([], nil))
-    var kinds: Set<String> { state.value.kinds }
+/// A Redis set as this process last read it (SMEMBERS), re-read at most every `every` by whichever lane
+/// asks first: the paused kinds a node's lanes skip, the registered submitters ingest reads.
+final class RedisSetMirror: Sendable {
+    let every: Duration
+    private let state = Locked<(members: Set<String>, at: ContinuousClock.Instant?)>(([], nil))
+    init(every: Duration) { self.every = every }
+
+    var members: Set<String> { state.value.members }
 
     func refresh(key: String, redis: RedisConnection) async throws {
         let due = state.withLock { s -> Bool in
-            if let at = s.at, ContinuousClock.now - at < .seconds(1) { return false }
+            if let at = s.at, ContinuousClock.now - at < every { return false }
             s.at = .now
             return true
         }
         guard due else { return }
-        let kinds = Set((try await redis.command("SMEMBERS", key).array ?? []).compactMap(\.string))
-        state.withLock { $0.kinds = kinds }
+        let members = Set((try await redis.command("SMEMBERS", key).array ?? []).compactMap(\.string))
+        state.withLock { $0.members = members }
     }
 }

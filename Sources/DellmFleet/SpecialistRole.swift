@@ -29,11 +29,11 @@ public struct SpecialistRole: Role {
     public var jobsMayRunLong: Bool { !instant }
     public var handsIn: String? { config.keys.attempts(node: node) }
     /// The types the operator paused (`ops pause`), re-read about every second.
-    let paused = PausedKinds()
+    let paused = RedisSetMirror(every: .seconds(1))
     /// The first tier of every type, then the bulk tier (read only when the first has no work); none of
     /// a paused type (what a lane holds is finished).
     public var streams: [String] {
-        let off = paused.kinds
+        let off = paused.members
         if instant { return off.contains("instant") ? [] : [config.keys.instant] }
         let on = types.filter { !off.contains($0.rawValue) }
         return on.map(config.keys.tasks) + on.map(config.keys.bulk)
