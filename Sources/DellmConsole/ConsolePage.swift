@@ -35,7 +35,7 @@ enum ConsolePage {
   <h2>Streams</h2><table id="streams"></table>
   <h2 style="margin-top:12px">Dead letters</h2><div id="dead"></div>
   <h2 style="margin-top:12px">Nodes</h2><table id="nodes"></table>
-  <h2 style="margin-top:12px">Genomes (fleet fitness per generation)</h2><svg id="fitness" width="280" height="80"></svg>
+  <h2 style="margin-top:12px">Genomes (fitness per generation)</h2><svg id="fitness" width="280" height="110"></svg><div id="fitlegend" style="font-size:11px"></div>
   <h2 style="margin-top:12px">Ledger</h2><input id="ledgeruser" placeholder="user" size="14"> <button id="ledgershow">Show</button><div id="ledger"></div>
  </section>
 </main>
@@ -99,11 +99,23 @@ async function loadFleet() {
   const nodes = await api('/api/nodes');
   $('nodes').innerHTML = '<tr><th>node</th><th>trust</th><th>verdicts</th><th>uptime</th></tr>' + nodes.map(n =>
     `<tr><td>${esc(n.id)}</td><td>${n.trust.toFixed(3)}</td><td>${n.verified}</td><td>${Math.round(n.uptime * 100)}%</td></tr>`).join('');
-  const gens = (await api('/api/genomes')).filter(g => g.fleetFitness != null).reverse();
-  if (gens.length) {
-    const pts = gens.map((g, i) => `${10 + i * 260 / Math.max(1, gens.length - 1)},${70 - g.fleetFitness * 60}`).join(' ');
-    $('fitness').innerHTML = `<polyline fill="none" stroke="#3867d6" stroke-width="2" points="${pts}"/>`;
-  }
+  drawFitness(await api('/api/genomes'));  // oldest first
+}
+// One line per genome (its fitness in each generation that judged it) and the fleet's, dashed.
+const palette = ['#3867d6', '#20bf6b', '#eb3b5a', '#f7b731', '#8854d0', '#0fb9b1', '#fa8231', '#4b6584'];
+function drawFitness(gens) {
+  const judged = gens.filter(g => g.fleetFitness != null || Object.keys(g.fitness || {}).length);
+  if (!judged.length) { $('fitlegend').textContent = 'no generation judged yet'; return; }
+  const x = i => 10 + i * 260 / Math.max(1, judged.length - 1), y = f => 100 - f * 90;
+  const ids = [...new Set(judged.flatMap(g => Object.keys(g.fitness || {})))].sort();
+  const line = (pts, color, extra, label) => pts.length ? `<polyline class="fitline" data-genome="${esc(label)}" fill="none"
+    stroke="${color}" stroke-width="2" ${extra} points="${pts.join(' ')}"><title>${esc(label)}</title></polyline>` : '';
+  const genomeLines = ids.map((id, k) => line(judged.flatMap((g, i) => g.fitness?.[id] != null ? [`${x(i)},${y(g.fitness[id])}`] : []),
+    palette[k % palette.length], '', id));
+  const fleet = line(judged.flatMap((g, i) => g.fleetFitness != null ? [`${x(i)},${y(g.fleetFitness)}`] : []), '#1d2330', 'stroke-dasharray="4 3"', 'fleet');
+  $('fitness').innerHTML = genomeLines.join('') + fleet;
+  $('fitlegend').innerHTML = ids.map((id, k) => `<span style="color:${palette[k % palette.length]}">■</span> ${esc(id)}`).join(' ')
+    + ` <span>┄ fleet</span> · generations ${judged[0].number}–${judged[judged.length - 1].number}`;
 }
 function connect() {
   const ws = new WebSocket(withToken((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/events'));

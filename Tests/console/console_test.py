@@ -16,7 +16,9 @@ BIN = os.environ["DELLM_TEST_BIN"]
 SHOTS = os.path.join(os.environ.get("DELLM_TEST_ARTIFACTS", "/tmp/dellm-artifacts"), "console")
 os.makedirs(SHOTS, exist_ok=True)
 NS = "console" + uuid.uuid4().hex[:6]
-ENV = dict(os.environ, DELLM_REDIS_URL=os.environ["DELLM_TEST_REDIS_URL"], DELLM_DATABASE_URL=os.environ["DELLM_TEST_DATABASE_URL"],
+# A database of its own (the genomes and generations are fleet-wide state).
+DB_URL = os.environ["DELLM_TEST_DATABASE_URL"].rsplit("/", 1)[0] + "/" + NS
+ENV = dict(os.environ, DELLM_REDIS_URL=os.environ["DELLM_TEST_REDIS_URL"], DELLM_DATABASE_URL=DB_URL,
            DELLM_NAMESPACE=NS, DELLM_MODEL_URL="http://127.0.0.1:1", DELLM_BLOCK_MS="200", DELLM_LOG_LEVEL="warning",
            DELLM_SPOT_RATE="0")
 procs = []
@@ -56,7 +58,19 @@ def http(url, method="GET", token=None):
         return 0, ""  # not listening yet
 
 
+def psql(url, sql):
+    subprocess.run(["psql", url, "-qtAc", sql], check=True, stdout=subprocess.DEVNULL)
+
+
+# Three generations as the evolver writes them: each genome's fitness and the fleet's.
+GENERATIONS = """INSERT INTO generations (number, kind, fleet_fitness, band, population, fitness) VALUES
+  (101, 'evolve', 0.30, 'crisis', '["g-a","g-b"]', '{"g-a": 0.20, "g-b": 0.40}'),
+  (102, 'evolve', 0.45, 'crisis', '["g-a","g-b","g-c"]', '{"g-a": 0.35, "g-b": 0.50, "g-c": 0.55}'),
+  (103, 'evolve', 0.60, 'aggressive', '["g-b","g-c"]', '{"g-b": 0.55, "g-c": 0.70}')"""
+
+
 def main():
+    psql(os.environ["DELLM_TEST_DATABASE_URL"], f"CREATE DATABASE {NS}")
     subprocess.run([BIN, "migrate"], env=ENV, check=True, stdout=subprocess.DEVNULL)
     for role in ["ingest", "verifier", "synthesizer"]:
         start("worker", role)
@@ -90,6 +104,16 @@ def main():
         field.send_keys("console")
         driver.execute_script("document.getElementById('ledgershow').click()")
         until("the ledger", lambda: "credits" in driver.find_element(By.ID, "ledger").text and "charge" in driver.find_element(By.ID, "ledger").text, 20)
+        # Fitness per generation: a line per genome (g-a culled after 102, g-c born in 102) and the fleet's.
+        psql(DB_URL, GENERATIONS)
+        driver.execute_script("loadFleet()")
+        lines = lambda: {e.get_attribute("data-genome"): len(e.get_attribute("points").split()) for e in driver.find_elements(By.CSS_SELECTOR, "#fitness polyline")}
+        until("a fitness line per genome", lambda: lines() == {"g-a": 2, "g-b": 3, "g-c": 2, "fleet": 3}, 20)
+        first_x = lambda g: float(driver.find_element(By.CSS_SELECTOR, f'#fitness polyline[data-genome="{g}"]').get_attribute("points").split()[0].split(",")[0])
+        assert first_x("g-a") < first_x("g-c"), "generations run oldest to newest, left to right"
+        assert "g-c" in driver.find_element(By.ID, "fitlegend").text
+        driver.execute_script("document.getElementById('fitness').scrollIntoView()")
+        driver.save_screenshot(os.path.join(SHOTS, "1b-fitness.png"))
         driver.execute_script("document.getElementById('streams').scrollIntoView()")
         # Pause the instant lane from the page: a new question waits (its stream's lag grows); resume it.
         row = lambda: driver.find_element(By.CSS_SELECTOR, '#streams tr[data-stream="tasks:instant"]')
