@@ -161,7 +161,7 @@ struct Ops: AsyncParsableCommand {
 struct Backlog: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Per stream: length, each group's pending, lag, last-delivered id and oldest pending age, each consumer's pending and idle time.",
-        discussion: "The numbers come straight from XLEN, XINFO GROUPS, XINFO CONSUMERS and XPENDING, so they agree with redis-cli. --watch redraws every --interval seconds until Ctrl-C.")
+        discussion: "The numbers come straight from XLEN, XINFO GROUPS, XINFO CONSUMERS and XPENDING, so they agree with redis-cli. --watch redraws every --interval seconds until Ctrl-C; piped (not a terminal) it writes each snapshot after the last without screen codes, and with --json one line of JSON per snapshot.")
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Redraw live, like top.") var watch = false
     @Option(help: "Seconds between redraws with --watch.") var interval: Double = 1
@@ -170,11 +170,14 @@ struct Backlog: AsyncParsableCommand {
     func run() async throws {
         let (config, _) = try global.bootstrap()
         let client = try FleetClient(config: config)
+        // Screen codes only for a terminal: piped, snapshots follow one another.
+        let clear = watch && isatty(STDOUT_FILENO) == 1 ? "\u{1B}[H\u{1B}[2J" : ""
         repeat {
             let info: [FleetClient.StreamInfo]
             do { info = try await client.backlog() } catch {
                 if watch {
-                    print("\u{1B}[H\u{1B}[2J\(Date()): \(error) — retrying")
+                    print("\(clear)\(Date()): \(error) — retrying")
+                    fflush(nil)  // (all streams: a snapshot leaves at once when piped)
                     try await Task.sleep(for: .seconds(interval))
                     continue
                 }
@@ -186,11 +189,11 @@ struct Backlog: AsyncParsableCommand {
                     var s = s
                     if let kind = Self.kind(of: s.stream, namespace: config.namespace), paused.contains(kind) { s.paused = true }
                     return s
-                })
+                }, compact: watch)
             } else {
-                if watch { print("\u{1B}[H\u{1B}[2J", terminator: "") }
-                print(Self.render(info, namespace: config.namespace, watching: watch, paused: paused))
+                print(clear + Self.render(info, namespace: config.namespace, watching: watch, paused: paused))
             }
+            fflush(nil)  // (all streams: a snapshot leaves at once when piped)
             if watch { try await Task.sleep(for: .seconds(interval)) }
         } while watch
     }

@@ -38,11 +38,16 @@ struct Dead: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one dead letter with all its fields.")
         @Argument(help: "The dead letter's id (from list).") var id: String
+        @Flag(help: "Print JSON: its id and fields.") var json = false
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             let c = try Dead.client(global)
-            guard let e = try await c.deadLetter(id: id) else { throw fail("no dead letter \(id)") }
+            guard let e = try await c.deadLetter(id: id) else { throw fail("no dead letter \(id)", code: 3) }
+            if json {
+                struct Out: Encodable { var id: String; var fields: [String: String] }
+                return try printEncoded(Out(id: e.id, fields: Dictionary(e.fields, uniquingKeysWith: { a, _ in a })))
+            }
             for (k, v) in e.fields { print("\(k): \(v)") }
         }
     }

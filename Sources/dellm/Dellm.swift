@@ -5,6 +5,10 @@ import DellmSupport
 import Foundation
 import Logging
 
+/// The release (`dellm --version`); the stream and schema versions are separate (`v` on every
+/// entry, and the migrations).
+let dellmVersion = "0.26.0"
+
 @main
 struct Dellm: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +22,9 @@ struct Dellm: AsyncParsableCommand {
               DELLM_MODEL_API     openai (or ollama)
               DELLM_NAMESPACE     dellm
             eval "$(./ops/stack env)" sets them for the local stack; the README lists the rest.
+            Shell completion: dellm --generate-completion-script bash (or zsh, fish); see the README.
             """,
+        version: dellmVersion,
         subcommands: [Submit.self, Result.self, WorkerCommand.self, Ops.self, EvalCommand.self, Doctor.self, Bench.self, Migrate.self, SandboxCommand.self, CalcCommand.self, PlanCommand.self, ConsoleCommand.self]
     )
 

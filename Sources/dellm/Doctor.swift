@@ -11,10 +11,11 @@ struct Doctor: AsyncParsableCommand {
         abstract: "Check Redis, PostgreSQL, the model endpoint and the sandbox, and say what to do about each failure.",
         discussion: "Exit status 0 when every check passes. --quick checks only Redis and PostgreSQL (a container healthcheck); --node checks as a node does, without PostgreSQL.")
     @Flag(help: "Only Redis and PostgreSQL.") var quick = false
+    @Flag(help: "Print JSON: one object per check (name, ok, detail, fix).") var json = false
     @Flag(help: "Check as a node (a specialist): Redis with the node's own user (PING: it may not read INFO), the model and the sandbox; never PostgreSQL, which a node has no credential for.") var node = false
     @OptionGroup var global: GlobalOptions
 
-    struct Finding {
+    struct Finding: Encodable {
         var name: String
         var ok: Bool
         var detail: String
@@ -25,7 +26,8 @@ struct Doctor: AsyncParsableCommand {
         let (config, _) = try global.bootstrap()
         var findings = node ? await Self.nodeRedis(config) : await Self.redis(config) + Self.postgres(config)
         if !quick { findings += await Self.model(config) + Self.sandbox() }
-        for f in findings {
+        if json { try printEncoded(findings) }
+        for f in findings where !json {
             print("\(f.ok ? "ok  " : "FAIL") \(f.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(f.detail)")
             if let fix = f.fix, !f.ok { print("     → \(fix)") }
         }

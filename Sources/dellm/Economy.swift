@@ -4,9 +4,11 @@ import DellmFleet
 import Foundation
 import Logging
 
-func printEncoded<T: Encodable>(_ value: T) throws {
+/// Prints a value as JSON: indented, or on one line (`compact`, for a stream of snapshots such as
+/// `--watch --json`, one line each).
+func printEncoded<T: Encodable>(_ value: T, compact: Bool = false) throws {
     let enc = JSONEncoder()
-    enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+    enc.outputFormatting = compact ? [.sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
     print(String(decoding: try enc.encode(value), as: UTF8.self))
 }
 
