@@ -168,12 +168,32 @@ start_model() {
 # is not address-randomised (the stack, the heap and the shared libraries still are), as with Go's
 # default builds. It has its own build directory (.build/static) so that the debug build of ./ops/test
 # is not relinked.
+#
+# When nothing changed it does not call SwiftPM at all (which takes 0.5-3 s and leaves temporary
+# directories in /tmp): the binary carries a stamp of the sources' names, sizes and times, and of the
+# link flags, and a call whose stamp matches answers at once.
 DELLM_LINK_FLAGS=(-Xswiftc -Xclang-linker -Xswiftc -no-pie)
+sources_stamp() {
+  (cd "$DELLM_ROOT" && { find Sources Package.swift -type f -printf '%p %s %T@\n' | LC_ALL=C sort; echo "${DELLM_LINK_FLAGS[*]}"; } | sha256sum | cut -d' ' -f1)
+}
+# DELLM_BIN names a dellm binary to use instead (an installed one, or one built elsewhere).
 build_dellm() {
+  if [ -n "${DELLM_BIN:-}" ]; then
+    [ -x "$DELLM_BIN" ] || die "DELLM_BIN=$DELLM_BIN is not an executable"
+    echo "$DELLM_BIN"; return 0
+  fi
+  local log scratch="$DELLM_ROOT/.build/static" stamp
+  local bin="$scratch/release/dellm"
+  stamp=$(sources_stamp)
+  if [ -x "$bin" ] && [ "$(cat "$bin.stamp" 2>/dev/null)" = "$stamp" ]; then echo "$bin"; return 0; fi
   command -v swift >/dev/null || die "swift is not on PATH (Swift 6 is needed to build dellm)"
-  local log scratch="$DELLM_ROOT/.build/static"
-  log=$(cd "$DELLM_ROOT" && swift build -c release --product dellm --static-swift-stdlib "${DELLM_LINK_FLAGS[@]}" --scratch-path "$scratch" 2>&1) \
-    || { printf '%s\n' "$log" | grep -E 'error' >&2; die "swift build failed"; }
+  ensure_packages
+  # SwiftPM leaves TemporaryDirectory.* folders behind in $TMPDIR: give it one of its own, emptied after.
+  mkdir -p "$scratch/tmp"
+  log=$(cd "$DELLM_ROOT" && TMPDIR="$scratch/tmp" swift build -c release --product dellm --static-swift-stdlib "${DELLM_LINK_FLAGS[@]}" --scratch-path "$scratch" 2>&1) \
+    || { rm -rf "$scratch/tmp"; printf '%s\n' "$log" | grep -E 'error' >&2; die "swift build failed"; }
+  rm -rf "$scratch/tmp"
   printf '%s\n' "$log" | grep -qE 'Compiling|Linking' && say "built dellm (release, static Swift runtime)"
-  echo "$scratch/release/dellm"
+  echo "$stamp" >"$bin.stamp"
+  echo "$bin"
 }
