@@ -5,19 +5,22 @@ import Foundation
 /// the time; the rule is exact when it applies and declines (nil) when it is unsure, leaving the
 /// problem to the programs (`ProgramAided`).
 ///
-/// Cues, in order of precedence (the first that applies decides):
-/// 1. a comparison question — "how many more/fewer … than", "difference": the larger minus the smaller;
-/// 2. division — the question asks per part ("each", "per", "in every") while both numbers are in the
-///    statement; sharing words ("equally", "split", "shared", "divided", "among", "equal parts/rows");
-///    grouping ("boxes of 6" and the question counts boxes): the larger over the smaller, whole when the
-///    question counts;
-/// 3. multiplication — "each", "every", "per", "a day", "at N … each" in the statement; rows/length ×
-///    width (an area); a unit value in the statement and a count in the question ("A book costs 14
-///    dollars. How much do 3 books cost?");
-/// 4. subtraction — taking away ("sold", "gave", "ate", "lost", "left", "drained", "away", "empty",
-///    "absent", "injured"…): the larger minus the smaller;
-/// 5. addition — putting together ("more", "in total", "altogether", "in all", "together", "older",
-///    "and … and"): the sum.
+/// What the question asks decides first (`asked`), whatever verbs the statement uses:
+/// 1. the start before a change — "at first", "to begin with", "before", or "how many did … have" after
+///    a statement in the present: a loss is added back, a gain taken off (no verb of either: decline);
+/// 2. a comparison — "how many more/fewer", "how much taller/older/cheaper …" (with or without "than"),
+///    "difference": the larger minus the smaller;
+/// 3. how many a sum of money buys — "how many … can … buy/afford", money in the statement: whole times;
+/// 4. a total — "in all", "altogether", "combined", "over the weekend", or the statement's own action
+///    asked again ("sold 245 … and 198 … How many did it sell?"): the sum.
+/// Otherwise the statement's words name the operation (`joined`):
+/// 5. division — sharing words ("equally", "split", "among"), the question asks per part, groups of a
+///    size ("boxes of 6") or a group the statement fills ("12 in each bag … how many bags");
+/// 6. multiplication — "each", "every", "per", "a day", rows, an area, a unit value and a count;
+/// 7. "N more" adds, whoever gave them; then taking away (verbs in all their forms: "spend", "spent",
+///    "spending") or putting together.
+/// Numbers written as words ("four friends") count; "one" is not read, and words that hide a step
+/// ("half", "twice", "a dozen", "twenty-five") make the rule decline.
 /// Units of time ("3 hours. How many minutes") are the calculator's, not this rule's.
 public enum WordProblems {
     public struct Solution: Sendable, Equatable {
@@ -25,47 +28,159 @@ public enum WordProblems {
         public var value: Double
         /// Which cue decided.
         public var rule: String
+
+        func rule(_ name: String) -> Solution { Solution(expression: expression, value: value, rule: name) }
     }
 
     public static func solve(_ text: String) -> Solution? {
         guard let (statement, question) = split(text), !hidesAStep(statement + " " + question) else { return nil }
         let numbers = quantities(in: statement) + quantities(in: question)
-        guard numbers.count == 2 else { return nil }
-        let inQuestion = quantities(in: question).count
-        let s = words(statement), q = words(question)
-        let (a, b) = (numbers[0], numbers[1])
-        let (big, small) = (max(a, b), min(a, b))
-        let counts = q.contains("many")
-        if comparison(q) { return .init(expression: "\(f(big)) - \(f(small))", value: big - small, rule: "comparison") }
-        if division(s, q, inQuestion: inQuestion) {
-            guard small != 0, !counts || (big / small).rounded() == big / small else { return nil }
-            return .init(expression: "\(f(big)) / \(f(small))", value: big / small, rule: "sharing or grouping")
+        guard numbers.count == 2, !numbers.contains(where: \.isNaN) else { return nil }
+        let p = Problem(s: words(statement), q: words(question), statement: statement.lowercased(), question: question.lowercased(),
+                        a: numbers[0], b: numbers[1], inQuestion: quantities(in: question).count)
+        return asked(p) ?? joined(p)
+    }
+
+    /// One problem's parts: the statement's and the question's words, the two quantities and how many
+    /// of them the question holds.
+    struct Problem {
+        var s: Set<String>, q: Set<String>, statement: String, question: String
+        var a: Double, b: Double, inQuestion: Int
+        var big: Double { max(a, b) }
+        var small: Double { min(a, b) }
+        var counts: Bool { q.contains("many") }
+        var difference: Solution { .init(expression: "\(f(big)) - \(f(small))", value: big - small, rule: "") }
+        var sum: Solution { .init(expression: "\(f(a)) + \(f(b))", value: a + b, rule: "") }
+        var product: Solution { .init(expression: "\(f(a)) * \(f(b))", value: a * b, rule: "") }
+    }
+
+    /// What the question asks decides first, whatever the statement's verbs: the start before a change
+    /// ("at first"), a comparison ("how much taller", "how many more … than"), how many a sum of money
+    /// buys, or a total ("in all", "over the weekend", or the statement's own action asked again:
+    /// "sold 245 … and 198 … How many did it sell?").
+    static func asked(_ p: Problem) -> Solution? {
+        if startUnknown(p) {
+            // Undo the change: a loss is added back, a gain taken off; without a verb of either, decline.
+            if gains(p) { return p.difference.rule("the start, before a gain") }
+            if loses(p) { return p.sum.rule("the start, before a loss") }
+            return nil
         }
-        if multiplication(s, q, inQuestion: inQuestion, rate: rate(statement)) { return .init(expression: "\(f(a)) * \(f(b))", value: a * b, rule: "each or per") }
-        // The statement's verbs first ("finds 12 more … how many now" adds); the question's words only
-        // when the statement has neither kind.
-        let subtract = Solution(expression: "\(f(big)) - \(f(small))", value: big - small, rule: "taking away")
-        let add = Solution(expression: "\(f(a)) + \(f(b))", value: a + b, rule: "putting together")
-        if !s.isDisjoint(with: takingAway) { return subtract }
-        if !s.isDisjoint(with: puttingTogether) { return add }
-        if !q.isDisjoint(with: takingAwayInQuestion) { return subtract }
-        if !q.isDisjoint(with: puttingTogether) { return add }
+        if comparison(p.q) { return p.difference.rule("comparison") }
+        if buying(p), p.small > 0 {
+            let n = (p.big / p.small).rounded(.down)
+            return .init(expression: "floor(\(f(p.big)) / \(f(p.small)))", value: n, rule: "how many a sum buys")
+        }
+        if total(p) { return p.sum.rule("a total") }
         return nil
     }
 
-    static let takingAway: Set<String> = [
-        "sold", "sells", "sell", "gave", "gives", "give", "ate", "eats", "eaten", "lost", "loses", "lose", "spent", "spends",
-        "used", "uses", "broke", "broken", "left", "leaves", "away", "drained", "leaked", "fell", "popped", "removed", "removes",
-        "absent", "injured", "sick", "missing", "empty", "lent", "donated", "donates", "traded", "paid", "pays", "took", "takes",
-        "fewer", "less", "younger", "shorter", "lighter", "minus", "subtract", "melted", "burst", "escaped", "died", "off",
+    /// The operation the statement's words name: sharing or grouping, each or per, taking away,
+    /// putting together.
+    static func joined(_ p: Problem) -> Solution? {
+        if division(p) {
+            guard p.small != 0, !p.counts || (p.big / p.small).rounded() == p.big / p.small else { return nil }
+            return .init(expression: "\(f(p.big)) / \(f(p.small))", value: p.big / p.small, rule: "sharing or grouping")
+        }
+        if multiplication(p.s, p.q, inQuestion: p.inQuestion, rate: rate(p.statement)) { return p.product.rule("each or per") }
+        // The statement's verbs first ("finds 12 more … how many now" adds); the question's words only
+        // when the statement has neither kind. "18 more" adds whoever gave them.
+        if p.statement.range(of: #"\b[0-9][0-9.,]* more\b"#, options: .regularExpression) != nil { return p.sum.rule("putting together") }
+        if loses(p) { return p.difference.rule("taking away") }
+        if !p.s.isDisjoint(with: puttingTogether) { return p.sum.rule("putting together") }
+        if !p.q.isDisjoint(with: takingAwayInQuestion) { return p.difference.rule("taking away") }
+        if !p.q.isDisjoint(with: puttingTogether) { return p.sum.rule("putting together") }
+        return nil
+    }
+
+    static func loses(_ p: Problem) -> Bool { !p.s.isDisjoint(with: takingAway) }
+    static func gains(_ p: Problem) -> Bool {
+        !p.s.isDisjoint(with: puttingTogether.subtracting(["all", "total", "altogether", "together", "combined", "sum"]))
+            && !loses(p) || p.statement.range(of: #"\b[0-9][0-9.,]* more\b"#, options: .regularExpression) != nil
+    }
+
+    /// "How many … at first / to begin with / before / originally / at the start".
+    /// Or the earlier state asked in the past of a statement in the present: "… has 19 left. How many
+    /// did the shop have this morning?"
+    static func startUnknown(_ p: Problem) -> Bool {
+        p.question.range(of: #"\b(at first|to begin with|to start with|start(ed)? with|at the (start|beginning)|originally|initially|before)\b"#,
+                         options: .regularExpression) != nil
+            || p.q.contains("did") && p.q.contains("have") && !p.s.isDisjoint(with: ["has", "have", "now", "left", "remain", "remaining"])
+    }
+
+    /// "How many … can/could … buy/afford/purchase/get", with money in the statement.
+    static func buying(_ p: Problem) -> Bool {
+        p.counts && p.inQuestion == 0 && !p.q.isDisjoint(with: ["can", "could"])
+            && !p.q.isDisjoint(with: ["buy", "afford", "purchase", "get", "pay"])
+            && (!p.s.isDisjoint(with: money) || p.statement.contains("$") || p.statement.contains("€") || p.statement.contains("£"))
+    }
+
+    static let money: Set<String> = ["dollar", "dollars", "cent", "cents", "euro", "euros", "pound", "pounds", "rupees", "yen", "pesos", "coins", "money"]
+
+    /// A total: "in all", "altogether", "in total", "combined", "both", "over the weekend"; or the
+    /// statement's action asked again with "did" ("sold … How many did it sell?"), when the statement
+    /// holds no state before and after ("had", "left").
+    static func total(_ p: Problem) -> Bool {
+        guard p.q.isDisjoint(with: takingAwayInQuestion), p.inQuestion == 0 else { return false }
+        if !p.q.isDisjoint(with: ["altogether", "total", "combined", "both", "together"]) || p.question.contains("in all")
+            || p.question.range(of: #"\bover the (weekend|week|two|three|holidays?)\b|\bthat day\b"#, options: .regularExpression) != nil { return true }
+        guard p.q.contains("did"), p.s.isDisjoint(with: ["had", "has", "have", "left", "was", "were", "is", "are"]) else { return false }
+        // The action asked again, and no other verb of taking away ("owned 940 and discarded 85 … did it own" is not a total).
+        for w in p.q where w.count > 2 && !stateVerbs.contains(w) {
+            let past = Set(pastForms(w) + (["read", "put", "cut", "hit", "set", "spread"].contains(w) ? [w] : []))
+            guard !past.isDisjoint(with: p.s) else { continue }
+            return p.s.subtracting(past).isDisjoint(with: takingAway)
+        }
+        return false
+    }
+
+    static let stateVerbs: Set<String> = ["own", "have", "hold", "contain", "weigh", "cost", "need", "want", "keep"]
+
+    /// The past forms of a verb: regular ("plant" → "planted", "carry" → "carried") and the common irregular ones.
+    static func pastForms(_ verb: String) -> [String] {
+        var out = [verb + "ed", verb + "d"]
+        if verb.hasSuffix("y") { out.append(String(verb.dropLast()) + "ied") }
+        if let irregular = irregularPast[verb] { out.append(irregular) }
+        return out
+    }
+
+    static let irregularPast: [String: String] = [
+        "sell": "sold", "buy": "bought", "spend": "spent", "lend": "lent", "give": "gave", "eat": "ate", "run": "ran", "swim": "swam",
+        "make": "made", "catch": "caught", "take": "took", "write": "wrote", "drive": "drove", "find": "found", "grow": "grew",
+        "win": "won", "pay": "paid", "ride": "rode", "throw": "threw", "build": "built", "send": "sent", "draw": "drew",
+        "fly": "flew", "feed": "fed", "keep": "kept", "bake": "baked", "sing": "sang", "drink": "drank", "bring": "brought",
+        "teach": "taught", "sew": "sewed", "knit": "knitted", "sweep": "swept", "lose": "lost", "get": "got", "see": "saw",
+        "break": "broke", "fall": "fell", "go": "went", "leave": "left", "come": "came", "drop": "dropped",
+        "pop": "popped", "plant": "planted", "put": "put", "read": "read", "die": "died",
     ]
+
+    /// Verbs and words of taking away, in all their forms ("spend", "spends", "spent", "spending").
+    static let takingAway: Set<String> = forms(of: [
+        "sell", "give", "eat", "lose", "spend", "use", "break", "drain", "leak", "fall", "pop", "remove", "lend", "donate",
+        "trade", "pay", "take", "melt", "burst", "escape", "die", "discard", "drop", "waste", "throw", "go", "leave",
+    ]).union([
+        "broken", "left", "away", "absent", "injured", "sick", "missing", "empty", "fewer", "less", "younger", "shorter",
+        "lighter", "minus", "subtract", "off", "eaten", "taken", "gone", "given",
+    ])
     /// Words of the question that ask what remains.
     static let takingAwayInQuestion: Set<String> = ["left", "remain", "remains", "remaining", "stayed", "still", "present", "now"]
-    static let puttingTogether: Set<String> = [
-        "more", "total", "altogether", "all", "together", "combined", "older", "taller", "longer", "heavier", "finds", "found",
-        "gets", "got", "receives", "received", "adds", "added", "plus", "joined", "joins", "arrived", "came", "earned", "sum",
-        "another", "extra", "bought", "buys", "collected", "caught", "picked", "saved", "scored",
-    ]
+    static let puttingTogether: Set<String> = forms(of: [
+        "find", "get", "receive", "add", "join", "arrive", "come", "earn", "buy", "collect", "catch", "pick", "save", "score",
+        "plant", "hatch", "win", "gain", "grow", "borrow", "deposit", "gather",
+    ]).union([
+        "more", "total", "altogether", "all", "together", "combined", "older", "taller", "longer", "heavier", "plus", "sum",
+        "another", "extra", "new",
+    ])
+
+    /// A verb's forms: itself, -s, -ed, -ing and the irregular past ("come", "comes", "came", "coming").
+    static func forms(of lemmas: [String]) -> Set<String> {
+        var out = Set<String>()
+        for v in lemmas {
+            let stem = v.hasSuffix("e") ? String(v.dropLast()) : v
+            out.formUnion([v, v + "s", v + "es", stem + "ed", stem + "ing", v + "ing"] + pastForms(v))
+            if v.hasSuffix("y") { out.insert(String(v.dropLast()) + "ies") }
+        }
+        return out
+    }
 
     /// What makes a problem with two written numbers more than one step, so the rule declines: a percent;
     /// "times as"/"times that" (a comparison to compute first); two units of time (a conversion); a
@@ -90,19 +205,46 @@ public enum WordProblems {
         "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december",
     ]
 
-    /// "How many more … than", "how much less", "difference".
+    /// A comparison asked: "how many more … (than)", "how much taller", "by how many … longer",
+    /// "difference".
     static func comparison(_ q: Set<String>) -> Bool {
-        (q.contains("than") && (q.contains("more") || q.contains("fewer") || q.contains("less"))) || q.contains("difference")
+        q.contains("difference") || !q.isDisjoint(with: comparatives) && (q.contains("how") || q.contains("than"))
     }
 
-    static func division(_ s: Set<String>, _ q: Set<String>, inQuestion: Int) -> Bool {
-        if !s.isDisjoint(with: ["equally", "split", "splits", "shared", "shares", "divided", "divides", "divide", "among", "equal"]) { return true }
+    static let comparatives: Set<String> = [
+        "more", "fewer", "less", "taller", "shorter", "older", "younger", "longer", "heavier", "lighter", "cheaper", "bigger",
+        "smaller", "larger", "faster", "slower", "farther", "further", "higher", "lower", "wider", "narrower", "deeper", "warmer",
+        "colder", "hotter", "richer", "thicker", "thinner",
+    ]
+
+    static func division(_ p: Problem) -> Bool {
+        let (s, q, inQuestion) = (p.s, p.q, p.inQuestion)
+        if !s.isDisjoint(with: ["equally", "split", "splits", "shared", "shares", "share", "divided", "divides", "divide", "among", "equal"]) { return true }
         // Both numbers stated, and the question asks about one part.
         if inQuestion == 0, !q.isDisjoint(with: ["each", "per", "every"]) { return true }
         // "in boxes of 6 … how many boxes": the statement names groups of a size, the question counts the groups.
         if inQuestion == 0, s.contains("of"), q.contains("many"), !q.isDisjoint(with: groups), !s.isDisjoint(with: groups),
            s.isDisjoint(with: ["each", "every", "per"]) { return true }
+        // "12 rolls in each bag … how many bags": what the question counts is the group the statement fills.
+        if inQuestion == 0, let counted = counted(p.question),
+           p.statement.range(of: #"\b(each|every|per|a|one) "# + NSRegularExpression.escapedPattern(for: counted) + #"\b"#, options: .regularExpression) != nil {
+            return true
+        }
         return false
+    }
+
+    /// What "how many …" counts, in the singular: "How many bags does she fill?" → "bag".
+    static func counted(_ question: String) -> String? {
+        guard let r = question.range(of: #"how many ([a-z]+)"#, options: .regularExpression) else { return nil }
+        let word = String(question[r].split(separator: " ").last ?? "")
+        return singular(word)
+    }
+
+    static func singular(_ w: String) -> String {
+        if w.hasSuffix("ies") { return String(w.dropLast(3)) + "y" }
+        if w.hasSuffix("ves") { return String(w.dropLast(3)) + "f" }
+        if ["shes", "ches", "xes", "sses"].contains(where: w.hasSuffix) { return String(w.dropLast(2)) }
+        return w.hasSuffix("s") && !w.hasSuffix("ss") ? String(w.dropLast()) : w
     }
 
     static let groups: Set<String> = [
@@ -155,13 +297,29 @@ public enum WordProblems {
         }
         if !current.isEmpty, let v = Double(current.replacingOccurrences(of: ",", with: "")) { out.append(v) }
         if out.contains(where: \.isNaN) { return [.nan, .nan, .nan] }
-        let spelled = words(text).intersection(spelledNumbers)
-        return spelled.isEmpty ? out : out + [.nan, .nan]
+        return out + spelled(in: text)
     }
 
-    static let spelledNumbers: Set<String> = [
-        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "thirty",
-        "hundred", "dozen", "half", "twice", "double", "triple", "third", "quarter", "fifty",
+    /// Numbers written as words: "four friends" is 4. "One" is not read (it is as often "one of them");
+    /// a word that hides a step or a compound ("half", "twice", "a dozen", "twenty-five", "two hundred")
+    /// makes the rule decline.
+    static func spelled(in text: String) -> [Double] {
+        let lower = text.lowercased()
+        if lower.range(of: #"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-[a-z]"#, options: .regularExpression) != nil { return [.nan] }
+        var out: [Double] = []
+        for w in lower.split(whereSeparator: { !$0.isLetter }).map(String.init) {
+            if let v = spelledNumbers[w] { out.append(v) } else if stepWords.contains(w) { out.append(.nan) }
+        }
+        return out
+    }
+
+    static let spelledNumbers: [String: Double] = [
+        "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
+        "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+        "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    ]
+    static let stepWords: Set<String> = [
+        "hundred", "thousand", "million", "dozen", "dozens", "half", "twice", "double", "triple", "third", "quarter", "thrice",
     ]
 
     static func words(_ text: String) -> Set<String> {
