@@ -138,6 +138,9 @@ public struct FleetConfig: Sendable {
         guard !namespace.isEmpty, !namespace.contains(where: { $0.isWhitespace }) else {
             throw ConfigurationError("\(r.source("DELLM_NAMESPACE")) must be a non-empty word (got '\(namespace)')")
         }
+        // On a Redis Cluster every command must touch keys of one slot: the namespace becomes a hash
+        // tag ("{dellm}:queries", "{dellm}:tasks:math"), so all the fleet's keys share a slot.
+        if (try? RedisConfiguration(url: redisURL))?.cluster == true, !namespace.contains("{") { namespace = "{\(namespace)}" }
         modelTimeoutMilliseconds = try r.int("DELLM_MODEL_TIMEOUT_MS", 60_000, 100...3_600_000)
         blockMilliseconds = try r.int("DELLM_BLOCK_MS", 1_000, 1...60_000)
         claimMinIdleMilliseconds = try r.int("DELLM_CLAIM_MIN_IDLE_MS", 30_000, 0...86_400_000)

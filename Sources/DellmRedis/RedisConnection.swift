@@ -1,7 +1,8 @@
 import CHiredis
 import DellmSupport
 
-/// Where and how to reach Redis: `redis://[user:password@]host:port[/db]`.
+/// Where and how to reach Redis: `redis://[user:password@]host:port[/db]`, or a cluster:
+/// `redis://[user:password@]host:port,host:port,…` (several seed nodes) or `redis://host:port?cluster=1`.
 public struct RedisConfiguration: Sendable {
     public var host: String
     public var port: Int
@@ -9,25 +10,55 @@ public struct RedisConfiguration: Sendable {
     public var password: String?
     public var database: Int
     public var connectTimeoutMilliseconds: Int
+    /// A Redis Cluster: commands go to the node that serves their key's slot (`ClusterSlots`).
+    public var cluster: Bool
+    /// The nodes a cluster's slot map is first asked of (the first is host:port).
+    public var seeds: [ClusterSlots.Node]
 
     public init(host: String = "127.0.0.1", port: Int = 6379, user: String? = nil, password: String? = nil,
-                database: Int = 0, connectTimeoutMilliseconds: Int = 2_000) {
+                database: Int = 0, connectTimeoutMilliseconds: Int = 2_000, cluster: Bool = false, seeds: [ClusterSlots.Node] = []) {
         self.host = host
         self.port = port
         self.user = user
         self.password = password
         self.database = database
         self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
+        self.cluster = cluster
+        self.seeds = seeds.isEmpty ? [ClusterSlots.Node(host: host, port: port)] : seeds
     }
 
     public init(url: String) throws(ConfigurationError) {
-        let u = try ConnectionURL(parsing: url)
+        let (single, seeds) = try Self.seeds(in: url)
+        let u = try ConnectionURL(parsing: single)
         guard u.scheme == "redis" else {
             throw ConfigurationError("DELLM_REDIS_URL must start with redis:// (got \(u.scheme)://)")
         }
         let db = u.path.count > 1 ? Int(u.path.dropFirst()) : 0
         guard let db else { throw ConfigurationError("DELLM_REDIS_URL has an invalid database number '\(u.path)'") }
-        self.init(host: u.host, port: u.port ?? 6379, user: u.user, password: u.password, database: db)
+        let cluster = seeds.count > 1 || ["1", "yes", "true"].contains(u.query["cluster"]?.lowercased() ?? "")
+        if cluster && db != 0 { throw ConfigurationError("DELLM_REDIS_URL: a cluster has only database 0 (got /\(db))") }
+        self.init(host: u.host, port: u.port ?? 6379, user: u.user, password: u.password, database: db, cluster: cluster,
+                  seeds: seeds.isEmpty ? [] : seeds)
+    }
+
+    /// "redis://u:p@h1:7000,h2:7001/x" → ("redis://u:p@h1:7000/x", [h1:7000, h2:7001]); one host: no seeds.
+    static func seeds(in url: String) throws(ConfigurationError) -> (String, [ClusterSlots.Node]) {
+        guard let schemeEnd = url.range(of: "://") else { return (url, []) }
+        let rest = url[schemeEnd.upperBound...]
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
+        let authority = rest[..<authorityEnd]
+        let hostsStart = authority.lastIndex(of: "@").map { authority.index(after: $0) } ?? authority.startIndex
+        let hosts = authority[hostsStart...]
+        guard hosts.contains(",") else { return (url, []) }
+        var nodes: [ClusterSlots.Node] = []
+        for h in hosts.split(separator: ",") {
+            guard let colon = h.lastIndex(of: ":"), let port = Int(h[h.index(after: colon)...]), (1...65535).contains(port) else {
+                throw ConfigurationError("DELLM_REDIS_URL: seed '\(h)' needs host:port")
+            }
+            nodes.append(.init(host: h[..<colon].isEmpty ? "127.0.0.1" : String(h[..<colon]), port: port))
+        }
+        let first = "\(nodes[0].host):\(nodes[0].port)"
+        return (String(url[..<hostsStart]) + first + String(rest[authorityEnd...]), nodes)
     }
 
     /// host:port, never the password.
@@ -45,6 +76,9 @@ public final class RedisConnection: @unchecked Sendable {
     private let lane: BlockingThread
     // Only touched on `lane`.
     private var context: UnsafeMutablePointer<redisContext>?
+    // A cluster's connection per node and its slot map: only touched on `lane` (RedisConnection+Cluster).
+    var nodeContexts: [ClusterSlots.Node: UnsafeMutablePointer<redisContext>] = [:]
+    var slotMap: ClusterSlots.Map?
 
     public init(configuration: RedisConfiguration, name: String = "redis") {
         // hiredis writes with write(2): a server that closed the connection must not raise SIGPIPE.
@@ -55,6 +89,7 @@ public final class RedisConnection: @unchecked Sendable {
 
     deinit {
         if let context { redisFree(context) }
+        for c in nodeContexts.values { redisFree(c) }
     }
 
     /// Sends one command and returns its reply; an error reply is thrown as `RedisError(.server)`.
@@ -87,32 +122,45 @@ public final class RedisConnection: @unchecked Sendable {
     private func drop() {
         if let context { redisFree(context) }
         context = nil
+        for c in nodeContexts.values { redisFree(c) }
+        nodeContexts = [:]
+        slotMap = nil
     }
 
     private func connectBlocking() throws -> UnsafeMutablePointer<redisContext> {
         if let context { return context }
-        guard let c = dellm_redis_connect_ms(configuration.host, Int32(configuration.port),
-                                             configuration.connectTimeoutMilliseconds) else {
-            throw RedisError(.connection, "cannot allocate a connection to \(configuration.endpoint)")
+        let c = try open(host: configuration.host, port: configuration.port)
+        context = c
+        return c
+    }
+
+    /// A new connection, authenticated (and on its database): on the lane only.
+    func open(host: String, port: Int) throws -> UnsafeMutablePointer<redisContext> {
+        let endpoint = "\(host):\(port)"
+        guard let c = dellm_redis_connect_ms(host, Int32(port), configuration.connectTimeoutMilliseconds) else {
+            throw RedisError(.connection, "cannot allocate a connection to \(endpoint)")
         }
         if c.pointee.err != 0 {
             let message = Self.errorString(c)
             redisFree(c)
-            throw RedisError(.connection, "cannot connect to \(configuration.endpoint): \(message)")
+            throw RedisError(.connection, "cannot connect to \(endpoint): \(message)")
         }
-        context = c
         var setup: [[String]] = []
         if let password = configuration.password {
             setup.append(configuration.user.map { ["AUTH", $0, password] } ?? ["AUTH", password])
         }
         if configuration.database != 0 { setup.append(["SELECT", String(configuration.database)]) }
         if !setup.isEmpty {
-            let replies = try exchange(c, setup, timeoutMilliseconds: configuration.connectTimeoutMilliseconds)
+            let replies: [RedisValue]
+            do { replies = try exchange(c, setup, timeoutMilliseconds: configuration.connectTimeoutMilliseconds) } catch {
+                redisFree(c)
+                throw error
+            }
             for r in replies {
                 if case .error(let e) = r {
-                    drop()
+                    redisFree(c)
                     // The reply never contains the password; the command is not echoed.
-                    throw RedisError(.server, "connection setup to \(configuration.endpoint) refused: \(e)")
+                    throw RedisError(.server, "connection setup to \(endpoint) refused: \(e)")
                 }
             }
         }
@@ -120,6 +168,7 @@ public final class RedisConnection: @unchecked Sendable {
     }
 
     private func pipelineBlocking(_ commands: [[String]], timeoutMilliseconds: Int) throws -> [RedisValue] {
+        if configuration.cluster { return try clusterPipeline(commands, timeoutMilliseconds: timeoutMilliseconds) }
         let c = try connectBlocking()
         do {
             return try exchange(c, commands, timeoutMilliseconds: timeoutMilliseconds)
@@ -129,7 +178,7 @@ public final class RedisConnection: @unchecked Sendable {
         }
     }
 
-    private func exchange(_ c: UnsafeMutablePointer<redisContext>, _ commands: [[String]],
+    func exchange(_ c: UnsafeMutablePointer<redisContext>, _ commands: [[String]],
                           timeoutMilliseconds: Int) throws -> [RedisValue] {
         dellm_redis_set_timeout_ms(c, timeoutMilliseconds)
         for args in commands {

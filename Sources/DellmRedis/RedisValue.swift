@@ -68,9 +68,9 @@ public struct RedisError: Error, CustomStringConvertible, Sendable {
     public var message: String
 
     /// Worth retrying after a pause: a broken connection, or a server that is loading its data,
-    /// failing over, or busy.
+    /// failing over, or busy; or a blocked read whose stream moved to another cluster node (UNBLOCKED).
     public var isTransient: Bool {
-        kind == .connection || ["LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN"].contains { message.hasPrefix($0) }
+        kind == .connection || ["LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "UNBLOCKED"].contains { message.hasPrefix($0) }
     }
 
     public init(_ kind: Kind, _ message: String) {

@@ -47,7 +47,9 @@ struct InProcessFleet {
     let task: Task<Void, Never>
 
     static func start(_ config: FleetConfig, specialistTypes: [TaskType] = TaskType.allCases) async throws -> InProcessFleet {
-        let specialist = SpecialistRole(config: config, types: specialistTypes, node: "test-node-\(config.namespace)", owner: "owner-\(config.namespace)")
+        // (A cluster's namespace is a hash tag, "{t1234}": names have no braces.)
+        let ns = config.namespace.filter { $0 != "{" && $0 != "}" }
+        let specialist = SpecialistRole(config: config, types: specialistTypes, node: "test-node-\(ns)", owner: "owner-\(ns)")
         return try await start(config, roles: [IngestRole(config: config), specialist, VerifierRole(config: config, verifierID: "test-verifier"),
                                                SynthesizerRole(config: config)] + (specialistTypes.contains(.math) ? [specialist.instantLane] : []))
     }

@@ -98,6 +98,59 @@ stop_redis() {
   [ -f "$dir/redis.pid" ] && kill "$(cat "$dir/redis.pid")" 2>/dev/null || true
 }
 
+# N consecutive free ports whose cluster bus ports (+10000) are free too: free_port_block N
+free_port_block() {
+  python3 - "$1" <<'PY'
+import random, socket, sys
+n = int(sys.argv[1])
+def free(p):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+for _ in range(200):
+    base = random.randint(20000, 45000)
+    if all(free(base + i) and free(base + 10000 + i) for i in range(n)):
+        print(" ".join(str(base + i) for i in range(n))); sys.exit(0)
+sys.exit("no free block of ports")
+PY
+}
+
+cluster_ok() {
+  local p
+  for p in "$@"; do redis-cli -p "$p" cluster info 2>/dev/null | grep -q "cluster_state:ok" || return 1; done
+}
+
+# Starts a Redis Cluster on loopback: 3 masters and 3 replicas (AOF on, node timeout 2 s), each in
+# DIR/PORT. Prints the six ports (the first three are the masters). start_redis_cluster DIR
+start_redis_cluster() {
+  local dir=$1 ports p
+  ports=$(free_port_block 6) || die "no six free ports for a cluster"
+  for p in $ports; do
+    mkdir -p "$dir/$p"
+    redis-server --port "$p" --bind 127.0.0.1 --dir "$dir/$p" --cluster-enabled yes --cluster-config-file nodes.conf \
+      --cluster-node-timeout 2000 --appendonly yes --appendfsync everysec --save "" --daemonize yes \
+      --pidfile "$dir/$p/redis.pid" --logfile "$dir/$p/redis.log" >/dev/null
+  done
+  for p in $ports; do wait_for 20 redis_ready "$p" || die "cluster node $p did not start (see $dir/$p/redis.log)"; done
+  # shellcheck disable=SC2046
+  redis-cli --cluster create $(printf '127.0.0.1:%s ' $ports) --cluster-replicas 1 --cluster-yes >"$dir/create.log" 2>&1 \
+    || die "redis-cli --cluster create failed (see $dir/create.log)"
+  # shellcheck disable=SC2086
+  wait_for 30 cluster_ok $ports || die "the cluster did not reach cluster_state:ok"
+  echo $ports
+}
+
+stop_redis_cluster() {
+  local dir=$1 d
+  for d in "$dir"/*/; do
+    [ -f "$d/redis.pid" ] && kill "$(cat "$d/redis.pid")" 2>/dev/null || true
+  done
+}
+
 # Restarts a throwaway Redis in place (its AOF is read back): the old process is waited out first,
 # since its exit removes the pid file the new one has written. restart_redis DIR PORT
 restart_redis() {

@@ -1,0 +1,107 @@
+import CHiredis
+
+/// A connection to a Redis Cluster: one hiredis context per node, all owned by the connection's
+/// lane like the single context (every function here runs on the lane). Each command goes to the
+/// master of its key's slot; a pipeline is split per node and its replies put back in order; `MOVED`
+/// updates the slot map and sends the command again, `ASK` sends it once with `ASKING`; a node that
+/// cannot be reached drops the map, so the next call reads the topology again (after a failover the
+/// promoted replica serves the slots), and the error goes to the caller, which retries it as it
+/// retries any broken connection.
+extension RedisConnection {
+    static let maxRedirects = 5
+
+    func clusterPipeline(_ commands: [[String]], timeoutMilliseconds: Int) throws -> [RedisValue] {
+        let map = try currentSlotMap()
+        var replies = [RedisValue](repeating: .null, count: commands.count)
+        var groups: [(node: ClusterSlots.Node, indices: [Int])] = []
+        for (i, command) in commands.enumerated() {
+            if Self.isBroadcast(command) {
+                replies[i] = try broadcast(command, to: map.nodes, timeoutMilliseconds: timeoutMilliseconds)
+                continue
+            }
+            let node = target(of: command, in: map)
+            if let g = groups.firstIndex(where: { $0.node == node }) { groups[g].indices.append(i) } else { groups.append((node, [i])) }
+        }
+        for (node, indices) in groups {
+            let out = try send(indices.map { commands[$0] }, to: node, timeoutMilliseconds: timeoutMilliseconds)
+            for (k, i) in indices.enumerated() { replies[i] = out[k] }
+        }
+        for i in replies.indices {
+            replies[i] = try followingRedirects(commands[i], replies[i], timeoutMilliseconds: timeoutMilliseconds)
+        }
+        return replies
+    }
+
+    /// The master of the command's slot (by its key, or by the hash tag of its MATCH pattern); a
+    /// command without keys goes to the first master.
+    func target(of command: [String], in map: ClusterSlots.Map) -> ClusterSlots.Node {
+        let slot = ClusterSlots.key(of: command).map(ClusterSlots.slot(of:)) ?? ClusterSlots.patternSlot(of: command)
+        if let slot, let owner = map.owners[slot] { return owner }
+        return map.masters.first ?? configuration.seeds[0]
+    }
+
+    /// Users are per node in a cluster (ACL SETUSER is not propagated): such commands go to every node.
+    static func isBroadcast(_ command: [String]) -> Bool {
+        guard command.count > 1, command[0].uppercased() == "ACL" else { return false }
+        return ["SETUSER", "DELUSER", "SAVE", "LOAD"].contains(command[1].uppercased())
+    }
+
+    func broadcast(_ command: [String], to nodes: [ClusterSlots.Node], timeoutMilliseconds: Int) throws -> RedisValue {
+        var first: RedisValue?
+        for node in nodes {
+            let reply = try send([command], to: node, timeoutMilliseconds: timeoutMilliseconds)[0]
+            if case .error = reply { return reply }
+            first = first ?? reply
+        }
+        return first ?? .error("ERR no cluster node known")
+    }
+
+    func followingRedirects(_ command: [String], _ reply: RedisValue, timeoutMilliseconds: Int) throws -> RedisValue {
+        var reply = reply
+        for _ in 0..<Self.maxRedirects {
+            guard case .error(let e) = reply, let redirect = ClusterSlots.Redirect(error: e) else { return reply }
+            switch redirect {
+            case .moved(let slot, let node):
+                slotMap?.owners[slot] = node
+                reply = try send([command], to: node, timeoutMilliseconds: timeoutMilliseconds)[0]
+            case .ask(_, let node):
+                reply = try send([["ASKING"], command], to: node, timeoutMilliseconds: timeoutMilliseconds)[1]
+            }
+        }
+        return reply
+    }
+
+    /// Sends commands to one node in one round trip. A broken connection drops that node's context
+    /// and the slot map (the topology may have changed) and is thrown.
+    func send(_ commands: [[String]], to node: ClusterSlots.Node, timeoutMilliseconds: Int) throws -> [RedisValue] {
+        do {
+            let c = try nodeContexts[node] ?? open(host: node.host, port: node.port)
+            nodeContexts[node] = c
+            return try exchange(c, commands, timeoutMilliseconds: timeoutMilliseconds)
+        } catch let error as RedisError where error.kind == .connection {
+            if let c = nodeContexts.removeValue(forKey: node) { redisFree(c) }
+            slotMap = nil
+            throw RedisError(.connection, "cluster node \(node): \(error.message)")
+        }
+    }
+
+    /// The slot map, read with CLUSTER SLOTS from the first node that answers: the nodes known from
+    /// the last map, then the seeds.
+    func currentSlotMap() throws -> ClusterSlots.Map {
+        if let slotMap { return slotMap }
+        var lastError: Error = RedisError(.connection, "no cluster seed given")
+        for node in Array(nodeContexts.keys) + configuration.seeds {
+            do {
+                let reply = try send([["CLUSTER", "SLOTS"]], to: node, timeoutMilliseconds: configuration.connectTimeoutMilliseconds)[0]
+                if case .error(let e) = reply { throw RedisError(.server, "CLUSTER SLOTS at \(node): \(e)") }
+                let map = try ClusterSlots.Map(slotsReply: reply, fallbackHost: node.host)
+                guard !map.masters.isEmpty else { throw RedisError(.connection, "cluster at \(node) serves no slot yet") }
+                slotMap = map
+                return map
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError
+    }
+}
