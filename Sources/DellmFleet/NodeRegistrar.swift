@@ -37,10 +37,14 @@ public struct NodeRegistrar: Sendable {
     /// The ACL rules of a node (after `reset`): commands a node lane sends, on the keys of its types (and
     /// reading which types the operator paused);
     /// its own stream for XADD; its lanes' liveness marks for SET.
+    /// What a restricted user needs on a Redis Cluster: the slot map, and ASKING during a migration.
+    public static let clusterRules = ["+cluster|slots", "+asking"]
+
     public static func aclRules(node: String, types: [TaskType], keys: Keys) -> [String] {
         var streams = types.flatMap { [keys.tasks($0), keys.bulk($0)] }
         if types.contains(.math) || types.contains(.reasoning) { streams.append(keys.instant) }
         return ["-@all", "+ping", "+hello", "+auth", "+select", "+client|setname", "+xreadgroup", "+xpending", "+xgroup|create", "+eval", "+smembers"]
+            + clusterRules
             + streams.map { "~" + $0 } + ["%R~" + keys.paused]
             + ["(+xadd ~\(keys.attempts(node: node)))", "(+set ~\(keys.alive(group: "specialist", consumer: node))~*)"]
     }
@@ -65,7 +69,10 @@ public struct NodeRegistrar: Sendable {
     static func url(config: FleetConfig, user: String, password: String) throws -> String {
         let r = try config.redisConfiguration()
         let db = r.database == 0 ? "" : "/\(r.database)"
-        return "redis://\(user):\(password)@\(r.host.contains(":") ? "[\(r.host)]" : r.host):\(r.port)\(db)"
+        func hostPort(_ host: String, _ port: Int) -> String { "\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+        // A cluster's URL names every seed (and says it is a cluster when there is only one).
+        let hosts = r.cluster ? r.seeds.map { hostPort($0.host, $0.port) }.joined(separator: ",") : hostPort(r.host, r.port)
+        return "redis://\(user):\(password)@\(hosts)\(db)" + (r.cluster && r.seeds.count == 1 ? "?cluster=1" : "")
     }
 
     /// Revokes `node`: its Redis user is deleted (its connections close), its work is no longer read.

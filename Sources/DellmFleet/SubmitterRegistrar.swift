@@ -21,7 +21,7 @@ public struct SubmitterRegistrar: Sendable {
 
     public static func aclRules(user: String, keys: Keys) -> [String] {
         ["-@all", "+ping", "+hello", "+auth", "+select", "+client|setname", "+xadd", "+xread", "+xrange", "+xrevrange",
-         "%W~" + keys.queries(user: user), "%R~" + keys.answers(user: user)]
+         "%W~" + keys.queries(user: user), "%R~" + keys.answers(user: user)] + NodeRegistrar.clusterRules
     }
 
     /// Registers (or re-registers with a new password) `user`; returns the Redis URL it submits with and
