@@ -155,9 +155,17 @@ struct ClusterFleetTests {
         let victim = try owner()
         let pid = try #require(Int32(ClusterEnv.cli(["-p", String(victim.port), "info", "server"]).split(whereSeparator: \.isNewline)
             .first { $0.hasPrefix("process_id:") }?.dropFirst("process_id:".count).trimmingCharacters(in: .whitespacesAndNewlines) ?? ""))
+        // Killed while the third wave is being submitted and worked on (after its 5th query is in).
+        let submitting = Task { try await Self.submitWave(client, 40..<60, user: user) }
+        let db0 = PostgresConnection(url: config.databaseURL)
+        for _ in 0..<200 { // (the 5th query recorded by ingest: bounded by 200 × 50 ms)
+            if let n = try await db0.query("SELECT count(*) FROM queries WHERE id LIKE 'c4_-%' OR id LIKE 'c5_-%'").first?[0].flatMap({ Int($0) }), n >= 5 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        await db0.close()
         let killedAt = ContinuousClock.now
         kill(pid, SIGKILL)
-        let wave3 = try await Self.submitWave(client, 40..<60, user: user)
+        let wave3 = try await submitting.value
         expected.merge(wave3) { a, _ in a }
         let missing = try await client.waitForAnswers(Array(wave3.keys), after: cursor, timeout: .seconds(90)) { answers.add($0) }
         let recovered = ContinuousClock.now - killedAt

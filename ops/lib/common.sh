@@ -163,6 +163,7 @@ restart_redis() {
 gone() { ! kill -0 "$1" 2>/dev/null; }
 
 # Starts a PostgreSQL cluster with a 'dellm' role and database: start_postgres DIR PORT
+# (DELLM_PG_OPTIONS: more server options, "-c name=value …")
 start_postgres() {
   local dir=$1 port=$2 bin
   bin=$(pg_bin)
@@ -174,7 +175,7 @@ start_postgres() {
   fi
   mkdir -p "$dir/sock"; [ "$(id -u)" -eq 0 ] && chown dellm "$dir/sock"
   as_pg_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 \
-    -o "-p $port -c listen_addresses=127.0.0.1 -k $dir/sock -c fsync=on -c max_connections=200" start >/dev/null \
+    -o "-p $port -c listen_addresses=127.0.0.1 -k $dir/sock -c fsync=on -c max_connections=200 ${DELLM_PG_OPTIONS:-}" start >/dev/null \
     || die "PostgreSQL did not start on port $port (see $dir/postgres.log)"
   as_pg_user psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qtAc \
     "SELECT 1 FROM pg_roles WHERE rolname='dellm'" | grep -q 1 \
