@@ -79,7 +79,7 @@ async function loadStreams() {
   const b = await api('/api/backlog');
   const rows = [];
   for (const s of b.streams) {
-    const name = s.stream.replace(/^[^:]+:/, ''); const kind = name.startsWith('tasks:') ? name.split(':')[1] : null;
+    const name = s.name ?? s.stream.replace(/^[^:]+:/, ''); const kind = name.startsWith('tasks:') ? name.split(':')[1] : null;
     const paused = kind && b.paused.includes(kind);
     const g = s.groups[0] || {};
     rows.push(`<tr data-stream="${esc(name)}"><td class="${paused ? 'paused' : ''}">${esc(name)}${paused ? ' (paused)' : ''}</td><td>${s.length}</td>

@@ -109,7 +109,7 @@ struct StreamEvents: WSMessageHandler {
     }
 
     static func message(_ e: StreamEntry, namespace: String) -> String {
-        let short = e.stream.hasPrefix(namespace + ":") ? String(e.stream.dropFirst(namespace.count + 1)) : e.stream
+        let short = Keys(namespace: namespace).short(e.stream)
         let at = Int(e.id.split(separator: "-").first ?? "") ?? 0
         var members: [(String, DellmCore.JSONValue?)] = [("stream", .string(short)), ("id", .string(e.id)), ("at", .int(at))]
         if let job = e["job"], let parsed = DellmCore.JSONValue.parse(job) {

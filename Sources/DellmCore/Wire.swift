@@ -233,13 +233,21 @@ public struct Keys: Sendable {
     public var paused: String { "\(namespace):paused" }
     /// The set of registered submitters, whose query streams ingest reads.
     public var submitters: String { "\(namespace):submitters" }
-    public func tasks(_ t: TaskType) -> String { "\(namespace):tasks:\(t.rawValue)" }
+    /// On a Redis Cluster the namespace is a hash tag ("{dellm}"): every key of the fleet shares its
+    /// slot, except the task streams, which get a tag per type ("{dellm:math}:tasks:math", its bulk tier
+    /// beside it), so the types' work spreads over the masters.
+    var clusterTag: String? {
+        namespace.count > 2 && namespace.hasPrefix("{") && namespace.hasSuffix("}") ? String(namespace.dropFirst().dropLast()) : nil
+    }
+    func taskPrefix(_ kind: String) -> String { clusterTag.map { "{\($0):\(kind)}:tasks:" } ?? "\(namespace):tasks:" }
+
+    public func tasks(_ t: TaskType) -> String { taskPrefix(t.rawValue) + t.rawValue }
     public var verify: String { "\(namespace):verify" }
     public var synthesize: String { "\(namespace):synthesize" }
     public var answers: String { "\(namespace):answers" }
     public var dead: String { "\(namespace):dead" }
     /// Subtasks the calculator answers: their own stream and lanes, never queued behind model calls.
-    public var instant: String { "\(namespace):tasks:instant" }
+    public var instant: String { taskPrefix("instant") + "instant" }
     /// A consumer's liveness key (set with a time to live by its lane while it runs).
     public func alive(group: String, consumer: String) -> String { "\(namespace):alive:\(group):\(consumer)" }
 
@@ -257,7 +265,24 @@ public struct Keys: Sendable {
     public var taskStreams: [String] { [instant] + TaskType.allCases.flatMap { [tasks($0), bulk($0)] } }
 
     /// The second tier of a type: tasks of users who already have many parts running (`Admission`).
-    public func bulk(_ t: TaskType) -> String { "\(namespace):tasks:\(t.rawValue):bulk" }
+    public func bulk(_ t: TaskType) -> String { tasks(t) + ":bulk" }
+
+    /// The type (or `instant`) whose task stream `stream` is, in either layout.
+    public func kind(ofTaskStream stream: String) -> String? {
+        if stream == instant { return "instant" }
+        return TaskType.allCases.first { stream == tasks($0) || stream == bulk($0) }?.rawValue
+    }
+
+    /// A stream's name without its namespace ("tasks:math", "tasks:math:bulk", "verify"), as the CLI
+    /// and the console show it; and back.
+    public func short(_ stream: String) -> String {
+        if let kind = kind(ofTaskStream: stream) { return "tasks:" + kind + (stream.hasSuffix(":bulk") ? ":bulk" : "") }
+        return stream.hasPrefix(namespace + ":") ? String(stream.dropFirst(namespace.count + 1)) : stream
+    }
+    public func stream(short name: String) -> String {
+        for s in taskStreams where short(s) == name { return s }
+        return namespace + ":" + name
+    }
 
     /// Where a task goes: arithmetic the calculator computes, and questions an exact tool answers, to
     /// the instant stream; the rest to its type's stream, or its bulk tier when `Admission` says the user

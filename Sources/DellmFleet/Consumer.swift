@@ -352,9 +352,12 @@ public struct ConsumerLoop: Sendable {
             let start = Int.random(in: 0..<tier.count)
             order += (0..<tier.count).map { tier[(start + $0) % tier.count] }
         }
-        let reply = try await redis.command(["EVAL", ConsumerLoop.firstEntryScript, String(order.count)] + order + [role.name, consumer])
-        let got = try RedisConnection.parseStreams(reply)
-        if !got.isEmpty { return got }
+        // (On a cluster a script touches one slot: one run of keys per slot, in order.)
+        for run in redis.configuration.cluster ? ClusterSlots.runs(order) : [order] {
+            let reply = try await redis.command(["EVAL", ConsumerLoop.firstEntryScript, String(run.count)] + run + [role.name, consumer])
+            let got = try RedisConnection.parseStreams(reply)
+            if !got.isEmpty { return got }
+        }
         return try await redis.xreadgroup(group: role.name, consumer: consumer, streams: streams, id: ">", count: 1,
                                           blockMilliseconds: blockMilliseconds)
     }

@@ -172,6 +172,8 @@ public struct FleetClient: Sendable {
 
     public struct StreamInfo: Sendable, Codable {
         public var stream: String
+        /// The stream without its namespace ("tasks:math", "verify"), in either key layout.
+        public var name: String?
         public var length: Int
         public var groups: [GroupInfo]
         /// A task stream of a type the operator paused (`ops pause`).
@@ -202,7 +204,7 @@ public struct FleetClient: Sendable {
                                             lastDeliveredID: g.lastDeliveredID, oldestPendingMilliseconds: oldest, consumerDetails: details))
                 }
             }
-            out.append(StreamInfo(stream: stream, length: length, groups: groups))
+            out.append(StreamInfo(stream: stream, name: config.keys.short(stream), length: length, groups: groups))
         }
         return out
     }
@@ -227,7 +229,7 @@ extension FleetClient {
         if let cut = e["truncated"] {
             throw RedisError(.protocolShape, "dead letter \(id) keeps only part of its entry (\(cut)); it cannot be replayed")
         }
-        guard stream.hasPrefix(config.namespace + ":") else { throw RedisError(.protocolShape, "dead letter \(id) names a stream outside \(config.namespace): \(stream)") }
+        guard stream.hasPrefix(config.namespace + ":") || config.keys.kind(ofTaskStream: stream) != nil else { throw RedisError(.protocolShape, "dead letter \(id) names a stream outside \(config.namespace): \(stream)") }
         let fields = e.fields.filter { $0.0.hasPrefix("orig_") }.map { (String($0.0.dropFirst(5)), $0.1) }
         guard !fields.isEmpty else { throw RedisError(.protocolShape, "dead letter \(id) has no original fields") }
         let replies = try await redis.pipeline([RedisConnection.xaddArgs(stream, fields), ["XDEL", config.keys.dead, id]])

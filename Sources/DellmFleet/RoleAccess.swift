@@ -17,9 +17,9 @@ public enum RoleAccess {
         let announce = [keys.answers, keys.answers(user: "*"), keys.dead]
         switch role {
         case "ingest":
-            return [keys.queries, keys.queries(user: "*"), keys.submitters, "\(ns):tasks:*", "\(ns):alive:ingest:*"] + announce
+            return [keys.queries, keys.queries(user: "*"), keys.submitters, "\(ns):alive:ingest:*"] + keys.taskStreams + announce
         case "verifier": // with the recorder and the task sweeper, which reissues and trims the task streams
-            return [keys.verify, keys.attempts(node: "*"), keys.nodes, "\(ns):tasks:*", keys.synthesize, "\(ns):alive:*"] + announce
+            return [keys.verify, keys.attempts(node: "*"), keys.nodes, keys.synthesize, "\(ns):alive:*"] + keys.taskStreams + announce
         case "synthesizer":
             // It reads whether a query's user is a registered submitter (whose answers stream carries the trace).
             return [keys.synthesize, keys.submitters, "\(ns):alive:synthesizer:*"] + announce

@@ -59,6 +59,52 @@ public enum ClusterSlots {
         return slot(of: String(pattern[open...close]))
     }
 
+    /// An XREADGROUP or XREAD of streams in several slots, split into one command per slot (streams
+    /// and their ids kept together, in order of first appearance); nil for any other command.
+    public static func splitRead(_ command: [String]) -> [[String]]? {
+        guard let name = command.first?.uppercased(), name == "XREADGROUP" || name == "XREAD",
+              let s = command.firstIndex(where: { $0.uppercased() == "STREAMS" }) else { return nil }
+        let rest = Array(command[(s + 1)...])
+        guard rest.count >= 2, rest.count % 2 == 0 else { return nil }
+        let n = rest.count / 2
+        var bySlot: [(slot: Int, keys: [String], ids: [String])] = []
+        for k in 0..<n {
+            let slot = slot(of: rest[k])
+            if let i = bySlot.firstIndex(where: { $0.slot == slot }) {
+                bySlot[i].keys.append(rest[k]); bySlot[i].ids.append(rest[n + k])
+            } else {
+                bySlot.append((slot, [rest[k]], [rest[n + k]]))
+            }
+        }
+        return bySlot.map { Array(command[...s]) + $0.keys + $0.ids }
+    }
+
+    /// The BLOCK argument of a read, if it has one.
+    public static func blockMilliseconds(_ command: [String]) -> Int? {
+        guard let b = command.firstIndex(where: { $0.uppercased() == "BLOCK" }), b + 1 < command.count else { return nil }
+        return Int(command[b + 1])
+    }
+
+    public static func withoutBlock(_ command: [String]) -> [String] {
+        guard let b = command.firstIndex(where: { $0.uppercased() == "BLOCK" }), b + 1 < command.count else { return command }
+        return Array(command[..<b] + command[(b + 2)...])
+    }
+
+    public static func withBlock(_ command: [String], milliseconds: Int) -> [String] {
+        let c = withoutBlock(command)
+        guard let s = c.firstIndex(where: { $0.uppercased() == "STREAMS" }) else { return c }
+        return Array(c[..<s]) + ["BLOCK", String(milliseconds)] + Array(c[s...])
+    }
+
+    /// Keys in runs of one slot each, in order ("a b c" with a and b in one slot: [[a, b], [c]]).
+    public static func runs(_ keys: [String]) -> [[String]] {
+        var out: [[String]] = []
+        for k in keys {
+            if let last = out.last?.last, slot(of: last) == slot(of: k) { out[out.count - 1].append(k) } else { out.append([k]) }
+        }
+        return out
+    }
+
     /// A node's address.
     public struct Node: Sendable, Hashable, CustomStringConvertible {
         public var host: String

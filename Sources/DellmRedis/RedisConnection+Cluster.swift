@@ -9,6 +9,7 @@ import CHiredis
 /// retries any broken connection.
 extension RedisConnection {
     static let maxRedirects = 5
+    static let splitReadBlockMilliseconds = 50
 
     func clusterPipeline(_ commands: [[String]], timeoutMilliseconds: Int) throws -> [RedisValue] {
         let map = try currentSlotMap()
@@ -17,6 +18,10 @@ extension RedisConnection {
         for (i, command) in commands.enumerated() {
             if Self.isBroadcast(command) {
                 replies[i] = try broadcast(command, to: map.nodes, timeoutMilliseconds: timeoutMilliseconds)
+                continue
+            }
+            if let parts = ClusterSlots.splitRead(command), parts.count > 1 {
+                replies[i] = try splitRead(parts, in: map, timeoutMilliseconds: timeoutMilliseconds)
                 continue
             }
             let node = target(of: command, in: map)
@@ -38,6 +43,26 @@ extension RedisConnection {
         let slot = ClusterSlots.key(of: command).map(ClusterSlots.slot(of:)) ?? ClusterSlots.patternSlot(of: command)
         if let slot, let owner = map.owners[slot] { return owner }
         return map.masters.first ?? configuration.seeds[0]
+    }
+
+    /// A read of streams in several slots (XREADGROUP/XREAD … STREAMS a b … ids): each slot's part is
+    /// read without blocking and the replies merged; when all are empty and the read blocks, one part
+    /// (in turn) blocks for at most `splitReadBlockMilliseconds`, so an entry on another slot waits no
+    /// longer than that for an idle lane (at the price of a poll of each slot that often).
+    func splitRead(_ parts: [[String]], in map: ClusterSlots.Map, timeoutMilliseconds: Int) throws -> RedisValue {
+        var merged: [RedisValue] = []
+        for part in parts {
+            let command = ClusterSlots.withoutBlock(part)
+            let reply = try followingRedirects(command, try send([command], to: target(of: command, in: map), timeoutMilliseconds: timeoutMilliseconds)[0],
+                                               timeoutMilliseconds: timeoutMilliseconds)
+            if case .error = reply { return reply }
+            merged += reply.array ?? []
+        }
+        guard merged.isEmpty, let block = ClusterSlots.blockMilliseconds(parts[0]) else { return merged.isEmpty ? .null : .array(merged) }
+        splitReadTurn = (splitReadTurn + 1) % parts.count
+        let command = ClusterSlots.withBlock(parts[splitReadTurn], milliseconds: min(block, Self.splitReadBlockMilliseconds))
+        return try followingRedirects(command, try send([command], to: target(of: command, in: map), timeoutMilliseconds: timeoutMilliseconds)[0],
+                                      timeoutMilliseconds: timeoutMilliseconds)
     }
 
     /// Users are per node in a cluster (ACL SETUSER is not propagated): such commands go to every node.

@@ -79,6 +79,7 @@ public final class RedisConnection: @unchecked Sendable {
     // A cluster's connection per node and its slot map: only touched on `lane` (RedisConnection+Cluster).
     var nodeContexts: [ClusterSlots.Node: UnsafeMutablePointer<redisContext>] = [:]
     var slotMap: ClusterSlots.Map?
+    var splitReadTurn = 0
 
     public init(configuration: RedisConfiguration, name: String = "redis") {
         // hiredis writes with write(2): a server that closed the connection must not raise SIGPIPE.

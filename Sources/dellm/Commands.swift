@@ -198,11 +198,9 @@ struct Backlog: AsyncParsableCommand {
         } while watch
     }
 
-    /// The task type (or `instant`) of a task stream.
+    /// The task type (or `instant`) of a task stream, in either key layout.
     static func kind(of stream: String, namespace: String) -> String? {
-        let prefix = namespace + ":tasks:"
-        guard stream.hasPrefix(prefix) else { return nil }
-        return stream.dropFirst(prefix.count).split(separator: ":").first.map(String.init)
+        Keys(namespace: namespace).kind(ofTaskStream: stream)
     }
 
     static func render(_ info: [FleetClient.StreamInfo], namespace: String, watching: Bool, paused: Set<String> = []) -> String {
@@ -211,7 +209,7 @@ struct Backlog: AsyncParsableCommand {
         var out = watching ? "dellm backlog — namespace \(namespace) — \(Date())\n\n" : ""
         out += pad("STREAM", 24) + pad("LEN", 8) + pad("GROUP", 13) + pad("PENDING", 8) + pad("LAG", 7) + pad("OLDEST", 8) + pad("CONSUMERS", 10) + "LAST-DELIVERED\n"
         for s in info {
-            var short = s.stream.hasPrefix(namespace + ":") ? String(s.stream.dropFirst(namespace.count + 1)) : s.stream
+            var short = Keys(namespace: namespace).short(s.stream)
             // A paused type's streams (`ops pause`): specialists do not read them until `ops resume`.
             if let kind = kind(of: s.stream, namespace: namespace), paused.contains(kind) { short += " (paused)" }
             if s.groups.isEmpty {

@@ -98,7 +98,7 @@ struct PendingCommand: AsyncParsableCommand {
         let client = try FleetClient(config: config)
         let entries: [PendingEntry]
         do {
-            entries = try await client.redis.xpending(stream: "\(config.namespace):\(stream)", group: group, count: max(1, count))
+            entries = try await client.redis.xpending(stream: config.keys.stream(short: stream), group: group, count: max(1, count))
         } catch let e as RedisError where e.kind == .server {
             throw fail("\(stream) has no group \(group) (\(e.message))", code: 3)
         }

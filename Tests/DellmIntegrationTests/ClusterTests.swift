@@ -29,6 +29,23 @@ struct ClusterSlotsTests {
         #expect(ClusterSlots.patternSlot(of: ["SCAN", "0", "MATCH", "dellm:*"]) == nil)
     }
 
+    @Test func aReadOfSeveralSlotsIsSplitAndTheKeyLayoutSpreadsTypes() {
+        let keys = Keys(namespace: "{dellm}")
+        #expect(keys.tasks(.math) == "{dellm:math}:tasks:math" && keys.bulk(.math) == "{dellm:math}:tasks:math:bulk")
+        #expect(keys.instant == "{dellm:instant}:tasks:instant" && keys.verify == "{dellm}:verify")
+        #expect(keys.short(keys.bulk(.code)) == "tasks:code:bulk" && keys.stream(short: "tasks:code") == keys.tasks(.code))
+        #expect(keys.kind(ofTaskStream: keys.bulk(.factual)) == "factual" && keys.kind(ofTaskStream: keys.verify) == nil)
+        #expect(Keys(namespace: "dellm").tasks(.math) == "dellm:tasks:math", "one Redis: the layout of before")
+        let read = ["XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "BLOCK", "500", "STREAMS",
+                    keys.tasks(.math), keys.tasks(.code), keys.bulk(.math), ">", ">", ">"]
+        let parts = ClusterSlots.splitRead(read)
+        #expect(parts?.count == 2)
+        #expect(parts?[0].suffix(4) == [keys.tasks(.math), keys.bulk(.math), ">", ">"])
+        #expect(ClusterSlots.withoutBlock(read).contains("BLOCK") == false && ClusterSlots.blockMilliseconds(read) == 500)
+        #expect(ClusterSlots.withBlock(ClusterSlots.withoutBlock(read), milliseconds: 50).contains("50"))
+        #expect(ClusterSlots.runs(["{a}1", "{a}2", "{b}1", "{a}3"]) == [["{a}1", "{a}2"], ["{b}1"], ["{a}3"]])
+    }
+
     @Test func theSlotMapAndRedirectsAreRead() throws {
         let reply = RedisValue.array([
             .array([.integer(0), .integer(5460), .array([.bulk("127.0.0.1"), .integer(7000), .bulk("a")]), .array([.bulk(""), .integer(7003)])]),
@@ -111,9 +128,21 @@ struct ClusterFleetTests {
 
     @Test func thePipelineAnswersThroughAReshardAndAFailover() async throws {
         let url = try #require(ClusterEnv.url)
-        let config = try TestEnv.config(extra: ["DELLM_REDIS_URL": url, "DELLM_SPOT_RATE": "0"])
-        #expect(config.namespace.hasPrefix("{") && config.namespace.hasSuffix("}"), "on a cluster the namespace is a hash tag")
         let seeds = try RedisConfiguration(url: url).seeds.map(\.port)
+        // The task streams have a tag per type, so the types spread over the masters. A namespace whose
+        // types land on all three is taken (most do: 74%), so a lane's read spans masters.
+        let masters = try ClusterEnv.nodes(seeds: seeds).filter(\.master)
+        func master(ofSlot slot: Int) -> Int? {
+            masters.first { m in m.slots.contains { r in
+                let b = r.split(separator: "-").compactMap { Int($0) }
+                return b.count == 2 ? (b[0]...b[1]).contains(slot) : b.first == slot
+            } }?.port
+        }
+        func taskMasters(_ ns: String) -> Set<Int> { Set(Keys(namespace: "{\(ns)}").taskStreams.compactMap { master(ofSlot: ClusterSlots.slot(of: $0)) }) }
+        let namespace = try #require((0..<200).lazy.map { _ in "t" + UUID().uuidString.prefix(8).lowercased() }.first { taskMasters($0).count == masters.count })
+        let config = try TestEnv.config(namespace: namespace, extra: ["DELLM_REDIS_URL": url, "DELLM_SPOT_RATE": "0"])
+        #expect(config.namespace == "{\(namespace)}", "on a cluster the namespace is a hash tag")
+        print("cluster: the 11 task streams of \(config.namespace) on \(taskMasters(namespace).count) of \(masters.count) masters; the namespace's other keys on :\(master(ofSlot: ClusterSlots.slot(of: config.keys.queries)) ?? 0)")
         let fleet = try await InProcessFleet.start(config)
         let client = try FleetClient(config: config)
         let cursor = try await client.answersCursor()
