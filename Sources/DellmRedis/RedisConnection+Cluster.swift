@@ -10,6 +10,15 @@ import CHiredis
 extension RedisConnection {
     static let maxRedirects = 5
     static let splitReadBlockMilliseconds = 50
+    static let replicaWaitMilliseconds = 500
+
+    /// The commands that change data (what a failover could lose).
+    static func isWrite(_ command: [String]) -> Bool {
+        guard let name = command.first?.uppercased() else { return false }
+        return ["XADD", "XACK", "XDEL", "XCLAIM", "XAUTOCLAIM", "XTRIM", "XGROUP", "XSETID", "SET", "DEL", "SADD", "SREM",
+                "EXPIRE", "PEXPIRE", "INCR", "INCRBY", "HSET", "HDEL", "EVAL", "EVALSHA"].contains(name)
+            || name == "XREADGROUP" // it moves entries into a group's pending list
+    }
 
     func clusterPipeline(_ commands: [[String]], timeoutMilliseconds: Int) throws -> [RedisValue] {
         let map = try currentSlotMap()
@@ -28,7 +37,13 @@ extension RedisConnection {
             if let g = groups.firstIndex(where: { $0.node == node }) { groups[g].indices.append(i) } else { groups.append((node, [i])) }
         }
         for (node, indices) in groups {
-            let out = try send(indices.map { commands[$0] }, to: node, timeoutMilliseconds: timeoutMilliseconds)
+            var batch = indices.map { commands[$0] }
+            // Replication is asynchronous: a write the master acknowledged and had not yet sent to its
+            // replica is lost when the replica takes over. WAIT in the same round trip returns once a
+            // replica has the batch (or after `replicaWaitMilliseconds`), so a reply means "on two nodes".
+            let waits = !(map.replicas[node] ?? []).isEmpty && batch.contains(where: Self.isWrite)
+            if waits { batch.append(["WAIT", "1", String(Self.replicaWaitMilliseconds)]) }
+            let out = try send(batch, to: node, timeoutMilliseconds: timeoutMilliseconds + (waits ? Self.replicaWaitMilliseconds : 0))
             for (k, i) in indices.enumerated() { replies[i] = out[k] }
         }
         for i in replies.indices {
