@@ -98,7 +98,7 @@ public struct IngestRole: Role {
             }
         }
         let outcome: Store.IngestOutcome
-        do { outcome = try await context.store.ingest(job, parts: parts, genomes: genomes) } catch let e as Store.IDTaken { throw Poison(e.description) }
+        do { outcome = try await context.store.ingest(job, parts: parts, genomes: genomes, namespace: config.namespace) } catch let e as Store.IDTaken { throw Poison(e.description) }
         switch outcome {
         case .finished(let event):
             return announce(event, config)

@@ -200,5 +200,10 @@ public enum Schema {
             "ALTER TABLE queries DROP CONSTRAINT queries_status_check",
             "ALTER TABLE queries ADD CONSTRAINT queries_status_check CHECK (status IN ('running','answered','failed','cancelled'))",
         ]),
+        // Whose Redis namespace issued a query's tasks: the sweeper issues lost tasks again only for its
+        // own fleet's queries, when several namespaces share one database.
+        Migration(version: 12, name: "the namespace a query runs in", sql: [
+            "ALTER TABLE queries ADD COLUMN namespace text",
+        ]),
     ]
 }

@@ -97,6 +97,8 @@ public struct Store: Sendable {
         var firstGenome: [String]
         var perPart: Int
         var critical: Bool
+        /// $16: the Redis namespace the query's tasks go to (nil: not said).
+        var namespace: String?
 
         /// $1 id, $2–$7 the parts, $8 attempts issued, $9 mode, $10 user, $11 text, $12 parts, $13 critical,
         /// $14 the price, $15 the parts' inputs (waits_for).
@@ -105,10 +107,10 @@ public struct Store: Sendable {
                  PostgresArray.literal(parts.map(\.type.rawValue)), PostgresArray.literal(parts.map(\.text)),
                  PostgresArray.literal(parts.map(\.rule)), PostgresArray.literal(firstGenome),
                  perPart, critical ? SubtaskMode.critical : SubtaskMode.normal, user, q.query, parts.count, critical,
-                 price, PostgresArray.literal(parts.map { $0.waitsFor.map(String.init) ?? "" }))
+                 price, PostgresArray.literal(parts.map { $0.waitsFor.map(String.init) ?? "" }), namespace)
         }
 
-        /// The fast path's parameters: the above, then $16 the price for anyone else ($14 is a member's).
+        /// The fast path's parameters: the above, then $17 the price for anyone else ($14 is a member's).
         var fastParameters: [String?] {
             parameters(price: Economy.price(parts.map(\.type), runsNodes: true) * Double(perPart))
                 + bind(Economy.price(parts.map(\.type), runsNodes: false) * Double(perPart))
@@ -133,11 +135,11 @@ public struct Store: Sendable {
     /// user's lock), inserted with its charge and parts; nothing when the query exists or the user cannot pay.
     static let insertIfPaidSQL = """
         WITH paid AS (
-            SELECT c.cost FROM users u, LATERAL (SELECT CASE WHEN \(memberSQL) THEN $14::numeric ELSE $16::numeric END AS cost) c
+            SELECT c.cost FROM users u, LATERAL (SELECT CASE WHEN \(memberSQL) THEN $14::numeric ELSE $17::numeric END AS cost) c
             WHERE u.id = $10 AND NOT EXISTS (SELECT 1 FROM queries WHERE id = $1)
               AND u.folded_balance + (SELECT coalesce(sum(amount), 0) FROM credit_ledger WHERE user_id = $10 AND NOT folded) >= c.cost),
         query AS (
-            INSERT INTO queries (id, user_id, text, subtask_count, critical) SELECT $1, $10, $11, $12, $13 FROM paid),
+            INSERT INTO queries (id, user_id, text, subtask_count, critical, namespace) SELECT $1, $10, $11, $12, $13, $16 FROM paid),
         charge AS (
             INSERT INTO credit_ledger (user_id, amount, kind, query_id, idempotency_key)
             SELECT $10, -cost, 'charge', $1, 'charge:' || $1 FROM paid)
@@ -150,7 +152,7 @@ public struct Store: Sendable {
     /// A new query, its charge (the price decided under the user's lock) and its parts.
     static let insertSQL = """
         WITH query AS (
-            INSERT INTO queries (id, user_id, text, subtask_count, critical) VALUES ($1, $10, $11, $12, $13)),
+            INSERT INTO queries (id, user_id, text, subtask_count, critical, namespace) VALUES ($1, $10, $11, $12, $13, $16)),
         charge AS (
             INSERT INTO credit_ledger (user_id, amount, kind, query_id, idempotency_key)
             VALUES ($10, -$14::numeric, 'charge', $1, 'charge:' || $1))
@@ -170,7 +172,7 @@ public struct Store: Sendable {
 
     /// Records a query, charges its user once, and creates its subtasks. `genomes[i]` are the genomes
     /// routing chose for part i: one normally, three for a critical query (each its own attempt).
-    public func ingest(_ q: QueryJob, parts: [Splitter.Part], genomes: [[String]] = []) async throws -> IngestOutcome {
+    public func ingest(_ q: QueryJob, parts: [Splitter.Part], genomes: [[String]] = [], namespace: String? = nil) async throws -> IngestOutcome {
         let user = q.user.flatMap { $0.isEmpty ? nil : $0 } ?? "anonymous"
         let critical = q.critical == true
         let perPart = critical ? Store.criticalAnswers : 1
@@ -185,7 +187,7 @@ public struct Store: Sendable {
             }
         }
         let rows = IngestRows(q: q, user: user, parts: parts, firstGenome: parts.indices.map { i in i < genomes.count ? genomes[i].first ?? "" : "" },
-                              perPart: perPart, critical: critical)
+                              perPart: perPart, critical: critical, namespace: namespace)
         return try await db.withSession { s in
             let (inserted, backlog) = try insertIfPaid(s, rows)
             if inserted { return .enqueue(tasks, userBacklog: backlog) }

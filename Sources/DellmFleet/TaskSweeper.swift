@@ -27,8 +27,15 @@ public struct TaskSweeper: Sendable {
     public func service(redis: RedisConnection, db: PostgresConnection, logger: Logger) -> any Service {
         let every = Duration.milliseconds(max(500, config.consumerHeartbeatMilliseconds))
         let decayed = Locked(ContinuousClock.now - .seconds(3600))
+        let lost = LostTasks(config: config)
+        let lostChecked = Locked(ContinuousClock.now)
         return PeriodicService(name: "task sweeping", every: every, logger: logger) {
             _ = try await sweepOnce(redis: redis, store: Store(db: db), logger: logger)
+            // Every few seconds: parts whose task no stream holds (a write lost in a failover).
+            if ContinuousClock.now - lostChecked.value > .milliseconds(min(5_000, config.taskDeadlineMilliseconds / 2)) {
+                lostChecked.value = .now
+                _ = try await lost.resend(redis: redis, store: Store(db: db), logger: logger)
+            }
             // Once a minute: offline nodes' uptime and trust decay (heartbeats keep the others current).
             if ContinuousClock.now - decayed.value > .seconds(60) {
                 decayed.value = .now

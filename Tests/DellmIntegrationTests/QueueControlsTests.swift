@@ -76,6 +76,29 @@ struct QueueControlsTests {
         await f.fleet.stop()
     }
 
+    /// A task entry lost from its stream (as a write is in a Redis failover: replication is asynchronous)
+    /// leaves its part `queued` with nothing to answer it. The sweeper issues such a task again from
+    /// PostgreSQL once it is past the task deadline and no stream holds it.
+    @Test func aTaskLostFromItsStreamIsIssuedAgain() async throws {
+        let config = try TestEnv.config(extra: ["DELLM_SPOT_RATE": "0", "DELLM_TASK_DEADLINE_MS": "1000"])
+        let client = try FleetClient(config: config)
+        // A fleet without the calculator's lanes (no math specialist): the task waits in its stream.
+        let fleet = try await InProcessFleet.start(config, specialistTypes: [.factual])
+        let cursor = try await client.answersCursor()
+        let id = try await client.submit("What is 6 times 7?", user: "lost-\(config.namespace)")
+        try await waitUntil { try await client.redis.command("XLEN", config.keys.instant).int == 1 }
+        let entry = try #require(try await client.redis.command("XRANGE", config.keys.instant, "-", "+").array?.first?.array?.first?.string)
+        #expect(try await client.redis.command("XDEL", config.keys.instant, entry).int == 1) // lost
+        // Now a node with the calculator's lanes joins: only a task issued again can reach it.
+        let calculator = SpecialistRole(config: config, types: [.math], node: "calc-node", owner: "owner-\(config.namespace)").instantLane
+        let node = try await InProcessFleet.start(config, roles: [calculator])
+        let answers = Collector<AnswerEvent>()
+        let missing = try await client.waitForAnswers([id], after: cursor, timeout: .seconds(30)) { answers.add($0) }
+        await node.stop()
+        await fleet.stop()
+        #expect(missing.isEmpty && answers.all.first?.answer?.contains("42") == true, "\(answers.all)")
+    }
+
     /// The same controls from the CLI: exit codes and JSON.
     @Test(.enabled(if: ProcessFleet.binary != nil, "needs DELLM_TEST_BIN"))
     func theCLIControlsDoTheSame() async throws {

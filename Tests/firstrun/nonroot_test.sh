@@ -28,7 +28,7 @@ cleanup() {
   redis-cli -p "$foreign_redis" shutdown nosave >/dev/null 2>&1 || true
   runuser -u postgres -- "$(pg_bin)/pg_ctl" -D "$work/debian-pg" -m immediate -w stop >/dev/null 2>&1 || true
   if [ $rc -ne 0 ]; then
-    for f in "$work"/*.out "$work"/home/.local/state/dellm/logs/*.log "$work"/home/.local/state/dellm/postgres/*.log; do [ -f "$f" ] && { echo "--- $f"; tail -n 15 "$f"; }; done
+    for f in "$work"/*.out "$work"/home/.local/state/dellm/logs/*.log "$work"/home/.local/state/dellm/postgres/*.log "$work"/home/.local/state/dellm/redis/*.log; do [ -f "$f" ] && { echo "--- $f"; tail -n 15 "$f"; }; done
   fi
   id "$USER_NAME" >/dev/null 2>&1 && userdel -r "$USER_NAME" >/dev/null 2>&1 || true
   rm -rf "$work"
