@@ -219,7 +219,7 @@ struct ClusterFleetTests {
         for id in missing.sorted() { // what became of a query not answered
             let q = try await db.query("SELECT status FROM queries WHERE id = $1", [id]).first?[0] ?? "not recorded by ingest"
             let parts = try await db.query("SELECT status FROM subtasks WHERE query_id = $1", [id]).rows.map { $0[0] ?? "-" }
-            print("cluster: lost \(id): query \(q ?? "-"), parts \(parts)")
+            print("cluster: lost \(id): query \(q), parts \(parts)")
         }
         await db.close()
         print("cluster: \(expected.count) submitted, \(got.count) answered, \(missing.count) lost after the failover, \(duplicated) charged twice, "
