@@ -58,8 +58,11 @@ struct LostTasks {
             let group = try? await redis.xinfoGroups(stream: stream).first { $0.name == TaskSweeper.group }
             var entries = try await Self.range(redis, stream, from: group.map { "(" + $0.lastDeliveredID } ?? "-", to: "+", count: 10_000)
             if let group, group.pending > 0 {
+                // The pending entries, read in one round trip (not one XRANGE each).
                 let ids = try await redis.xpending(stream: stream, group: TaskSweeper.group, count: 10_000).map(\.id)
-                for id in ids { entries += try await Self.range(redis, stream, from: id, to: id, count: 1) }
+                for reply in try await redis.pipeline(ids.map { ["XRANGE", stream, $0, $0] }) {
+                    entries += try (reply.array ?? []).compactMap { try RedisConnection.parseEntry(stream: stream, $0) }
+                }
             }
             for e in entries {
                 if let job = try? Wire.decode(TaskJob.self, v: e["v"], job: e["job"]) { out.insert("\(job.subtaskID)#\(job.attempt)") }

@@ -8,37 +8,8 @@ import Testing
 /// and `ops dead show`, and `ops backlog --watch` piped (no screen codes; one JSON line per snapshot).
 @Suite(.enabled(if: TestEnv.hasServers && ProcessFleet.binary != nil, "needs the test servers and DELLM_TEST_BIN (run ./ops/test)"))
 struct CommandLineTests {
-    /// Runs the binary with the test servers; stops it after `lines` lines of output when given (a
-    /// `--watch`), else waits for its exit. Bounded: a process still running after 30 s is terminated.
     static func cli(_ config: FleetConfig, _ args: [String], lines: Int? = nil) throws -> (status: Int32, out: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: ProcessFleet.binary!)
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        env["DELLM_REDIS_URL"] = config.redisURL
-        env["DELLM_DATABASE_URL"] = config.databaseURL
-        env["DELLM_NAMESPACE"] = config.namespace
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let guardTimer = DispatchWorkItem { if p.isRunning { p.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 30, execute: guardTimer)
-        defer { guardTimer.cancel() }
-        var data = Data()
-        if let lines {
-            while data.count(where: { $0 == UInt8(ascii: "\n") }) < lines {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break } // ended
-                data += chunk
-            }
-            if p.isRunning { p.terminate() }
-        } else {
-            data = out.fileHandleForReading.readDataToEndOfFile()
-        }
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try ProcessFleet.cli(config, args, lines: lines)
     }
 
     @Test func versionDoctorAndDeadLetterSpeakJSON() async throws {

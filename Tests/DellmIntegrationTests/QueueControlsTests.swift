@@ -104,23 +104,7 @@ struct QueueControlsTests {
     func theCLIControlsDoTheSame() async throws {
         let config = try TestEnv.config()
         _ = try await Store(db: PostgresConnection(url: config.databaseURL)).migrate()
-        func cli(_ args: String...) throws -> (status: Int32, out: String) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: ProcessFleet.binary!)
-            p.arguments = Array(args)
-            var env = ProcessInfo.processInfo.environment
-            env["DELLM_REDIS_URL"] = config.redisURL
-            env["DELLM_DATABASE_URL"] = config.databaseURL
-            env["DELLM_NAMESPACE"] = config.namespace
-            p.environment = env
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
+        func cli(_ args: String...) throws -> (status: Int32, out: String) { try ProcessFleet.cli(config, args) }
         #expect(try cli("ops", "pause", "code", "--json") == (0, "{\"paused\":[\"code\"]}\n"))
         let client = try FleetClient(config: config)
         #expect(try await QueueControls(config: config, redis: client.redis, store: client.store).paused() == ["code"])
