@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "DellmRedis", dependencies: ["CHiredis", "DellmSupport"]),
         .target(name: "DellmPostgres", dependencies: ["CLibPQ", "DellmSupport"]),
         .target(name: "DellmModel", dependencies: ["CCurl", "DellmSupport", .product(name: "Metrics", package: "swift-metrics")]),
-        .target(name: "DellmCore"),
+        .target(name: "DellmCore", dependencies: ["DellmSupport"]),
         .target(name: "DellmFleet", dependencies: [
             "DellmCore", "DellmRedis", "DellmPostgres", "DellmModel", "DellmSupport",
             .product(name: "Logging", package: "swift-log"),

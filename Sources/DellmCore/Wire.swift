@@ -1,3 +1,4 @@
+import DellmSupport
 import Foundation
 
 /// The stream wire contract: every entry has `v` (schema version) and `job` (JSON).
@@ -217,7 +218,16 @@ public enum Admission {
 /// Stream and group names under a namespace prefix.
 public struct Keys: Sendable {
     public var namespace: String
-    public init(namespace: String) { self.namespace = namespace }
+    /// Partitions of each kind of task stream (`DELLM_TASK_PARTITIONS`, 1 by default): a busy type's
+    /// tasks spread over N streams (`tasks:math:p0` … `p<N-1>`, each with its bulk tier), so on a
+    /// cluster one type's work lands on several masters. A task's partition is a hash of its subtask
+    /// id. With 1 the layout is that of before (`tasks:math`). Every process of a fleet must use the
+    /// same N (`partitionsKey` holds the fleet's).
+    public var partitions: Int
+    public init(namespace: String, partitions: Int = 1) {
+        self.namespace = namespace
+        self.partitions = max(1, partitions)
+    }
 
     public var queries: String { "\(namespace):queries" }
     /// A registered submitter's own query stream: what arrives there is charged to that user, whatever it names.
@@ -235,19 +245,59 @@ public struct Keys: Sendable {
     public var submitters: String { "\(namespace):submitters" }
     /// On a Redis Cluster the namespace is a hash tag ("{dellm}"): every key of the fleet shares its
     /// slot, except the task streams, which get a tag per type ("{dellm:math}:tasks:math", its bulk tier
-    /// beside it), so the types' work spreads over the masters.
+    /// beside it) — and per partition — so the types' work spreads over the masters.
     var clusterTag: String? {
         namespace.count > 2 && namespace.hasPrefix("{") && namespace.hasSuffix("}") ? String(namespace.dropFirst().dropLast()) : nil
     }
-    func taskPrefix(_ kind: String) -> String { clusterTag.map { "{\($0):\(kind)}:tasks:" } ?? "\(namespace):tasks:" }
 
-    public func tasks(_ t: TaskType) -> String { taskPrefix(t.rawValue) + t.rawValue }
+    /// The kinds of task stream: the instant stream's and each type's.
+    public static let taskKinds = ["instant"] + TaskType.allCases.map(\.rawValue)
+
+    /// The fleet's partition count, as the first process of the fleet wrote it (`FleetLayout`).
+    public var partitionsKey: String { "\(namespace):partitions" }
+
+    /// A task stream: of `kind`, partition `k`, the first tier or the bulk tier.
+    public func taskStream(_ kind: String, partition k: Int = 0, bulk: Bool = false) -> String {
+        let name = kind + (partitions > 1 ? ":p\(k)" : "") + (bulk ? ":bulk" : "")
+        guard let tag = clusterTag else { return "\(namespace):tasks:" + name }
+        return "{\(Self.partitionTag(tag + ":" + kind, k, of: partitions))}:tasks:" + name
+    }
+
+    /// The hash tag of partition `k` of `n`: with one partition the base; with several, `base:j` for
+    /// the smallest j whose slot lies in the k-th of n equal ranges of the slot space — so the
+    /// partitions lie on n different masters of a cluster whose masters hold equal ranges, as
+    /// `redis-cli --cluster create` makes them (choose n = the number of masters, or a multiple).
+    static func partitionTag(_ base: String, _ k: Int, of n: Int) -> String {
+        guard n > 1 else { return base }
+        let low = k * KeySlot.count / n, high = (k + 1) * KeySlot.count / n
+        for j in 0... {
+            let tag = "\(base):\(j)"
+            if (low..<high).contains(KeySlot.slot(of: "{\(tag)}")) { return tag }
+        }
+        return base
+    }
+
+    /// The partition of a subtask (FNV-1a of its id): stable, so a retry goes where its task went.
+    public func partition(of subtaskID: String) -> Int {
+        guard partitions > 1 else { return 0 }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in subtaskID.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return Int(h % UInt64(partitions))
+    }
+
+    /// Every partition of a kind's first tier (or bulk tier).
+    public func taskStreams(_ kind: String, bulk: Bool = false) -> [String] {
+        (0..<partitions).map { taskStream(kind, partition: $0, bulk: bulk) }
+    }
+
+    public func tasks(_ t: TaskType) -> String { taskStream(t.rawValue) }
     public var verify: String { "\(namespace):verify" }
     public var synthesize: String { "\(namespace):synthesize" }
     public var answers: String { "\(namespace):answers" }
     public var dead: String { "\(namespace):dead" }
-    /// Subtasks the calculator answers: their own stream and lanes, never queued behind model calls.
-    public var instant: String { taskPrefix("instant") + "instant" }
+    /// Subtasks the calculator answers: their own stream and lanes, never queued behind model calls
+    /// (the first partition; `taskStreams("instant")` lists them all).
+    public var instant: String { taskStream("instant") }
     /// A consumer's liveness key (set with a time to live by its lane while it runs).
     public func alive(group: String, consumer: String) -> String { "\(namespace):alive:\(group):\(consumer)" }
 
@@ -261,22 +311,46 @@ public struct Keys: Sendable {
         return key.hasPrefix(prefix) ? String(key.dropFirst(prefix.count)) : nil
     }
 
-    /// Every task stream (the instant stream, each type's and its bulk tier).
-    public var taskStreams: [String] { [instant] + TaskType.allCases.flatMap { [tasks($0), bulk($0)] } }
-
-    /// The second tier of a type: tasks of users who already have many parts running (`Admission`).
-    public func bulk(_ t: TaskType) -> String { tasks(t) + ":bulk" }
-
-    /// The type (or `instant`) whose task stream `stream` is, in either layout.
-    public func kind(ofTaskStream stream: String) -> String? {
-        if stream == instant { return "instant" }
-        return TaskType.allCases.first { stream == tasks($0) || stream == bulk($0) }?.rawValue
+    /// Every task stream: the instant stream's partitions, then each type's partitions and their bulk tiers.
+    public var taskStreams: [String] {
+        taskStreams("instant") + TaskType.allCases.flatMap { taskStreams($0.rawValue) + taskStreams($0.rawValue, bulk: true) }
     }
 
-    /// A stream's name without its namespace ("tasks:math", "tasks:math:bulk", "verify"), as the CLI
+    /// The second tier of a type: tasks of users who already have many parts running (`Admission`).
+    public func bulk(_ t: TaskType) -> String { taskStream(t.rawValue, bulk: true) }
+
+    /// A task stream's kind, partition (nil with one partition) and tier, read from its name, whatever
+    /// the partition count; nil for any other key.
+    public func taskStreamParts(_ stream: String) -> (kind: String, partition: Int?, bulk: Bool)? {
+        let rest: Substring
+        if let tag = clusterTag {
+            guard stream.hasPrefix("{\(tag):"), let end = stream.range(of: "}:tasks:") else { return nil }
+            rest = stream[end.upperBound...]
+        } else {
+            guard stream.hasPrefix("\(namespace):tasks:") else { return nil }
+            rest = stream.dropFirst(namespace.count + 7)
+        }
+        var words = rest.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard let kind = words.first, Self.taskKinds.contains(kind) else { return nil }
+        if let tag = clusterTag, !stream.hasPrefix("{\(tag):\(kind)") { return nil }
+        words.removeFirst()
+        let bulk = words.last == "bulk" && kind != "instant"
+        if bulk { words.removeLast() }
+        var partition: Int?
+        if let p = words.first, p.hasPrefix("p"), let k = Int(p.dropFirst()), k >= 0, String(k) == p.dropFirst() {
+            partition = k
+            words.removeFirst()
+        }
+        return words.isEmpty ? (kind, partition, bulk) : nil
+    }
+
+    /// The type (or `instant`) whose task stream `stream` is, in either layout, of any partition.
+    public func kind(ofTaskStream stream: String) -> String? { taskStreamParts(stream)?.kind }
+
+    /// A stream's name without its namespace ("tasks:math", "tasks:math:p1:bulk", "verify"), as the CLI
     /// and the console show it; and back.
     public func short(_ stream: String) -> String {
-        if let kind = kind(ofTaskStream: stream) { return "tasks:" + kind + (stream.hasSuffix(":bulk") ? ":bulk" : "") }
+        if let p = taskStreamParts(stream) { return "tasks:" + p.kind + (p.partition.map { ":p\($0)" } ?? "") + (p.bulk ? ":bulk" : "") }
         return stream.hasPrefix(namespace + ":") ? String(stream.dropFirst(namespace.count + 1)) : stream
     }
     public func stream(short name: String) -> String {
@@ -284,18 +358,24 @@ public struct Keys: Sendable {
         return namespace + ":" + name
     }
 
+    /// Whether the calculator or an exact tool answers a task (the instant streams), not a model.
+    public func isInstant(_ task: TaskJob) -> Bool {
+        (task.type == .math && (ArithmeticGrammar.reading(task.text) != nil || WordProblems.solve(task.text) != nil))
+            || (task.type == .reasoning && ExactTools.solve(task.text) != nil)
+    }
+
     /// Where a task goes: arithmetic the calculator computes, and questions an exact tool answers, to
-    /// the instant stream; the rest to its type's stream, or its bulk tier when `Admission` says the user
-    /// has had their share.
+    /// the instant streams; the rest to its type's, or to its bulk tier when `Admission` says the user
+    /// has had their share; the partition by the subtask's id.
     public func stream(for task: TaskJob, tier: Admission.Tier = .primary) -> String {
-        if task.type == .math && (ArithmeticGrammar.reading(task.text) != nil || WordProblems.solve(task.text) != nil) { return instant }
-        if task.type == .reasoning && ExactTools.solve(task.text) != nil { return instant }
-        return tier == .bulk ? bulk(task.type) : tasks(task.type)
+        let k = partition(of: task.subtaskID)
+        if isInstant(task) { return taskStream("instant", partition: k) }
+        return taskStream(task.type.rawValue, partition: k, bulk: tier == .bulk)
     }
 
     /// Every stream the fleet uses, in pipeline order.
     public var allStreams: [String] {
-        [queries, instant] + TaskType.allCases.flatMap { [tasks($0), bulk($0)] } + [verify, synthesize, answers, dead]
+        [queries] + taskStreams + [verify, synthesize, answers, dead]
     }
 }
 

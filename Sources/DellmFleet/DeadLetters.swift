@@ -66,7 +66,7 @@ enum DeadLetters {
             guard let j = try? Wire.decode(SynthesizeJob.self, v: v, job: job) else { return nil }
             return .synthesis(queryID: j.queryID)
         }
-        if entry.stream == keys.instant || TaskType.allCases.contains(where: { keys.tasks($0) == entry.stream || keys.bulk($0) == entry.stream }) {
+        if keys.kind(ofTaskStream: entry.stream) != nil {
             guard let j = try? Wire.decode(TaskJob.self, v: v, job: job) else { return nil }
             return .task(j)
         }

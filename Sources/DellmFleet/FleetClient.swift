@@ -178,6 +178,9 @@ public struct FleetClient: Sendable {
         public var groups: [GroupInfo]
         /// A task stream of a type the operator paused (`ops pause`).
         public var paused: Bool?
+        /// A task stream's kind (`instant` or a type) and, when the fleet partitions it, its partition.
+        public var kind: String?
+        public var partition: Int?
     }
 
     /// Per stream: length, and per group its consumers, pending count, lag and last-delivered id —
@@ -204,7 +207,8 @@ public struct FleetClient: Sendable {
                                             lastDeliveredID: g.lastDeliveredID, oldestPendingMilliseconds: oldest, consumerDetails: details))
                 }
             }
-            out.append(StreamInfo(stream: stream, name: config.keys.short(stream), length: length, groups: groups))
+            let parts = config.keys.taskStreamParts(stream)
+            out.append(StreamInfo(stream: stream, name: config.keys.short(stream), length: length, groups: groups, kind: parts?.kind, partition: parts?.partition))
         }
         return out
     }

@@ -58,6 +58,9 @@ public struct FleetConfig: Sendable {
     /// How long a node may hold a task it read before the coordinator reissues it to another node and
     /// counts a miss against it (`DELLM_TASK_DEADLINE_MS`).
     public var taskDeadlineMilliseconds = 600_000
+    /// Partitions of each task type's stream (`DELLM_TASK_PARTITIONS`, `Keys.partitions`): the same on
+    /// every process of a fleet.
+    public var taskPartitions = 1
 
     public enum NodeAccess: String, Sendable { case open, registered }
 
@@ -74,7 +77,7 @@ public struct FleetConfig: Sendable {
         "limits.consumer_heartbeat_ms": "DELLM_CONSUMER_HEARTBEAT_MS", "limits.fair_share_parts": "DELLM_FAIR_SHARE_PARTS",
         "routing.strategy": "DELLM_ROUTING", "routing.epsilon": "DELLM_ROUTING_EPSILON", "routing.top": "DELLM_ROUTING_TOP",
         "routing.refresh_ms": "DELLM_ROUTING_REFRESH_MS",
-        "verify.spot_rate": "DELLM_SPOT_RATE", "redis_password_file": "DELLM_REDIS_PASSWORD_FILE", "database_password_file": "DELLM_DATABASE_PASSWORD_FILE", "nodes.access": "DELLM_NODE_ACCESS", "nodes.task_deadline_ms": "DELLM_TASK_DEADLINE_MS",
+        "verify.spot_rate": "DELLM_SPOT_RATE", "redis_password_file": "DELLM_REDIS_PASSWORD_FILE", "database_password_file": "DELLM_DATABASE_PASSWORD_FILE", "nodes.access": "DELLM_NODE_ACCESS", "nodes.task_deadline_ms": "DELLM_TASK_DEADLINE_MS", "limits.task_partitions": "DELLM_TASK_PARTITIONS",
         "credits.new_user": "DELLM_NEW_USER_CREDITS", "credits.new_users_per_hour": "DELLM_NEW_USER_GRANTS_PER_HOUR",
         "evolution.every_verdicts": "DELLM_EVOLVE_EVERY_VERDICTS", "evolution.every_minutes": "DELLM_EVOLVE_EVERY_MINUTES",
         "evolution.min_attempts": "DELLM_EVOLVE_MIN_ATTEMPTS", "evolution.max_per_type": "DELLM_EVOLVE_MAX_PER_TYPE",
@@ -176,6 +179,7 @@ public struct FleetConfig: Sendable {
         }
         nodeAccess = parsedAccess
         taskDeadlineMilliseconds = try r.int("DELLM_TASK_DEADLINE_MS", 600_000, 1_000...86_400_000)
+        taskPartitions = try r.int("DELLM_TASK_PARTITIONS", 1, 1...64)
         evolveEveryVerdicts = try r.int("DELLM_EVOLVE_EVERY_VERDICTS", 200, 1...100_000_000)
         evolveEveryMinutes = try r.int("DELLM_EVOLVE_EVERY_MINUTES", 30, 1...100_000)
         evolution = try Self.evolution(r)
@@ -278,7 +282,7 @@ public struct FleetConfig: Sendable {
     /// trace … critical.
     public var logLevel: String
 
-    public var keys: Keys { Keys(namespace: namespace) }
+    public var keys: Keys { Keys(namespace: namespace, partitions: taskPartitions) }
 
     public func redisConfiguration() throws -> RedisConfiguration {
         var c = try RedisConfiguration(url: redisURL)

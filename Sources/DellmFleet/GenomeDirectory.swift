@@ -17,7 +17,7 @@ actor GenomeDirectory {
     /// The tasks with their genomes filled in. Tasks a tool answers (the instant stream) need none.
     func issue(_ tasks: [TaskJob], keys: Keys, store: Store, logger: Logger) async -> [TaskJob] {
         var out = tasks
-        for i in out.indices where keys.stream(for: out[i]) != keys.instant {
+        for i in out.indices where !keys.isInstant(out[i]) {
             out[i].spec = await genome(for: out[i], store: store, logger: logger)
         }
         return out

@@ -10,10 +10,13 @@ public struct NodeCredentials: Sendable, Equatable {
     public var password: String
     public var redisURL: String
     public var types: [TaskType]
+    /// The fleet's partitions of each task stream (`DELLM_TASK_PARTITIONS`): the node must read the same.
+    public var taskPartitions = 1
 
     /// As environment lines for `dellm worker specialist` (the password is in the URL: keep the lines secret).
     public var environmentLines: [String] {
         ["DELLM_NODE=\(node)", "DELLM_REDIS_URL=\(redisURL)", "DELLM_TYPES=\(types.map(\.rawValue).joined(separator: ","))"]
+            + (taskPartitions > 1 ? ["DELLM_TASK_PARTITIONS=\(taskPartitions)"] : [])
     }
 }
 
@@ -41,11 +44,11 @@ public struct NodeRegistrar: Sendable {
     public static let clusterRules = ["+cluster|slots", "+asking"]
 
     public static func aclRules(node: String, types: [TaskType], keys: Keys) -> [String] {
-        var streams = types.flatMap { [keys.tasks($0), keys.bulk($0)] }
-        if types.contains(.math) || types.contains(.reasoning) { streams.append(keys.instant) }
-        return ["-@all", "+ping", "+hello", "+auth", "+select", "+client|setname", "+xreadgroup", "+xpending", "+xgroup|create", "+eval", "+smembers"]
+        var streams = types.flatMap { keys.taskStreams($0.rawValue) + keys.taskStreams($0.rawValue, bulk: true) }
+        if types.contains(.math) || types.contains(.reasoning) { streams += keys.taskStreams("instant") }
+        return ["-@all", "+ping", "+hello", "+auth", "+select", "+client|setname", "+xreadgroup", "+xpending", "+xgroup|create", "+eval", "+smembers", "+get"]
             + clusterRules
-            + streams.map { "~" + $0 } + ["%R~" + keys.paused]
+            + streams.map { "~" + $0 } + ["%R~" + keys.paused, "%R~" + keys.partitionsKey]
             + ["(+xadd ~\(keys.attempts(node: node)))", "(+set ~\(keys.alive(group: "specialist", consumer: node))~*)"]
     }
 
@@ -62,7 +65,7 @@ public struct NodeRegistrar: Sendable {
         _ = try await redis.command("SADD", config.keys.nodes, node)
         let persisted = (try? await redis.command("ACL", "SAVE")) != nil
         let url = try Self.url(config: config, user: user, password: password)
-        return (NodeCredentials(node: node, redisUser: user, password: password, redisURL: url, types: types), persisted)
+        return (NodeCredentials(node: node, redisUser: user, password: password, redisURL: url, types: types, taskPartitions: config.taskPartitions), persisted)
     }
 
     /// The fleet's Redis address with `user` and `password` in place of the operator's.

@@ -14,7 +14,8 @@ public enum RoleAccess {
     /// The key patterns of a role: what its lanes read, write, trim and mark alive.
     public static func keyPatterns(role: String, keys: Keys) -> [String] {
         let ns = keys.namespace
-        let announce = [keys.answers, keys.answers(user: "*"), keys.dead]
+        // (Every role checks the fleet's partition count at start: `FleetLayout`.)
+        let announce = [keys.answers, keys.answers(user: "*"), keys.dead, keys.partitionsKey]
         switch role {
         case "ingest":
             return [keys.queries, keys.queries(user: "*"), keys.submitters, "\(ns):alive:ingest:*"] + keys.taskStreams + announce

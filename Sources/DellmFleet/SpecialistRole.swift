@@ -34,9 +34,10 @@ public struct SpecialistRole: Role {
     /// a paused type (what a lane holds is finished).
     public var streams: [String] {
         let off = paused.members
-        if instant { return off.contains("instant") ? [] : [config.keys.instant] }
+        let keys = config.keys
+        if instant { return off.contains("instant") ? [] : keys.taskStreams("instant") }
         let on = types.filter { !off.contains($0.rawValue) }
-        return on.map(config.keys.tasks) + on.map(config.keys.bulk)
+        return on.flatMap { keys.taskStreams($0.rawValue) } + on.flatMap { keys.taskStreams($0.rawValue, bulk: true) }
     }
 
     public func refresh(context: LaneContext) async throws {

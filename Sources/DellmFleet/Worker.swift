@@ -80,6 +80,7 @@ public struct Worker: Sendable {
         // (the coordinator trims the task streams; the node's XADDs cap its own stream).
         let node = role.handsIn != nil
         let beatRedis = RedisConnection(configuration: redisConfig, name: "heartbeat")
+        try await FleetLayout.agree(config: config, redis: beatRedis, logger: logger)
         let heartbeatDB = PostgresConnection(url: config.databaseURL, name: "heartbeat")
         let trimRedis = RedisConnection(configuration: redisConfig, name: "trimmer")
         var own: [any Service] = []

@@ -1,29 +1,14 @@
+import DellmSupport
+
 /// Redis Cluster's key space, as pure functions: the slot of a key (CRC16 of the key or of its hash
 /// tag, mod 16384), which argument of a command is its key, the slot map that `CLUSTER SLOTS`
 /// returns, and the redirections (`MOVED`, `ASK`) a node answers with.
 public enum ClusterSlots {
-    public static let count = 16_384
+    public static let count = KeySlot.count
 
-    /// The slot of a key: of its hash tag when it has one ("{dellm}:queries" and "{dellm}:verify"
-    /// share a slot), else of the whole key.
-    public static func slot(of key: String) -> Int {
-        let bytes = Array(key.utf8)
-        if let open = bytes.firstIndex(of: UInt8(ascii: "{")),
-           let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: "}")), close > open + 1 {
-            return Int(crc16(bytes[(open + 1)..<close]) % UInt16(count))
-        }
-        return Int(crc16(bytes[...]) % UInt16(count))
-    }
-
-    /// CRC16-CCITT (XMODEM), as Redis Cluster uses it: crc16("123456789") == 0x31C3.
-    static func crc16(_ bytes: ArraySlice<UInt8>) -> UInt16 {
-        var crc: UInt16 = 0
-        for b in bytes {
-            crc ^= UInt16(b) << 8
-            for _ in 0..<8 { crc = crc & 0x8000 != 0 ? (crc << 1) ^ 0x1021 : crc << 1 }
-        }
-        return crc
-    }
+    /// The slot of a key (of its hash tag when it has one): `KeySlot.slot(of:)`.
+    public static func slot(of key: String) -> Int { KeySlot.slot(of: key) }
+    static func crc16(_ bytes: ArraySlice<UInt8>) -> UInt16 { KeySlot.crc16(bytes) }
 
     /// Where a command's (first) key is, for the commands the fleet sends; nil for a command without
     /// keys (PING, INFO, TIME, ACL, SCAN, CLUSTER …), which any node answers.

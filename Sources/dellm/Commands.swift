@@ -203,13 +203,31 @@ struct Backlog: AsyncParsableCommand {
         Keys(namespace: namespace).kind(ofTaskStream: stream)
     }
 
+    /// The sum over the partitions of `s`'s tier: length, and its groups' pending, lag and oldest pending.
+    static func total(of s: FleetClient.StreamInfo, in info: [FleetClient.StreamInfo], namespace: String)
+        -> (name: String, length: Int, pending: Int, lag: Int, oldest: Int?, partitions: Int)? {
+        let keys = Keys(namespace: namespace)
+        guard let kind = s.kind, let mine = keys.taskStreamParts(s.stream) else { return nil }
+        let tier = info.filter { $0.kind == kind && keys.taskStreamParts($0.stream)?.bulk == mine.bulk }
+        let groups = tier.flatMap(\.groups)
+        return ("tasks:" + kind + (mine.bulk ? ":bulk" : ""), tier.map(\.length).reduce(0, +), groups.map(\.pending).reduce(0, +),
+                groups.compactMap(\.lag).reduce(0, +), groups.compactMap(\.oldestPendingMilliseconds).max(), tier.count)
+    }
+
     static func render(_ info: [FleetClient.StreamInfo], namespace: String, watching: Bool, paused: Set<String> = []) -> String {
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
         func age(_ ms: Int) -> String { ms < 1000 ? "\(ms)ms" : ms < 120_000 ? "\(ms / 1000)s" : "\(ms / 60_000)m" }
         var out = watching ? "dellm backlog — namespace \(namespace) — \(Date())\n\n" : ""
         out += pad("STREAM", 24) + pad("LEN", 8) + pad("GROUP", 13) + pad("PENDING", 8) + pad("LAG", 7) + pad("OLDEST", 8) + pad("CONSUMERS", 10) + "LAST-DELIVERED\n"
+        var totalled: Set<String> = []
         for s in info {
             var short = Keys(namespace: namespace).short(s.stream)
+            // A partitioned type: its tier's partitions added up on a line of their own, before them.
+            if s.partition != nil, let total = Self.total(of: s, in: info, namespace: namespace), totalled.insert(total.name).inserted {
+                out += pad(total.name, 24) + pad(String(total.length), 8) + pad(Set(info.filter { $0.kind == s.kind }.flatMap(\.groups).map(\.name)).sorted().joined(separator: ","), 13) + pad(String(total.pending), 8)
+                    + pad(String(total.lag), 7) + pad(total.oldest.map(age) ?? "-", 8) + "(\(total.partitions) partitions)\n"
+            }
+            if s.partition != nil { short = "  " + short }
             // A paused type's streams (`ops pause`): specialists do not read them until `ops resume`.
             if let kind = kind(of: s.stream, namespace: namespace), paused.contains(kind) { short += " (paused)" }
             if s.groups.isEmpty {

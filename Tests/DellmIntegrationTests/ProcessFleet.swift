@@ -20,6 +20,7 @@ final class ProcessFleet: @unchecked Sendable {
         env["DELLM_DATABASE_URL"] = config.databaseURL
         env["DELLM_MODEL_URL"] = modelURL
         env["DELLM_NAMESPACE"] = config.namespace
+        env["DELLM_TASK_PARTITIONS"] = String(config.taskPartitions)
         env["DELLM_BLOCK_MS"] = "100"
         env["DELLM_CLAIM_MIN_IDLE_MS"] = "1500"
         env["DELLM_LOG_LEVEL"] = "warning"
@@ -105,6 +106,7 @@ extension ProcessFleet {
         env["DELLM_REDIS_URL"] = config.redisURL
         env["DELLM_DATABASE_URL"] = config.databaseURL
         env["DELLM_NAMESPACE"] = config.namespace
+        env["DELLM_TASK_PARTITIONS"] = String(config.taskPartitions)
         p.environment = env
         let out = Pipe()
         p.standardOutput = out
