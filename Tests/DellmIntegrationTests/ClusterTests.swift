@@ -138,11 +138,19 @@ struct ClusterFleetTests {
                 return b.count == 2 ? (b[0]...b[1]).contains(slot) : b.first == slot
             } }?.port
         }
-        func taskMasters(_ ns: String) -> Set<Int> { Set(Keys(namespace: "{\(ns)}").taskStreams.compactMap { master(ofSlot: ClusterSlots.slot(of: $0)) }) }
-        let namespace = try #require((0..<200).lazy.map { _ in "t" + UUID().uuidString.prefix(8).lowercased() }.first { taskMasters($0).count == masters.count })
-        let config = try TestEnv.config(namespace: namespace, extra: ["DELLM_REDIS_URL": url, "DELLM_SPOT_RATE": "0", "DELLM_TASK_DEADLINE_MS": "3000"])
+        // With 3 partitions per type, each type's partitions lie on the 3 masters of a cluster made by
+        // redis-cli (equal slot ranges): every lane's read spans all masters.
+        func taskMasters(_ ns: String, _ kind: String) -> Set<Int> {
+            Set(Keys(namespace: "{\(ns)}", partitions: 3).taskStreams(kind).compactMap { master(ofSlot: ClusterSlots.slot(of: $0)) })
+        }
+        let namespace = "t" + UUID().uuidString.prefix(8).lowercased()
+        let config = try TestEnv.config(namespace: namespace, extra: ["DELLM_REDIS_URL": url, "DELLM_SPOT_RATE": "0", "DELLM_TASK_DEADLINE_MS": "3000",
+                                                                      "DELLM_TASK_PARTITIONS": "3"])
         #expect(config.namespace == "{\(namespace)}", "on a cluster the namespace is a hash tag")
-        print("cluster: the 11 task streams of \(config.namespace) on \(taskMasters(namespace).count) of \(masters.count) masters; the namespace's other keys on :\(master(ofSlot: ClusterSlots.slot(of: config.keys.queries)) ?? 0)")
+        #expect(Keys.taskKinds.allSatisfy { taskMasters(namespace, $0).count == masters.count }, "each type's partitions on every master")
+        print("cluster: the \(config.keys.taskStreams.count) task streams of \(config.namespace) (3 partitions per type) on "
+              + "\(Set(config.keys.taskStreams.compactMap { master(ofSlot: ClusterSlots.slot(of: $0)) }).count) of \(masters.count) masters; "
+              + "the instant partitions on \(taskMasters(namespace, "instant").sorted()); the namespace's other keys on :\(master(ofSlot: ClusterSlots.slot(of: config.keys.queries)) ?? 0)")
         let fleet = try await InProcessFleet.start(config)
         let client = try FleetClient(config: config)
         let cursor = try await client.answersCursor()
