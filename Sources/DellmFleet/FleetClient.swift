@@ -47,9 +47,24 @@ public struct FleetClient: Sendable {
             throw Wire.DecodeError("these credentials submit as \(me), not \(user)")
         }
         let stream = submitter.map { config.keys.queries(user: $0) } ?? config.keys.queries
-        try await redis.xadd(stream, Wire.fields(QueryJob(id: id, query: query, user: submitter ?? user, critical: critical ? true : nil)))
-        return id
+        let fields = Wire.fields(QueryJob(id: id, query: query, user: submitter ?? user, critical: critical ? true : nil))
+        // Through a Redis restart or a cluster failover the submission is sent again, with the same id:
+        // an entry that had arrived after all is one query (ingest records an id once).
+        let clock = ContinuousClock(), end = clock.now + submitRetryWindow
+        var attempt = 0
+        while true {
+            do {
+                try await redis.xadd(stream, fields)
+                return id
+            } catch let e as RedisError where e.isTransient && clock.now < end {
+                attempt += 1
+                try await Backoff(baseMilliseconds: 50, capMilliseconds: 1_000).sleep(attempt: attempt)
+            }
+        }
     }
+
+    /// How long a submission keeps trying through a Redis outage (a restart, a failover) before it fails.
+    public var submitRetryWindow: Duration { .seconds(30) }
 
     public struct Progress: Sendable {
         public var id: String

@@ -40,6 +40,12 @@ public struct NodeRegistrar: Sendable {
     /// The ACL rules of a node (after `reset`): commands a node lane sends, on the keys of its types (and
     /// reading which types the operator paused);
     /// its own stream for XADD; its lanes' liveness marks for SET.
+    ///
+    /// A lane whose streams lie on several masters blocks on each with a connection of its own and wakes
+    /// the others with CLIENT UNBLOCK when one answers (`RedisConnection.blockingSplitRead`). CLIENT
+    /// UNBLOCK can wake any blocked client whose id is known: the woken read returns empty, as on its
+    /// timeout, and reads or changes nothing, so granting it costs at most a spurious wake-up.
+    public static let blockingReadRules = ["+client|id", "+client|unblock"]
     /// What a restricted user needs on a Redis Cluster: the slot map, and ASKING during a migration.
     public static let clusterRules = ["+cluster|slots", "+asking"]
 
@@ -47,7 +53,7 @@ public struct NodeRegistrar: Sendable {
         var streams = types.flatMap { keys.taskStreams($0.rawValue) + keys.taskStreams($0.rawValue, bulk: true) }
         if types.contains(.math) || types.contains(.reasoning) { streams += keys.taskStreams("instant") }
         return ["-@all", "+ping", "+hello", "+auth", "+select", "+client|setname", "+xreadgroup", "+xpending", "+xgroup|create", "+eval", "+smembers", "+get"]
-            + clusterRules
+            + clusterRules + blockingReadRules
             + streams.map { "~" + $0 } + ["%R~" + keys.paused, "%R~" + keys.partitionsKey]
             + ["(+xadd ~\(keys.attempts(node: node)))", "(+set ~\(keys.alive(group: "specialist", consumer: node))~*)"]
     }

@@ -30,7 +30,7 @@ public enum RoleAccess {
     }
 
     public static func aclRules(role: String, keys: Keys) -> [String] {
-        ["+@all", "-@dangerous", "-@admin"] + keyPatterns(role: role, keys: keys).map { "~" + $0 }
+        ["+@all", "-@dangerous", "-@admin"] + NodeRegistrar.blockingReadRules + keyPatterns(role: role, keys: keys).map { "~" + $0 }
     }
 
     /// Creates (or refreshes, with new passwords) every role's user; returns each role's Redis URL, and

@@ -9,7 +9,6 @@ import CHiredis
 /// retries any broken connection.
 extension RedisConnection {
     static let maxRedirects = 5
-    static let splitReadBlockMilliseconds = 50
     static let replicaWaitMilliseconds = 500
 
     /// The commands that change data (what a failover could lose).
@@ -60,24 +59,21 @@ extension RedisConnection {
         return map.masters.first ?? configuration.seeds[0]
     }
 
-    /// A read of streams in several slots (XREADGROUP/XREAD … STREAMS a b … ids): each slot's part is
-    /// read without blocking and the replies merged; when all are empty and the read blocks, one part
-    /// (in turn) blocks for at most `splitReadBlockMilliseconds`, so an entry on another slot waits no
-    /// longer than that for an idle lane (at the price of a poll of each slot that often).
+    /// A read of streams in several slots (XREADGROUP/XREAD … STREAMS a b … ids): without BLOCK, each
+    /// slot's part is read in turn and the replies merged; with BLOCK, all parts block at once on their
+    /// masters and the first reply wakes the rest (`blockingSplitRead`).
     func splitRead(_ parts: [[String]], in map: ClusterSlots.Map, timeoutMilliseconds: Int) throws -> RedisValue {
+        if let block = ClusterSlots.blockMilliseconds(parts[0]) {
+            return try blockingSplitRead(parts, block: block, in: map, timeoutMilliseconds: timeoutMilliseconds)
+        }
         var merged: [RedisValue] = []
         for part in parts {
-            let command = ClusterSlots.withoutBlock(part)
-            let reply = try followingRedirects(command, try send([command], to: target(of: command, in: map), timeoutMilliseconds: timeoutMilliseconds)[0],
+            let reply = try followingRedirects(part, try send([part], to: target(of: part, in: map), timeoutMilliseconds: timeoutMilliseconds)[0],
                                                timeoutMilliseconds: timeoutMilliseconds)
             if case .error = reply { return reply }
             merged += reply.array ?? []
         }
-        guard merged.isEmpty, let block = ClusterSlots.blockMilliseconds(parts[0]) else { return merged.isEmpty ? .null : .array(merged) }
-        splitReadTurn = (splitReadTurn + 1) % parts.count
-        let command = ClusterSlots.withBlock(parts[splitReadTurn], milliseconds: min(block, Self.splitReadBlockMilliseconds))
-        return try followingRedirects(command, try send([command], to: target(of: command, in: map), timeoutMilliseconds: timeoutMilliseconds)[0],
-                                      timeoutMilliseconds: timeoutMilliseconds)
+        return merged.isEmpty ? .null : .array(merged)
     }
 
     /// Users are per node in a cluster (ACL SETUSER is not propagated): such commands go to every node.

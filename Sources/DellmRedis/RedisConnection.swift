@@ -79,7 +79,8 @@ public final class RedisConnection: @unchecked Sendable {
     // A cluster's connection per node and its slot map: only touched on `lane` (RedisConnection+Cluster).
     var nodeContexts: [ClusterSlots.Node: UnsafeMutablePointer<redisContext>] = [:]
     var slotMap: ClusterSlots.Map?
-    var splitReadTurn = 0
+    // A blocking read's connection per (node, slot) of a split read, with its client id (RedisConnection+BlockingRead).
+    var blockingContexts: [BlockingKey: (context: UnsafeMutablePointer<redisContext>, clientID: String)] = [:]
 
     public init(configuration: RedisConfiguration, name: String = "redis") {
         // hiredis writes with write(2): a server that closed the connection must not raise SIGPIPE.
@@ -91,6 +92,7 @@ public final class RedisConnection: @unchecked Sendable {
     deinit {
         if let context { redisFree(context) }
         for c in nodeContexts.values { redisFree(c) }
+        for b in blockingContexts.values { redisFree(b.context) }
     }
 
     /// Sends one command and returns its reply; an error reply is thrown as `RedisError(.server)`.
@@ -125,6 +127,7 @@ public final class RedisConnection: @unchecked Sendable {
         context = nil
         for c in nodeContexts.values { redisFree(c) }
         nodeContexts = [:]
+        dropBlockingContexts()
         slotMap = nil
     }
 
@@ -202,14 +205,14 @@ public final class RedisConnection: @unchecked Sendable {
         return out
     }
 
-    private static func errorString(_ c: UnsafeMutablePointer<redisContext>) -> String {
+    static func errorString(_ c: UnsafeMutablePointer<redisContext>) -> String {
         let message = withUnsafeBytes(of: c.pointee.errstr) { raw in
             String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
         }
         return message.isEmpty ? "connection lost" : message
     }
 
-    private static func withArgv<R>(_ args: [String],
+    static func withArgv<R>(_ args: [String],
                                     _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R) -> R {
         // One contiguous buffer for all arguments; argv points into it. Binary-safe thanks to lengths.
         var lengths = [Int]()
@@ -238,7 +241,7 @@ public final class RedisConnection: @unchecked Sendable {
         }
     }
 
-    private static func convert(_ r: UnsafeMutablePointer<redisReply>) -> RedisValue {
+    static func convert(_ r: UnsafeMutablePointer<redisReply>) -> RedisValue {
         let reply = r.pointee
         switch reply.type {
         case REDIS_REPLY_STRING:

@@ -17,18 +17,24 @@ struct PartitionTests {
         let config = try TestEnv.config(extra: ["DELLM_TASK_PARTITIONS": "3", "DELLM_SPOT_RATE": "0"])
         let fleet = try ProcessFleet(config: config, modelURL: fake.url, extra: ["DELLM_TASK_PARTITIONS": "3", "DELLM_SPOT_RATE": "0"])
         _ = try await Store(db: PostgresConnection(url: config.databaseURL)).migrate()
-        try fleet.up()
         let client = try FleetClient(config: config)
-        let cursor = try await client.answersCursor()
-        var expected: [String: String] = [:]
-        for i in 0..<24 { expected[try await client.submit("What is \(i + 3) times 11?", user: "part-\(config.namespace)")] = String((i + 3) * 11) }
-        for i in 0..<6 { expected[try await client.submit("What is the capital of France? (\(i))", user: "part-\(config.namespace)")] = "Paris" }
         let answers = Collector<AnswerEvent>()
-        let missing = try await client.waitForAnswers(Array(expected.keys), after: cursor, timeout: .seconds(60)) { answers.add($0) }
-        let got = Dictionary(answers.all.map { ($0.queryID, $0.answer ?? "") }) { a, _ in a }
-        let backlog = try ProcessFleet.cli(config, ["ops", "backlog"])
-        let json = try ProcessFleet.cli(config, ["ops", "backlog", "--json"])
+        var expected: [String: String] = [:]
+        var missing: Set<String> = [], backlog = (status: Int32(0), out: ""), json = backlog
+        do { // (the processes are stopped whatever happens)
+            try fleet.up()
+            let cursor = try await client.answersCursor()
+            for i in 0..<24 { expected[try await client.submit("What is \(i + 3) times 11?", user: "part-\(config.namespace)")] = String((i + 3) * 11) }
+            for i in 0..<6 { expected[try await client.submit("What is the capital of France? (\(i))", user: "part-\(config.namespace)")] = "Paris" }
+            missing = try await client.waitForAnswers(Array(expected.keys), after: cursor, timeout: .seconds(60)) { answers.add($0) }
+            backlog = try ProcessFleet.cli(config, ["ops", "backlog"])
+            json = try ProcessFleet.cli(config, ["ops", "backlog", "--json"])
+        } catch {
+            await fleet.down()
+            throw error
+        }
         await fleet.down()
+        let got = Dictionary(answers.all.map { ($0.queryID, $0.answer ?? "") }) { a, _ in a }
         #expect(missing.isEmpty, "unanswered: \(missing); ingest: \(fleet.log("ingest").suffix(400)); specialist: \(fleet.log("specialist").suffix(400))")
         #expect(expected.allSatisfy { id, want in got[id]?.contains(want) == true }, "\(got)")
 
