@@ -127,7 +127,8 @@ public struct ConsumerLoop: Sendable {
                     if try await takeRedelivered(&lane, redis: redis, context: context) { continue }
                     // Wait no longer than the next retry is due.
                     let block = lane.retries.millisecondsUntilDue.map { max(1, min($0, config.blockMilliseconds)) } ?? config.blockMilliseconds
-                    lane.local = try await readNew(redis: redis, blockMilliseconds: block)
+                    lane.local = try await readNew(redis: redis, blockMilliseconds: block, sweep: !lane.idle)
+                    lane.idle = lane.local.isEmpty
                 }
                 try await handleBatch(&lane, redis: redis, context: context, keeper: keeper)
                 lane.failures = 0
@@ -144,6 +145,8 @@ public struct ConsumerLoop: Sendable {
         /// Outages (Redis or PostgreSQL unreachable) in a row: the lane's own backoff.
         var failures = 0
         var readPending = true
+        /// The last read found nothing: the next blocks at once (no first-entry sweep of empty streams).
+        var idle = false
         /// Where the re-read of this consumer's own pending entries has got to, per stream: each is taken
         /// once per re-read (a node's entries stay pending until the recorder acknowledges them, so
         /// re-reading from the start would hand it the same entry again and again).
@@ -335,13 +338,16 @@ public struct ConsumerLoop: Sendable {
     /// blocking (one entry, from the stream whose turn it is), bulk-tier streams only when the others
     /// are empty, and blocks on all of them only when all are empty: XREADGROUP's COUNT is per stream,
     /// so one read of ten streams could hand it ten.
-    func readNew(redis: RedisConnection, blockMilliseconds: Int) async throws -> [StreamEntry] {
+    /// `sweep: false` (the last read found nothing) skips the first-entry script and blocks at once:
+    /// an idle lane of many streams then costs one blocking read per `DELLM_BLOCK_MS`, not a script
+    /// per stream besides.
+    func readNew(redis: RedisConnection, blockMilliseconds: Int, sweep: Bool = true) async throws -> [StreamEntry] {
         let streams = role.streams
         if streams.isEmpty { // a recorder before any node joined
             try await Task.sleep(for: .milliseconds(blockMilliseconds))
             return []
         }
-        guard role.jobsMayRunLong, streams.count > 1 else {
+        guard role.jobsMayRunLong, streams.count > 1, sweep else {
             return try await redis.xreadgroup(group: role.name, consumer: consumer, streams: streams, id: ">", count: readCount,
                                               blockMilliseconds: blockMilliseconds)
         }

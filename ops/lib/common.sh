@@ -131,8 +131,10 @@ start_redis_cluster() {
   ports=$(free_port_block 6) || die "no six free ports for a cluster"
   for p in $ports; do
     mkdir -p "$dir/$p"
+    # Users (ACL SETUSER goes to every node) are saved in each node's file and outlive its restart.
+    touch "$dir/$p/users.acl"
     redis-server --port "$p" --bind 127.0.0.1 --dir "$dir/$p" --cluster-enabled yes --cluster-config-file nodes.conf \
-      --cluster-node-timeout 2000 --appendonly yes --appendfsync everysec --save "" --daemonize yes \
+      --aclfile "$dir/$p/users.acl" --cluster-node-timeout 2000 --appendonly yes --appendfsync everysec --save "" --daemonize yes \
       --pidfile "$dir/$p/redis.pid" --logfile "$dir/$p/redis.log" >/dev/null
   done
   for p in $ports; do wait_for 20 redis_ready "$p" || die "cluster node $p did not start (see $dir/$p/redis.log)"; done
