@@ -254,7 +254,9 @@ public struct ConsumerLoop: Sendable {
             lane.retries = RetryQueue(backoff: backoff)
             lane.readPending = true
         }
-        logger.error("\(role.name) lane paused after an error; retrying", metadata: [
+        // A transient error (a failover, a slot that moved, Redis restarting) is a warning until it lasts.
+        let level: Logger.Level = isTransient(error) && lane.failures < 5 ? .warning : .error
+        logger.log(level: level, "\(role.name) lane paused after an error; retrying", metadata: [
             "error": "\(error)", "attempt": "\(lane.failures)", "transient": "\(isTransient(error))",
         ])
         try? await backoff.sleep(attempt: lane.failures)

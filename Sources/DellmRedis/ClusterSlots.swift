@@ -101,6 +101,22 @@ public enum ClusterSlots {
         public var description: String { "\(host):\(port)" }
     }
 
+    /// Every node a `CLUSTER NODES` reply names that can be reached: masters and replicas, including
+    /// replicas still syncing (which `CLUSTER SLOTS` may leave out), not failed, handshaking or
+    /// address-less ones. A node that announces an empty host is reached at `fallbackHost`.
+    public static func reachableNodes(clusterNodes text: String, fallbackHost: String) -> [Node] {
+        text.split(whereSeparator: \.isNewline).compactMap { line in
+            let f = line.split(separator: " ")
+            guard f.count >= 3 else { return nil }
+            let flags = f[2].split(separator: ",")
+            guard !flags.contains(where: { ["fail", "fail?", "handshake", "noaddr"].contains($0) }) else { return nil }
+            let address = f[1].split(separator: "@").first ?? ""
+            guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else { return nil }
+            let host = String(address[..<colon])
+            return Node(host: host.isEmpty ? fallbackHost : host, port: port)
+        }.sorted { $0.description < $1.description }
+    }
+
     /// Which master serves each slot, and every node known (masters and replicas).
     public struct Map: Sendable, Equatable {
         /// The master of each slot (nil: not served).

@@ -28,7 +28,7 @@ extension RedisConnection {
         var groups: [(node: ClusterSlots.Node, indices: [Int])] = []
         for (i, command) in commands.enumerated() {
             if Self.isBroadcast(command) {
-                replies[i] = try broadcast(command, to: map.nodes, timeoutMilliseconds: timeoutMilliseconds)
+                replies[i] = try broadcast(command, to: try everyNode(map, timeoutMilliseconds: timeoutMilliseconds), timeoutMilliseconds: timeoutMilliseconds)
                 continue
             }
             if let parts = ClusterSlots.splitRead(command), parts.count > 1 {
@@ -83,6 +83,15 @@ extension RedisConnection {
     static func isBroadcast(_ command: [String]) -> Bool {
         guard command.count > 1, command[0].uppercased() == "ACL" else { return false }
         return ["SETUSER", "DELUSER", "SAVE", "LOAD"].contains(command[1].uppercased())
+    }
+
+    /// Every reachable node, replicas included, as CLUSTER NODES lists them (a replica still syncing is
+    /// not yet in CLUSTER SLOTS, and a user it lacks is refused once it is promoted).
+    func everyNode(_ map: ClusterSlots.Map, timeoutMilliseconds: Int) throws -> [ClusterSlots.Node] {
+        let first = map.masters.first ?? configuration.seeds[0]
+        guard case .bulk(let text) = try send([["CLUSTER", "NODES"]], to: first, timeoutMilliseconds: timeoutMilliseconds)[0] else { return map.nodes }
+        let nodes = ClusterSlots.reachableNodes(clusterNodes: text, fallbackHost: first.host)
+        return nodes.isEmpty ? map.nodes : nodes
     }
 
     func broadcast(_ command: [String], to nodes: [ClusterSlots.Node], timeoutMilliseconds: Int) throws -> RedisValue {

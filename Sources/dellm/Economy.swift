@@ -46,11 +46,15 @@ struct CreditsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "credits",
         abstract: "A user's balance and latest ledger entries (grants, charges per query, earnings per verified attempt).")
     @Argument(help: "The user.") var user: String
-    @Option(help: "Entries to show.") var limit = 20
+    @Option(help: "Entries to show (0: the balance only).") var limit = 20
     @Option(help: "Add this many credits to the user's balance first (an operator's top-up, a 'topup' ledger entry).") var topUp: Double?
     @Option(help: "With --top-up: a key that makes it count once however often the command runs (default: a new one).") var key: String?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 or more (got \(limit))") }
+    }
 
     func run() async throws {
         let (config, _) = try global.bootstrap()
@@ -68,7 +72,7 @@ struct CreditsCommand: AsyncParsableCommand {
             struct Out: Encodable { var user: String; var balance: Double; var entries: [Inspector.LedgerEntry] }
             return try printEncoded(Out(user: user, balance: balance, entries: entries))
         }
-        if entries.isEmpty { throw fail("no ledger entries for \(user)", code: 3) }
+        if entries.isEmpty && topUp == nil && limit > 0 { throw fail("no ledger entries for \(user)", code: 3) }
         print(String(format: "%@: %.4f credits", user, balance))
         for e in entries {
             var what = e.kind

@@ -59,6 +59,14 @@ struct ClusterSlotsTests {
         #expect(ClusterSlots.Redirect(error: "MOVED 3999 127.0.0.1:6381") == .moved(slot: 3999, to: .init(host: "127.0.0.1", port: 6381)))
         #expect(ClusterSlots.Redirect(error: "ASK 3999 127.0.0.1:6381") == .ask(slot: 3999, to: .init(host: "127.0.0.1", port: 6381)))
         #expect(ClusterSlots.Redirect(error: "ERR wrong type") == nil)
+        let nodes = """
+            a1 127.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-5460
+            b2 :7001@17001 slave a1 0 0 1 connected
+            c3 127.0.0.1:7002@17002 master,fail - 0 0 2 disconnected
+            d4 127.0.0.1:7003@17003 handshake - 0 0 0 connected
+            """
+        #expect(ClusterSlots.reachableNodes(clusterNodes: nodes, fallbackHost: "10.0.0.9").map(\.description) == ["10.0.0.9:7001", "127.0.0.1:7000"],
+                "replicas too (a user they lack is refused once one is promoted); not failed or handshaking nodes")
     }
 
     @Test func aURLWithSeveralHostsIsACluster() throws {
@@ -151,6 +159,15 @@ struct ClusterFleetTests {
         print("cluster: the \(config.keys.taskStreams.count) task streams of \(config.namespace) (3 partitions per type) on "
               + "\(Set(config.keys.taskStreams.compactMap { master(ofSlot: ClusterSlots.slot(of: $0)) }).count) of \(masters.count) masters; "
               + "the instant partitions on \(taskMasters(namespace, "instant").sorted()); the namespace's other keys on :\(master(ofSlot: ClusterSlots.slot(of: config.keys.queries)) ?? 0)")
+        // Users go to every node, replicas included, and are saved in each node's ACL file.
+        let admin = try FleetClient(config: config).redis
+        _ = try await Store(db: PostgresConnection(url: config.databaseURL)).migrate()
+        let roles = try await RoleAccess.setUp(config: config, redis: admin)
+        #expect(roles.persisted, "the test cluster's nodes have ACL files")
+        for node in try ClusterEnv.nodes(seeds: seeds) {
+            #expect(try ClusterEnv.cli(["-p", String(node.port), "ACL", "GETUSER", RoleAccess.redisUser("ingest")]).contains("flags"),
+                    "node :\(node.port) (\(node.master ? "master" : "replica")) has the role users")
+        }
         let fleet = try await InProcessFleet.start(config)
         let client = try FleetClient(config: config)
         let cursor = try await client.answersCursor()
