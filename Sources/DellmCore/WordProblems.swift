@@ -33,13 +33,17 @@ public enum WordProblems {
     }
 
     public static func solve(_ text: String) -> Solution? {
-        guard let (statement, question) = split(text), !hidesAStep(statement + " " + question) else { return nil }
+        guard let (statement, question) = split(text) ?? buyingAlone(text), !hidesAStep(statement + " " + question) else { return nil }
         let numbers = quantities(in: statement) + quantities(in: question)
         guard numbers.count == 2, !numbers.contains(where: \.isNaN) else { return nil }
         let p = Problem(s: words(statement), q: words(question), statement: statement.lowercased(), question: question.lowercased(),
                         a: numbers[0], b: numbers[1], inQuestion: quantities(in: question).count)
-        return asked(p) ?? joined(p)
+        let s = asked(p) ?? joined(p)
+        return s?.value.isNaN == true ? nil : s
     }
+
+    /// What a cue returns to make the rule decline, not pass the problem to the next cue.
+    static let declined = Solution(expression: "", value: .nan, rule: "declined")
 
     /// One problem's parts: the statement's and the question's words, the two quantities and how many
     /// of them the question holds.
@@ -66,6 +70,7 @@ public enum WordProblems {
             return nil
         }
         if comparison(p.q) { return p.difference.rule("comparison") }
+        if countsARateUnit(p) { return quotative(p) ?? declined }
         if buying(p), p.small > 0 {
             let n = (p.big / p.small).rounded(.down)
             return .init(expression: "floor(\(f(p.big)) / \(f(p.small)))", value: n, rule: "how many a sum buys")
@@ -107,11 +112,40 @@ public enum WordProblems {
             || p.q.contains("did") && p.q.contains("have") && !p.s.isDisjoint(with: ["has", "have", "now", "left", "remain", "remaining"])
     }
 
-    /// "How many … can/could … buy/afford/purchase/get", with money in the statement.
+    /// "How many … can/could … buy/afford/purchase/get", with money in the statement, or named in the
+    /// question with its amount ("… with 20 dollars").
     static func buying(_ p: Problem) -> Bool {
-        p.counts && p.inQuestion == 0 && !p.q.isDisjoint(with: ["can", "could"])
-            && !p.q.isDisjoint(with: ["buy", "afford", "purchase", "get", "pay"])
-            && (!p.s.isDisjoint(with: money) || p.statement.contains("$") || p.statement.contains("€") || p.statement.contains("£"))
+        func hasMoney(_ words: Set<String>, _ text: String) -> Bool {
+            !words.isDisjoint(with: money) || text.contains("$") || text.contains("€") || text.contains("£")
+        }
+        return p.counts && !p.q.isDisjoint(with: ["can", "could"]) && !p.q.isDisjoint(with: ["buy", "afford", "purchase", "get", "pay"])
+            && (p.inQuestion == 0 && hasMoney(p.s, p.statement) || p.inQuestion >= 1 && hasMoney(p.q, p.question))
+    }
+
+    /// Quotative division, decided by what the question counts: a unit the statement gives a rate per
+    /// ("12 pages a day … how many days", "each bag holds 8 … how many bags", "a notebook costs $6 …
+    /// how many notebooks"), while the question's own number, if any, is not a count of that unit (then
+    /// the rate runs forward: "how many apples do 7 bags hold" multiplies). The larger by the smaller:
+    /// rounded up when the question asks what is needed or how long it takes, down when it asks what
+    /// can be bought or made, and declined when it asks neither and the division is not whole.
+    static func countsARateUnit(_ p: Problem) -> Bool {
+        guard p.counts, let unit = counted(p.question), unit.count > 1 else { return false }
+        let u = NSRegularExpression.escapedPattern(for: unit)
+        return p.statement.range(of: #"\b(a|an|per|each|every|one)( [a-z]+)? "# + u + #"(s|es)?\b"#, options: .regularExpression) != nil
+            && p.question.range(of: #"\b[0-9][0-9.,]*( [a-z]+)? "# + u, options: .regularExpression) == nil
+    }
+
+    static func quotative(_ p: Problem) -> Solution? {
+        guard p.small > 0 else { return nil }
+        let exact = p.big / p.small
+        if !p.q.isDisjoint(with: ["need", "needs", "needed", "take", "takes", "until", "enough", "required"]) {
+            return .init(expression: "ceil(\(f(p.big)) / \(f(p.small)))", value: exact.rounded(.up), rule: "how many of a unit are needed")
+        }
+        if !p.q.isDisjoint(with: ["can", "could"]) {
+            return .init(expression: "floor(\(f(p.big)) / \(f(p.small)))", value: exact.rounded(.down), rule: "how many of a unit can be had")
+        }
+        guard exact.rounded() == exact else { return nil }
+        return .init(expression: "\(f(p.big)) / \(f(p.small))", value: exact, rule: "how many of a unit")
     }
 
     static let money: Set<String> = ["dollar", "dollars", "cent", "cents", "euro", "euros", "pound", "pounds", "rupees", "yen", "pesos", "coins", "money"]
@@ -191,7 +225,8 @@ public enum WordProblems {
         if lower.contains("%") || w.contains("percent") || w.contains("times") || w.contains("once") { return true }
         let times = Set(w.compactMap { timeUnits[$0] })
         if times.count > 1 || !w.isDisjoint(with: calendarWords) && !w.isDisjoint(with: ["from", "to", "through", "until", "till", "between"]) { return true }
-        if lower.range(of: #"[0-9]-[a-z]"#, options: .regularExpression) != nil { return true }
+        // "a 3-pack", "a 2-liter bottle" hide a step; a price ("7-dollar tickets") does not.
+        if lower.range(of: #"[0-9]-(?!(dollar|cent|euro|pound)s?\b)[a-z]"#, options: .regularExpression) != nil { return true }
         let sentences = text.split(whereSeparator: { ".!?".contains($0) }).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         return sentences.count > 3 || text.split(separator: " ").count > 40
     }
@@ -266,6 +301,16 @@ public enum WordProblems {
     /// A rate in time: "15 dollars a week", "3 kilometers per day", "every hour".
     static func rate(_ text: String) -> Bool {
         text.lowercased().range(of: #"\b(a|an|per|each|every) (second|minute|hour|day|week|month|year)\b"#, options: .regularExpression) != nil
+    }
+
+    /// A question with no statement before it, only when it asks what a sum buys ("With 50 dollars, how
+    /// many 7-dollar tickets can Mia buy?"): everything else of one sentence is the calculator's or the model's.
+    static func buyingAlone(_ text: String) -> (String, String)? {
+        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard t.hasSuffix("?"), !t.dropLast().contains(where: { ".!?".contains($0) }) else { return nil }
+        let q = words(t)
+        guard q.contains("many"), !q.isDisjoint(with: ["can", "could"]), !q.isDisjoint(with: ["buy", "afford", "purchase"]) else { return nil }
+        return ("", String(t.dropLast()))
     }
 
     /// The statement (everything before the last question) and the question.

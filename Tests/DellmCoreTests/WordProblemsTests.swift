@@ -18,7 +18,7 @@ struct WordProblemsTests {
 
     @Test func everyDevProblemItAnswersIsRight() throws {
         var answered = 0, total = 0
-        for file in ["config/eval/word-dev.jsonl", "config/eval/word2-dev.jsonl", "config/eval/word3-dev.jsonl", "config/eval/dev.jsonl"] {
+        for file in ["config/eval/word-dev.jsonl", "config/eval/word2-dev.jsonl", "config/eval/word3-dev.jsonl", "config/eval/word4-dev.jsonl", "config/eval/dev.jsonl"] {
             for (q, v) in try Self.dev(file) {
                 total += 1
                 guard let s = WordProblems.solve(q) else { continue }
@@ -45,7 +45,7 @@ struct WordProblemsTests {
             ("Ada has 40 dollars. Shells cost 15 dollars each. How many shells can she buy?", 2, "how many a sum buys"),
             ("Ada sold 40 shells on Monday and 15 on Tuesday. How many shells did she sell?", 55, "a total"),
             ("Ada gave away 40 shells in May and 15 in June. How many shells did she give away in all?", 55, "a total"),
-            ("Ada puts 15 shells in each jar. She has 45 shells. How many jars does she fill?", 3, "sharing or grouping"),
+            ("Ada puts 15 shells in each jar. She has 45 shells. How many jars does she fill?", 3, "how many of a unit"),
             ("Four friends share 48 shells equally. How many shells does each friend get?", 12, "sharing or grouping"),
             ("Ada had 40 shells. Ben gave her 15 more. How many shells does Ada have now?", 55, "putting together"),
         ]
@@ -53,6 +53,25 @@ struct WordProblemsTests {
             let s = WordProblems.solve(q)
             #expect(s?.value == v && s?.rule == rule, "\(q): \(String(describing: s))")
         }
+    }
+
+    /// Quotative division, by what the question counts: rounded up for what is needed, down for what
+    /// can be had, whole otherwise; the same rate run forward multiplies. (Problems of word4-dev's kinds,
+    /// in other words.)
+    @Test func theUnitTheQuestionCountsDivides() {
+        let cases: [(String, Double, String)] = [
+            ("A kettle boils 2 liters every minute. How many minutes does it need to boil 9 liters?", 5, "how many of a unit are needed"),
+            ("Each raft carries 6 campers. How many rafts are needed for 40 campers?", 7, "how many of a unit are needed"),
+            ("A cupcake costs 3 dollars. How many cupcakes can Ivy buy with 20 dollars?", 6, "how many of a unit can be had"),
+            ("Each tray holds 9 muffins. How many trays does 63 muffins fill?", 7, "how many of a unit"),
+            ("With 30 dollars, how many 4-dollar posters can Ken buy?", 7, "how many a sum buys"),
+        ]
+        for (q, want, rule) in cases {
+            let s = WordProblems.solve(q)
+            #expect(s?.value == want && s?.rule == rule, "\(q): \(String(describing: s))")
+        }
+        #expect(WordProblems.solve("Each raft carries 6 campers. How many campers do 8 rafts carry?")?.value == 48, "forward: a product")
+        #expect(WordProblems.solve("Each tray holds 9 muffins. How many trays does 60 muffins fill?") == nil, "not whole, and neither needed nor bought")
     }
 
     @Test func declinesWhatHidesAStep() {
