@@ -355,20 +355,52 @@ public struct ConsumerLoop: Sendable {
         }
         // The first tier, then the bulk tier (`Admission`): each in a rotating order, tried in one round
         // trip by a script (XREADGROUP without BLOCK is allowed in scripts).
-        var order: [String] = []
+        var tiers: [[String]] = []
         for tier in [streams.filter { !$0.hasSuffix(":bulk") }, streams.filter { $0.hasSuffix(":bulk") }] where !tier.isEmpty {
             let start = Int.random(in: 0..<tier.count)
-            order += (0..<tier.count).map { tier[(start + $0) % tier.count] }
+            tiers.append((0..<tier.count).map { tier[(start + $0) % tier.count] })
         }
-        // (On a cluster a script touches one slot: one run of keys per slot, in order.)
-        for run in redis.configuration.cluster ? ClusterSlots.runs(order) : [order] {
-            let reply = try await redis.command(["EVAL", ConsumerLoop.firstEntryScript, String(run.count)] + run + [role.name, consumer])
+        guard redis.configuration.cluster else {
+            let order = tiers.flatMap { $0 }
+            let reply = try await redis.command(["EVAL", ConsumerLoop.firstEntryScript, String(order.count)] + order + [role.name, consumer])
             let got = try RedisConnection.parseStreams(reply)
-            if !got.isEmpty { return got }
+            return got.isEmpty ? try await redis.xreadgroup(group: role.name, consumer: consumer, streams: streams, id: ">", count: 1,
+                                                            blockMilliseconds: blockMilliseconds) : got
+        }
+        // On a cluster: one script per master and tier (its streams of several slots, `allow-cross-slot-keys`),
+        // the masters in the rotated order of their first stream; if a master refuses (a slot moving),
+        // that group is swept slot by slot.
+        for tier in tiers {
+            for group in try await redis.groupedByMaster(tier) {
+                let reply = try await redis.pipeline([["EVAL", ConsumerLoop.nodeFirstEntryScript, "1", group[0], role.name, consumer] + group.dropFirst()])[0]
+                if case .error = reply {
+                    for run in ClusterSlots.runs(group) {
+                        let got = try RedisConnection.parseStreams(
+                            try await redis.command(["EVAL", ConsumerLoop.firstEntryScript, String(run.count)] + run + [role.name, consumer]))
+                        if !got.isEmpty { return got }
+                    }
+                    continue
+                }
+                let got = try RedisConnection.parseStreams(reply)
+                if !got.isEmpty { return got }
+            }
         }
         return try await redis.xreadgroup(group: role.name, consumer: consumer, streams: streams, id: ">", count: 1,
                                           blockMilliseconds: blockMilliseconds)
     }
+
+    /// The same for streams of several slots on one cluster master: the first stream is the declared key
+    /// (it routes the script), the others follow the group and consumer in ARGV.
+    static let nodeFirstEntryScript = """
+        #!lua flags=allow-cross-slot-keys
+        local keys = {KEYS[1]}
+        for i = 3, #ARGV do keys[#keys + 1] = ARGV[i] end
+        for _, key in ipairs(keys) do
+          local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', 1, 'STREAMS', key, '>')
+          if r then return r end
+        end
+        return false
+        """
 
     /// One entry from the first of KEYS that has one for this group and consumer (ARGV), as XREADGROUP
     /// replies, or nil.

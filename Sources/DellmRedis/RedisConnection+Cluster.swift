@@ -79,6 +79,21 @@ extension RedisConnection {
         return merged.isEmpty ? .null : .array(merged)
     }
 
+    /// Keys grouped by the master that serves them (in the current slot map), the masters in the order of
+    /// their first key and each group in the keys' order. One group of all keys when not on a cluster.
+    public func groupedByMaster(_ keys: [String]) async throws -> [[String]] {
+        guard configuration.cluster else { return keys.isEmpty ? [] : [keys] }
+        return try await onLane { [self] in
+            let map = try currentSlotMap()
+            var groups: [(node: ClusterSlots.Node, keys: [String])] = []
+            for key in keys {
+                let node = map.owners[ClusterSlots.slot(of: key)] ?? map.masters.first ?? configuration.seeds[0]
+                if let g = groups.firstIndex(where: { $0.node == node }) { groups[g].keys.append(key) } else { groups.append((node, [key])) }
+            }
+            return groups.map(\.keys)
+        }
+    }
+
     /// Users are per node in a cluster (ACL SETUSER is not propagated): such commands go to every node.
     static func isBroadcast(_ command: [String]) -> Bool {
         guard command.count > 1, command[0].uppercased() == "ACL" else { return false }

@@ -115,6 +115,11 @@ public final class RedisConnection: @unchecked Sendable {
         try await lane.run { [self] in try self.pipelineBlocking(commands, timeoutMilliseconds: timeoutMilliseconds) }
     }
 
+    /// Runs `body` on the connection's lane (where its contexts and slot map live).
+    func onLane<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await lane.run(body)
+    }
+
     /// Closes the connection now; the next command reconnects.
     public func close() async {
         _ = try? await lane.run { [self] in self.drop() }

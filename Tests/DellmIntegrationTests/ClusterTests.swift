@@ -1,9 +1,10 @@
 import DellmCore
-import DellmFleet
+@testable import DellmFleet
 import DellmPostgres
 import DellmSupport
 @testable import DellmRedis
 import Foundation
+import Logging
 import Testing
 
 /// Redis Cluster's key space, without servers: slots (with hash tags), where a command's key is,
@@ -132,6 +133,43 @@ struct ClusterFleetTests {
             expected[id] = (i + 2) * 7
         }
         return expected
+    }
+
+    /// A lane of model work reads its partitions on three masters one entry at a time, the first tier
+    /// before the bulk tier, with one script per master (streams of several slots) — and takes nothing
+    /// twice.
+    @Test func aLongJobLaneTakesOneEntryAtATimeAcrossMasters() async throws {
+        let url = try #require(ClusterEnv.url)
+        let config = try TestEnv.config(extra: ["DELLM_REDIS_URL": url, "DELLM_TASK_PARTITIONS": "3"])
+        let role = SpecialistRole(config: config, types: [.factual, .code], node: "sweep-\(UUID().uuidString.prefix(6).lowercased())")
+        let loop = ConsumerLoop(role: role, config: config, consumer: "\(role.node)~lane", logger: Logger(label: "sweep"))
+        let redis = RedisConnection(configuration: try config.redisConfiguration())
+        for s in role.streams { try await redis.ensureGroup(stream: s, group: role.name) }
+        let keys = config.keys
+        let first = [keys.taskStream("factual", partition: 1), keys.taskStream("code", partition: 2), keys.taskStream("factual", partition: 0)]
+        let bulk = keys.taskStream("code", partition: 0, bulk: true)
+        for s in [bulk] + first { _ = try await redis.xadd(s, [("v", "1"), ("job", "{}")]) }
+        #expect(try await redis.groupedByMaster(role.streams).count == 3, "the lane's streams lie on the 3 masters")
+        // Scripts a master refused (then swept slot by slot): failed or rejected EVALs, over all nodes.
+        func refusedScripts() throws -> Int {
+            try ClusterEnv.nodes(seeds: try RedisConfiguration(url: url).seeds.map(\.port)).reduce(0) { sum, node in
+                let line = try ClusterEnv.cli(["-p", String(node.port), "INFO", "commandstats"]).split(whereSeparator: \.isNewline)
+                    .first { $0.hasPrefix("cmdstat_eval:") } ?? ""
+                return sum + line.split(separator: ",").compactMap { f -> Int? in
+                    f.hasPrefix("rejected_calls=") || f.hasPrefix("failed_calls=") ? Int(f.split(separator: "=").last ?? "") : nil
+                }.reduce(0, +)
+            }
+        }
+        let refusedBefore = try refusedScripts()
+        var taken: [String] = []
+        for _ in 0..<4 {
+            let got = try await loop.readNew(redis: redis, blockMilliseconds: 50)
+            #expect(got.count == 1, "one entry per read: \(got.map(\.stream))")
+            taken += got.map(\.stream)
+        }
+        #expect(Set(taken.prefix(3)) == Set(first) && taken.last == bulk, "the first tier first, the bulk tier last: \(taken)")
+        #expect(try await loop.readNew(redis: redis, blockMilliseconds: 50).isEmpty)
+        #expect(try refusedScripts() == refusedBefore, "every master ran its script (no sweep slot by slot)")
     }
 
     @Test func thePipelineAnswersThroughAReshardAndAFailover() async throws {
