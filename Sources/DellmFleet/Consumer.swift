@@ -367,9 +367,15 @@ public struct ConsumerLoop: Sendable {
             return got.isEmpty ? try await redis.xreadgroup(group: role.name, consumer: consumer, streams: streams, id: ">", count: 1,
                                                             blockMilliseconds: blockMilliseconds) : got
         }
-        // On a cluster: one script per master and tier (its streams of several slots, `allow-cross-slot-keys`),
-        // the masters in the rotated order of their first stream; if a master refuses (a slot moving),
-        // that group is swept slot by slot.
+        let got = try await sweepByMaster(tiers, redis: redis)
+        return got.isEmpty ? try await redis.xreadgroup(group: role.name, consumer: consumer, streams: streams, id: ">", count: 1,
+                                                        blockMilliseconds: blockMilliseconds) : got
+    }
+
+    /// On a cluster: the first entry of the tiers' streams, with one script per master and tier (its
+    /// streams of several slots, `allow-cross-slot-keys`), the masters in the rotated order of their
+    /// first stream; a master that refuses (a slot moving) is swept slot by slot.
+    func sweepByMaster(_ tiers: [[String]], redis: RedisConnection) async throws -> [StreamEntry] {
         for tier in tiers {
             for group in try await redis.groupedByMaster(tier) {
                 let reply = try await redis.pipeline([["EVAL", ConsumerLoop.nodeFirstEntryScript, "1", group[0], role.name, consumer] + group.dropFirst()])[0]
@@ -385,8 +391,7 @@ public struct ConsumerLoop: Sendable {
                 if !got.isEmpty { return got }
             }
         }
-        return try await redis.xreadgroup(group: role.name, consumer: consumer, streams: streams, id: ">", count: 1,
-                                          blockMilliseconds: blockMilliseconds)
+        return []
     }
 
     /// The same for streams of several slots on one cluster master: the first stream is the declared key
