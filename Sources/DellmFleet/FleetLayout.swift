@@ -20,7 +20,12 @@ public enum FleetLayout {
 
     static func check(config: FleetConfig, redis: RedisConnection) async throws {
         let key = config.keys.partitionsKey, mine = String(config.taskPartitions)
-        var fleet = try await redis.command("GET", key).string
+        var fleet: String?
+        do { fleet = try await redis.command("GET", key).string } catch let e as RedisError where e.message.hasPrefix("NOPERM") {
+            // A node registered before the key existed may not read it: it reads the streams its ACL
+            // names, which are the partitions of when it was registered (`ops nodes add` again updates both).
+            return
+        }
         if fleet == nil {
             // (A registered node may only read the key: the coordinator writes it.)
             _ = try? await redis.command("SET", key, mine, "NX")

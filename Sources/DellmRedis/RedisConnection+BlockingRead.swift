@@ -65,7 +65,9 @@ extension RedisConnection {
         }
         guard case .integer(let id) = reply else {
             redisFree(c)
-            throw RedisError(.server, "CLIENT ID at \(key.node): \(reply)")
+            // (A user made before blocking reads spanned masters lacks +client|id: `dellm ops nodes add`
+            // or `dellm ops roles` again gives it.)
+            throw RedisError(.server, "CLIENT ID at \(key.node) (a read of streams on several masters needs +client|id and +client|unblock; register the node or the roles again): \(reply)")
         }
         blockingContexts[key] = (c, String(id))
         return (c, String(id))

@@ -62,5 +62,15 @@ struct PartitionTests {
             #expect("\(error)".contains("DELLM_TASK_PARTITIONS=3"), "\(error)")
         }
         try await FleetLayout.check(config: config, redis: client.redis)
+
+        // A node user made before the key existed (no +get on it) starts: it cannot check, and says nothing wrong.
+        let user = "old-node-\(config.namespace)"
+        _ = try await client.redis.command(["ACL", "SETUSER", user, "reset", "on", ">pw-\(user)", "-@all", "+ping", "+auth"])
+        let u = try RedisConfiguration(url: config.redisURL)
+        let old = RedisConnection(configuration: RedisConfiguration(host: u.host, port: u.port, user: user, password: "pw-\(user)", database: u.database))
+        await #expect(throws: RedisError.self) { try await old.command("GET", config.keys.partitionsKey) }
+        try await FleetLayout.check(config: other, redis: old)
+        await old.close()
+        _ = try await client.redis.command("ACL", "DELUSER", user)
     }
 }
