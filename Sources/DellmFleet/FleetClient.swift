@@ -50,17 +50,10 @@ public struct FleetClient: Sendable {
         let fields = Wire.fields(QueryJob(id: id, query: query, user: submitter ?? user, critical: critical ? true : nil))
         // Through a Redis restart or a cluster failover the submission is sent again, with the same id:
         // an entry that had arrived after all is one query (ingest records an id once).
-        let clock = ContinuousClock(), end = clock.now + submitRetryWindow
-        var attempt = 0
-        while true {
-            do {
-                try await redis.xadd(stream, fields)
-                return id
-            } catch let e as RedisError where e.isTransient && clock.now < end {
-                attempt += 1
-                try await Backoff(baseMilliseconds: 50, capMilliseconds: 1_000).sleep(attempt: attempt)
-            }
+        _ = try await Backoff(baseMilliseconds: 50, capMilliseconds: 1_000).retrying(until: .now + submitRetryWindow, { ($0 as? RedisError)?.isTransient == true }) {
+            try await redis.xadd(stream, fields)
         }
+        return id
     }
 
     /// How long a submission keeps trying through a Redis outage (a restart, a failover) before it fails.

@@ -8,14 +8,9 @@ import Logging
 /// `{ns}:partitions`; a process that disagrees refuses to start, before it reads or writes a task.
 public enum FleetLayout {
     public static func agree(config: FleetConfig, redis: RedisConnection, logger: Logger) async throws {
-        var attempt = 0
-        while true {
-            do { return try await check(config: config, redis: redis) } catch let e as RedisError where e.kind == .connection {
-                attempt += 1
-                logger.warning("Redis not reachable yet; retrying", metadata: ["error": "\(e)", "attempt": "\(attempt)"])
-                try await Backoff(baseMilliseconds: 200).sleep(attempt: attempt)
-            }
-        }
+        try await Backoff(baseMilliseconds: 200).retrying({ ($0 as? RedisError)?.kind == .connection }, onRetry: { e, attempt in
+            logger.warning("Redis not reachable yet; retrying", metadata: ["error": "\(e)", "attempt": "\(attempt)"])
+        }) { try await check(config: config, redis: redis) }
     }
 
     static func check(config: FleetConfig, redis: RedisConnection) async throws {

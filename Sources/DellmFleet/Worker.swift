@@ -44,18 +44,10 @@ public struct Worker: Sendable {
     /// Migrates the schema and seeds the genomes (safe when several workers start at once), retrying
     /// while PostgreSQL is unreachable.
     public static func prepareWithRetry(_ db: PostgresConnection, species: [Genome], logger: Logger) async throws {
-        var attempt = 0
-        while true {
-            do {
-                let applied = try await Store(db: db).prepare(species: species)
-                if !applied.isEmpty { logger.info("schema migrated", metadata: ["versions": "\(applied)"]) }
-                return
-            } catch let e as PostgresError where e.kind == .connection {
-                attempt += 1
-                logger.warning("PostgreSQL not reachable yet; retrying", metadata: ["error": "\(e)", "attempt": "\(attempt)"])
-                try await Backoff(baseMilliseconds: 200).sleep(attempt: attempt)
-            }
-        }
+        let applied = try await Backoff(baseMilliseconds: 200).retrying({ ($0 as? PostgresError)?.kind == .connection }, onRetry: { e, attempt in
+            logger.warning("PostgreSQL not reachable yet; retrying", metadata: ["error": "\(e)", "attempt": "\(attempt)"])
+        }) { try await Store(db: db).prepare(species: species) }
+        if !applied.isEmpty { logger.info("schema migrated", metadata: ["versions": "\(applied)"]) }
     }
 
     /// One consumer loop per lane: the role's, then the extra roles' (each named for its slot, so a

@@ -18,6 +18,22 @@ public struct Backoff: Sendable {
     public func sleep(attempt: Int) async throws {
         try await Task.sleep(for: .milliseconds(delayMilliseconds(attempt: attempt)))
     }
+
+    /// Runs `body` until it succeeds, waiting this backoff between attempts while `retryable` says the
+    /// error is worth waiting out (an unreachable server) and `deadline`, if any, is not past; `onRetry`
+    /// hears each such error with its attempt number. Any other error is thrown at once.
+    public func retrying<T>(until deadline: ContinuousClock.Instant? = nil, _ retryable: (any Error) -> Bool,
+                            onRetry: (any Error, Int) -> Void = { _, _ in }, _ body: () async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            do { return try await body() } catch {
+                guard retryable(error), deadline.map({ ContinuousClock.now < $0 }) ?? true else { throw error }
+                attempt += 1
+                onRetry(error, attempt)
+                try await sleep(attempt: attempt)
+            }
+        }
+    }
 }
 
 extension Duration {
