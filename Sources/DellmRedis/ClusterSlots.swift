@@ -52,16 +52,17 @@ public enum ClusterSlots {
         let rest = Array(command[(s + 1)...])
         guard rest.count >= 2, rest.count % 2 == 0 else { return nil }
         let n = rest.count / 2
-        var bySlot: [(slot: Int, keys: [String], ids: [String])] = []
-        for k in 0..<n {
-            let slot = slot(of: rest[k])
-            if let i = bySlot.firstIndex(where: { $0.slot == slot }) {
-                bySlot[i].keys.append(rest[k]); bySlot[i].ids.append(rest[n + k])
-            } else {
-                bySlot.append((slot, [rest[k]], [rest[n + k]]))
-            }
+        return grouped(Array(0..<n)) { slot(of: rest[$0]) }.map { Array(command[...s]) + $0.items.map { rest[$0] } + $0.items.map { rest[n + $0] } }
+    }
+
+    /// Items grouped by a key, the groups in the order of their first item and each in the items' order.
+    public static func grouped<T, K: Equatable>(_ items: [T], by key: (T) -> K) -> [(key: K, items: [T])] {
+        var out: [(key: K, items: [T])] = []
+        for item in items {
+            let k = key(item)
+            if let g = out.firstIndex(where: { $0.key == k }) { out[g].items.append(item) } else { out.append((k, [item])) }
         }
-        return bySlot.map { Array(command[...s]) + $0.keys + $0.ids }
+        return out
     }
 
     /// The BLOCK argument of a read, if it has one.

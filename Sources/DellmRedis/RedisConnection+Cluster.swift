@@ -25,7 +25,7 @@ extension RedisConnection {
     func clusterPipeline(_ commands: [[String]], timeoutMilliseconds: Int) throws -> [RedisValue] {
         let map = try currentSlotMap()
         var replies = [RedisValue](repeating: .null, count: commands.count)
-        var groups: [(node: ClusterSlots.Node, indices: [Int])] = []
+        var routed: [Int] = []
         for (i, command) in commands.enumerated() {
             if Self.isBroadcast(command) {
                 replies[i] = try broadcast(command, to: try everyNode(map, timeoutMilliseconds: timeoutMilliseconds), timeoutMilliseconds: timeoutMilliseconds)
@@ -35,10 +35,9 @@ extension RedisConnection {
                 replies[i] = try splitRead(parts, in: map, timeoutMilliseconds: timeoutMilliseconds)
                 continue
             }
-            let node = target(of: command, in: map)
-            if let g = groups.firstIndex(where: { $0.node == node }) { groups[g].indices.append(i) } else { groups.append((node, [i])) }
+            routed.append(i)
         }
-        for (node, indices) in groups {
+        for (node, indices) in ClusterSlots.grouped(routed, by: { target(of: commands[$0], in: map) }) {
             var batch = indices.map { commands[$0] }
             // Replication is asynchronous: a write the master acknowledged and had not yet sent to its
             // replica is lost when the replica takes over. WAIT in the same round trip returns once a
@@ -85,12 +84,7 @@ extension RedisConnection {
         guard configuration.cluster else { return keys.isEmpty ? [] : [keys] }
         return try await onLane { [self] in
             let map = try currentSlotMap()
-            var groups: [(node: ClusterSlots.Node, keys: [String])] = []
-            for key in keys {
-                let node = map.owners[ClusterSlots.slot(of: key)] ?? map.masters.first ?? configuration.seeds[0]
-                if let g = groups.firstIndex(where: { $0.node == node }) { groups[g].keys.append(key) } else { groups.append((node, [key])) }
-            }
-            return groups.map(\.keys)
+            return ClusterSlots.grouped(keys) { map.owners[ClusterSlots.slot(of: $0)] ?? map.masters.first ?? configuration.seeds[0] }.map(\.items)
         }
     }
 
