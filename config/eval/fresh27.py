@@ -15,8 +15,8 @@ P = [
 ("A cyclist rides 18 kilometers each hour. How many hours does a 126-kilometer ride take?", 7),
 ("Lina packed 48 jars of jam. Her neighbor packed 19 jars more than Lina. How many jars did her neighbor pack?", 67),
 ]
-import json, os
-with open(os.path.join(os.path.dirname(__file__), "fresh27.jsonl"), "w") as f:
-    for n, (q, a) in enumerate(P, 1):
-        f.write(json.dumps({"id": f"f27-{n:02d}-fresh", "query": q, "type": "word", "check": {"kind": "final_number", "value": a}}) + "\n")
+import os, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from wordsets import write
+write("fresh27", [("fresh", q, a) for q, a in P], "f27")
 print(len(P))

@@ -73,15 +73,7 @@ P = [
 ("cost", "A gardener earns 18 dollars an hour. How much does she earn in 7 hours?", 126),
 ("cost", "Each ride at the fair costs 3 dollars. Max goes on 16 rides. How much does he spend?", 48),
 ]
-import json, sys
-dev, test = [], []
-count = {}
-for kind, q, a in P:
-    i = count.get(kind, 0); count[kind] = i + 1
-    (dev if i % 2 == 0 else test).append((kind, q, a))
-for name, rows in (("word3-dev", dev), ("word3-test", test)):
-    with open(__import__("os").path.join(__import__("os").path.dirname(__file__), f"{name}.jsonl"), "w") as f:
-        for n, (kind, q, a) in enumerate(rows, 1):
-            tag = "w3d" if name.endswith("dev") else "w3t"
-            f.write(json.dumps({"id": f"{tag}-{n:02d}-{kind}", "query": q, "type": "word", "check": {"kind": "final_number", "value": a}}) + "\n")
-print(len(dev), len(test))
+import os, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from wordsets import write_dev_test
+write_dev_test(P, "word3", "w3d", "w3t")

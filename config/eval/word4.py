@@ -40,15 +40,7 @@ P = [
 ("forward", "A pump moves 15 liters every minute. How many liters does it move in 12 minutes?", 180),
 ("forward", "Each table seats 4 guests. How many guests can sit at 11 tables?", 44),
 ]
-import json, os
-dev, test = [], []
-count = {}
-for kind, q, a in P:
-    i = count.get(kind, 0); count[kind] = i + 1
-    (dev if i % 2 == 0 else test).append((kind, q, a))
-for name, rows in (("word4-dev", dev), ("word4-test", test)):
-    with open(os.path.join(os.path.dirname(__file__), f"{name}.jsonl"), "w") as f:
-        for n, (kind, q, a) in enumerate(rows, 1):
-            tag = "w4d" if name.endswith("dev") else "w4t"
-            f.write(json.dumps({"id": f"{tag}-{n:02d}-{kind}", "query": q, "type": "word", "check": {"kind": "final_number", "value": a}}) + "\n")
-print(len(dev), len(test))
+import os, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from wordsets import write_dev_test
+write_dev_test(P, "word4", "w4d", "w4t")
