@@ -16,6 +16,14 @@ struct WordProblemsTests {
         }
     }
 
+    /// Each problem gets its value, by the cue named.
+    static func expect(_ cases: [(String, Double, String)], sourceLocation: SourceLocation = #_sourceLocation) {
+        for (q, value, rule) in cases {
+            let s = WordProblems.solve(q)
+            #expect(s?.value == value && s?.rule == rule, "\(q): \(String(describing: s))", sourceLocation: sourceLocation)
+        }
+    }
+
     @Test func everyDevProblemItAnswersIsRight() throws {
         var answered = 0, total = 0
         for file in ["config/eval/word-dev.jsonl", "config/eval/word2-dev.jsonl", "config/eval/word3-dev.jsonl", "config/eval/word4-dev.jsonl", "config/eval/dev.jsonl"] {
@@ -49,10 +57,7 @@ struct WordProblemsTests {
             ("Four friends share 48 shells equally. How many shells does each friend get?", 12, "sharing or grouping"),
             ("Ada had 40 shells. Ben gave her 15 more. How many shells does Ada have now?", 55, "putting together"),
         ]
-        for (q, v, rule) in cases {
-            let s = WordProblems.solve(q)
-            #expect(s?.value == v && s?.rule == rule, "\(q): \(String(describing: s))")
-        }
+        Self.expect(cases)
     }
 
     /// Quotative division, by what the question counts: rounded up for what is needed, down for what
@@ -66,10 +71,7 @@ struct WordProblemsTests {
             ("Each tray holds 9 muffins. How many trays does 63 muffins fill?", 7, "how many of a unit"),
             ("With 30 dollars, how many 4-dollar posters can Ken buy?", 7, "how many a sum buys"),
         ]
-        for (q, want, rule) in cases {
-            let s = WordProblems.solve(q)
-            #expect(s?.value == want && s?.rule == rule, "\(q): \(String(describing: s))")
-        }
+        Self.expect(cases)
         #expect(WordProblems.solve("Each raft carries 6 campers. How many campers do 8 rafts carry?")?.value == 48, "forward: a product")
         #expect(WordProblems.solve("Each tray holds 9 muffins. How many trays does 60 muffins fill?") == nil, "not whole, and neither needed nor bought")
     }
