@@ -12,7 +12,9 @@ import Testing
 @Suite(.enabled(if: TestEnv.hasServers && ProcessFleet.binary != nil, "needs the test servers and DELLM_TEST_BIN (run ./ops/test)"))
 struct PartitionTests {
     @Test func aPartitionedFleetAnswersFromEveryPartition() async throws {
-        let fake = try FakeModelServer(.answer("Paris is the capital of France."))
+        // A model about as slow as the real one (800 ms a call), and more model work than lanes: the
+        // lanes of model work sweep their partitions while others hold calls in flight.
+        let fake = try FakeModelServer(.slow(800, "Paris is the capital of France."))
         defer { fake.stop() }
         let config = try TestEnv.config(extra: ["DELLM_TASK_PARTITIONS": "3", "DELLM_SPOT_RATE": "0"])
         let fleet = try ProcessFleet(config: config, modelURL: fake.url, extra: ["DELLM_TASK_PARTITIONS": "3", "DELLM_SPOT_RATE": "0"])
@@ -25,7 +27,7 @@ struct PartitionTests {
             try fleet.up()
             let cursor = try await client.answersCursor()
             for i in 0..<24 { expected[try await client.submit("What is \(i + 3) times 11?", user: "part-\(config.namespace)")] = String((i + 3) * 11) }
-            for i in 0..<6 { expected[try await client.submit("What is the capital of France? (\(i))", user: "part-\(config.namespace)")] = "Paris" }
+            for i in 0..<12 { expected[try await client.submit("What is the capital of France? (\(i))", user: "part-\(config.namespace)")] = "Paris" }
             missing = try await client.waitForAnswers(Array(expected.keys), after: cursor, timeout: .seconds(60)) { answers.add($0) }
             backlog = try ProcessFleet.cli(config, ["ops", "backlog"])
             json = try ProcessFleet.cli(config, ["ops", "backlog", "--json"])
