@@ -27,9 +27,9 @@ extension RedisConnection {
             let contexts = try keys.map(blockingContext)
             for (i, part) in parts.enumerated() { try append(ClusterSlots.withBlock(part, milliseconds: block), to: contexts[i].context) }
             try waitForFirst(contexts.map(\.context), into: &replies, milliseconds: block + timeoutMilliseconds)
-            // Wake the parts still blocked, then read what they answer.
-            for i in parts.indices where replies[i] == nil {
-                _ = try send([["CLIENT", "UNBLOCK", contexts[i].clientID]], to: keys[i].node, timeoutMilliseconds: timeoutMilliseconds)
+            // Wake the parts still blocked (one round trip per master), then read what they answer.
+            for (node, blocked) in ClusterSlots.grouped(parts.indices.filter { replies[$0] == nil }, by: { keys[$0].node }) {
+                _ = try send(blocked.map { ["CLIENT", "UNBLOCK", contexts[$0].clientID] }, to: node, timeoutMilliseconds: timeoutMilliseconds)
             }
             for i in parts.indices where replies[i] == nil {
                 replies[i] = try readReply(contexts[i].context, timeoutMilliseconds: timeoutMilliseconds)
