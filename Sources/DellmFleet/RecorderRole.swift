@@ -59,7 +59,7 @@ public struct RecorderRole: Role {
         }
         if let entry = taskEntry, let reason = try await refusal(of: job, node: node, entry: entry, store: context.store) {
             context.logger.info("attempt refused; the task goes to another node", metadata: ["node": "\(node)", "subtask": "\(job.task.subtaskID)", "why": "\(reason)"])
-            return reissue(entry)
+            return await reissue(entry)
         }
         // An open fleet's node is registered by its first attempt this process records (its owner and
         // species as it says); a registered node's row is the registration's and is not touched.
@@ -114,12 +114,23 @@ public struct RecorderRole: Role {
         guard let f = try? JSONFields(declined), let stream = try? f.string("task_stream"), let id = try? f.string("task_entry"),
               let task = try await taskEntry(stream: stream, id: id, redis: redis),
               (try? Wire.decode(TaskJob.self, v: task["v"], job: task["job"])) != nil else { return [] }
-        return reissue(task)
+        return await reissue(task)
     }
 
-    /// The task put back at the end of its stream for another node, and the taken entry acknowledged.
-    func reissue(_ entry: StreamEntry) -> [Emit] {
+    /// How long the recorder waits before it puts a task back the `times`-th time: 25 ms, doubling to
+    /// 500 ms, so the ten put-backs before the refused node answers itself span 3.3 s. Without the wait
+    /// a refusing node that reads again at once (its lane sweeps its streams after each entry) could be
+    /// handed the same task ten times in a few milliseconds while the other nodes' lanes were busy, and
+    /// then answer its own second opinion.
+    public static func putBackDelay(times: Int) -> Duration {
+        .milliseconds(min(500, 25 << min(max(times - 1, 0), 5)))
+    }
+
+    /// The task put back at the end of its stream for another node (after `putBackDelay`), and the taken
+    /// entry acknowledged.
+    func reissue(_ entry: StreamEntry) async -> [Emit] {
         let times = (entry["reissued"].flatMap { Int($0) } ?? 0) + 1
+        try? await Task.sleep(for: Self.putBackDelay(times: times))
         let fields = entry.fields.filter { $0.0 != "reissued" } + [("reissued", String(times))]
         return [Emit(stream: entry.stream, fields: fields), .ack(entry.stream, group: "specialist", id: entry.id)]
     }

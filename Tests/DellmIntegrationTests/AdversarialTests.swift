@@ -441,6 +441,42 @@ struct AdversarialTests {
                            lost: missing.count, unfairCredits: 0, trust: "\(rechecked) subtasks re-checked, \(same) by the same node; \(fake.requests) model requests for \(calls) recorded votes")
     }
 
+    /// The node a second opinion must avoid, when it is the only node of the type, gets the task back ten
+    /// times and then answers it itself — but not before the put-backs have given other nodes 3.3 s to
+    /// take it (a lane that sweeps its streams right after declining could otherwise be handed the task
+    /// ten times in a few milliseconds while other nodes' lanes were busy: the flake of stop 27).
+    @Test func aDeclinedSecondOpinionWaitsForAnotherNodeBeforeItsOnlyNodeAnswers() async throws {
+        let fake = try FakeModelServer(.answer("Paris is the capital of France."))
+        defer { fake.stop() }
+        let config = try TestEnv.config(extra: ["DELLM_NODE_ACCESS": "registered", "DELLM_SPOT_RATE": "1", "DELLM_MODEL_URL": fake.url])
+        let client = try FleetClient(config: config)
+        _ = try await Store(db: client.db).prepare(species: config.species)
+        let registrar = NodeRegistrar(config: config, redis: client.redis, store: client.store)
+        let name = "alone-\(config.namespace)"
+        let creds = try await registrar.add(node: name, owner: "o-\(config.namespace)", types: [.factual]).0
+        let nodeConfig = try TestEnv.config(namespace: config.namespace, extra: ["DELLM_REDIS_URL": creds.redisURL, "DELLM_MODEL_URL": fake.url])
+        let fleets = [
+            try await InProcessFleet.start(config, roles: [
+                IngestRole(config: config, askModelWhenUnsure: false), VerifierRole(config: config, verifierID: "v"), SynthesizerRole(config: config),
+            ]),
+            try await InProcessFleet.start(nodeConfig, roles: [SpecialistRole(config: nodeConfig, types: [.factual], node: name)]),
+        ]
+        let id = try await client.submit("What is the capital of France?", user: "u-\(config.namespace)")
+        var rows: [[String?]] = []
+        try await waitUntil(timeout: .seconds(30)) {
+            rows = try await client.db.query("""
+                SELECT node_id, extract(epoch FROM created_at)::text FROM attempts WHERE subtask_id = $1 ORDER BY attempt
+                """, [id + ".0"]).rows
+            return rows.count >= 2
+        }
+        for f in fleets { await f.stop() }
+        let first = Double(rows[0][1] ?? "") ?? 0, second = Double(rows[1][1] ?? "") ?? 0
+        #expect(rows[0][0] == name && rows[1][0] == name, "the only node answers both")
+        let spread = RecorderRole.putBackDelay(times: 1) // the first wait; the sum of ten is 3.275 s
+        #expect(spread == .milliseconds(25))
+        #expect(second - first >= 3.0, "the second opinion came \(second - first) s after the first answer")
+    }
+
     @Test func aRevokedNodeIsCutOff() async throws {
         let f = try await Self.fleet()
         defer { Task { await f.stop() } }
