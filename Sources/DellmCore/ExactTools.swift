@@ -9,7 +9,7 @@ public enum ExactTools {
     /// nothing about a genome and earn nothing (the verifier recomputes them).
     /// Tools that answer without a model (the word-problem rule among them: no model call, no earning,
     /// nothing said about a genome; its answers are not proven, so spot checks still reach them).
-    public static let names: Set<String> = ["calculator", "sequence", "weekday", "ordering", "syllogism", "word-problem"]
+    public static let names: Set<String> = ["calculator", "sequence", "weekday", "date", "ordering", "syllogism", "word-problem"]
 
     /// Whether an attempt's tool is one of them.
     public static func isExact(_ tool: String?) -> Bool { tool.map(names.contains) ?? false }
@@ -27,7 +27,7 @@ public enum ExactTools {
     /// The first tool that reads `text`, or nil.
     public static func solve(_ text: String) -> Solution? {
         guard text.utf8.count <= 2_000 else { return nil }
-        return Sequences.solve(text) ?? Weekdays.solve(text) ?? Orderings.solve(text) ?? Syllogisms.solve(text)
+        return Sequences.solve(text) ?? Dates.solve(text) ?? Weekdays.solve(text) ?? Orderings.solve(text) ?? Syllogisms.solve(text)
     }
 
     /// Whether an answer gives the tool's result: its last number for a number, else the result as a
@@ -48,139 +48,6 @@ public enum ExactTools {
 
     static func sentences(_ text: String) -> [String] {
         text.split(whereSeparator: { ".?!;".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-}
-
-// MARK: - Sequences
-
-extension ExactTools {
-    /// "What comes next in 5, 10, 15, 20?", "2, 6, 18, 54, …: the next number?", "1, 4, 9, 16, 25 …":
-    /// a constant difference, a constant ratio, or a constant second difference.
-    enum Sequences {
-        static let cues = ["next", "sequence", "series", "pattern", "continue", "follows", "following"]
-
-        static func solve(_ text: String) -> Solution? {
-            let lower = text.lowercased()
-            guard cues.contains(where: { lower.contains($0) }) else { return nil }
-            guard let terms = longestList(in: lower), terms.count >= 3 else { return nil }
-            let d = zip(terms.dropFirst(), terms).map { $0 - $1 }
-            let last = terms.last!
-            func f(_ v: Double) -> String { Calculator.format(v) }
-            if Set(d).count == 1 {
-                let next = last + d[0]
-                return Solution(tool: "sequence", result: f(next), working: "Each term \(d[0] >= 0 ? "adds" : "subtracts") \(f(Swift.abs(d[0]))): \(f(last)) \(d[0] >= 0 ? "+" : "-") \(f(Swift.abs(d[0]))) = \(f(next)).")
-            }
-            if !terms.contains(0) {
-                let r = zip(terms.dropFirst(), terms).map { $0 / $1 }
-                if r.allSatisfy({ Swift.abs($0 - r[0]) < 1e-12 }) {
-                    let next = last * r[0]
-                    return Solution(tool: "sequence", result: f(next), working: "Each term is multiplied by \(f(r[0])): \(f(last)) × \(f(r[0])) = \(f(next)).")
-                }
-            }
-            if terms.count >= 4 {
-                let dd = zip(d.dropFirst(), d).map { $0 - $1 }
-                if Set(dd).count == 1 {
-                    let step = d.last! + dd[0]
-                    let next = last + step
-                    return Solution(tool: "sequence", result: f(next), working: "The differences \(d.map(f).joined(separator: ", ")) grow by \(f(dd[0])): \(f(last)) + \(f(step)) = \(f(next)).")
-                }
-            }
-            return nil
-        }
-
-        /// The longest run of numbers joined by commas (and spaces) in `text`.
-        static func longestList(in text: String) -> [Double]? {
-            var best: [Double] = [], current: [Double] = []
-            let tokens = ArithmeticGrammar.Lexer.tokens(text)
-            var expectNumber = true
-            for (k, tok) in tokens.enumerated() {
-                switch tok {
-                case .number(let n):
-                    // A minus right before a number in a list is its sign.
-                    let negative = k > 0 && tokens[k - 1] == .symbol("-") && (k < 2 || tokens[k - 2] == .symbol(",") || tokens[k - 2] == .symbol(":"))
-                    if !expectNumber { if current.count > best.count { best = current }; current = [] }
-                    current.append(negative ? -n : n)
-                    expectNumber = false
-                case .symbol(","):
-                    expectNumber = true
-                case .symbol("-") where expectNumber:
-                    continue
-                case .word("and") where !current.isEmpty && expectNumber == false:
-                    expectNumber = true
-                default:
-                    if current.count > best.count { best = current }
-                    current = []
-                    expectNumber = true
-                }
-            }
-            if current.count > best.count { best = current }
-            return best.isEmpty ? nil : best
-        }
-    }
-}
-
-// MARK: - Weekdays
-
-extension ExactTools {
-    /// "If today is Monday, what day will it be in 3 days?", "What day is 10 days after Tuesday?",
-    /// "If yesterday was Sunday, what day is tomorrow?", "It is Friday; what day was it two days ago?"
-    enum Weekdays {
-        static let names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
-        static func solve(_ text: String) -> Solution? {
-            let w = ArithmeticGrammar.Lexer.tokens(text).compactMap { t -> String? in
-                if let n = t.number { return "#\(Calculator.format(n))" }
-                return t.word
-            }
-            let mentions = w.indices.filter { names.contains(w[$0]) }
-            guard mentions.count == 1, w.contains(where: { ["day", "days", "weekday"].contains($0) }) else { return nil }
-            let k = mentions[0]
-            let named = names.firstIndex(of: w[k])!
-            func at(_ i: Int, _ words: [String]) -> Bool { i >= 0 && i + words.count <= w.count && Array(w[i..<i + words.count]) == words }
-            var used = Set([k])
-            // "3 days after Tuesday": the day asked for directly.
-            if k >= 3, let n = count(w[k - 3]), ["day", "days", "week", "weeks"].contains(w[k - 2]), ["after", "before"].contains(w[k - 1]) {
-                let days = n * (w[k - 2].hasPrefix("week") ? 7 : 1) * (w[k - 1] == "after" ? 1 : -1)
-                let result = name(named + days)
-                return Solution(tool: "weekday", result: result, working: "\(name(named)) \(days >= 0 ? "+" : "−") \(Swift.abs(days)) day\(Swift.abs(days) == 1 ? "" : "s") is \(result).")
-            }
-            if at(k - 3, ["the", "day", "after"]) || at(k - 3, ["the", "day", "before"]) {
-                let result = name(named + (w[k - 1] == "after" ? 1 : -1))
-                return Solution(tool: "weekday", result: result, working: "The day \(w[k - 1]) \(name(named)) is \(result).")
-            }
-            // What the named day is to today.
-            let today: Int
-            if at(k - 2, ["yesterday", "was"]) || at(k - 2, ["yesterday", "is"]) { today = named + 1; used.formUnion([k - 2]) }
-            else if at(k - 2, ["tomorrow", "is"]) || at(k - 3, ["tomorrow", "will", "be"]) { today = named - 1; used.formUnion([k - 2, k - 3]) }
-            else if at(k - 2, ["today", "is"]) || at(k - 2, ["it", "is"]) || at(k + 1, ["today"]) || at(k - 1, ["today"]) { today = named; used.formUnion([k - 2, k + 1, k - 1]) }
-            else { return nil }
-            // The offset asked for from today.
-            var offset: Int?
-            for i in w.indices where !used.contains(i) {
-                if let n = count(w[i]), i + 1 < w.count, ["day", "days", "week", "weeks"].contains(w[i + 1]) {
-                    let days = n * (w[i + 1].hasPrefix("week") ? 7 : 1)
-                    let next = i + 2 < w.count ? w[i + 2] : ""
-                    if ["ago", "before", "earlier", "back"].contains(next) { offset = -days } else if ["after", "later", "from", "hence"].contains(next) || (i > 0 && ["in", "after"].contains(w[i - 1])) { offset = days }
-                    if offset != nil { break }
-                }
-                if at(i, ["day", "after", "tomorrow"]) { offset = 2; break }
-                if at(i, ["day", "before", "yesterday"]) { offset = -2; break }
-                if w[i] == "tomorrow" { offset = 1; break }
-                if w[i] == "yesterday" { offset = -1; break }
-            }
-            if offset == nil, w[(k + 1)...].contains("today") || at(w.count - 2, ["it", "today"]) { offset = 0 }
-            guard let off = offset else { return nil }
-            let result = name(today + off)
-            let shift = off == 0 ? "" : off > 0 ? " + \(off) day\(off == 1 ? "" : "s")" : " − \(-off) day\(off == -1 ? "" : "s")"
-            return Solution(tool: "weekday", result: result, working: "Today is \(name(today))\(shift): \(result).")
-        }
-
-        static func name(_ i: Int) -> String { names[((i % 7) + 7) % 7].capitalized }
-
-        static func count(_ word: String) -> Int? {
-            guard word.hasPrefix("#"), let v = Double(word.dropFirst()), v == v.rounded(), Swift.abs(v) < 100_000 else { return nil }
-            return Int(v)
-        }
     }
 }
 
