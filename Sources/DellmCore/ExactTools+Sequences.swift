@@ -48,9 +48,11 @@ extension ExactTools {
                     let f: (Int) -> Double? = { v0 + Double($0 - i0) * d }
                     return fitsAll(f) ? f : nil
                 case .ratio:
-                    guard known.count >= 3, !known.contains(where: { $0.1 == 0 }), i1 - i0 == 1 else { return nil }
-                    let r = v1 / v0
-                    let f: (Int) -> Double? = { v0 * pow(r, Double($0 - i0)) }
+                    // The ratio from the first two neighbouring known terms (a gap may come between others).
+                    guard known.count >= 3, !known.contains(where: { $0.1 == 0 }),
+                          let p = known.indices.dropLast().first(where: { known[$0 + 1].0 - known[$0].0 == 1 }) else { return nil }
+                    let (ia, va) = known[p], r = known[p + 1].1 / va
+                    let f: (Int) -> Double? = { va * pow(r, Double($0 - ia)) }
                     return fitsAll(f) ? f : nil
                 case .sumOfTwo:
                     guard known.count >= 4 else { return nil }
@@ -92,7 +94,8 @@ extension ExactTools {
                     let d = (v1 - v0) / Double(i1 - i0)
                     return "Each term \(d >= 0 ? "adds" : "subtracts") \(f(Swift.abs(d)))"
                 case .ratio:
-                    let r = v1 / v0
+                    guard let p = known.indices.dropLast().first(where: { known[$0 + 1].0 - known[$0].0 == 1 }) else { return "" }
+                    let r = known[p + 1].1 / known[p].1
                     if Swift.abs(r) < 1, (1 / r).rounded() == 1 / r { return "Each term is divided by \(f(1 / r))" }
                     return "Each term is multiplied by \(f(r))"
                 case .sumOfTwo:

@@ -58,6 +58,64 @@ import Testing
         #expect(s?.tool == "syllogism" && s?.result == want, "\(q): \(String(describing: s))")
     }
 
+    // Stop 28: the grammars widened (gaps, nth terms, day expressions, dates, "but", yes/no comparisons,
+    // predicates with verbs), on phrasings written for these tests — not reason2-dev or reason2-test.
+    @Test(arguments: [
+        ("What is the missing term in 3, 6, __, 12, 15?", "9"), ("Find the 7th term of 2, 4, 8, 16", "128"),
+        ("Which number completes the series 1, 2, 3, 5, 8, ?", "13"), ("What comes next: 1, 3, 6, 10, 15?", "21"),
+        ("What number is missing: 2, ?, 18, 54?", "6"), ("What is term 20 of the sequence 10, 7, 4, 1?", "-47"),
+    ])
+    func sequencesWithGapsAndPositions(_ q: String, _ want: String) {
+        let s = ExactTools.solve(q)
+        #expect(s?.tool == "sequence" && s?.result == want, "\(q): \(String(describing: s))")
+    }
+
+    @Test(arguments: [
+        ("If the day before yesterday was Tuesday, what day is today?", "weekday", "Thursday"),
+        ("What day will it be 3 weeks and 2 days after Friday?", "weekday", "Sunday"),
+        ("It is Sunday. What day of the week was it 10 days ago?", "weekday", "Thursday"),
+        ("Tomorrow will be Saturday. What day was yesterday?", "weekday", "Thursday"),
+        ("What day of the week is March 15, 2024?", "date", "Friday"),
+        ("What is the date 45 days after October 1?", "date", "November 15"),
+        ("How many days are there from January 10 to February 3?", "date", "24"),
+        ("What date is one week before 3 January 2021?", "date", "December 27, 2020"),
+    ])
+    func daysAndDates(_ q: String, _ tool: String, _ want: String) {
+        let s = ExactTools.solve(q)
+        #expect(s?.tool == tool && s?.result == want, "\(q): \(String(describing: s))")
+    }
+
+    @Test(arguments: ["What date is 2 days after February 27?", "What is the weather like on Monday?", "What day is it?"])
+    func aDayTheWordsDoNotFixIsDeclined(_ q: String) {
+        // Without a year, February 27 + 2 is March 1 or February 29.
+        #expect(ExactTools.solve(q) == nil, "\(q): \(String(describing: ExactTools.solve(q)))")
+    }
+
+    @Test(arguments: [
+        ("Eve is richer than Fay but poorer than Gus. Who is the richest?", "Gus"),
+        ("The oak is taller than the pine, and the birch is shorter than the pine. Which tree is the shortest?", "birch"),
+        ("Hal has fewer stamps than Ivy. Ivy has fewer stamps than Jay. Who has the most stamps?", "Jay"),
+        ("Kai ran faster than Lu. Lu ran faster than Mo. Did Mo run faster than Kai?", "no"),
+        ("Kai is older than Lu. Mo is older than Lu. Is Kai older than Mo?", "cannot be known"),
+        ("Kai is older than Lu, and Lu is older than Mo. Is Kai older than Mo?", "yes"),
+    ])
+    func orderingsWithButAndYesNoQuestions(_ q: String, _ want: String) {
+        let s = ExactTools.solve(q)
+        #expect(s?.tool == "ordering" && s?.result == want, "\(q): \(String(describing: s))")
+    }
+
+    @Test(arguments: [
+        ("All violins are instruments. All instruments make sound. Does a violin make sound?", "yes"),
+        ("No planets are stars. Mars is a planet. Is Mars a star?", "no"),
+        ("All sparrows are birds. Pip is a bird. Is Pip necessarily a sparrow?", "no"),
+        ("If every pilot is trained and Omar is a pilot, is Omar trained?", "yes"),
+        ("All owls are birds. Are all birds owls?", "no"),
+    ])
+    func syllogismsWithVerbsChainsAndConverses(_ q: String, _ want: String) {
+        let s = ExactTools.solve(q)
+        #expect(s?.tool == "syllogism" && s?.result == want, "\(q): \(String(describing: s))")
+    }
+
     @Test(arguments: ["What is the capital of France?", "Why is the sky blue?", "What is 15 times 4?",
                       "Tom has 3 apples. He eats one. How many are left?", "Write a poem about Monday."])
     func declinesWhatItDoesNotRead(_ q: String) {

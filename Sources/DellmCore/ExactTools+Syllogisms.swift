@@ -1,0 +1,143 @@
+import Foundation
+
+// MARK: - Syllogisms
+
+extension ExactTools {
+    /// Yes/no questions settled by statements about classes: "All cats are animals. Tom is a cat. Is Tom
+    /// an animal?" → yes; "No reptiles have feathers. A lizard is a reptile. Does a lizard have feathers?"
+    /// → no; "If all metals conduct electricity and copper is a metal, does copper conduct electricity?" →
+    /// yes; "Some dogs are brown. Rex is a dog. Is Rex brown?" → "cannot be known" ("Must Rex be brown?",
+    /// "Is every rectangle a square?" when only the converse is given → no, not necessarily).
+    /// A predicate is kept as its verb and object ("have feather", "need water", "can fly"); "is a Y" as
+    /// the class Y. Classes chain; plurals are read as their singulars.
+    enum Syllogisms {
+        static let copulas: Set<String> = ["is", "are", "be"]
+        static let auxiliaries: Set<String> = ["is", "are", "can", "does", "do", "must", "will", "would", "could", "should"]
+        static let modal: Set<String> = ["certainly", "necessarily", "definitely", "always", "surely", "must"]
+        static let quantifiers: Set<String> = ["all", "every", "each", "no", "some", "any"]
+
+        static func singular(_ w: String) -> String {
+            if ["is", "has", "was", "does", "bus", "gas", "glass", "grass", "class", "always", "this", "its"].contains(w) { return w }
+            if w.hasSuffix("ies"), w.count > 4 { return String(w.dropLast(3)) + "y" }
+            if w.hasSuffix("sses") || w.hasSuffix("xes") || w.hasSuffix("ches") || w.hasSuffix("shes") { return String(w.dropLast(2)) }
+            if w.hasSuffix("s"), !w.hasSuffix("ss"), !w.hasSuffix("us"), w.count > 3 { return String(w.dropLast()) }
+            return w
+        }
+
+        static func words(_ s: String) -> [String] {
+            s.lowercased().split(whereSeparator: { !$0.isLetter && $0 != "'" }).map(String.init).filter { !["a", "an", "the"].contains($0) }
+        }
+
+        /// A predicate, normalized: "is a mammal" / "are mammals" → "mammal"; "has feathers" / "have
+        /// feathers" → "have feather"; "needs water" → "need water"; "can fly" → "can fly".
+        static func predicate(_ w: ArraySlice<String>) -> String? {
+            guard let verb = w.first else { return nil }
+            let rest = w.dropFirst().filter { !modal.contains($0) && $0 != "also" }
+            if copulas.contains(verb) { return rest.isEmpty ? nil : rest.map(singular).joined(separator: " ") }
+            let v = ["has": "have", "does": "do"][verb] ?? singular(verb)
+            return ([v] + rest.map(singular)).joined(separator: " ")
+        }
+
+        /// Statements and the question, with a leading "if" dropped and "… and all …" split.
+        static func clauses(_ text: String) -> [[String]] {
+            var out: [[String]] = []
+            for part in text.split(whereSeparator: { ".?!;,".contains($0) }) {
+                var current: [String] = []
+                let w = words(String(part))
+                for (k, x) in w.enumerated() {
+                    if k == 0, ["if", "so", "then", "therefore", "given"].contains(x) { continue }
+                    // "and" starts a new statement when a quantifier or "<name> is" follows.
+                    if x == "and", k + 1 < w.count, quantifiers.contains(w[k + 1]) || (k + 2 < w.count && w[k + 2] == "is") {
+                        if !current.isEmpty { out.append(current) }
+                        current = []
+                        continue
+                    }
+                    current.append(x)
+                }
+                if !current.isEmpty { out.append(current) }
+            }
+            return out
+        }
+
+        static func solve(_ text: String) -> Solution? {
+            var isA: [String: Set<String>] = [:]     // class → its predicates (all A are B / all A need water)
+            var never: [String: Set<String>] = [:]   // class → predicates none of it has
+            var some: Set<String> = []
+            var members: [String: String] = [:]      // individual → class
+            var question: (subject: String, property: String, universal: Bool, modal: Bool)?
+            for w in clauses(text) {
+                guard let first = w.first, first != "answer" else { continue }
+                if auxiliaries.contains(first), w.count >= 3, question == nil {
+                    // "Is Tom an animal", "Does a gecko have fur", "Can a salmon fly", "Is every rectangle a square",
+                    // "Must Rex be brown", "Is Fido certainly a poodle".
+                    var rest = Array(w.dropFirst()).filter { !modal.contains($0) }
+                    let universal = rest.first.map { ["all", "every", "each", "any"].contains($0) } ?? false
+                    if universal { rest.removeFirst() }
+                    guard rest.count >= 2 else { return nil }
+                    let subject = rest[0]
+                    let verb: [String] = copulas.contains(first) || first == "must" && rest[1] == "be" ? [] : first == "can" ? ["can"] : []
+                    let tail = rest.dropFirst().drop { $0 == "be" }
+                    let body = verb.isEmpty && (first == "does" || first == "do") ? ArraySlice(tail) : ArraySlice(["is"] + verb + tail)
+                    guard let p = predicate(body) else { return nil }
+                    question = (subject, p, universal, modal.contains(first) || w.contains { modal.contains($0) })
+                    continue
+                }
+                if quantifiers.contains(first) {
+                    guard let (subject, p) = split(Array(w.dropFirst())) else { return nil }
+                    switch first {
+                    case "no": never[subject, default: []].insert(p)
+                    case "some": some.insert(subject)
+                    default: isA[subject, default: []].insert(p)
+                    }
+                    continue
+                }
+                // "Tom is a cat", "copper is a metal"; "whales are mammals" (a class, as "all").
+                if w.count >= 3, w[1] == "is", let p = predicate(w[1...]) { members[w[0]] = p; continue }
+                if w.count >= 3, w[1] == "are", let p = predicate(w[1...]) { isA[singular(w[0]), default: []].insert(p); continue }
+                return nil // a sentence of another shape: not a syllogism this tool reads
+            }
+            guard let q = question, !(isA.isEmpty && never.isEmpty && some.isEmpty) else { return nil }
+            let start = q.universal ? singular(q.subject) : members[q.subject] ?? singular(q.subject)
+            guard q.universal || members[q.subject] != nil || isA[start] != nil || never[start] != nil || some.contains(start) else { return nil }
+            // Every class and predicate that follows from "all A are B".
+            var classes: Set<String> = [start], stack = [start]
+            while let c = stack.popLast() { for b in isA[c] ?? [] where !classes.contains(b) { classes.insert(b); stack.append(b) } }
+            let name = q.universal ? "every \(start)" : members[q.subject] != nil ? q.subject.capitalized : "a \(start)"
+            if classes.contains(q.property) {
+                return Solution(tool: "syllogism", result: "yes", working: "\(members[q.subject] != nil ? "\(name) is a \(start); " : "")\(chain(start, to: q.property, isA)): yes.")
+            }
+            if let c = classes.first(where: { never[$0]?.contains(q.property) == true || never[q.property]?.contains($0) == true }) {
+                let lead = members[q.subject] != nil ? "\(name) is a \(start); " : ""
+                return Solution(tool: "syllogism", result: "no", working: "\(lead)no \(c) is \"\(q.property)\" (or no \"\(q.property)\" is a \(c)): no.")
+            }
+            if q.universal || q.modal {
+                return Solution(tool: "syllogism", result: "no", working: "The statements do not make \(name) \(q.property): no, not necessarily.")
+            }
+            return Solution(tool: "syllogism", result: "cannot be known", working: "The statements do not settle whether \(name) is \(q.property): it cannot be known.")
+        }
+
+        /// "cats are mammals", "mammals breathe air", "red apples are sweet": the class and its predicate.
+        static func split(_ w: [String]) -> (String, String)? {
+            if let v = w.firstIndex(where: { copulas.contains($0) || ["can", "have", "has"].contains($0) }), v >= 1, v <= 2, v + 1 < w.count {
+                guard let p = predicate(w[v...]) else { return nil }
+                return (singular(w[..<v].joined(separator: " ")).split(separator: " ").map { singular(String($0)) }.joined(separator: " "), p)
+            }
+            // No copula: a one-word class and a verb ("mammals breathe air").
+            guard w.count >= 2, let p = predicate(w[1...]) else { return nil }
+            return (singular(w[0]), p)
+        }
+
+        /// "robin → bird → have feather", for the working line.
+        static func chain(_ start: String, to goal: String, _ isA: [String: Set<String>]) -> String {
+            var previous: [String: String] = [:], queue = [start], seen: Set<String> = [start]
+            while !queue.isEmpty {
+                let c = queue.removeFirst()
+                if c == goal { break }
+                for b in (isA[c] ?? []).sorted() where !seen.contains(b) { seen.insert(b); previous[b] = c; queue.append(b) }
+            }
+            var path = [goal]
+            while let p = previous[path[0]] { path.insert(p, at: 0) }
+            return path.joined(separator: " → ")
+        }
+    }
+}
