@@ -113,13 +113,81 @@ public enum CodeSelection {
     }
 
     /// The candidate whose results most candidates share, and how many share them (ties: the earlier);
-    /// a candidate that fails on every input is never chosen.
-    public static func choose(_ outputs: [[String]]) -> (index: Int, agreeing: Int)? {
+    /// a candidate that is not `plausible` (it fails on most inputs, or returns what the task's words do
+    /// not ask for) is never chosen, nor counted as agreeing.
+    public static func choose(_ outputs: [[String]], expected: ResultKind? = nil) -> (index: Int, agreeing: Int)? {
         var best: (Int, Int)?
-        for (i, row) in outputs.enumerated() where !row.isEmpty && !row.allSatisfy({ $0.hasPrefix("error:") }) {
-            let n = outputs.filter { $0 == row }.count
+        let rows = outputs.map { plausible($0, expected: expected) ? $0 : nil }
+        for (i, row) in rows.enumerated() {
+            guard let row else { continue }
+            let n = rows.filter { $0 == row }.count
             if best == nil || n > best!.1 { best = (i, n) }
         }
         return best
+    }
+
+    /// What a function's result is, as far as the harness's reprs show it.
+    public enum ResultKind: String, Sendable, Equatable {
+        case bool, number, string, list, dict
+    }
+
+    /// The kind of result the task's words ask for, read from what follows "returns" (or "return",
+    /// "that gives"): "returns True if …" → bool; "returns how many …", "the number of …", "the sum …" →
+    /// number; "returns a list …", "the numbers sorted …" → list; "a dictionary" → dict; "the longest word",
+    /// "the string … reversed" → string. Nil when the words do not say.
+    public static func expectedKind(task: String) -> ResultKind? {
+        let lower = task.lowercased()
+        guard let r = lower.range(of: #"\b(returns?|gives?|outputs?)\b"#, options: .regularExpression) else {
+            return lower.contains(" true if") || lower.contains("whether") ? .bool : nil
+        }
+        let after = lower[r.upperBound...].split(whereSeparator: { !$0.isLetter }).prefix(6).map(String.init)
+        guard !after.isEmpty else { return nil }
+        if after.contains("true") || after.contains("false") || after.first == "whether" { return .bool }
+        if after.starts(with: ["how", "many"]) || after.starts(with: ["how", "often"]) { return .number }
+        let skip: Set<String> = ["the", "a", "an", "new", "its", "their", "one", "single", "resulting", "final", "python", "only",
+                                 "largest", "smallest", "longest", "shortest", "biggest", "highest", "lowest", "first", "last", "second", "most", "least"]
+        for word in after where !skip.contains(word) {
+            switch word {
+            case "number", "sum", "average", "mean", "product", "difference", "count", "total", "maximum", "minimum", "median", "factorial",
+                 "integer", "int", "float", "length", "size", "amount", "area", "perimeter", "remainder", "quotient", "square", "cube", "value":
+                // "the number of …", "the sum …"; "the numbers …" is a list.
+                return .number
+            case "list", "numbers", "items", "elements", "values", "words", "letters", "characters", "strings", "lengths", "squares", "pairs":
+                return .list
+            case "dictionary", "dict", "mapping":
+                return .dict
+            case "string", "word", "text", "sentence", "character", "letter", "name", "reversed", "uppercase", "lowercase":
+                return .string
+            case "true", "false", "boolean", "bool":
+                return .bool
+            default:
+                // Another plural ("the names sorted") is a list; any other word decides nothing ("returns
+                // base raised to …").
+                return word.count > 3 && word.hasSuffix("s") && !word.hasSuffix("ss") ? .list : nil
+            }
+        }
+        return nil
+    }
+
+    /// The kind of a result by its repr; nil for anything else (None, tuples, objects).
+    public static func kind(ofRepr r: String) -> ResultKind? {
+        if r == "True" || r == "False" { return .bool }
+        guard let c = r.first else { return nil }
+        if c == "'" || c == "\"" { return .string }
+        if c == "[" { return .list }
+        if c == "{" { return r == "{}" || r.contains(":") ? .dict : nil }
+        if c.isNumber || c == "-" || c == "." { return Double(r) != nil || Int(r) != nil ? .number : nil }
+        return nil
+    }
+
+    /// Whether a candidate's results can be the function asked for: it fails (or times out) on at most
+    /// half of the inputs, it does not answer None to all of them, and every result is of the kind the
+    /// task's words ask for, when they say.
+    public static func plausible(_ row: [String], expected: ResultKind?) -> Bool {
+        guard !row.isEmpty else { return false }
+        let results = row.filter { !$0.hasPrefix("error:") }
+        guard results.count * 2 >= row.count, !results.allSatisfy({ $0 == "None" }) else { return false }
+        guard let expected else { return true }
+        return results.allSatisfy { kind(ofRepr: $0) == expected }
     }
 }

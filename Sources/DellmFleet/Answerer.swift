@@ -41,7 +41,7 @@ public struct Answerer: Sendable {
            let better = votes.first(where: { !Answers.isLooping($0.answer) && !Answers.isRefusal($0.answer) }) {
             chosen = better
         }
-        if job.type == .code, let (best, agreement) = await chooseByExecution(job, genome: genome, votes: &votes) {
+        if job.type == .code, let (best, agreement) = await chooseByExecution(job, genome: genome, votes: &votes, budget: &budget) {
             chosen = best
             confidence = max(confidence, agreement)
         }
@@ -181,22 +181,36 @@ extension Answerer {
     /// that pass the task's own tests in the sandbox (its examples, no input(), no endless recursion)
     /// are run together on inputs made from the signature (`CodeSelection`), and the one whose results
     /// most share wins. The chosen vote and the agreement (a share of the passing candidates).
-    func chooseByExecution(_ job: TaskJob, genome: Genome, votes: inout [Vote]) async -> (Vote, Double)? {
+    func chooseByExecution(_ job: TaskJob, genome: Genome, votes: inout [Vote], budget: inout SelfConsistency.Budget) async -> (Vote, Double)? {
+        votes += await samples(job, genome: genome, numbers: 0..<2, budget: &budget)
+        let expected = CodeSelection.expectedKind(task: job.text)
+        if let chosen = await selectByExecution(job, votes: votes, expected: expected) { return chosen }
+        // No candidate does what the task's words ask for: one more round of samples, within the budget.
+        let n = budget.more(round: 4, cap: SelfConsistency.cap, estimate: genome.maxTokens)
+        guard n > 0 else { return nil }
+        votes += await samples(job, genome: genome, numbers: 2..<(2 + n), budget: &budget)
+        return await selectByExecution(job, votes: votes, expected: expected)
+    }
+
+    /// Warm samples of the genome's first prompt (temperature 0.8, a seed per number), their tokens
+    /// recorded in the budget.
+    func samples(_ job: TaskJob, genome: Genome, numbers: Range<Int>, budget: inout SelfConsistency.Budget) async -> [Vote] {
         let plan = VotePlan.pair(genome, attempt: job.attempt)[0]
-        await withTaskGroup(of: Vote?.self) { group in
-            for k in 0..<2 {
-                var extra = plan
-                extra.name = "\(genome.id)#sample\(k + 1)"
-                extra.temperature = 0.8
-                extra.seed = 53 + 7 * k + 100 * job.attempt
-                group.addTask {
-                    guard let r = try? await model.chat(extra.request(for: job.text)) else { return nil }
-                    return Vote(source: extra.name, answer: VotePlan.finish(r.text, for: .code), milliseconds: r.milliseconds,
-                                      tokens: r.completionTokens ?? extra.maxTokens)
-                }
-            }
-            for await v in group { if let v { votes.append(v) } }
+        let plans = numbers.map { k in
+            var extra = plan
+            extra.name = "\(genome.id)#sample\(k + 1)"
+            extra.temperature = 0.8
+            extra.seed = 53 + 7 * k + 100 * job.attempt
+            return extra
         }
+        var errors: [String] = []
+        return await ask(plans, text: job.text, type: .code, budget: &budget, errors: &errors)
+    }
+
+    /// Among the votes whose program passes the task's own tests (or the smoke call), the one whose
+    /// behaviour on inputs made from the signature most plausible candidates share (`CodeSelection`), with
+    /// the share agreeing; nil when no candidate passes, or when inputs could be made and none is plausible.
+    func selectByExecution(_ job: TaskJob, votes: [Vote], expected: CodeSelection.ResultKind?) async -> (Vote, Double)? {
         let tests = Verifier.codeTests(task: job.text).joined(separator: "\n")
         // The same program twice is two samples agreeing: both stay; the sandbox checks it once.
         var passing: [(vote: Vote, code: String)] = []
@@ -207,11 +221,11 @@ extension Answerer {
             if checked[code] == true { passing.append((v, code)) }
         }
         guard let first = passing.first else { return nil }
-        guard passing.count >= 2, let function = Answers.requestedFunction(in: job.text),
+        guard let function = Answers.requestedFunction(in: job.text),
               let inputs = CodeSelection.inputs(task: job.text, function: function) else { return (first.vote, 0.8) }
         let run = await Sandbox.shared.run(CodeSelection.harness(candidates: passing.map(\.code), function: function, inputs: inputs))
-        guard let outputs = CodeSelection.outputs(from: run.stdout), outputs.count == passing.count,
-              let (i, agreeing) = CodeSelection.choose(outputs) else { return (first.vote, 0.8) }
+        guard let outputs = CodeSelection.outputs(from: run.stdout), outputs.count == passing.count else { return (first.vote, 0.8) }
+        guard let (i, agreeing) = CodeSelection.choose(outputs, expected: expected) else { return nil }
         return (passing[i].vote, Double(agreeing) / Double(passing.count))
     }
 }

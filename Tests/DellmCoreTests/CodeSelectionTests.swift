@@ -53,4 +53,38 @@ import Testing
         #expect(CodeSelection.choose([a, b])?.index == 0)
         #expect(CodeSelection.choose([broken]) == nil)
     }
+
+    // Phrasings written for this test, not the code2 sets.
+    @Test(arguments: [
+        ("Write a function is_leap(year) that returns True if year is a leap year.", CodeSelection.ResultKind.bool),
+        ("Write a function has_digit(s) that checks whether s contains a digit.", .bool),
+        ("Write a function count_spaces(s) that returns how many spaces s has.", .number),
+        ("Write a function total_price(prices) that returns the sum of the prices.", .number),
+        ("Write a function evens(nums) that returns a list of the even numbers in nums.", .list),
+        ("Write a function sorted_names(names) that returns the names sorted alphabetically.", .list),
+        ("Write a function shortest(words) that returns the shortest word in words.", .string),
+        ("Write a function letter_counts(s) that returns a dictionary of how often each letter occurs.", .dict),
+    ] as [(String, CodeSelection.ResultKind)])
+    func theTaskSaysWhatKindOfResult(_ task: String, _ kind: CodeSelection.ResultKind) {
+        #expect(CodeSelection.expectedKind(task: task) == kind, "\(task)")
+    }
+
+    @Test func wordsThatSayNothingSetNoKind() {
+        #expect(CodeSelection.expectedKind(task: "Write a function power(b, e) that returns b raised to the power e.") == nil)
+        #expect(CodeSelection.expectedKind(task: "Write a function greet(name) that prints a greeting.") == nil)
+    }
+
+    @Test func aCandidateThatReturnsTheWrongKindIsNotChosenNorCounted() {
+        // "returns the shortest word": two candidates return its length, one the word.
+        let length = ["3", "1", "5"], word = ["'cat'", "'a'", "'hello'"]
+        #expect(CodeSelection.choose([length, length, word], expected: .string)?.index == 2)
+        #expect(CodeSelection.choose([length, length, word], expected: .string)?.agreeing == 1)
+        #expect(CodeSelection.choose([length, length, word])?.index == 0) // without a kind, the majority
+        #expect(CodeSelection.choose([length], expected: .string) == nil)
+        // Failing on most inputs, or returning None (printing instead), is not plausible either.
+        #expect(!CodeSelection.plausible(["error:TypeError", "error:TypeError", "1"], expected: nil))
+        #expect(CodeSelection.plausible(["error:ValueError", "2", "1"], expected: .number))
+        #expect(!CodeSelection.plausible(["None", "None"], expected: nil))
+        #expect(!CodeSelection.plausible(["True", "1"], expected: .number))
+    }
 }
