@@ -30,6 +30,21 @@ public enum Answers {
         return nil
     }
 
+    /// Code that defines exactly one top-level function, under another name than the one asked for,
+    /// with that function renamed (every whole-word use, so a recursive call follows): a small model told
+    /// "min_max_diff" often writes "def max_min_diff". Other code is returned as it is.
+    public static func renamingFunction(_ code: String, to name: String) -> String {
+        let defs = code.components(separatedBy: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("def ") else { return nil }
+            let n = String(line.dropFirst(4).prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+            return n.isEmpty ? nil : n
+        }
+        guard !defs.contains(name), Set(defs).count == 1, let old = defs.first,
+              let re = try? NSRegularExpression(pattern: "\\b\(NSRegularExpression.escapedPattern(for: old))\\b") else { return code }
+        return re.stringByReplacingMatches(in: code, range: NSRange(location: 0, length: (code as NSString).length),
+                                           withTemplate: NSRegularExpression.escapedTemplate(for: name))
+    }
+
     /// Code without a later top-level redefinition of a function it already defines: a small model that
     /// repeats itself often writes the function a second time, worse, and Python would keep the last.
     /// The first definition stands; the repeat and its body go.

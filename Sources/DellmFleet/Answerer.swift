@@ -24,7 +24,9 @@ public struct Answerer: Sendable {
         if job.type == .math, config.programSamples > 0, let r = await programAided(job, genome: genome, budget: &budget) { return r }
         let genomes = VotePlan.pair(genome, attempt: job.attempt)
         var errors: [String] = []
-        var votes = await ask(genomes, text: job.text, type: job.type, budget: &budget, errors: &errors)
+        // Code is asked with the idioms its words call for (`CodeHints`).
+        let asked = job.type == .code ? CodeHints.prompt(for: job.text) : job.text
+        var votes = await ask(genomes, text: asked, type: job.type, budget: &budget, errors: &errors)
         guard !votes.isEmpty else {
             logger.warning("model failed", metadata: ["subtask": "\(job.subtaskID)", "error": "\(errors.first ?? "")"])
             return .init(answer: nil, votes: [], confidence: 0, tool: nil, error: errors.first ?? "no vote", latencyMilliseconds: 0)
@@ -204,7 +206,7 @@ extension Answerer {
             return extra
         }
         var errors: [String] = []
-        return await ask(plans, text: job.text, type: .code, budget: &budget, errors: &errors)
+        return await ask(plans, text: CodeHints.prompt(for: job.text), type: .code, budget: &budget, errors: &errors)
     }
 
     /// Among the votes whose program passes the task's own tests (or the smoke call), the one whose
@@ -212,17 +214,22 @@ extension Answerer {
     /// the share agreeing; nil when no candidate passes, or when inputs could be made and none is plausible.
     func selectByExecution(_ job: TaskJob, votes: [Vote], expected: CodeSelection.ResultKind?) async -> (Vote, Double)? {
         let tests = Verifier.codeTests(task: job.text).joined(separator: "\n")
+        let function = Answers.requestedFunction(in: job.text)
         // The same program twice is two samples agreeing: both stay; the sandbox checks it once.
         var passing: [(vote: Vote, code: String)] = []
         var checked: [String: Bool] = [:]
-        for v in votes {
-            guard let code = Answers.code(in: v.answer) else { continue }
+        for var v in votes {
+            guard var code = Answers.code(in: v.answer) else { continue }
+            // A lone function under another name is renamed to the one asked for (the answer shows it so).
+            if let function, case let renamed = Answers.renamingFunction(code, to: function), renamed != code {
+                code = renamed
+                v.answer = "```python\n\(code)\n```"
+            }
             if checked[code] == nil { checked[code] = await Sandbox.shared.check(code: code, tests: tests).passed }
             if checked[code] == true { passing.append((v, code)) }
         }
         guard let first = passing.first else { return nil }
-        guard let function = Answers.requestedFunction(in: job.text),
-              let inputs = CodeSelection.inputs(task: job.text, function: function) else { return (first.vote, 0.8) }
+        guard let function, let inputs = CodeSelection.inputs(task: job.text, function: function) else { return (first.vote, 0.8) }
         let run = await Sandbox.shared.run(CodeSelection.harness(candidates: passing.map(\.code), function: function, inputs: inputs))
         guard let outputs = CodeSelection.outputs(from: run.stdout), outputs.count == passing.count else { return (first.vote, 0.8) }
         guard let (i, agreeing) = CodeSelection.choose(outputs, expected: expected) else { return nil }
