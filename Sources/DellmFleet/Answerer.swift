@@ -186,12 +186,22 @@ extension Answerer {
     func chooseByExecution(_ job: TaskJob, genome: Genome, votes: inout [Vote], budget: inout SelfConsistency.Budget) async -> (Vote, Double)? {
         votes += await samples(job, genome: genome, numbers: 0..<2, budget: &budget)
         let expected = CodeSelection.expectedKind(task: job.text)
-        if let chosen = await selectByExecution(job, votes: votes, expected: expected) { return chosen }
-        // No candidate does what the task's words ask for: one more round of samples, within the budget.
+        let first = await selectByExecution(job, votes: votes, expected: expected)
+        // A behaviour two candidates share stands. Otherwise (none plausible, or every plausible one alone
+        // in what it does) one more round of samples, within the budget, and the choice again.
+        if let first, first.agreeing >= 2 { return (first.vote, first.confidence) }
         let n = budget.more(round: 4, cap: SelfConsistency.cap, estimate: genome.maxTokens)
-        guard n > 0 else { return nil }
+        guard n > 0 else { return first.map { ($0.vote, $0.confidence) } }
         votes += await samples(job, genome: genome, numbers: 2..<(2 + n), budget: &budget)
-        return await selectByExecution(job, votes: votes, expected: expected)
+        return (await selectByExecution(job, votes: votes, expected: expected) ?? first).map { ($0.vote, $0.confidence) }
+    }
+
+    /// A candidate chosen by execution: how many candidates behave as it does, and the confidence that
+    /// gives (the share agreeing; 0.8 when no inputs could be made to compare them).
+    struct Selection {
+        var vote: Vote
+        var agreeing: Int
+        var confidence: Double
     }
 
     /// Warm samples of the genome's first prompt (temperature 0.8, a seed per number), their tokens
@@ -212,7 +222,7 @@ extension Answerer {
     /// Among the votes whose program passes the task's own tests (or the smoke call), the one whose
     /// behaviour on inputs made from the signature most plausible candidates share (`CodeSelection`), with
     /// the share agreeing; nil when no candidate passes, or when inputs could be made and none is plausible.
-    func selectByExecution(_ job: TaskJob, votes: [Vote], expected: CodeSelection.ResultKind?) async -> (Vote, Double)? {
+    func selectByExecution(_ job: TaskJob, votes: [Vote], expected: CodeSelection.ResultKind?) async -> Selection? {
         let tests = Verifier.codeTests(task: job.text).joined(separator: "\n")
         let function = Answers.requestedFunction(in: job.text)
         // The same program twice is two samples agreeing: both stay; the sandbox checks it once.
@@ -229,11 +239,12 @@ extension Answerer {
             if checked[code] == true { passing.append((v, code)) }
         }
         guard let first = passing.first else { return nil }
-        guard let function, let inputs = CodeSelection.inputs(task: job.text, function: function) else { return (first.vote, 0.8) }
+        let unchecked = Selection(vote: first.vote, agreeing: passing.count, confidence: 0.8)
+        guard let function, let inputs = CodeSelection.inputs(task: job.text, function: function) else { return unchecked }
         let run = await Sandbox.shared.run(CodeSelection.harness(candidates: passing.map(\.code), function: function, inputs: inputs))
-        guard let outputs = CodeSelection.outputs(from: run.stdout), outputs.count == passing.count else { return (first.vote, 0.8) }
+        guard let outputs = CodeSelection.outputs(from: run.stdout), outputs.count == passing.count else { return unchecked }
         guard let (i, agreeing) = CodeSelection.choose(outputs, expected: expected) else { return nil }
-        return (passing[i].vote, Double(agreeing) / Double(passing.count))
+        return Selection(vote: passing[i].vote, agreeing: agreeing, confidence: Double(agreeing) / Double(passing.count))
     }
 }
 
