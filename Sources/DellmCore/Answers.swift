@@ -30,6 +30,28 @@ public enum Answers {
         return nil
     }
 
+    /// The code's definitions alone: imports, functions, classes (with their decorators and bodies) and
+    /// top-level constants; the example calls and prints a model adds after its function ("print(f('x'))
+    /// # Output: …", "if __name__ == …") go, with their indented lines. A wrong example call would
+    /// otherwise crash the candidate before its function is judged. Code without a definition is
+    /// returned as it is.
+    public static func definitionsOnly(_ code: String) -> String {
+        var out: [String] = [], keeping = true, kept = false
+        let constant = try! NSRegularExpression(pattern: #"^[A-Za-z_][A-Za-z0-9_]*\s*(:[^=]*)?=[^=(]*$"#)
+        for line in code.components(separatedBy: "\n") {
+            guard let c = line.first, !c.isWhitespace else {
+                if keeping { out.append(line) }
+                continue
+            }
+            let ns = line as NSString
+            keeping = ["def ", "async def ", "class ", "import ", "from ", "@"].contains { line.hasPrefix($0) }
+                || constant.firstMatch(in: line, range: NSRange(location: 0, length: ns.length)) != nil
+            if keeping { out.append(line); kept = kept || line.hasPrefix("def ") || line.hasPrefix("async def ") }
+        }
+        guard kept else { return code }
+        return out.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// Code that defines exactly one top-level function, under another name than the one asked for,
     /// with that function renamed (every whole-word use, so a recursive call follows): a small model told
     /// "min_max_diff" often writes "def max_min_diff". Other code is returned as it is.

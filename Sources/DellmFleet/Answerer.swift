@@ -229,12 +229,12 @@ extension Answerer {
         var passing: [(vote: Vote, code: String)] = []
         var checked: [String: Bool] = [:]
         for var v in votes {
-            guard var code = Answers.code(in: v.answer) else { continue }
-            // A lone function under another name is renamed to the one asked for (the answer shows it so).
-            if let function, case let renamed = Answers.renamingFunction(code, to: function), renamed != code {
-                code = renamed
-                v.answer = "```python\n\(code)\n```"
-            }
+            guard let raw = Answers.code(in: v.answer) else { continue }
+            // Its definitions alone, and a lone function under another name renamed to the one asked for
+            // (the answer shows the code so).
+            var code = Answers.definitionsOnly(raw)
+            if let function { code = Answers.renamingFunction(code, to: function) }
+            if code != raw { v.answer = "```python\n\(code)\n```" }
             if checked[code] == nil { checked[code] = await Sandbox.shared.check(code: code, tests: tests).passed }
             if checked[code] == true { passing.append((v, code)) }
         }

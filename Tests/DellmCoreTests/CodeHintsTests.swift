@@ -34,4 +34,20 @@ import Testing
         let two = "def helper(x):\n    return x\ndef other(x):\n    return helper(x)"
         #expect(Answers.renamingFunction(two, to: "f") == two)
     }
+
+    @Test func exampleCallsAfterTheFunctionGo() {
+        let reply = """
+            import math
+            LIMIT = 10
+            def area(r):
+                return math.pi * r ** 2
+
+            print(area(2))  # Output: 12.56
+            result = area(undefined_name)
+            if __name__ == "__main__":
+                print(area(3))
+            """
+        #expect(Answers.definitionsOnly(reply) == "import math\nLIMIT = 10\ndef area(r):\n    return math.pi * r ** 2")
+        #expect(Answers.definitionsOnly("print(1 + 1)") == "print(1 + 1)") // no definition: as it is
+    }
 }
