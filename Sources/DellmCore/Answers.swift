@@ -52,6 +52,20 @@ public enum Answers {
         return out.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Standard modules the code uses by name ("math.factorial(n)") but never imports, imported at its
+    /// top: a small model often writes the call and forgets the import.
+    public static let importable = ["math", "collections", "re", "itertools", "functools", "string", "statistics", "random", "datetime"]
+
+    public static func withMissingImports(_ code: String) -> String {
+        let ns = code as NSString
+        let missing = importable.filter { m in
+            let imported = try! NSRegularExpression(pattern: "^\\s*import ([A-Za-z_., ]*\\b)?\(m)\\b", options: .anchorsMatchLines)
+            return code.range(of: "(?<![A-Za-z0-9_.])\(m)\\.", options: .regularExpression) != nil
+                && imported.firstMatch(in: code, range: NSRange(location: 0, length: ns.length)) == nil
+        }
+        return missing.isEmpty ? code : missing.map { "import \($0)" }.joined(separator: "\n") + "\n" + code
+    }
+
     /// Code that defines exactly one top-level function, under another name than the one asked for,
     /// with that function renamed (every whole-word use, so a recursive call follows): a small model told
     /// "min_max_diff" often writes "def max_min_diff". Other code is returned as it is.

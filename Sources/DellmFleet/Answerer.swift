@@ -25,7 +25,7 @@ public struct Answerer: Sendable {
         let genomes = VotePlan.pair(genome, attempt: job.attempt)
         var errors: [String] = []
         // Code is asked with the idioms its words call for (`CodeHints`).
-        let asked = job.type == .code ? CodeHints.prompt(for: job.text) : job.text
+        let asked = job.type == .code && config.codeHints ? CodeHints.prompt(for: job.text) : job.text
         var votes = await ask(genomes, text: asked, type: job.type, budget: &budget, errors: &errors)
         guard !votes.isEmpty else {
             logger.warning("model failed", metadata: ["subtask": "\(job.subtaskID)", "error": "\(errors.first ?? "")"])
@@ -216,7 +216,7 @@ extension Answerer {
             return extra
         }
         var errors: [String] = []
-        return await ask(plans, text: CodeHints.prompt(for: job.text), type: .code, budget: &budget, errors: &errors)
+        return await ask(plans, text: config.codeHints ? CodeHints.prompt(for: job.text) : job.text, type: .code, budget: &budget, errors: &errors)
     }
 
     /// Among the votes whose program passes the task's own tests (or the smoke call), the one whose
@@ -232,7 +232,7 @@ extension Answerer {
             guard let raw = Answers.code(in: v.answer) else { continue }
             // Its definitions alone, and a lone function under another name renamed to the one asked for
             // (the answer shows the code so).
-            var code = Answers.definitionsOnly(raw)
+            var code = Answers.withMissingImports(Answers.definitionsOnly(raw))
             if let function { code = Answers.renamingFunction(code, to: function) }
             if code != raw { v.answer = "```python\n\(code)\n```" }
             if checked[code] == nil { checked[code] = await Sandbox.shared.check(code: code, tests: tests).passed }

@@ -50,4 +50,15 @@ import Testing
         #expect(Answers.definitionsOnly(reply) == "import math\nLIMIT = 10\ndef area(r):\n    return math.pi * r ** 2")
         #expect(Answers.definitionsOnly("print(1 + 1)") == "print(1 + 1)") // no definition: as it is
     }
+
+    @Test func aModuleUsedButNotImportedIsImported() {
+        #expect(Answers.withMissingImports("def f(n):\n    return math.factorial(n)") == "import math\ndef f(n):\n    return math.factorial(n)")
+        let imported = "import math\ndef f(n):\n    return math.sqrt(n)"
+        #expect(Answers.withMissingImports(imported) == imported)
+        // "from collections import Counter" does not bind "collections".
+        #expect(Answers.withMissingImports("from collections import Counter\ndef f(s):\n    return collections.Counter(s)") ==
+                "import collections\nfrom collections import Counter\ndef f(s):\n    return collections.Counter(s)")
+        #expect(Answers.withMissingImports("import os, re\ndef f(s):\n    return re.sub('a', '', s)") == "import os, re\ndef f(s):\n    return re.sub('a', '', s)")
+        #expect(Answers.withMissingImports("def f(x):\n    return x.mathematics") == "def f(x):\n    return x.mathematics")
+    }
 }
