@@ -24,9 +24,7 @@ public struct Answerer: Sendable {
         if job.type == .math, config.programSamples > 0, let r = await programAided(job, genome: genome, budget: &budget) { return r }
         let genomes = VotePlan.pair(genome, attempt: job.attempt)
         var errors: [String] = []
-        // Code is asked with the idioms its words call for (`CodeHints`).
-        let asked = job.type == .code && config.codeHints ? CodeHints.prompt(for: job.text) : job.text
-        var votes = await ask(genomes, text: asked, type: job.type, budget: &budget, errors: &errors)
+        var votes = await ask(genomes, text: job.text, type: job.type, budget: &budget, errors: &errors)
         guard !votes.isEmpty else {
             logger.warning("model failed", metadata: ["subtask": "\(job.subtaskID)", "error": "\(errors.first ?? "")"])
             return .init(answer: nil, votes: [], confidence: 0, tool: nil, error: errors.first ?? "no vote", latencyMilliseconds: 0)
@@ -216,7 +214,7 @@ extension Answerer {
             return extra
         }
         var errors: [String] = []
-        return await ask(plans, text: config.codeHints ? CodeHints.prompt(for: job.text) : job.text, type: .code, budget: &budget, errors: &errors)
+        return await ask(plans, text: job.text, type: .code, budget: &budget, errors: &errors)
     }
 
     /// Among the votes whose program passes the task's own tests (or the smoke call), the one whose

@@ -34,9 +34,6 @@ public struct FleetConfig: Sendable {
     /// Most programs sampled for one word problem (program-aided answers): three first, two more only
     /// when no two of the first agree.
     public var programSamples: Int
-    /// Whether code is asked with the Python idioms its words call for (`CodeHints`; `DELLM_CODE_HINTS`,
-    /// 1 by default, 0 off).
-    public var codeHints: Bool
     /// Completion tokens one query's model samples may spend in all (`DELLM_QUERY_TOKENS`, default 800;
     /// 0: no samples beyond the first votes and programs). Shared among its parts; a part asks more
     /// samples only while they disagree (`SelfConsistency`).
@@ -154,7 +151,6 @@ public struct FleetConfig: Sendable {
         shutdownGraceMilliseconds = try r.int("DELLM_SHUTDOWN_GRACE_MS", 30_000, 0...3_600_000)
         modelConcurrency = try r.int("DELLM_MODEL_CONCURRENCY", 4, 1...1_024)
         programSamples = try r.int("DELLM_PROGRAM_SAMPLES", 5, 0...20)
-        codeHints = try r.int("DELLM_CODE_HINTS", 1, 0...1) == 1
         queryTokens = try r.int("DELLM_QUERY_TOKENS", 800, 0...1_000_000)
         maxDeliveries = try r.int("DELLM_MAX_DELIVERIES", 5, 1...1_000)
         followStreamMaxLength = try r.int("DELLM_ANSWERS_MAXLEN", 100_000, 100...100_000_000)

@@ -1,28 +1,9 @@
 import Testing
 @testable import DellmCore
 
-/// The idiom sheet on tasks written for this test (not the code2 sets), and the renaming of a lone
-/// function the model named otherwise.
-@Suite struct CodeHintsTests {
-    @Test(arguments: [
-        ("Write a function word_total(sentence) that says how many words the sentence has.", "text.split()"),
-        ("Write a function mirror(s) that returns s reversed.", "s[::-1]"),
-        ("Write a function dedupe(xs) that drops repeated values, keeping the first of each.", "dict.fromkeys"),
-        ("Write a function spread(values) that returns the difference between the maximum and the minimum.", "max(nums)"),
-        ("Write a function is_leap(y) that returns True for a leap year.", "year % 4"),
-    ])
-    func aTaskGetsTheIdiomItsWordsCallFor(_ task: String, _ idiom: String) {
-        #expect(CodeHints.hints(for: task).contains { $0.contains(idiom) }, "\(task): \(CodeHints.hints(for: task))")
-        #expect(CodeHints.prompt(for: task).hasPrefix(task + "\n\nUseful Python:\n- "))
-    }
-
-    @Test func atMostTwoAndNoneForWordsNoIdiomNames() {
-        #expect(CodeHints.hints(for: "Write a function stats(nums) that returns the sum, the average, the largest and the smallest.").count == CodeHints.limit)
-        let plain = "Write a function greet(name) that prints hello to name."
-        #expect(CodeHints.hints(for: plain).isEmpty)
-        #expect(CodeHints.prompt(for: plain) == plain)
-    }
-
+/// How a candidate's code is made ready to judge: a lone function the model named otherwise renamed,
+/// example calls after it dropped, forgotten imports added (code written for these tests).
+@Suite struct CandidateCodeTests {
     @Test func aLoneFunctionUnderAnotherNameIsRenamed() {
         let code = "def max_min_diff(nums):\n    if not nums:\n        return 0\n    return max_min_diff(nums[1:]) if False else max(nums) - min(nums)"
         let renamed = Answers.renamingFunction(code, to: "min_max_diff")
