@@ -21,14 +21,16 @@ extension ExactTools {
             let w = words(text)
             guard !Dates.mentionsDate(w), w.contains(where: { ["day", "days", "weekday"].contains($0) || names.contains($0) }) else { return nil }
             var today: Int?, asked: Day?, said: String?
+            var events: [Day] = [], asksEvent = false
             for clause in clauses(w) where !clause.isEmpty {
                 let days = expressions(clause)
                 let isQuestion = clause.contains { ["what", "which"].contains($0) }
                 if isQuestion {
-                    // "What day …", "which weekday …": the word "day" outside the day asked for.
+                    // "What day …", "which weekday …": the word "day" outside the day asked for. A question
+                    // without a day ("On which day is my exam?") asks for the event another sentence dates.
                     let outside = clause.indices.filter { k in !days.contains { $0.range.contains(k) } }
-                    guard asked == nil, days.count == 1, outside.contains(where: { ["day", "weekday"].contains(clause[$0]) }) else { return nil }
-                    asked = days[0].day
+                    guard asked == nil, !asksEvent, days.count <= 1, outside.contains(where: { ["day", "weekday"].contains(clause[$0]) }) else { return nil }
+                    if let d = days.first { asked = d.day } else { asksEvent = true }
                     continue
                 }
                 // A fact: a day relative to today that is a named weekday ("yesterday was Wednesday"), or a
@@ -39,11 +41,13 @@ extension ExactTools {
                 if named.count == 1, relative.count == 1, days.count == 2 { fact = named[0].day.anchor! - relative[0].day.offset }
                 else if named.count == 1, days.count == 1, clause.contains(where: { ["it", "it's", "is"].contains($0) }) { fact = named[0].day.anchor! }
                 else if days.isEmpty { continue }
+                else if days.count == 1 { events.append(days[0].day); continue } // "my exam is in 9 days"
                 else { return nil }
                 guard today == nil || today.map({ mod7($0) }) == fact.map({ mod7($0) }) else { return nil }
                 today = fact
                 said = relative.first.map { $0.day.offset == 0 } ?? true ? nil : clause.map { names.contains($0) ? $0.capitalized : $0 }.joined(separator: " ")
             }
+            if asksEvent, events.count == 1 { asked = events[0] }
             guard let day = asked else { return nil }
             if let anchor = day.anchor {
                 let result = name(anchor + day.offset)
@@ -228,6 +232,7 @@ extension ExactTools {
                 return Solution(tool: "date", result: result, working: "From \(describe(date(dates[0], year: years[0])!, withYear: dates[0].year != nil)) to \(describe(date(dates[1], year: dates[1].year ?? years[0])!, withYear: dates[1].year != nil)) is \(n) days\(inclusive ? ", \(n + 1) counting both" : ""): \(result).")
             }
             let m = dates[0]
+            if let r = relative(w, date: m) { return r }
             // A date some time after or before the named one: the shift is read in front of the date.
             let before = Array(w[..<m.range.lowerBound])
             if let (amount, unit, sign) = shift(before) {
@@ -245,6 +250,36 @@ extension ExactTools {
                   m.range.upperBound == w.count || !w[m.range.upperBound...].contains(where: { Weekdays.count($0) != nil }) else { return nil }
             let result = weekday(d)
             return Solution(tool: "date", result: result, working: "\(describe(d, withYear: true)) falls on a \(result) (Gregorian calendar): \(result).")
+        }
+
+        /// "If today is May 10, what is the date 3 weeks from today?": a clause that dates a day relative to
+        /// today ("today is May 10", "yesterday was June 1, 2025"), and a question about another day
+        /// relative to today (the weekdays' grammar of days).
+        static func relative(_ w: [String], date m: Mention) -> Solution? {
+            var fact: Int?, asked: Int?
+            var start = 0
+            for clause in Weekdays.clauses(w) {
+                defer { start += clause.count + 1 }
+                let days = Weekdays.expressions(clause).filter { $0.day.anchor == nil }
+                let holdsDate = (start..<(start + clause.count)).contains(m.range.lowerBound)
+                if holdsDate {
+                    guard days.count == 1, fact == nil else { return nil }
+                    fact = days[0].day.offset
+                } else if clause.contains(where: { ["what", "which", "when"].contains($0) }) {
+                    guard days.count == 1, asked == nil else { return nil }
+                    asked = days[0].day.offset
+                }
+            }
+            guard let f = fact, let a = asked else { return nil }
+            let years = m.year.map { [$0] } ?? [2023, 2024]
+            let results = years.compactMap { y in date(m, year: y).flatMap { calendar.date(byAdding: .day, value: a - f, to: $0) } }
+            guard results.count == years.count else { return nil }
+            let shown = results.map { describe($0, withYear: m.year != nil) }
+            guard Set(shown).count == 1 else { return nil }
+            let words = Set(w)
+            let asksWeekday = words.contains("week") || words.contains("weekday")
+            let result = asksWeekday && m.year != nil ? weekday(results[0]) : shown[0]
+            return Solution(tool: "date", result: result, working: "\(describe(date(m, year: years[0])!, withYear: m.year != nil)) is today \(Weekdays.signed(f)); the day asked for is today \(Weekdays.signed(a)), \(shown[0]): \(result).")
         }
 
         static func unitName(_ u: Calendar.Component, _ n: Int) -> String {

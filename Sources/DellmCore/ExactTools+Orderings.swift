@@ -17,7 +17,7 @@ extension ExactTools {
             ("bigger", "biggest", "smaller", "smallest"), ("larger", "largest", "smaller", "smallest"),
             ("richer", "richest", "poorer", "poorest"), ("higher", "highest", "lower", "lowest"),
             ("longer", "longest", "shorter", "shortest"), ("stronger", "strongest", "weaker", "weakest"),
-            ("before", "first", "after", "last"), ("earlier", "earliest", "later", "latest"),
+            ("before", "first", "after", "last"), ("ahead", "first", "behind", "last"), ("earlier", "earliest", "later", "latest"),
             ("warmer", "warmest", "colder", "coldest"), ("hotter", "hottest", "colder", "coldest"),
             ("better", "best", "worse", "worst"), ("wider", "widest", "narrower", "narrowest"),
             ("more", "most", "fewer", "fewest"), ("more", "most", "less", "least"),
@@ -111,9 +111,10 @@ extension ExactTools {
         static func comparison(_ clause: [String], elided: [String]?, display: inout [String: String]) -> Comparison? {
             let lw = clause.map { $0.lowercased() }
             guard let i = lw.firstIndex(where: isComparative), let s = scales.firstIndex(where: { $0.more == lw[i] || $0.less == lw[i] }) else { return nil }
-            // "than" within two words ("more marbles than", "more expensive than"); before/after need none.
-            let than = (i + 1..<min(i + 4, lw.count)).first { lw[$0] == "than" }
-            let temporal = ["before", "after"].contains(lw[i])
+            // "than" within two words ("more marbles than", "more expensive than"); before/after need none;
+            // ahead/behind take "of".
+            let than = (i + 1..<min(i + 4, lw.count)).first { lw[$0] == "than" || (["ahead", "behind"].contains(lw[i]) && lw[$0] == "of" && $0 == i + 1) }
+            let temporal = ["before", "after", "behind"].contains(lw[i])
             guard than != nil || temporal else { return nil }
             let startsWithComparison = lw[..<i].allSatisfy { verbs.contains($0) || softeners.contains($0) }
             let a: [String]

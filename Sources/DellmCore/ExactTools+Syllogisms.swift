@@ -12,7 +12,7 @@ extension ExactTools {
     /// the class Y. Classes chain; plurals are read as their singulars.
     enum Syllogisms {
         static let copulas: Set<String> = ["is", "are", "be"]
-        static let auxiliaries: Set<String> = ["is", "are", "can", "does", "do", "must", "will", "would", "could", "should"]
+        static let auxiliaries: Set<String> = ["is", "are", "can", "does", "do", "did", "must", "will", "would", "could", "should"]
         static let modal: Set<String> = ["certainly", "necessarily", "definitely", "always", "surely", "must"]
         static let quantifiers: Set<String> = ["all", "every", "each", "no", "some", "any"]
 
@@ -34,9 +34,37 @@ extension ExactTools {
             guard let verb = w.first else { return nil }
             let rest = w.dropFirst().filter { !modal.contains($0) && $0 != "also" }
             if copulas.contains(verb) { return rest.isEmpty ? nil : rest.map(singular).joined(separator: " ") }
-            let v = ["has": "have", "does": "do"][verb] ?? singular(verb)
-            return ([v] + rest.map(singular)).joined(separator: " ")
+            return ([stem(verb)] + rest.map(singular)).joined(separator: " ")
         }
+
+        /// A verb as one key for all its forms: "passed", "passes", "pass" → "pass"; "wore" → "wear";
+        /// "has" → "have" (irregular past forms by a table, the rest by their endings).
+        static func stem(_ verb: String) -> String {
+            var v = verb
+            if let base = irregular[verb] { v = base }
+            else if v.hasSuffix("ied"), v.count > 4 { v = String(v.dropLast(3)) + "y" }
+            else if v.hasSuffix("ed"), v.count > 4 { v = String(v.dropLast(2)) }
+            else if v.hasSuffix("ies"), v.count > 4 { v = String(v.dropLast(3)) + "y" }
+            else if v.hasSuffix("sses") || v.hasSuffix("shes") || v.hasSuffix("ches") || v.hasSuffix("xes") { v = String(v.dropLast(2)) }
+            else if v.hasSuffix("s"), !v.hasSuffix("ss"), v.count > 3 { v = String(v.dropLast()) }
+            // "liked" and "like" both end up "lik"; "breathes" and "breathe" both "breath".
+            if v.hasSuffix("e"), v.count > 3 { v = String(v.dropLast()) }
+            return v
+        }
+
+        /// Words ending in "s" that are no plural subject ("this shape is …").
+        static let notPlurals: Set<String> = ["this", "thus", "always", "perhaps", "has", "was", "does", "is", "its", "his", "hers", "yes", "yours", "ours", "theirs", "unless"]
+
+        static let irregular: [String: String] = [
+            "has": "have", "had": "have", "does": "do", "did": "do", "went": "go", "goes": "go", "wore": "wear", "worn": "wear",
+            "ate": "eat", "eaten": "eat", "ran": "run", "made": "mak", "took": "tak", "taken": "tak", "saw": "see", "seen": "see",
+            "gave": "giv", "given": "giv", "got": "get", "came": "com", "wrote": "writ", "written": "writ", "flew": "fly", "flies": "fly",
+            "swam": "swim", "grew": "grow", "knew": "know", "drove": "driv", "rode": "rid", "sang": "sing", "won": "win", "lost": "los",
+            "bought": "buy", "brought": "bring", "caught": "catch", "taught": "teach", "thought": "think", "sold": "sell", "told": "tell",
+            "found": "find", "left": "leav", "felt": "feel", "kept": "keep", "slept": "sleep", "met": "meet", "paid": "pay", "said": "say",
+            "sat": "sit", "stood": "stand", "spoke": "speak", "broke": "break", "chose": "choos", "drank": "drink", "read": "read",
+            "passed": "pass", "needed": "need",
+        ]
 
         /// Statements and the question, with a leading "if" dropped and "… and all …" split.
         static func clauses(_ text: String) -> [[String]] {
@@ -77,13 +105,15 @@ extension ExactTools {
                     let subject = rest[0]
                     let verb: [String] = copulas.contains(first) || first == "must" && rest[1] == "be" ? [] : first == "can" ? ["can"] : []
                     let tail = rest.dropFirst().drop { $0 == "be" }
-                    let body = verb.isEmpty && (first == "does" || first == "do") ? ArraySlice(tail) : ArraySlice(["is"] + verb + tail)
+                    let body = verb.isEmpty && ["does", "do", "did"].contains(first) ? ArraySlice(tail) : ArraySlice(["is"] + verb + tail)
                     guard let p = predicate(body) else { return nil }
                     question = (subject, p, universal, modal.contains(first) || w.contains { modal.contains($0) })
                     continue
                 }
                 if quantifiers.contains(first) {
-                    guard let (subject, p) = split(Array(w.dropFirst())) else { return nil }
+                    // "All of the students passed": "of" (the article is gone already) goes.
+                    let body = Array(w.dropFirst().drop { $0 == "of" })
+                    guard let (subject, p) = split(body) else { return nil }
                     switch first {
                     case "no": never[subject, default: []].insert(p)
                     case "some": some.insert(subject)
@@ -91,9 +121,14 @@ extension ExactTools {
                     }
                     continue
                 }
-                // "Tom is a cat", "copper is a metal"; "whales are mammals" (a class, as "all").
+                // "Tom is a cat", "copper is a metal", "Lena is one of the students"; "whales are mammals" and
+                // "mammals have fur" (a class, as "all").
+                if w.count >= 4, w[1] == "is", w[2] == "one", w[3] == "of", w.count > 4 { members[w[0]] = singular(w[4...].joined(separator: " ")); continue }
                 if w.count >= 3, w[1] == "is", let p = predicate(w[1...]) { members[w[0]] = p; continue }
                 if w.count >= 3, w[1] == "are", let p = predicate(w[1...]) { isA[singular(w[0]), default: []].insert(p); continue }
+                if w.count >= 2, w[0].count > 3, w[0].hasSuffix("s"), !w[0].hasSuffix("ss"), !notPlurals.contains(w[0]), let p = predicate(w[1...]) {
+                    isA[singular(w[0]), default: []].insert(p); continue
+                }
                 return nil // a sentence of another shape: not a syllogism this tool reads
             }
             guard let q = question, !(isA.isEmpty && never.isEmpty && some.isEmpty) else { return nil }

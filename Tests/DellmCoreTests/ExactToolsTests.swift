@@ -116,6 +116,29 @@ import Testing
         #expect(s?.tool == "syllogism" && s?.result == want, "\(q): \(String(describing: s))")
     }
 
+    // Stop 28, second round: events dated in another sentence, dates relative to today, "ahead of",
+    // "one of the", past tense and bare plurals (phrasings written for these tests, not reason3's).
+    @Test(arguments: [
+        ("The party is in 4 days. Today is Friday. What day of the week is the party?", "weekday", "Tuesday"),
+        ("The game is 3 days before Sunday. Which day is the game?", "weekday", "Thursday"),
+        ("If tomorrow is July 1, what was the date yesterday?", "date", "June 29"),
+        ("Today is October 30, 2025. What day of the week is it in 3 days?", "date", "Sunday"),
+        ("Ona swam ahead of Pem, and Pem swam ahead of Quy. Who was last?", "ordering", "Quy"),
+        ("Rae finished behind Sol. Sol finished behind Tad. Who finished first?", "ordering", "Tad"),
+        ("All of the guests brought gifts. Uma is one of the guests. Did Uma bring a gift?", "syllogism", "yes"),
+        ("Owls are birds. Birds lay eggs. Does an owl lay eggs?", "syllogism", "yes"),
+    ])
+    func eventsRelativeDatesAndPastTense(_ q: String, _ tool: String, _ want: String) {
+        let s = ExactTools.solve(q)
+        #expect(s?.tool == tool && s?.result == want, "\(q): \(String(describing: s))")
+    }
+
+    @Test(arguments: ["This shape is a square. Every square has four sides. Is this a circle?",
+                      "My exam is in 9 days and my trip is in 4 days. Which day of the week is my exam?"])
+    func whatTheWordsLeaveOpenIsDeclined(_ q: String) {
+        #expect(ExactTools.solve(q) == nil, "\(q): \(String(describing: ExactTools.solve(q)))")
+    }
+
     @Test(arguments: ["What is the capital of France?", "Why is the sky blue?", "What is 15 times 4?",
                       "Tom has 3 apples. He eats one. How many are left?", "Write a poem about Monday."])
     func declinesWhatItDoesNotRead(_ q: String) {
