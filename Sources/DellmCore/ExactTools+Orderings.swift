@@ -40,7 +40,11 @@ extension ExactTools {
                 guard let first = lw.first else { continue }
                 if ["who", "which", "what"].contains(first) { superlative = lw; continue }
                 let asks = ["is", "are", "was", "were", "did", "does", "do", "can", "has", "will"].contains(first)
-                guard let c = comparison(Array(clause.dropFirst(asks ? 1 : 0)), elided: asks ? nil : lastSubject, display: &display) else { continue }
+                guard let c = comparison(Array(clause.dropFirst(asks ? 1 : 0)), elided: asks ? nil : lastSubject, display: &display) else {
+                    // A comparison this grammar cannot read: no answer from the others alone.
+                    if lw.contains(where: isComparative) && lw.contains(where: { ["than", "of", "before", "after", "behind"].contains($0) }) { return nil }
+                    continue
+                }
                 if let known = scale, scales[known].more != scales[c.scale].more { return nil } // one scale per question
                 scale = scale ?? c.scale
                 if asks { yesNo = c; continue }
@@ -76,8 +80,10 @@ extension ExactTools {
                 var current: [String] = []
                 for raw in sentence.split(separator: " ") {
                     let word = String(raw).trimmingCharacters(in: .punctuationCharacters)
-                    if ["and", "but", "while", "whereas", "although"].contains(word.lowercased()) { if !current.isEmpty { out.append(current) }; current = []; continue }
+                    if ["and", "but", "while", "whereas", "although", "if"].contains(word.lowercased()) { if !current.isEmpty { out.append(current) }; current = []; continue }
                     if !word.isEmpty { current.append(word) }
+                    // A comma ends a clause ("Of the three boxes, the green one is …").
+                    if raw.hasSuffix(","), !current.isEmpty { out.append(current); current = [] }
                 }
                 if !current.isEmpty { out.append(current) }
             }
@@ -116,7 +122,8 @@ extension ExactTools {
             let than = (i + 1..<min(i + 4, lw.count)).first { lw[$0] == "than" || (["ahead", "behind"].contains(lw[i]) && lw[$0] == "of" && $0 == i + 1) }
             let temporal = ["before", "after", "behind"].contains(lw[i])
             guard than != nil || temporal else { return nil }
-            let startsWithComparison = lw[..<i].allSatisfy { verbs.contains($0) || softeners.contains($0) }
+            // "… but younger than Zoe": only verbs and softeners (in lower case: "A" is a name) before it.
+            let startsWithComparison = (0..<i).allSatisfy { verbs.contains(lw[$0]) || (softeners.contains(lw[$0]) && clause[$0] == lw[$0]) }
             let a: [String]
             if startsWithComparison { guard let e = elided else { return nil }; a = e } else { guard let e = subject(of: clause) else { return nil }; a = e }
             var k = (than ?? i) + 1

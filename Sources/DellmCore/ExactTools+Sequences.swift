@@ -16,7 +16,8 @@ extension ExactTools {
             let tokens = ArithmeticGrammar.Lexer.tokens(text)
             guard let items = longestList(tokens), items.compactMap({ $0 }).count >= 3 else { return nil }
             let gaps = items.indices.filter { items[$0] == nil }
-            guard gaps.count <= 1, cues.contains(where: { lower.contains($0) }) || !gaps.isEmpty else { return nil }
+            // A cue word, a gap, or an nth term asked for ("What is the 8th number?").
+            guard gaps.count <= 1, cues.contains(where: { lower.contains($0) }) || !gaps.isEmpty || nthTerm(lower) != nil else { return nil }
             // The term asked for: the gap, else the nth term named, else the next.
             let target: Int
             if let g = gaps.first, g < items.count - 1 { target = g }

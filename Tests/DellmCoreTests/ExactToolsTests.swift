@@ -42,6 +42,12 @@ import Testing
         #expect(s?.tool == "ordering" && s?.result == want, "\(q): \(String(describing: s))")
     }
 
+    @Test func aComparisonTheGrammarCannotReadDeclinesTheWholeQuestion() {
+        // Answering from the comparisons it did read would say "Ula".
+        #expect(ExactTools.solve("Ula is taller than Vic, and the girl in the red hat with a bow is taller than Ula. Who is the tallest?") == nil)
+        #expect(ExactTools.solve("A is heavier than B, and C is lighter than B. Which is the heaviest?")?.result == "A")
+    }
+
     @Test func anOrderingTheComparisonsDoNotFixIsDeclined() {
         #expect(ExactTools.solve("Ann is taller than Bob. Cy is taller than Bob. Who is the tallest?") == nil)
     }
