@@ -95,7 +95,7 @@ extension ExactTools {
         static func isVerb(_ word: String, subjectSoFar: Int) -> Bool {
             let l = word.lowercased()
             if verbs.contains(l) { return true }
-            guard subjectSoFar > 0, word == l else { return false }
+            guard subjectSoFar > 0, word == l, l.count > 3 else { return false }
             return (l.hasSuffix("s") && !l.hasSuffix("ss")) || l.hasSuffix("ed")
         }
 
@@ -107,7 +107,10 @@ extension ExactTools {
                 if isVerb(word, subjectSoFar: words.count) || isComparative(word.lowercased()) { break }
                 words.append(word)
             }
-            return (1...3).contains(words.count) ? words : nil
+            // A subject with a preposition or an article inside ("the girl in the red hat") is beyond this grammar.
+            let inside: Set<String> = ["in", "with", "of", "at", "on", "from", "by", "for", "the", "a", "an", "who", "that"]
+            guard (1...3).contains(words.count), !words.dropFirst().contains(where: { inside.contains($0.lowercased()) }) else { return nil }
+            return words
         }
 
         static func isComparative(_ w: String) -> Bool { scales.contains { $0.more == w || $0.less == w } }
