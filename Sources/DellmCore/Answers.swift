@@ -256,6 +256,9 @@ public enum Answers {
     /// For facts, names decide first: when at least `quorum` answers name the same thing the question
     /// does not ("Mars"), the majority is among the answers that name it (see `namedConsensus`).
     public static func majority(_ type: TaskType, _ answers: [String], quorum: Int, question: String = "") -> Int? {
+        if type == .factual, asksForNumber(question), answers.contains(where: { firstNumber(in: $0) != nil }) {
+            return numericConsensus(answers, quorum: quorum)
+        }
         if type == .factual, let i = namedConsensus(answers, quorum: quorum, question: question) { return i }
         let byWords = type == .factual || type == .reasoning
         // Each answer normalised once (agreement compares every pair).
@@ -271,6 +274,29 @@ public enum Answers {
             return group.max { contentWords(norm[$0]).subtracting(asked).count < contentWords(norm[$1]).subtracting(asked).count } ?? i
         }
         return nil
+    }
+
+    /// Whether a factual question asks for a number ("How many legs does a spider have?", "In what year
+    /// …", "How old …"): its answers then agree on the number they give, not on their words.
+    public static func asksForNumber(_ question: String) -> Bool {
+        let q = question.lowercased()
+        return ["how many", "how much", "how old", "how far", "how long", "how tall", "how high", "how deep", "what year", "which year",
+                "in what year", "how fast"].contains { q.contains($0) }
+    }
+
+    /// The first number an answer gives, in digits or words ("eight legs" → 8).
+    static func firstNumber(in text: String) -> Double? {
+        ArithmeticGrammar.Lexer.tokens(String(text.prefix(400))).lazy.compactMap(\.number).first
+    }
+
+    /// The first answer whose first number at least `quorum` answers also give first; nil when no number
+    /// has that support ("121.4 Earths" and "7 … 12 continents" do not agree, however alike their words).
+    public static func numericConsensus(_ answers: [String], quorum: Int) -> Int? {
+        let firsts = answers.map(firstNumber(in:))
+        return answers.indices.first { i in
+            guard let v = firsts[i] else { return false }
+            return firsts.filter { $0.map { Swift.abs($0 - v) <= 1e-9 * max(1, Swift.abs(v)) } ?? false }.count >= quorum
+        }
     }
 
     /// The answer that names what most of `answers` name, when at least `quorum` of them name it; nil

@@ -179,6 +179,20 @@ import Testing
         #expect(Answers.majority(.factual, [named, echo], quorum: 2, question: q) == 0)
     }
 
+    /// Stop 28's fact2 run: "How many continents are there on Earth?" got two votes that agree in their
+    /// words and not in their numbers ("121.4 Earths", "7 … 12 continents"), and the fleet said they
+    /// agreed. A question that asks for a number is agreed on by the first number each answer gives.
+    @Test func aNumberQuestionIsAgreedOnByItsNumber() {
+        let q = "How many continents are there on Earth?"
+        let votes = ["The Earth is home to approximately 121.3989608660000002 Earths.",
+                     "The answer to this question is 7. Earth is a planet with a total of 12 confirmed continents."]
+        #expect(Answers.majority(.factual, votes, quorum: 2, question: q) == nil)
+        #expect(Answers.majority(.factual, votes + ["There are seven continents on Earth."], quorum: 2, question: q) == 1)
+        #expect(Answers.asksForNumber("In what year did the war end?") && !Answers.asksForNumber("Who wrote Hamlet?"))
+        // Answers without any number are left to the words, as before.
+        #expect(Answers.majority(.factual, ["Many.", "Many."], quorum: 2, question: "How many stars are there?") == 0)
+    }
+
     /// The votes of evolution runs where the first vote's hallucination was kept although the other two
     /// named Mars: the majority goes to what most of the answers name.
     @Test func factsAgreeOnWhatTheyName() {
