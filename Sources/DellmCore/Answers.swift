@@ -284,6 +284,17 @@ public enum Answers {
                 "in what year", "how fast"].contains { q.contains($0) }
     }
 
+    /// The first answer giving the number most answers give first, when at least two give it and no other
+    /// number is given as often (a plurality, for when no number has a majority); nil otherwise.
+    public static func numericPlurality(_ answers: [String]) -> Int? {
+        let firsts = answers.map(firstNumber(in:))
+        var counts: [Double: Int] = [:]
+        for v in firsts.compactMap({ $0 }) { counts[v, default: 0] += 1 }
+        guard let top = counts.values.max(), top >= 2, counts.values.filter({ $0 == top }).count == 1,
+              let value = counts.first(where: { $0.value == top })?.key else { return nil }
+        return firsts.firstIndex { $0 == value }
+    }
+
     /// The first number an answer gives, in digits or words ("eight legs" → 8).
     static func firstNumber(in text: String) -> Double? {
         ArithmeticGrammar.Lexer.tokens(String(text.prefix(400))).lazy.compactMap(\.number).first

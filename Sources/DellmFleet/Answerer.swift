@@ -92,6 +92,11 @@ public struct Answerer: Sendable {
         if let i = agreeing(distinct, job, quorum: SelfConsistency.quorum(of: distinct.count)) {
             return (distinct[i], VerdictStore.tiebreakConfidence)
         }
+        // A fact asked as a number: the number most votes give, when two or more give it and no other as
+        // often (a plurality, still unsure).
+        if job.type == .factual, Answers.asksForNumber(job.text), let i = Answers.numericPlurality(distinct.map(\.answer)) {
+            return (distinct[i], 0.4)
+        }
         return (votes[0], 0.3)
     }
 }

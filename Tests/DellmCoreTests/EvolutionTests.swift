@@ -189,6 +189,13 @@ import Testing
         #expect(Answers.majority(.factual, votes, quorum: 2, question: q) == nil)
         #expect(Answers.majority(.factual, votes + ["There are seven continents on Earth."], quorum: 2, question: q) == 1)
         #expect(Answers.asksForNumber("In what year did the war end?") && !Answers.asksForNumber("Who wrote Hamlet?"))
+        // No majority among nine, but 7 twice and every other number once: the plurality.
+        let nine = ["The answer is 7. Earth has 12 continents.", "About 129.99 continents.", "There are 16 planets.", "7,982 kilometers of Earth.",
+                    "Its size is measured in kilometers.", "There are four main continents.", "About 146.79 million kilometers.",
+                    "There are seven continents on Earth.", "There are five continents."]
+        #expect(Answers.majority(.factual, nine, quorum: 5, question: q) == nil)
+        #expect(Answers.numericPlurality(nine) == 0)
+        #expect(Answers.numericPlurality(["5 of them", "7 of them", "5 again", "7 again"]) == nil) // a tie settles nothing
         // Answers without any number are left to the words, as before.
         #expect(Answers.majority(.factual, ["Many.", "Many."], quorum: 2, question: "How many stars are there?") == 0)
     }
