@@ -87,62 +87,85 @@ extension ExactTools {
             return out
         }
 
-        static func solve(_ text: String) -> Solution? {
+        /// What the statements say: classes and their predicates, and the individuals.
+        struct Knowledge {
             var isA: [String: Set<String>] = [:]     // class → its predicates (all A are B / all A need water)
             var never: [String: Set<String>] = [:]   // class → predicates none of it has
             var some: Set<String> = []
             var members: [String: String] = [:]      // individual → class
-            var question: (subject: String, property: String, universal: Bool, modal: Bool)?
+            var isEmpty: Bool { isA.isEmpty && never.isEmpty && some.isEmpty }
+        }
+
+        struct Question { var subject: String; var property: String; var universal: Bool; var modal: Bool }
+
+        static func solve(_ text: String) -> Solution? {
+            var known = Knowledge(), question: Question?
             for w in clauses(text) {
                 guard let first = w.first, first != "answer" else { continue }
                 if auxiliaries.contains(first), w.count >= 3, question == nil {
-                    // "Is Tom an animal", "Does a gecko have fur", "Can a salmon fly", "Is every rectangle a square",
-                    // "Must Rex be brown", "Is Fido certainly a poodle".
-                    var rest = Array(w.dropFirst()).filter { !modal.contains($0) }
-                    let universal = rest.first.map { ["all", "every", "each", "any"].contains($0) } ?? false
-                    if universal { rest.removeFirst() }
-                    guard rest.count >= 2 else { return nil }
-                    let subject = rest[0]
-                    let verb: [String] = copulas.contains(first) || first == "must" && rest[1] == "be" ? [] : first == "can" ? ["can"] : []
-                    let tail = rest.dropFirst().drop { $0 == "be" }
-                    let body = verb.isEmpty && ["does", "do", "did"].contains(first) ? ArraySlice(tail) : ArraySlice(["is"] + verb + tail)
-                    guard let p = predicate(body) else { return nil }
-                    question = (subject, p, universal, modal.contains(first) || w.contains { modal.contains($0) })
-                    continue
+                    guard let q = readQuestion(w) else { return nil }
+                    question = q
+                } else if !read(statement: w, into: &known) {
+                    return nil // a sentence of another shape: not a syllogism this tool reads
                 }
-                if quantifiers.contains(first) {
-                    // "All of the students passed": "of" (the article is gone already) goes.
-                    let body = Array(w.dropFirst().drop { $0 == "of" })
-                    guard let (subject, p) = split(body) else { return nil }
-                    switch first {
-                    case "no": never[subject, default: []].insert(p)
-                    case "some": some.insert(subject)
-                    default: isA[subject, default: []].insert(p)
-                    }
-                    continue
-                }
-                // "Tom is a cat", "copper is a metal", "Lena is one of the students"; "whales are mammals" and
-                // "mammals have fur" (a class, as "all").
-                if w.count >= 4, w[1] == "is", w[2] == "one", w[3] == "of", w.count > 4 { members[w[0]] = singular(w[4...].joined(separator: " ")); continue }
-                if w.count >= 3, w[1] == "is", let p = predicate(w[1...]) { members[w[0]] = p; continue }
-                if w.count >= 3, w[1] == "are", let p = predicate(w[1...]) { isA[singular(w[0]), default: []].insert(p); continue }
-                if w.count >= 2, w[0].count > 3, w[0].hasSuffix("s"), !w[0].hasSuffix("ss"), !notPlurals.contains(w[0]), let p = predicate(w[1...]) {
-                    isA[singular(w[0]), default: []].insert(p); continue
-                }
-                return nil // a sentence of another shape: not a syllogism this tool reads
             }
-            guard let q = question, !(isA.isEmpty && never.isEmpty && some.isEmpty) else { return nil }
-            let start = q.universal ? singular(q.subject) : members[q.subject] ?? singular(q.subject)
-            guard q.universal || members[q.subject] != nil || isA[start] != nil || never[start] != nil || some.contains(start) else { return nil }
+            guard let q = question, !known.isEmpty else { return nil }
+            return judge(q, known)
+        }
+
+        /// "Is Tom an animal", "Does a gecko have fur", "Can a salmon fly", "Is every rectangle a square",
+        /// "Must Rex be brown", "Is Fido certainly a poodle".
+        static func readQuestion(_ w: [String]) -> Question? {
+            let first = w[0]
+            var rest = Array(w.dropFirst()).filter { !modal.contains($0) }
+            let universal = rest.first.map { ["all", "every", "each", "any"].contains($0) } ?? false
+            if universal { rest.removeFirst() }
+            guard rest.count >= 2 else { return nil }
+            let verb: [String] = copulas.contains(first) || first == "must" && rest[1] == "be" ? [] : first == "can" ? ["can"] : []
+            let tail = rest.dropFirst().drop { $0 == "be" }
+            let body = verb.isEmpty && ["does", "do", "did"].contains(first) ? ArraySlice(tail) : ArraySlice(["is"] + verb + tail)
+            guard let p = predicate(body) else { return nil }
+            return Question(subject: rest[0], property: p, universal: universal, modal: modal.contains(first) || w.contains { modal.contains($0) })
+        }
+
+        /// One statement into what is known; false when it has no shape this tool reads.
+        static func read(statement w: [String], into k: inout Knowledge) -> Bool {
+            if quantifiers.contains(w[0]) {
+                // "All of the students passed": "of" (the article is gone already) goes.
+                guard let (subject, p) = split(Array(w.dropFirst().drop { $0 == "of" })) else { return false }
+                switch w[0] {
+                case "no": k.never[subject, default: []].insert(p)
+                case "some": k.some.insert(subject)
+                default: k.isA[subject, default: []].insert(p)
+                }
+                return true
+            }
+            // "Tom is a cat", "copper is a metal", "Lena is one of the students"; "whales are mammals" and
+            // "mammals have fur" (a class, as "all").
+            if w.count > 4, w[1] == "is", w[2] == "one", w[3] == "of" { k.members[w[0]] = singular(w[4...].joined(separator: " ")); return true }
+            if w.count >= 3, w[1] == "is", let p = predicate(w[1...]) { k.members[w[0]] = p; return true }
+            if w.count >= 3, w[1] == "are", let p = predicate(w[1...]) { k.isA[singular(w[0]), default: []].insert(p); return true }
+            if w.count >= 2, w[0].count > 3, w[0].hasSuffix("s"), !w[0].hasSuffix("ss"), !notPlurals.contains(w[0]), let p = predicate(w[1...]) {
+                k.isA[singular(w[0]), default: []].insert(p); return true
+            }
+            return false
+        }
+
+        /// The answer the knowledge gives: yes when the property follows, no when a class of the subject
+        /// excludes it, "no, not necessarily" for a universal or "must" question, else "cannot be known".
+        static func judge(_ q: Question, _ k: Knowledge) -> Solution? {
+            let member = k.members[q.subject] != nil
+            let start = q.universal ? singular(q.subject) : k.members[q.subject] ?? singular(q.subject)
+            guard q.universal || member || k.isA[start] != nil || k.never[start] != nil || k.some.contains(start) else { return nil }
             // Every class and predicate that follows from "all A are B".
             var classes: Set<String> = [start], stack = [start]
-            while let c = stack.popLast() { for b in isA[c] ?? [] where !classes.contains(b) { classes.insert(b); stack.append(b) } }
-            let name = q.universal ? "every \(start)" : members[q.subject] != nil ? q.subject.capitalized : "a \(start)"
+            while let c = stack.popLast() { for b in k.isA[c] ?? [] where !classes.contains(b) { classes.insert(b); stack.append(b) } }
+            let name = q.universal ? "every \(start)" : member ? q.subject.capitalized : "a \(start)"
+            let lead = member ? "\(name) is a \(start); " : ""
             if classes.contains(q.property) {
-                return Solution(tool: "syllogism", result: "yes", working: "\(members[q.subject] != nil ? "\(name) is a \(start); " : "")\(chain(start, to: q.property, isA)): yes.")
+                return Solution(tool: "syllogism", result: "yes", working: "\(lead)\(chain(start, to: q.property, k.isA)): yes.")
             }
-            if let c = classes.first(where: { never[$0]?.contains(q.property) == true || never[q.property]?.contains($0) == true }) {
-                let lead = members[q.subject] != nil ? "\(name) is a \(start); " : ""
+            if let c = classes.first(where: { k.never[$0]?.contains(q.property) == true || k.never[q.property]?.contains($0) == true }) {
                 return Solution(tool: "syllogism", result: "no", working: "\(lead)no \(c) is \"\(q.property)\" (or no \"\(q.property)\" is a \(c)): no.")
             }
             if q.universal || q.modal {
