@@ -115,15 +115,28 @@ public enum CodeSelection {
     /// The candidate whose results most candidates share, and how many share them (ties: the earlier);
     /// a candidate that is not `plausible` (it fails on most inputs, or returns what the task's words do
     /// not ask for) is never chosen, nor counted as agreeing.
-    public static func choose(_ outputs: [[String]], expected: ResultKind? = nil) -> (index: Int, agreeing: Int)? {
+    public static func choose(_ outputs: [[String]], expected: ResultKind? = nil, inputs: [String]? = nil) -> (index: Int, agreeing: Int)? {
         var best: (Int, Int)?
-        let rows = outputs.map { plausible($0, expected: expected) ? $0 : nil }
+        let rows = outputs.map { plausible($0, expected: expected) && !degenerate($0, inputs: inputs) ? $0 : nil }
         for (i, row) in rows.enumerated() {
             guard let row else { continue }
             let n = rows.filter { $0 == row }.count
             if best == nil || n > best!.1 { best = (i, n) }
         }
         return best
+    }
+
+    /// Whether a candidate's results ignore what it is given: the same result for every input, or, for a
+    /// function of one argument, the argument itself back ("return s.replace('[', '_')" on strings
+    /// without "["). Such candidates agree with each other on any task, and were chosen over a right
+    /// one; no task of this kind asks for them. Needs three or more distinct inputs to say.
+    public static func degenerate(_ row: [String], inputs: [String]?) -> Bool {
+        guard let inputs, Set(inputs).count >= 3, row.count == inputs.count else { return false }
+        let results = row.filter { !$0.hasPrefix("error:") }
+        guard results.count >= 3 else { return false }
+        if Set(results).count == 1 { return true }
+        // The argument back (a function of several arguments never matches: its input is "a, b").
+        return zip(inputs, row).filter { !$0.1.hasPrefix("error:") }.allSatisfy { $0.0 == $0.1 }
     }
 
     /// What a function's result is, as far as the harness's reprs show it.

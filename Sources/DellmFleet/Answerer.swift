@@ -107,7 +107,7 @@ extension Answerer {
         var results: [(Int, Result<ChatResponse, Error>)] = []
         await withTaskGroup(of: (Int, Result<ChatResponse, Error>).self) { group in
             for (i, p) in plans.enumerated() {
-                group.addTask { (i, await Result { try await model.chat(p.request(for: text)) }) }
+                group.addTask { (i, await Result { try await model.chat(p.request(for: text, type: type)) }) }
             }
             for await r in group { results.append(r) }
         }
@@ -247,7 +247,7 @@ extension Answerer {
         guard let function, let inputs = CodeSelection.inputs(task: job.text, function: function) else { return unchecked }
         let run = await Sandbox.shared.run(CodeSelection.harness(candidates: passing.map(\.code), function: function, inputs: inputs))
         guard let outputs = CodeSelection.outputs(from: run.stdout), outputs.count == passing.count else { return unchecked }
-        guard let (i, agreeing) = CodeSelection.choose(outputs, expected: expected) else { return nil }
+        guard let (i, agreeing) = CodeSelection.choose(outputs, expected: expected, inputs: inputs) else { return nil }
         return Selection(vote: passing[i].vote, agreeing: agreeing, confidence: Double(agreeing) / Double(passing.count))
     }
 }

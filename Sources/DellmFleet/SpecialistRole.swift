@@ -111,8 +111,12 @@ public struct VotePlan: Sendable {
     public var seed: Int
     public var maxTokens: Int
 
-    func request(for text: String) -> ChatRequest {
-        ChatRequest(messages: [.system(system), .user(text)], temperature: temperature, maxTokens: maxTokens, seed: seed, model: model)
+    /// The request for one vote. Code stops at the closing fence of its block ("\n```\n"): what a small
+    /// model writes after it (example usage, "# Output: …") is dropped from the answer anyway, and cost
+    /// a third or more of its tokens.
+    func request(for text: String, type: TaskType? = nil) -> ChatRequest {
+        ChatRequest(messages: [.system(system), .user(text)], temperature: temperature, maxTokens: maxTokens, seed: seed,
+                    stop: type == .code ? ["\n```\n"] : [], model: model)
     }
 
     /// The genome's two votes; each retry of a subtask warms both by 0.3 so it is not the same answer again.

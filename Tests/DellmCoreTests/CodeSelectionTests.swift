@@ -87,4 +87,19 @@ import Testing
         #expect(!CodeSelection.plausible(["None", "None"], expected: nil))
         #expect(!CodeSelection.plausible(["True", "1"], expected: .number))
     }
+
+    @Test func candidatesThatIgnoreTheirInputAreNeitherChosenNorCounted() {
+        // code2-test's replace_spaces: two candidates returned the string unchanged and outvoted the right one.
+        let inputs = ["''", "'a'", "'hello world'", "'Mississippi'"]
+        let right = ["''", "'a'", "'hello_world'", "'Mississippi'"], identity = inputs
+        #expect(CodeSelection.choose([right, identity, identity], inputs: inputs)?.index == 0)
+        #expect(CodeSelection.choose([right, identity, identity], inputs: inputs)?.agreeing == 1)
+        // The same result for every input: filter_positive's "[]" twice.
+        let lists = ["[]", "[1, 2, 3]", "[-1, 0, 7]"]
+        #expect(CodeSelection.degenerate(["[]", "[]", "[]"], inputs: lists))
+        #expect(!CodeSelection.degenerate(["[]", "[1, 2, 3]", "[7]"], inputs: lists))
+        // Too few distinct inputs to say, and several arguments, never degenerate by identity.
+        #expect(!CodeSelection.degenerate(["1", "1"], inputs: ["1", "2"]))
+        #expect(!CodeSelection.degenerate(["1", "2", "3"], inputs: ["0, 1", "1, 2", "2, 3"]))
+    }
 }
