@@ -1,7 +1,6 @@
 # Code without examples in the prompt (stop 28): small functions of the kinds a user asks for, written
 # before the code specialist's prompt was changed. DEV is tuned on; TEST is held out (run to report).
-import json, os
-HERE = os.path.dirname(os.path.abspath(__file__))
+from evalsets import code, tests, write
 
 DEV = [
     ("reverse_string(s)", "returns the string s reversed", "assert reverse_string('abc') == 'cba'\nassert reverse_string('') == ''"),
@@ -33,9 +32,5 @@ TEST = [
     ("cube(n)", "returns n multiplied by itself three times", "assert cube(3) == 27\nassert cube(-2) == -8"),
 ]
 
-for name, rows, tag in (("code2-dev", DEV, "c2dev"), ("code2-test", TEST, "c2test")):
-    with open(os.path.join(HERE, f"{name}.jsonl"), "w") as f:
-        for n, (sig, what, tests) in enumerate(rows, 1):
-            q = f"Write a Python function {sig} that {what}."
-            f.write(json.dumps({"id": f"{tag}-{n:02d}", "query": q, "type": "code", "check": {"kind": "python_tests", "tests": tests}}) + "\n")
-    print(name, len(rows))
+write("code2-dev", "c2dev", "code", [(None, code(sig, what), tests(t)) for sig, what, t in DEV])
+write("code2-test", "c2test", "code", [(None, code(sig, what), tests(t)) for sig, what, t in TEST])

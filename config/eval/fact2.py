@@ -1,7 +1,6 @@
 # Facts (stop 28): short questions with one checkable word, to compare the fleet with the single model
 # on more than six facts. Written in one go; no code was changed for them (report only).
-import json, os
-HERE = os.path.dirname(os.path.abspath(__file__))
+from evalsets import write
 ROWS = [
     ("What is the largest planet in our solar system?", ["Jupiter"]),
     ("Which element has the chemical symbol O?", ["oxygen"]),
@@ -24,6 +23,4 @@ ROWS = [
     ("Which animal is the largest mammal?", ["whale"]),
     ("What is the main ingredient of guacamole?", ["avocado"]),
 ]
-with open(os.path.join(HERE, "fact2.jsonl"), "w") as f:
-    for n, (q, words) in enumerate(ROWS, 1):
-        f.write(json.dumps({"id": f"fact2-{n:02d}", "query": q, "type": "fact", "check": {"kind": "keywords", "all": words}}) + "\n")
+write("fact2", "fact2", "fact", [(None, q, {"kind": "keywords", "all": words}) for q, words in ROWS], report=False)

@@ -1,8 +1,5 @@
 # Reasoning phrased fresh after the stop-28 change to the exact tools, never tuned on: report only.
-import json, os
-HERE = os.path.dirname(os.path.abspath(__file__))
-def num(v): return {"kind": "final_number", "value": v}
-def kw(*w): return {"kind": "keywords", "all": list(w)}
+from evalsets import kw, num, write
 ROWS = [
     ("sequence", "Consider the numbers 12, 24, 48, 96. If the pattern continues, what is the next number?", num(192)),
     ("sequence", "In the sequence 7, 10, 13, 16, what is the 20th term?", num(64)),
@@ -17,6 +14,4 @@ ROWS = [
     ("date", "How many days are there between June 1 and June 30?", num(29)),
     ("sequence", "Find the next number in the pattern: 5, 11, 17, 23", num(29)),
 ]
-with open(os.path.join(HERE, "fresh28.jsonl"), "w") as f:
-    for n, (kind, q, check) in enumerate(ROWS, 1):
-        f.write(json.dumps({"id": f"fresh28-{n:02d}-{kind}", "query": q, "type": "reasoning", "check": check}) + "\n")
+write("fresh28", "fresh28", "reasoning", ROWS, report=False)

@@ -1,6 +1,5 @@
 # Code without examples, written after the stop-28 code changes and never tuned on: report only.
-import json, os
-HERE = os.path.dirname(os.path.abspath(__file__))
+from evalsets import code, tests, write
 ROWS = [
     ("count_consonants(word)", "returns how many consonant letters (letters that are not a, e, i, o, u) the lowercase string word has",
      "assert count_consonants('hello') == 3\nassert count_consonants('aei') == 0"),
@@ -12,7 +11,4 @@ ROWS = [
     ("sum_of_squares(nums)", "returns the sum of the squares of the numbers", "assert sum_of_squares([1, 2, 3]) == 14\nassert sum_of_squares([]) == 0"),
     ("last_item(items)", "returns the last element of the list items", "assert last_item([1, 2, 3]) == 3\nassert last_item(['a']) == 'a'"),
 ]
-with open(os.path.join(HERE, "freshcode28.jsonl"), "w") as f:
-    for n, (sig, what, tests) in enumerate(ROWS, 1):
-        f.write(json.dumps({"id": f"freshcode28-{n:02d}", "query": f"Write a Python function {sig} that {what}.", "type": "code",
-                            "check": {"kind": "python_tests", "tests": tests}}) + "\n")
+write("freshcode28", "freshcode28", "code", [(None, code(sig, what), tests(t)) for sig, what, t in ROWS], report=False)

@@ -3,12 +3,7 @@
 # DEV was run once through `dellm plan` to see what the tools read (so it is tuned on); TEST is held
 # out: run only to report. Checks are score.py's; "no" is a weak keyword (it also matches "not",
 # "cannot", "know"), as the README says.
-import json, os
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-def num(v): return {"kind": "final_number", "value": v}
-def kw(*w): return {"kind": "keywords", "all": list(w)}
+from evalsets import kw, num, write
 
 DEV = [
     ("sequence", "Continue the sequence 2, 5, 8, 11, ...", num(14)),
@@ -68,8 +63,5 @@ TEST = [
     ("syllogism", "If all metals conduct electricity and copper is a metal, does copper conduct electricity?", kw("yes")),
 ]
 
-for name, rows, tag in (("reason2-dev", DEV, "r2dev"), ("reason2-test", TEST, "r2test")):
-    with open(os.path.join(HERE, f"{name}.jsonl"), "w") as f:
-        for n, (kind, q, check) in enumerate(rows, 1):
-            f.write(json.dumps({"id": f"{tag}-{n:02d}-{kind}", "query": q, "type": "reasoning", "check": check}) + "\n")
-    print(name, len(rows))
+write("reason2-dev", "r2dev", "reasoning", DEV)
+write("reason2-test", "r2test", "reasoning", TEST)

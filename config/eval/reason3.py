@@ -2,10 +2,7 @@
 # sentences, events ("the meeting is 5 days after Thursday"), "ahead of", "costs more than", bare
 # plurals, past tense, "one of the students". Both lists were written before the tools were changed
 # again; DEV is tuned on, TEST held out. Checks as in reason2.py ("no" is a weak keyword).
-import json, os
-HERE = os.path.dirname(os.path.abspath(__file__))
-def num(v): return {"kind": "final_number", "value": v}
-def kw(*w): return {"kind": "keywords", "all": list(w)}
+from evalsets import kw, num, write
 
 DEV = [
     ("sequence", "Here is a number pattern: 9, 18, 27, 36. Which number would be fifth?", num(45)),
@@ -41,8 +38,5 @@ TEST = [
     ("ordering", "Ava is taller than Ben. Cal is shorter than Ben. Who is the tallest of Ava, Ben and Cal?", kw("Ava")),
 ]
 
-for name, rows, tag in (("reason3-dev", DEV, "r3dev"), ("reason3-test", TEST, "r3test")):
-    with open(os.path.join(HERE, f"{name}.jsonl"), "w") as f:
-        for n, (kind, q, check) in enumerate(rows, 1):
-            f.write(json.dumps({"id": f"{tag}-{n:02d}-{kind}", "query": q, "type": "reasoning", "check": check}) + "\n")
-    print(name, len(rows))
+write("reason3-dev", "r3dev", "reasoning", DEV)
+write("reason3-test", "r3test", "reasoning", TEST)
