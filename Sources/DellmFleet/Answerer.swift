@@ -189,7 +189,9 @@ extension Answerer {
     func chooseByExecution(_ job: TaskJob, genome: Genome, votes: inout [Vote], budget: inout SelfConsistency.Budget) async -> (Vote, Double)? {
         votes += await samples(job, genome: genome, numbers: 0..<2, budget: &budget)
         let expected = CodeSelection.expectedKind(task: job.text)
-        let first = await selectByExecution(job, votes: votes, expected: expected)
+        // Which programs passed the sandbox's check, kept for the second choice (each is checked once).
+        var checked: [String: Bool] = [:]
+        let first = await selectByExecution(job, votes: votes, expected: expected, checked: &checked)
         // A behaviour two candidates share stands. Otherwise (none plausible, or every plausible one alone
         // in what it does) one more round of samples, within the budget, and the choice again.
         if let first, first.agreeing >= 2 { return (first.vote, first.confidence) }
@@ -197,7 +199,7 @@ extension Answerer {
         let n = budget.more(round: 2, cap: SelfConsistency.cap, estimate: genome.maxTokens)
         guard n > 0 else { return first.map { ($0.vote, $0.confidence) } }
         votes += await samples(job, genome: genome, numbers: 2..<(2 + n), budget: &budget)
-        return (await selectByExecution(job, votes: votes, expected: expected) ?? first).map { ($0.vote, $0.confidence) }
+        return (await selectByExecution(job, votes: votes, expected: expected, checked: &checked) ?? first).map { ($0.vote, $0.confidence) }
     }
 
     /// A candidate chosen by execution: how many candidates behave as it does, and the confidence that
@@ -226,12 +228,11 @@ extension Answerer {
     /// Among the votes whose program passes the task's own tests (or the smoke call), the one whose
     /// behaviour on inputs made from the signature most plausible candidates share (`CodeSelection`), with
     /// the share agreeing; nil when no candidate passes, or when inputs could be made and none is plausible.
-    func selectByExecution(_ job: TaskJob, votes: [Vote], expected: CodeSelection.ResultKind?) async -> Selection? {
+    func selectByExecution(_ job: TaskJob, votes: [Vote], expected: CodeSelection.ResultKind?, checked: inout [String: Bool]) async -> Selection? {
         let tests = Verifier.codeTests(task: job.text).joined(separator: "\n")
         let function = Answers.requestedFunction(in: job.text)
         // The same program twice is two samples agreeing: both stay; the sandbox checks it once.
         var passing: [(vote: Vote, code: String)] = []
-        var checked: [String: Bool] = [:]
         for var v in votes {
             guard let raw = Answers.code(in: v.answer) else { continue }
             // Its definitions alone, and a lone function under another name renamed to the one asked for
