@@ -401,31 +401,50 @@ struct AdversarialTests {
                            lost: missing.count, unfairCredits: 0, trust: "-")
     }
 
+    /// A registered fleet that spot-checks every answer (the coordinator roles in one process) with
+    /// `nodes` factual nodes of their own, all asking `fake`.
+    struct SpotCheckedFleet {
+        let config: FleetConfig
+        let client: FleetClient
+        let fleets: [InProcessFleet]
+        let names: [String]
+
+        static func start(nodes: Int, fake: FakeModelServer, name: String) async throws -> SpotCheckedFleet {
+            let config = try TestEnv.config(extra: ["DELLM_NODE_ACCESS": "registered", "DELLM_SPOT_RATE": "1", "DELLM_MODEL_URL": fake.url])
+            let client = try FleetClient(config: config)
+            _ = try await Store(db: client.db).prepare(species: config.species)
+            let registrar = NodeRegistrar(config: config, redis: client.redis, store: client.store)
+            var fleets = [try await InProcessFleet.start(config, roles: [
+                IngestRole(config: config, askModelWhenUnsure: false), VerifierRole(config: config, verifierID: "v"), SynthesizerRole(config: config),
+            ])]
+            var names: [String] = []
+            for k in 0..<nodes {
+                let node = "\(name)-\(k)-\(config.namespace)"
+                let creds = try await registrar.add(node: node, owner: "o-\(config.namespace)", types: [.factual]).0
+                let nodeConfig = try TestEnv.config(namespace: config.namespace, extra: ["DELLM_REDIS_URL": creds.redisURL, "DELLM_MODEL_URL": fake.url])
+                fleets.append(try await InProcessFleet.start(nodeConfig, roles: [SpecialistRole(config: nodeConfig, types: [.factual], node: node)]))
+                names.append(node)
+            }
+            return SpotCheckedFleet(config: config, client: client, fleets: fleets, names: names)
+        }
+
+        func stop() async { for f in fleets { await f.stop() } }
+    }
+
     /// A re-asked attempt (here every spot check) comes from another node, and the node that answered
     /// before declines it before any model call: no model request is spent on a refused second opinion.
+    /// The model takes 800 ms a call and there are more queries than the nodes have lanes, so put-back
+    /// tasks meet busy lanes, as with a real model.
     @Test func aSecondOpinionComesFromAnotherNodeWithoutWastedCalls() async throws {
-        let fake = try FakeModelServer(.answer("Paris is the capital of France."))
+        let fake = try FakeModelServer(.slow(800, "Paris is the capital of France."))
         defer { fake.stop() }
-        let config = try TestEnv.config(extra: ["DELLM_NODE_ACCESS": "registered", "DELLM_SPOT_RATE": "1", "DELLM_MODEL_URL": fake.url])
-        let client = try FleetClient(config: config)
-        _ = try await Store(db: client.db).prepare(species: config.species)
-        let registrar = NodeRegistrar(config: config, redis: client.redis, store: client.store)
-        var fleets = [try await InProcessFleet.start(config, roles: [
-            IngestRole(config: config, askModelWhenUnsure: false), VerifierRole(config: config, verifierID: "v"), SynthesizerRole(config: config),
-        ])]
-        var names: [String] = []
-        for k in 0..<2 {
-            let name = "second-\(k)-\(config.namespace)"
-            let creds = try await registrar.add(node: name, owner: "o-\(config.namespace)", types: [.factual]).0
-            let nodeConfig = try TestEnv.config(namespace: config.namespace, extra: ["DELLM_REDIS_URL": creds.redisURL, "DELLM_MODEL_URL": fake.url])
-            fleets.append(try await InProcessFleet.start(nodeConfig, roles: [SpecialistRole(config: nodeConfig, types: [.factual], node: name)]))
-            names.append(name)
-        }
+        let f = try await SpotCheckedFleet.start(nodes: 2, fake: fake, name: "second")
+        let client = f.client
         let cursor = try await client.answersCursor()
         var ids: [String] = []
-        for _ in 0..<6 { ids.append(try await client.submit("What is the capital of France?", user: "u-\(config.namespace)")) }
-        let missing = try await client.waitForAnswers(ids, after: cursor, timeout: .seconds(60)) { _ in }
-        for f in fleets { await f.stop() }
+        for _ in 0..<12 { ids.append(try await client.submit("What is the capital of France?", user: "u-\(f.config.namespace)")) }
+        let missing = try await client.waitForAnswers(ids, after: cursor, timeout: .seconds(90)) { _ in }
+        await f.stop()
         #expect(missing.isEmpty)
         let pairs = try await client.db.query("""
             SELECT count(*) FILTER (WHERE n > 1) AS rechecked, count(*) FILTER (WHERE n > 1 AND nodes = 1) AS same
@@ -448,30 +467,18 @@ struct AdversarialTests {
     @Test func aDeclinedSecondOpinionWaitsForAnotherNodeBeforeItsOnlyNodeAnswers() async throws {
         let fake = try FakeModelServer(.answer("Paris is the capital of France."))
         defer { fake.stop() }
-        let config = try TestEnv.config(extra: ["DELLM_NODE_ACCESS": "registered", "DELLM_SPOT_RATE": "1", "DELLM_MODEL_URL": fake.url])
-        let client = try FleetClient(config: config)
-        _ = try await Store(db: client.db).prepare(species: config.species)
-        let registrar = NodeRegistrar(config: config, redis: client.redis, store: client.store)
-        let name = "alone-\(config.namespace)"
-        let creds = try await registrar.add(node: name, owner: "o-\(config.namespace)", types: [.factual]).0
-        let nodeConfig = try TestEnv.config(namespace: config.namespace, extra: ["DELLM_REDIS_URL": creds.redisURL, "DELLM_MODEL_URL": fake.url])
-        let fleets = [
-            try await InProcessFleet.start(config, roles: [
-                IngestRole(config: config, askModelWhenUnsure: false), VerifierRole(config: config, verifierID: "v"), SynthesizerRole(config: config),
-            ]),
-            try await InProcessFleet.start(nodeConfig, roles: [SpecialistRole(config: nodeConfig, types: [.factual], node: name)]),
-        ]
-        let id = try await client.submit("What is the capital of France?", user: "u-\(config.namespace)")
+        let f = try await SpotCheckedFleet.start(nodes: 1, fake: fake, name: "alone")
+        let id = try await f.client.submit("What is the capital of France?", user: "u-\(f.config.namespace)")
         var rows: [[String?]] = []
         try await waitUntil(timeout: .seconds(30)) {
-            rows = try await client.db.query("""
+            rows = try await f.client.db.query("""
                 SELECT node_id, extract(epoch FROM created_at)::text FROM attempts WHERE subtask_id = $1 ORDER BY attempt
                 """, [id + ".0"]).rows
             return rows.count >= 2
         }
-        for f in fleets { await f.stop() }
+        await f.stop()
         let first = Double(rows[0][1] ?? "") ?? 0, second = Double(rows[1][1] ?? "") ?? 0
-        #expect(rows[0][0] == name && rows[1][0] == name, "the only node answers both")
+        #expect(rows[0][0] == f.names[0] && rows[1][0] == f.names[0], "the only node answers both")
         let spread = RecorderRole.putBackDelay(times: 1) // the first wait; the sum of ten is 3.275 s
         #expect(spread == .milliseconds(25))
         #expect(second - first >= 3.0, "the second opinion came \(second - first) s after the first answer")
