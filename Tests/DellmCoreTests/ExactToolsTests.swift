@@ -10,8 +10,7 @@ import Testing
         ("What comes next: -3, -1, 1, 3?", "5"),
     ])
     func sequences(_ q: String, _ want: String) {
-        let s = ExactTools.solve(q)
-        #expect(s?.tool == "sequence" && s?.result == want, "\(q): \(String(describing: s))")
+        expectTool(q, "sequence", want)
     }
 
     @Test(arguments: [
@@ -25,7 +24,7 @@ import Testing
     ] as [(String, String?)])
     func weekdays(_ q: String, _ want: String?) {
         let s = ExactTools.solve(q)
-        if let want { #expect(s?.tool == "weekday" && s?.result == want, "\(q): \(String(describing: s))") }
+        if let want { expectTool(q, "weekday", want) }
         else { #expect(s == nil || s?.tool != "weekday" || s?.result == "Thursday", "\(q): \(String(describing: s))") }
     }
 
@@ -38,8 +37,7 @@ import Testing
         ("Oslo is colder than Rome. Rome is colder than Cairo. Which city is the warmest?", "Cairo"),
     ])
     func orderings(_ q: String, _ want: String) {
-        let s = ExactTools.solve(q)
-        #expect(s?.tool == "ordering" && s?.result == want, "\(q): \(String(describing: s))")
+        expectTool(q, "ordering", want)
     }
 
     @Test func aComparisonTheGrammarCannotReadDeclinesTheWholeQuestion() {
@@ -60,8 +58,7 @@ import Testing
         ("Some cars are red. Zed is a car. Is Zed red?", "cannot be known"),
     ])
     func syllogisms(_ q: String, _ want: String) {
-        let s = ExactTools.solve(q)
-        #expect(s?.tool == "syllogism" && s?.result == want, "\(q): \(String(describing: s))")
+        expectTool(q, "syllogism", want)
     }
 
     // Stop 28: the grammars widened (gaps, nth terms, day expressions, dates, "but", yes/no comparisons,
@@ -72,8 +69,7 @@ import Testing
         ("What number is missing: 2, ?, 18, 54?", "6"), ("What is term 20 of the sequence 10, 7, 4, 1?", "-47"),
     ])
     func sequencesWithGapsAndPositions(_ q: String, _ want: String) {
-        let s = ExactTools.solve(q)
-        #expect(s?.tool == "sequence" && s?.result == want, "\(q): \(String(describing: s))")
+        expectTool(q, "sequence", want)
     }
 
     @Test(arguments: [
@@ -87,8 +83,7 @@ import Testing
         ("What date is one week before 3 January 2021?", "date", "December 27, 2020"),
     ])
     func daysAndDates(_ q: String, _ tool: String, _ want: String) {
-        let s = ExactTools.solve(q)
-        #expect(s?.tool == tool && s?.result == want, "\(q): \(String(describing: s))")
+        expectTool(q, tool, want)
     }
 
     @Test(arguments: ["What date is 2 days after February 27?", "What is the weather like on Monday?", "What day is it?"])
@@ -106,8 +101,7 @@ import Testing
         ("Kai is older than Lu, and Lu is older than Mo. Is Kai older than Mo?", "yes"),
     ])
     func orderingsWithButAndYesNoQuestions(_ q: String, _ want: String) {
-        let s = ExactTools.solve(q)
-        #expect(s?.tool == "ordering" && s?.result == want, "\(q): \(String(describing: s))")
+        expectTool(q, "ordering", want)
     }
 
     @Test(arguments: [
@@ -118,8 +112,7 @@ import Testing
         ("All owls are birds. Are all birds owls?", "no"),
     ])
     func syllogismsWithVerbsChainsAndConverses(_ q: String, _ want: String) {
-        let s = ExactTools.solve(q)
-        #expect(s?.tool == "syllogism" && s?.result == want, "\(q): \(String(describing: s))")
+        expectTool(q, "syllogism", want)
     }
 
     // Stop 28, second round: events dated in another sentence, dates relative to today, "ahead of",
@@ -135,8 +128,7 @@ import Testing
         ("Owls are birds. Birds lay eggs. Does an owl lay eggs?", "syllogism", "yes"),
     ])
     func eventsRelativeDatesAndPastTense(_ q: String, _ tool: String, _ want: String) {
-        let s = ExactTools.solve(q)
-        #expect(s?.tool == tool && s?.result == want, "\(q): \(String(describing: s))")
+        expectTool(q, tool, want)
     }
 
     @Test(arguments: ["This shape is a square. Every square has four sides. Is this a circle?",
@@ -158,5 +150,11 @@ import Testing
         let y = try #require(ExactTools.solve("All cats are animals. Tom is a cat. Is Tom an animal?"))
         #expect(ExactTools.answerGives("Yes, Tom is an animal.", y))
         #expect(!ExactTools.answerGives("No. Yes it is.", y))
+    }
+
+    /// The tool that reads `q`, and its result.
+    func expectTool(_ q: String, _ tool: String, _ want: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let s = ExactTools.solve(q)
+        #expect(s?.tool == tool && s?.result == want, "\(q): \(String(describing: s))", sourceLocation: sourceLocation)
     }
 }
