@@ -379,7 +379,7 @@ public struct Keys: Sendable {
 
     /// Whether the calculator or an exact tool answers a task (the instant streams), not a model.
     public func isInstant(_ task: TaskJob) -> Bool {
-        (task.type == .math && (ArithmeticGrammar.reading(task.text) != nil || WordProblems.solve(task.text) != nil))
+        (task.type == .math && (ArithmeticGrammar.reading(task.text) != nil || WordChains.wordProblem(task.text) != nil))
             || (task.type == .reasoning && ExactTools.solve(task.text) != nil)
     }
 

@@ -223,6 +223,11 @@ public enum WordProblems {
     static func hidesAStep(_ text: String) -> Bool {
         let w = words(text), lower = text.lowercased()
         if lower.contains("%") || w.contains("percent") || w.contains("times") || w.contains("once") { return true }
+        // Cents and dollars: a conversion.
+        if w.contains("cents") || w.contains("cent"), !w.isDisjoint(with: ["dollars", "dollar"]) || lower.contains("$") { return true }
+        // A quantity told by another ("Max scored 7 more points than Ella") and a total asked: two steps.
+        if lower.range(of: #"\b[0-9][0-9.,]* ([a-z]+ ){0,2}(more|fewer|less|older|younger|longer|shorter|taller|heavier)\b[^.?!]*\bthan\b"#, options: .regularExpression) != nil,
+           !w.isDisjoint(with: ["all", "altogether", "together", "total", "combined", "both"]) { return true }
         let times = Set(w.compactMap { timeUnits[$0] })
         if times.count > 1 || !w.isDisjoint(with: calendarWords) && !w.isDisjoint(with: ["from", "to", "through", "until", "till", "between"]) { return true }
         // "a 3-pack", "a 2-liter bottle" hide a step; a price ("7-dollar tickets") does not.

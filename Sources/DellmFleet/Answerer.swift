@@ -55,8 +55,8 @@ public struct Answerer: Sendable {
             let vote = Vote(source: "calculator", answer: reading.answer, milliseconds: 0)
             return .init(answer: reading.answer, votes: [vote], confidence: 1, tool: "calculator", error: nil, latencyMilliseconds: 0)
         }
-        if job.type == .math, let w = WordProblems.solve(job.text) {
-            let answer = "\(w.expression) = \(Calculator.format(w.value)) (\(w.rule))\nAnswer: \(Calculator.format(w.value))"
+        if job.type == .math, let w = WordChains.wordProblem(job.text) {
+            let answer = w.answer
             let vote = Vote(source: "word-problem", answer: answer, milliseconds: 0)
             return .init(answer: answer, votes: [vote], confidence: 1, tool: "word-problem", error: nil, latencyMilliseconds: 0)
         }

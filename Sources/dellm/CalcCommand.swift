@@ -38,14 +38,13 @@ struct CalcCommand: ParsableCommand {
                     writeStandardOutput((questions.count > 1 ? "\(q)\n" : "") + r.answer + "\n")
                 }
             case .failure(let d):
-                // A one-step word problem the rule reads (`WordProblems`) is answered without a model too.
-                if let w = WordProblems.solve(q) {
-                    let line = "\(w.expression) = \(Calculator.format(w.value)) (word problem: \(w.rule))"
+                // A word problem the rules read (`WordProblems`, one step; `WordChains`, more) is answered without a model too.
+                if let w = WordChains.wordProblem(q) {
                     if json {
                         writeStandardOutput(JSONValue.object(["text": .string(q), "values": .array([.number(Calculator.format(w.value))]),
-                                                              "steps": .array([.string(line)])]).serialized + "\n")
+                                                              "steps": .array(w.steps.map { .string($0) }), "rule": .string(w.rule)]).serialized + "\n")
                     } else {
-                        writeStandardOutput((questions.count > 1 ? "\(q)\n" : "") + line + "\n")
+                        writeStandardOutput((questions.count > 1 ? "\(q)\n" : "") + w.steps.joined(separator: "\n") + "\n")
                     }
                     continue
                 }

@@ -34,7 +34,12 @@ struct PlanCommand: ParsableCommand {
                 } else if part.type == .math {
                     switch ArithmeticGrammar.read(part.text) {
                     case .success(let r): out += "    calculator: \(r.summary)\n"
-                    case .failure(let d): out += "    calculator declines (\(d.reason)): a model answers\n"
+                    case .failure(let d):
+                        if let w = WordChains.wordProblem(part.text) {
+                            out += "    word-problem rule (\(w.rule)): " + w.steps.joined(separator: "; ") + " → \(Calculator.format(w.value))\n"
+                        } else {
+                            out += "    calculator declines (\(d.reason)), and the word-problem rules: a model answers\n"
+                        }
                     }
                 }
             }

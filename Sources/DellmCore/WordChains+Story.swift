@@ -1,0 +1,251 @@
+import Foundation
+
+extension WordChains {
+    /// A story of quantities, a clause at a time, each clause with one quantity:
+    /// - a start: "Maya had 40 stickers", "There were 64 people on a train" (a new quantity);
+    /// - a change to the quantity in focus, or the subject's: "gave 12", "15 got off", "bought 15 more";
+    ///   a clause without a verb takes the one before ("sold 75 in the morning and 28 in the afternoon");
+    /// - a quantity told by another: "three times as many books as Sam", "half as many pages", "7 more
+    ///   points than Ella", "5 fewer goats than cows" (another, by its name, or the one in focus);
+    /// - a part: "a quarter of them" given away, "25% off", or a part that stays ("two thirds of them are
+    ///   girls", "45% walk to school").
+    /// The question asks for the one in focus or named ("left", "now", "the sale price"), the total of
+    /// all ("in all", "together", "over the two days"), the rest of a whole ("how many boys", "do not
+    /// walk"), or an age later or earlier ("in 5 years").
+    /// Rates ("each", "per", "every") are not a story's: the rule declines.
+    enum Story {
+        struct Entity {
+            var names: Set<String>
+            var value: Double
+            var money: Bool
+            var part: Int? = nil
+            /// The quantities this one was computed from.
+            var uses: Set<Int> = []
+        }
+
+        enum Verb { case losing, gaining, having }
+
+        static let losing: Set<String> = [
+            "gave", "give", "gives", "sold", "sell", "sells", "lost", "lose", "loses", "ate", "eat", "eats", "used", "use", "uses",
+            "spent", "spend", "spends", "leaked", "broke", "breaks", "donated", "donates", "paid", "pays", "threw", "throws",
+            "removed", "removes", "drank", "drinks", "sent", "sends", "mailed", "off", "away", "out", "lent", "lends", "returned",
+            "burned", "popped", "fell", "spilled", "wasted", "missed",
+        ]
+        static let gaining: Set<String> = [
+            "bought", "buys", "buy", "found", "finds", "find", "won", "wins", "win", "received", "receives", "receive", "added",
+            "adds", "earned", "earns", "gained", "gains", "got", "gets", "on", "joined", "join", "joins", "arrived", "borrowed",
+        ]
+        static let having: Set<String> = [
+            "has", "have", "had", "is", "are", "was", "were", "made", "makes", "make", "picked", "picks", "collected", "collects",
+            "baked", "bakes", "held", "holds", "contains", "contained", "read", "reads", "scored", "scores", "grew", "grows",
+            "caught", "catches", "planted", "plants", "wrote", "writes", "ran", "runs", "walked", "walks", "saw", "sees", "cut",
+        ]
+        static let determiners: Set<String> = ["a", "an", "the", "there", "of", "at", "in", "on", "his", "her", "their", "its", "my", "our"]
+        static let pronouns: Set<String> = ["he", "she", "it", "they", "him", "them", "her", "his", "their", "its", "we", "i", "you"]
+        static let comparing: [String: Double] = [
+            "more": 1, "fewer": -1, "less": -1, "older": 1, "younger": -1, "longer": 1, "shorter": -1, "taller": 1, "heavier": 1,
+            "lighter": -1, "bigger": 1, "smaller": -1, "cheaper": -1, "higher": 1, "lower": -1, "farther": 1, "further": 1,
+        ]
+
+        static func solve(_ p: Problem) -> Solution? {
+            let rateWords: Set<String> = ["each", "per", "every", "apiece", "average"]
+            guard !p.all.contains(where: { rateWords.contains($0.text) }) else { return nil }
+            var s = State()
+            for clause in p.statement {
+                guard s.read(clause) else { return nil }
+            }
+            guard s.focus != nil else { return nil }
+            // A comparison asked ("how many more"), or a start told after its changes ("at first").
+            if p.question.contains(where: { comparing[$0.text] != nil }) || p.asks(["difference", "times", "percent", "percentage", "fraction"]) { return nil }
+            if p.statement.dropFirst().contains(where: { WordChains.contains($0, ["at", "first"]) || $0.contains { ["originally", "initially"].contains($0.text) } }) { return nil }
+            return s.answer(p)
+        }
+
+        struct State {
+            var entities: [Entity] = []
+            var focus: Int? = nil
+            var verb: Verb? = nil
+            var steps: [String] = []
+
+            /// One clause read into the story; false when it cannot be.
+            mutating func read(_ c: [Tok]) -> Bool {
+                let quantities = c.indices.filter { c[$0].isQuantity }
+                let verbHere = Story.verb(c)
+                if let v = verbHere { verb = v }
+                guard !quantities.isEmpty else { return true }
+                guard quantities.count == 1 else { return false }
+                let i = quantities[0], t = c[i]
+                let subject = Story.subject(c)
+                let own = noun(after: i, in: c)
+                // What a change applies to: the quantity of the noun it names, the subject's, the money, the one in focus.
+                let target = own.flatMap { n in entities.indices.last { entities[$0].names.contains(n) } }
+                    ?? subject.flatMap { resolve($0, money: t.money != nil) } ?? moneyEntity(t.money != nil) ?? focus
+                switch t.kind {
+                case .multiplier:
+                    return relate(c, at: i, subject: subject) { $0 * t.value } label: { "\(Calculator.format(t.value)) × \($0)" }
+                case .fraction where i + 1 < c.count && c[i + 1].text == "as":
+                    return relate(c, at: i, subject: subject) { $0 * t.value } label: { "\(Calculator.format(t.value)) × \($0)" }
+                case .fraction, .percent:
+                    return part(c, at: i, share: t.kind == .percent ? t.value / 100 : t.value, subject: subject)
+                case .number:
+                    if let k = c[(i + 1)...].prefix(4).firstIndex(where: { Story.comparing[$0.text] != nil }),
+                       c[(k + 1)...].contains(where: { $0.text == "than" }) {
+                        let sign = Story.comparing[c[k].text]!
+                        return relate(c, at: i, subject: subject) { $0 + sign * t.value } label: { "\($0) \(sign > 0 ? "+" : "-") \(Calculator.format(t.value))" }
+                    }
+                    let more = i + 1 < c.count && c[i + 1].text == "more"
+                    // Taking away from nothing yet: the start is told later ("sold 34 … It had 80 at first").
+                    if !more, verb == .losing, focus == nil { return false }
+                    if more || verb == .gaining || verb == .losing, verbHere != nil || subject == nil, let e = target ?? focus {
+                        let sign: Double = more || verb == .gaining ? 1 : -1
+                        change(e, by: sign * t.value)
+                        return true
+                    }
+                    if verbHere == nil, subject == nil, verb == .having, let f = focus, own == nil || entities[f].names.contains(own!) {
+                        change(f, by: t.value) // "picked 38 on Monday and 27 on Tuesday"
+                        return true
+                    }
+                    // A quantity told again of one already told ("It had 80 hats"): a restart the rule does not read.
+                    if let e = target, subject.map({ resolve($0, money: false) != nil }) == true, own == nil || entities[e].names.contains(own!) { return false }
+                    var names = Set(subject ?? [])
+                    if let n = own { names.insert(n) }
+                    entities.append(Entity(names: names, value: t.value, money: t.money != nil))
+                    focus = entities.count - 1
+                    steps.append("\(names.sorted().joined(separator: " ")): \(Calculator.format(t.value))")
+                    return true
+                default:
+                    return false
+                }
+            }
+
+            mutating func change(_ e: Int, by d: Double) {
+                let before = entities[e].value
+                entities[e].value += d
+                focus = e
+                steps.append("\(Calculator.format(before)) \(d < 0 ? "-" : "+") \(Calculator.format(Swift.abs(d))) = \(Calculator.format(entities[e].value))")
+            }
+
+            /// A quantity told by another: the one named after "as" or "than", else the one in focus.
+            mutating func relate(_ c: [Tok], at i: Int, subject: [String]?, _ f: (Double) -> Double, label: (String) -> String) -> Bool {
+                let after = c[(i + 1)...]
+                let refStart = after.lastIndex { $0.text == "than" } ?? after.dropFirst().lastIndex { $0.text == "as" }
+                var ref = focus
+                if let r = refStart {
+                    let words = c[(r + 1)...].prefix(4).filter { $0.kind == .word }.map { singular($0.text) }
+                    if let named = resolve(words, money: false) { ref = named }
+                    else if words.contains(where: { !Story.determiners.contains($0) && !Story.pronouns.contains($0) && $0 != "one" }) { return false }
+                }
+                guard let r = ref else { return false }
+                var names = Set((subject ?? []).filter { !Story.pronouns.contains($0) })
+                if let m = after.firstIndex(where: { $0.text == "many" || $0.text == "much" }), let n = noun(after: m, in: c) { names.insert(n) }
+                else if let n = noun(after: i, in: c) { names.insert(n) }
+                let v = f(entities[r].value)
+                entities.append(Entity(names: names, value: v, money: entities[r].money, uses: entities[r].uses.union([r])))
+                focus = entities.count - 1
+                steps.append("\(names.sorted().joined(separator: " ")): \(label(Calculator.format(entities[r].value))) = \(Calculator.format(v))")
+                return true
+            }
+
+            /// A part of a whole: taken away, taken off a price, added, or kept as a part of its own.
+            mutating func part(_ c: [Tok], at i: Int, share: Double, subject: [String]?) -> Bool {
+                var whole = focus
+                if let of = c[(i + 1)...].prefix(2).firstIndex(where: { $0.text == "of" }) {
+                    let words = c[(of + 1)...].prefix(3).filter { $0.kind == .word }.map { singular($0.text) }
+                    if let named = resolve(words, money: false) { whole = named }
+                }
+                guard let w = whole else { return false }
+                let amount = entities[w].value * share
+                if c.contains(where: { $0.text == "off" || $0.text == "discount" }) || verb == .losing || verb == .gaining {
+                    change(w, by: (verb == .gaining ? 1 : -1) * amount)
+                    return true
+                }
+                var names = Set(c.filter { $0.kind == .word && !Story.determiners.contains($0.text) && !Story.pronouns.contains($0.text)
+                    && !Story.having.contains($0.text) && !WordChains.stoppers.contains($0.text) }.map { singular($0.text) })
+                names.subtract(entities[w].names)
+                entities.append(Entity(names: names, value: amount, money: entities[w].money, part: w, uses: entities[w].uses.union([w])))
+                steps.append("\(Calculator.format(share)) × \(Calculator.format(entities[w].value)) = \(Calculator.format(amount))")
+                return true
+            }
+
+            /// The latest quantity one of these words names; a pronoun is the one in focus.
+            func resolve(_ words: [String], money: Bool) -> Int? {
+                if let w = words.first, Story.pronouns.contains(w) { return moneyEntity(money) ?? focus }
+                let wanted = Set(words).subtracting(Story.determiners)
+                return entities.indices.last { !entities[$0].names.isDisjoint(with: wanted) && (!money || entities[$0].money) }
+            }
+
+            func moneyEntity(_ money: Bool) -> Int? { money ? entities.indices.last { entities[$0].money } : nil }
+
+            func answer(_ p: Problem) -> Solution? {
+                let asked = p.question.indices.filter { p.question[$0].isQuantity }
+                let noun = p.question.firstIndex { $0.text == "many" }.flatMap { WordChains.noun(after: $0, in: p.question) }
+                let whole = entities.indices.filter { entities[$0].part == nil }
+                // A unit asked that no quantity has ("how many minutes" of hours): a conversion, not a story.
+                if let n = noun, Units.factor(n, "second") != nil || Units.factor(n, "month") != nil || n == "$" || n == "cent",
+                   !entities.contains(where: { $0.names.contains(n) }) { return nil }
+                // An age later or earlier: "How old will his father be in 5 years?"
+                if p.questionWords.contains("old"), asked.count == 1, let e = resolve(p.question.filter { $0.kind == .word }.map(\.text).filter { !Story.pronouns.contains($0) }, money: false) {
+                    let n = p.question[asked[0]].value, ago = p.questionWords.contains("ago")
+                    guard covers([e]) else { return nil }
+                    return solution(entities[e].value + (ago ? -n : n), "\(Calculator.format(entities[e].value)) \(ago ? "-" : "+") \(Calculator.format(n))")
+                }
+                if p.asksTotal, whole.count >= 2 {
+                    guard asked.isEmpty || asked.count == 1 && p.question[asked[0]].value == Double(whole.count) else { return nil }
+                    guard covers(whole) else { return nil }
+                    let sum = whole.map { entities[$0].value }.reduce(0, +)
+                    return solution(sum, whole.map { Calculator.format(entities[$0].value) }.joined(separator: " + "))
+                }
+                guard asked.isEmpty else { return nil }
+                let parts = entities.indices.filter { entities[$0].part != nil }
+                let unnamed = noun.map { n in !entities.contains { $0.names.contains(n) } } ?? false
+                if parts.count == 1, p.questionWords.contains("not") || unnamed, let w = entities[parts[0]].part, covers(parts) {
+                    let rest = entities[w].value - entities[parts[0]].value
+                    return solution(rest, "\(Calculator.format(entities[w].value)) - \(Calculator.format(entities[parts[0]].value))")
+                }
+                guard parts.isEmpty || !unnamed else { return nil }
+                let named = p.question.filter { $0.kind == .word && !Story.pronouns.contains($0.text) }.map { singular($0.text) }
+                if parts.isEmpty { return focus.flatMap { covers([$0]) ? solution(entities[$0].value, nil) : nil } }
+                // With a part, the question must name it ("how many are girls"); "how many liters are in it"
+                // could be the whole or the part: declined.
+                guard let e = resolve(named, money: false), entities[e].part != nil, covers([e]) else { return nil }
+                return solution(entities[e].value, nil)
+            }
+
+            /// Whether these quantities, with those they were computed from, are all the story told: a
+            /// quantity the answer does not use is a step the rule did not read.
+            func covers(_ answered: [Int]) -> Bool {
+                let used = answered.reduce(into: Set(answered)) { $0.formUnion(entities[$1].uses) }
+                return used.count == entities.count
+            }
+
+            func solution(_ v: Double, _ last: String?) -> Solution {
+                Solution(steps: steps + (last.map { ["\($0) = \(Calculator.format(v))"] } ?? []), value: v, rule: "story")
+            }
+        }
+
+        /// The clause's verb: a verb of losing or gaining anywhere in it ("were added", "got off"), else
+        /// one of having; nil when it has none.
+        static func verb(_ c: [Tok]) -> Verb? {
+            for (i, t) in c.enumerated() where t.kind == .word {
+                if t.text == "got" || t.text == "gets" {
+                    let next = i + 1 < c.count ? c[i + 1].text : ""
+                    return ["off", "out", "away"].contains(next) ? .losing : .gaining
+                }
+                if losing.contains(t.text) { return .losing }
+                if gaining.contains(t.text), t.text != "on" || i > 0 && ["got", "get", "climbed", "hopped"].contains(c[i - 1].text) { return .gaining }
+            }
+            return c.contains { having.contains($0.text) } ? .having : nil
+        }
+
+        /// The words before the clause's verb or first quantity, without determiners, singular; nil when
+        /// there are none ("27 on Tuesday").
+        static func subject(_ c: [Tok]) -> [String]? {
+            var out: [String] = []
+            for t in c {
+                if t.isQuantity || t.kind == .symbol || losing.contains(t.text) || gaining.contains(t.text) || having.contains(t.text) { break }
+                if !determiners.contains(t.text) { out.append(singular(t.text)) }
+            }
+            return out.isEmpty ? nil : out
+        }
+    }
+}

@@ -1,0 +1,241 @@
+import Foundation
+
+extension WordChains {
+    /// Rates and prices composed by their units. Every quantity is a count of a unit ("5 days",
+    /// "$50") or a rate, a unit per another ("$15 an hour", "12 cans in each box", "3 packs of 12
+    /// pencils", "$8 for adults"). Each count is carried through the rates whose units it cancels until
+    /// it is in the unit asked ("how many minutes", "how much … earn" is dollars); a rate the other way
+    /// round divides ("packed into bags of 8"). Units of time convert (a week is 7 days; a month has no
+    /// fixed number of days, so it does not), and so do cents and dollars.
+    /// The answer is the sum of the carried counts; with "change" or "left" asked, the money held less
+    /// it; with "each" asked after sharing, divided by the sharers. A rate or count left unused declines.
+    enum Units {
+        struct Quantity: Equatable {
+            var value: Double
+            var unit: String?
+            var per: String? = nil
+            var perCount: Double = 1
+            var clause: Int
+            var label: String { Calculator.format(value) + " " + (unit ?? "?") + (per.map { "/" + (perCount == 1 ? "" : Calculator.format(perCount) + " ") + $0 } ?? "") }
+        }
+
+        static let costing: Set<String> = ["cost", "costs", "costed", "priced", "charges", "charge", "sells", "sell", "sold", "is", "are"]
+
+        static func solve(_ p: Problem) -> Solution? {
+            // Multipliers and fractions compare or split quantities: the story's, not these rates'.
+            guard !p.all.contains(where: { $0.kind == .multiplier || $0.kind == .fraction }), let target = target(p) else { return nil }
+            var qs: [Quantity] = []
+            for (k, clause) in p.statement.enumerated() {
+                guard read(clause, clause: k, into: &qs, inQuestion: false) else { return nil }
+            }
+            guard read(p.question, clause: p.statement.count, into: &qs, inQuestion: true) else { return nil }
+            if ProcessInfo.processInfo.environment["WC_DEBUG"] != nil { print("units target=\(target)", qs.map(\.label), p.statement.map { $0.map(\.text) }) }
+            guard qs.allSatisfy({ $0.unit != nil }) else { return nil }
+            // One quantity in another unit of its kind: "A flight lasts 4 hours. How many minutes is that?"
+            if qs.count == 1, let u = qs[0].unit, qs[0].per == nil, u != target, let f = factor(u, target) {
+                return Solution(steps: ["\(qs[0].label) = \(Calculator.format(qs[0].value * f)) \(target)"], value: qs[0].value * f, rule: "units")
+            }
+            guard qs.contains(where: { $0.per != nil }) || sharing(p) else { return nil }
+            return compose(qs, target: target, p: p)
+        }
+
+        /// The unit the question asks for: "how many minutes" → minute; "how much … earn/spend/cost" or
+        /// "how many dollars" → $.
+        static func target(_ p: Problem) -> String? {
+            let q = p.question
+            if let i = q.firstIndex(where: { $0.text == "many" }), i + 1 < q.count, q[i + 1].kind == .word {
+                let w = q[i + 1].text
+                if WordProblems.comparatives.contains(w) { return nil }
+                return singular(w)
+            }
+            guard q.contains(where: { $0.text == "much" }) || WordChains.contains(q, ["what", "is", "the", "total"]) else { return nil }
+            let moneyWords: Set<String> = ["money", "earn", "earns", "earned", "spend", "spent", "spends", "pay", "paid", "pays", "cost",
+                                           "costs", "make", "makes", "made", "save", "saves", "saved", "change", "charge", "price", "cents"]
+            if p.asks(moneyWords) || p.all.contains(where: { $0.money != nil }) { return p.questionWords.contains("cents") ? "cent" : "$" }
+            return nil
+        }
+
+        /// The quantities of one clause, or nil when one cannot be read.
+        static func read(_ c: [Tok], clause k: Int, into out: inout [Quantity], inQuestion: Bool) -> Bool {
+            let first = out.count
+            var consumed = Set<Int>()
+            let eachSubject: String? = c.count >= 2 && ["each", "every"].contains(c[0].text) && c[1].kind == .word ? singular(c[1].text) : nil
+            let lists = listUnits(c, consumed: &consumed)
+            for (i, t) in c.enumerated() where !consumed.contains(i) {
+                if t.kind == .percent {
+                    // "He saves 15% of it": the quantity before, scaled; "25% off": reduced.
+                    guard var last = out.popLast() else { return false }
+                    let off = c.dropFirst(i + 1).prefix(2).contains { $0.text == "off" || $0.text == "discount" }
+                    last.value *= off ? 1 - t.value / 100 : t.value / 100
+                    out.append(last)
+                    continue
+                }
+                guard t.kind == .number else { continue }
+                var q = Quantity(value: t.value, unit: t.money ?? lists[i] ?? noun(after: i, in: c), clause: k)
+                // Where the noun phrase ends: the words after it say what the quantity is per.
+                var j = i + 1
+                while j < c.count, j <= i + 3, c[j].kind == .word, !stoppers.contains(c[j].text), !isVerb(c[j].text) { j += 1 }
+                if let (per, count, used) = perPhrase(c, from: j, clauseCounts: Array(out[first...]), money: t.money != nil) {
+                    q.per = per; q.perCount = count
+                    if let u = used { consumed.insert(u) }
+                } else if i >= 3, c[i - 1].text == "of", c[i - 2].kind == .word, c[i - 3].kind == .number, !consumed.contains(i - 3) {
+                    q.per = singular(c[i - 2].text) // "3 packs of 12 pencils"
+                } else if i >= 2, c[i - 1].text == "of", c[i - 2].kind == .word, noun(after: i, in: c) == nil, lists[i] == nil, t.money == nil {
+                    q.per = singular(c[i - 2].text) // "teams of 4", "bags of 8": the unit is what is grouped
+                } else if let e = eachSubject, q.unit != e { q.per = e }
+                else if t.money != nil, let subject = pricedSubject(c, before: i) { q.per = subject }
+                if q.unit == nil { q.unit = out.last(where: { $0.unit != nil && $0.per == nil })?.unit ?? out.last?.unit }
+                out.append(q)
+            }
+            // "in a week", "in one year" asked: one of a unit of time.
+            if inQuestion, let i = c.firstIndex(where: { $0.text == "in" }), i + 2 < c.count, ["a", "an"].contains(c[i + 1].text),
+               timeSeconds[singular(c[i + 2].text)] != nil || timeMonths[singular(c[i + 2].text)] != nil {
+                out.append(Quantity(value: 1, unit: singular(c[i + 2].text), clause: k))
+            }
+            return true
+        }
+
+        /// "each" (per the clause's other count, or per what is priced), "each box", "per 100 km", "a day",
+        /// "every week", "in each row", "for adults" after a price: the unit per, and how many of it.
+        static func perPhrase(_ c: [Tok], from j: Int, clauseCounts: [Quantity], money: Bool) -> (String, Double, Int?)? {
+            var j = j
+            // "8 liters of fuel per 100 km": past the "of" phrase.
+            if j < c.count, c[j].text == "of" {
+                var k = j + 1
+                while k < c.count, k <= j + 3, c[k].kind == .word, !stoppers.contains(c[k].text) { k += 1 }
+                if k < c.count, ["per", "a", "an", "every", "each"].contains(c[k].text) { j = k }
+            }
+            if j < c.count, ["in", "for"].contains(c[j].text), j + 1 < c.count, ["each", "every"].contains(c[j + 1].text) { j += 1 }
+            guard j < c.count else { return nil }
+            let w = c[j].text
+            if ["each", "apiece"].contains(w) {
+                if j + 1 < c.count, c[j + 1].kind == .word, !stoppers.contains(c[j + 1].text), !isVerb(c[j + 1].text) { return (singular(c[j + 1].text), 1, nil) }
+                if let u = clauseCounts.last(where: { $0.per == nil })?.unit { return (u, 1, nil) }
+                if let o = pricedObject(c, before: j) { return (o, 1, nil) }
+                return nil
+            }
+            if ["per", "a", "an", "every"].contains(w), j + 1 < c.count {
+                if c[j + 1].kind == .number, j + 2 < c.count, c[j + 2].kind == .word { return (singular(c[j + 2].text), c[j + 1].value, j + 1) }
+                if c[j + 1].kind == .word, w == "per" || w == "every" || timeSeconds[singular(c[j + 1].text)] != nil || timeMonths[singular(c[j + 1].text)] != nil {
+                    return (singular(c[j + 1].text), 1, nil)
+                }
+            }
+            if money, w == "for", j + 1 < c.count, c[j + 1].kind == .word, !stoppers.contains(c[j + 1].text) { return (singular(c[j + 1].text), 1, nil) }
+            return nil
+        }
+
+        /// Lists of numbers ("24 and 28 students", "6, 9, 7 and 10 toys"): each number's unit is the noun
+        /// after the last; a count of the list before it ("two classes of 24 and 28") is the list's size,
+        /// not a quantity (consumed).
+        static func listUnits(_ c: [Tok], consumed: inout Set<Int>) -> [Int: String] {
+            var out: [Int: String] = [:]
+            var i = 0
+            while i < c.count {
+                guard c[i].kind == .number else { i += 1; continue }
+                var run = [i], j = i + 1
+                while j + 1 < c.count, c[j].text == "," || c[j].text == "and" {
+                    var k = j + 1
+                    if c[k].text == "and", k + 1 < c.count { k += 1 }
+                    guard c[k].kind == .number else { break }
+                    run.append(k); j = k + 1
+                }
+                if run.count >= 2, let last = run.last, let unit = c[last].money ?? noun(after: last, in: c) {
+                    for r in run { out[r] = unit }
+                    if i >= 3, c[i - 1].text == "of", c[i - 3].kind == .number, c[i - 3].value == Double(run.count) { consumed.insert(i - 3) }
+                }
+                i = j
+            }
+            return out
+        }
+
+        /// "A pencil costs 75 cents", "Tickets cost $8": what a price before a verb of costing is for.
+        static func pricedSubject(_ c: [Tok], before i: Int) -> String? {
+            guard let v = c[..<i].lastIndex(where: { costing.contains($0.text) }), v > 0, c[v - 1].kind == .word,
+                  !stoppers.contains(c[v - 1].text) else { return nil }
+            return singular(c[v - 1].text)
+        }
+
+        /// "sells cupcakes for $3 each": the noun before "for" or "at".
+        static func pricedObject(_ c: [Tok], before j: Int) -> String? {
+            guard let f = c[..<j].lastIndex(where: { $0.text == "for" || $0.text == "at" }), f > 0, c[f - 1].kind == .word,
+                  !stoppers.contains(c[f - 1].text), !isVerb(c[f - 1].text) else { return nil }
+            return singular(c[f - 1].text)
+        }
+
+        /// "each" or "per" asked after "shared", "split", "divided", "equally" or "among".
+        static func sharing(_ p: Problem) -> Bool {
+            p.asks(["each", "per"]) && p.statement.joined().contains { ["shared", "share", "shares", "split", "divided", "equally", "among"].contains($0.text) }
+        }
+
+        /// Each count carried to the target; then summed, taken from the money held, or shared.
+        static func compose(_ qs: [Quantity], target: String, p: Problem) -> Solution? {
+            let rates = qs.indices.filter { qs[$0].per != nil }
+            var used = Set<Int>()
+            var steps: [String] = []
+            var carried: [Double] = [], held: [Double] = [], left: [Int] = []
+            for c in qs.indices where qs[c].per == nil {
+                guard let (v, path) = carry(qs[c], to: target, rates: rates, qs: qs) else { left.append(c); continue }
+                if path.isEmpty { held.append(v); continue }
+                used.formUnion(path)
+                carried.append(v)
+                steps.append(([qs[c].label] + path.map { qs[$0].label }).joined(separator: " × ") + " = \(Calculator.format(v)) \(target)")
+            }
+            guard !carried.isEmpty || !held.isEmpty, used == Set(rates) else { return nil }
+            let total = carried.reduce(0, +)
+            if sharing(p), left.count == 1 {
+                let n = qs[left[0]].value
+                let sum = total + held.reduce(0, +)
+                steps.append("\(Calculator.format(sum)) / \(Calculator.format(n)) = \(Calculator.format(sum / n))")
+                return Solution(steps: steps, value: sum / n, rule: "units, shared")
+            }
+            guard left.isEmpty, !carried.isEmpty else { return nil }
+            if p.asks(["change", "left", "remain", "remains", "rest"]) {
+                guard held.count == 1 else { return nil }
+                steps.append("\(Calculator.format(held[0])) - \(Calculator.format(total)) = \(Calculator.format(held[0] - total))")
+                return Solution(steps: steps, value: held[0] - total, rule: "units, what is left")
+            }
+            guard held.isEmpty else { return nil }
+            if carried.count > 1 { steps.append(carried.map(Calculator.format).joined(separator: " + ") + " = \(Calculator.format(total))") }
+            return Solution(steps: steps, value: total, rule: "units")
+        }
+
+        /// A count carried through rates (those of its own clause first) until it is in `target`: its
+        /// value there and the rates it went through, or nil.
+        static func carry(_ c: Quantity, to target: String, rates: [Int], qs: [Quantity]) -> (Double, [Int])? {
+            var unit = c.unit ?? "", value = c.value, path: [Int] = []
+            for _ in 0..<5 {
+                let open = rates.filter { !path.contains($0) }
+                let ordered = open.filter { qs[$0].clause == c.clause } + open.filter { qs[$0].clause != c.clause }
+                // A rate per this unit; else this unit converted to the one asked; else a rate the other way round.
+                if let r = ordered.first(where: { qs[$0].per == unit }) ?? ordered.first(where: { factor(unit, qs[$0].per!) != nil }) {
+                    value = value * factor(unit, qs[r].per!)! / qs[r].perCount * qs[r].value
+                    unit = qs[r].unit ?? ""
+                    path.append(r)
+                } else if let f = factor(unit, target) {
+                    return (value * f, path)
+                } else if let r = ordered.first(where: { qs[$0].unit.map { factor(unit, $0) != nil } ?? false }) {
+                    // 80 apples in bags of 8 apples each is 10 bags.
+                    value = value * factor(unit, qs[r].unit!)! / qs[r].value * qs[r].perCount
+                    unit = qs[r].per!
+                    path.append(r)
+                } else { return nil }
+            }
+            return factor(unit, target).map { (value * $0, path) }
+        }
+
+        /// How many of `to` one `from` is: 1 for the same unit, 60 for hour → minute, 0.01 for cent → $.
+        static func factor(_ from: String, _ to: String) -> Double? {
+            if from == to { return 1 }
+            if let a = timeSeconds[from], let b = timeSeconds[to] { return a / b }
+            if let a = timeMonths[from], let b = timeMonths[to] { return a / b }
+            if from == "year", to == "week" { return 52 }
+            if from == "year", to == "day" { return 365 }
+            if from == "cent", to == "$" { return 0.01 }
+            if from == "$", to == "cent" { return 100 }
+            return nil
+        }
+
+        static let timeSeconds: [String: Double] = ["second": 1, "minute": 60, "hour": 3_600, "day": 86_400, "week": 604_800]
+        static let timeMonths: [String: Double] = ["month": 1, "year": 12]
+    }
+}

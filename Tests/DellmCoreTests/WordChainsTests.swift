@@ -1,0 +1,73 @@
+import DellmCore
+import Foundation
+import Testing
+
+/// The chain rule for word problems of more than one step: every dev problem it answers is right (the
+/// held-out multi-test.jsonl is reported, never tested here), each reader composes what its cues say,
+/// and it declines what it cannot read in full.
+struct WordChainsTests {
+    static func value(_ q: String) -> Double? { WordChains.solve(q)?.value }
+
+    @Test func everyDevProblemItAnswersIsRight() throws {
+        var answered = 0, total = 0
+        for file in ["config/eval/multi-dev.jsonl", "config/eval/word-dev.jsonl", "config/eval/word2-dev.jsonl",
+                     "config/eval/word3-dev.jsonl", "config/eval/word4-dev.jsonl"] {
+            for (q, v) in try WordProblemsTests.dev(file) {
+                total += 1
+                guard let s = WordChains.wordProblem(q) else { continue }
+                answered += 1
+                #expect(abs(s.value - v) < 1e-9, "\(q): \(s.steps) (\(s.rule)), want \(Calculator.format(v))")
+            }
+        }
+        #expect(total >= 100 && answered * 10 >= total * 9, "answered \(answered) of \(total)")
+    }
+
+    @Test func unitsCancelThroughRatesAndConvert() {
+        let s = WordChains.solve("Carla earns $15 an hour. She works 6 hours a day. How much does she earn in 5 days?")
+        #expect(s?.value == 450 && s?.rule == "units")
+        #expect(s?.steps.first == "5 day × 6 hour/day × 15 $/hour = 450 $", "the working shows the units: \(String(describing: s?.steps))")
+        // A rate in minutes, time asked in hours: converted, not multiplied by the hours alone.
+        #expect(Self.value("A pump fills 30 buckets a minute. How many buckets does it fill in 3 hours?") == 5_400)
+        // Per a number of a unit, and a unit of the question's own.
+        #expect(Self.value("A bus uses 12 liters of diesel per 100 km. How many liters does it use for 250 km?") == 30)
+        // A rate the other way round divides; a list counts its items, and its own count is not a quantity.
+        #expect(Self.value("Three crates of 20, 25 and 35 lemons are packed into nets of 8. How many nets are there?") == 10)
+        // Cents to dollars.
+        #expect(Self.value("An eraser costs 40 cents. How many dollars do 15 erasers cost?") == 6)
+    }
+
+    @Test func moneyHeldLessWhatIsBoughtAndSharing() {
+        #expect(Self.value("Ines has $60. She buys 4 scarves that cost $7 each. How much money does she have left?") == 32)
+        #expect(Self.value("Noah buys 5 pies for $4 each. He pays with a $20 bill. How much change does he get?") == 0)
+        #expect(Self.value("Four cousins split the cost of a $70 boat ride and a $10 snack equally. How much does each pay?") == 20)
+        #expect(Self.value("Adult tickets cost $9 and child tickets cost $4. How much do 3 adults and 2 children pay?") == nil,
+                "'adult tickets' prices tickets, not adults: declined rather than guessed")
+    }
+
+    @Test func storiesRelationsAndParts() {
+        #expect(Self.value("Iris had 52 beads. She lost 9 and then found 14 more. How many beads does she have now?") == 57)
+        #expect(Self.value("A shop sold 34 hats on Monday and 19 on Tuesday. It had 80 hats at first. How many hats does it have left?") == nil,
+                "the start told after the changes: not a story read in order")
+        #expect(Self.value("Ravi has 16 cards. Uma has four times as many cards as Ravi. How many cards do they have together?") == 80)
+        #expect(Self.value("Lea ran 12 km. Kay ran 5 km less than Lea. How far did they run altogether?") == 19)
+        #expect(Self.value("Lea ran 12 laps. Kay ran 5 fewer laps than Lea. How many laps did they run altogether?") == 19)
+        #expect(Self.value("A box held 36 pens. A third of them were given away and 5 were lost. How many pens are left?") == 19)
+        #expect(Self.value("A bike costs $240. It is sold at 15% off. What is the sale price?") == 204)
+        #expect(Self.value("Of the 80 trees in a park, 25% are oaks. How many trees are not oaks?") == 60)
+        #expect(Self.value("A tank holds 500 liters and is 40 percent full. How many liters are in it?") == nil, "the whole or the part: declined")
+    }
+
+    @Test func averagesOfAList() {
+        #expect(Self.value("Zoe ran 4, 6, 5 and 9 miles on four days. What was her average distance?") == 6)
+        #expect(Self.value("Five jars hold 10, 12, 8, 14 and 6 coins. What is the average number of coins in a jar?") == 10)
+    }
+
+    @Test func declinesWhatItCannotReadInFull() {
+        // A number the rule does not use, a rate in a story, a comparison asked.
+        #expect(Self.value("Ana had 20 apples and 3 bags. She ate 4 apples. How many apples are left?") == nil)
+        #expect(Self.value("Each child gets 3 pencils. Ana had 20 pencils and gave some away. How many are left?") == nil)
+        #expect(Self.value("Sam has 14 books. Tia has 20 books. How many more books does Tia have?") == nil)
+        // A conversion alone is the units reader's, not a story.
+        #expect(Self.value("A flight lasts 4 hours. How many minutes is that?") == 240)
+    }
+}
