@@ -136,6 +136,8 @@ extension WordChains {
                     else if words.contains(where: { !Story.determiners.contains($0) && !Story.pronouns.contains($0) && $0 != "one" }) { return false }
                 }
                 guard let r = ref else { return false }
+                // "A pen and pencil cost $6 … the pen costs twice as much as the pencil": parts of one total, equations to solve.
+                if let sub = subject, !entities[r].names.isDisjoint(with: sub.filter { !Story.pronouns.contains($0) }) { return false }
                 var names = Set((subject ?? []).filter { !Story.pronouns.contains($0) })
                 if let m = after.firstIndex(where: { $0.text == "many" || $0.text == "much" }), let n = noun(after: m, in: c) { names.insert(n) }
                 else if let n = noun(after: i, in: c) { names.insert(n) }
@@ -204,7 +206,12 @@ extension WordChains {
                 }
                 guard parts.isEmpty || !unnamed else { return nil }
                 let named = p.question.filter { $0.kind == .word && !Story.pronouns.contains($0.text) }.map { singular($0.text) }
-                if parts.isEmpty { return focus.flatMap { covers([$0]) ? solution(entities[$0].value, nil) : nil } }
+                if parts.isEmpty {
+                    // The question names another quantity than the one in focus ("How many miles did Roger ride" after
+                    // "5 times that amount in the evening"): which it asks is unclear.
+                    guard let f = focus, covers([f]), resolve(named, money: false).map({ $0 == f }) ?? true else { return nil }
+                    return solution(entities[f].value, nil)
+                }
                 // With a part, the question must name it ("how many are girls"); "how many liters are in it"
                 // could be the whole or the part: declined.
                 guard let e = resolve(named, money: false), entities[e].part != nil, covers([e]) else { return nil }
@@ -242,7 +249,7 @@ extension WordChains {
         static func subject(_ c: [Tok]) -> [String]? {
             var out: [String] = []
             for t in c {
-                if t.isQuantity || t.kind == .symbol || losing.contains(t.text) || gaining.contains(t.text) || having.contains(t.text) { break }
+                if t.isQuantity || t.kind == .symbol || isVerb(t.text) { break }
                 if !determiners.contains(t.text) { out.append(singular(t.text)) }
             }
             return out.isEmpty ? nil : out

@@ -370,6 +370,7 @@ public enum WordProblems {
     ]
     static let stepWords: Set<String> = [
         "hundred", "thousand", "million", "dozen", "dozens", "half", "twice", "double", "triple", "third", "quarter", "thrice",
+        "doubled", "doubles", "tripled", "triples", "halved", "halves",
     ]
 
     static func words(_ text: String) -> Set<String> {
