@@ -16,14 +16,25 @@ extension WordChains {
             var per: String? = nil
             var perCount: Double = 1
             var clause: Int
-            var label: String { Calculator.format(value) + " " + (unit ?? "?") + (per.map { "/" + (perCount == 1 ? "" : Calculator.format(perCount) + " ") + $0 } ?? "") }
+            /// A second unit it is per, from its subject: "A bird eats 7 berries a day" is per day and per bird.
+            var perSubject: String? = nil
+            var label: String {
+                Calculator.format(value) + " " + (unit ?? "?") + (per.map { "/" + (perCount == 1 ? "" : Calculator.format(perCount) + " ") + $0 } ?? "")
+                    + (perSubject.map { "/" + $0 } ?? "")
+            }
         }
 
         static let costing: Set<String> = ["cost", "costs", "costed", "priced", "charges", "charge", "sells", "sell", "sold", "is", "are"]
 
         static func solve(_ p: Problem) -> Solution? {
             // Multipliers and fractions compare or split quantities: the story's, not these rates'.
-            guard !p.all.contains(where: { $0.kind == .multiplier || $0.kind == .fraction }), let target = target(p) else { return nil }
+            guard !p.all.contains(where: { $0.kind == .fraction }), let target = target(p) else { return nil }
+            // A multiplier is a count of times only before "a day", "every week": "twice a week".
+            for c in p.statement + [p.question] {
+                for (i, t) in c.enumerated() where t.kind == .multiplier {
+                    guard i + 2 < c.count, ["a", "an", "per", "every", "each"].contains(c[i + 1].text) else { return nil }
+                }
+            }
             var qs: [Quantity] = []
             for (k, clause) in p.statement.enumerated() {
                 guard read(clause, clause: k, into: &qs, inQuestion: false) else { return nil }
@@ -70,8 +81,8 @@ extension WordChains {
                     out.append(last)
                     continue
                 }
-                guard t.kind == .number else { continue }
-                var q = Quantity(value: t.value, unit: t.money ?? lists[i] ?? noun(after: i, in: c), clause: k)
+                guard t.kind == .number || t.kind == .multiplier else { continue }
+                var q = Quantity(value: t.value, unit: t.kind == .multiplier ? "time" : t.money ?? lists[i] ?? noun(after: i, in: c), clause: k)
                 // Where the noun phrase ends: the words after it say what the quantity is per.
                 var j = i + 1
                 while j < c.count, j <= i + 3, c[j].kind == .word, !stoppers.contains(c[j].text), !isVerb(c[j].text) { j += 1 }
@@ -85,7 +96,16 @@ extension WordChains {
                 } else if let e = eachSubject, q.unit != e { q.per = e }
                 else if t.money != nil, let subject = pricedSubject(c, before: i) { q.per = subject }
                 if q.unit == nil { q.unit = out.last(where: { $0.unit != nil && $0.per == nil })?.unit ?? out.last?.unit }
+                // "A bird eats 7 berries a day": per bird as well.
+                if q.per != nil, c.count >= 2, ["a", "an", "each", "every", "one"].contains(c[0].text), c[1].kind == .word,
+                   let subject = Optional(singular(c[1].text)), subject != q.per, subject != q.unit, !isVerb(c[1].text) { q.perSubject = subject }
                 out.append(q)
+            }
+            // "swims twice a week for 40 minutes": the minutes are per time.
+            if out[first...].contains(where: { $0.unit == "time" && $0.per != nil }) {
+                for n in first..<out.count where out[n].per == nil && out[n].unit != "time" {
+                    if let i = c.firstIndex(where: { $0.isQuantity && $0.value == out[n].value }), i > 0, c[i - 1].text == "for" { out[n].per = "time" }
+                }
             }
             // "in a week", "in one year" asked: one of a unit of time.
             if inQuestion, let i = c.firstIndex(where: { $0.text == "in" }), i + 2 < c.count, ["a", "an"].contains(c[i + 1].text),
@@ -108,6 +128,9 @@ extension WordChains {
             if j < c.count, ["in", "for"].contains(c[j].text), j + 1 < c.count, ["each", "every"].contains(c[j + 1].text) { j += 1 }
             guard j < c.count else { return nil }
             let w = c[j].text
+            // "3 scarves using one yarn", "12 rings from one pineapple".
+            if ["using", "from", "with", "per", "for", "in"].contains(w), j + 2 < c.count, c[j + 1].kind == .number, c[j + 1].value == 1,
+               c[j + 2].kind == .word, !stoppers.contains(c[j + 2].text) { return (singular(c[j + 2].text), 1, j + 1) }
             if ["each", "apiece"].contains(w) {
                 if j + 1 < c.count, c[j + 1].kind == .word, !stoppers.contains(c[j + 1].text), !isVerb(c[j + 1].text) { return (singular(c[j + 1].text), 1, nil) }
                 if let u = clauseCounts.last(where: { $0.per == nil })?.unit { return (u, 1, nil) }
@@ -169,6 +192,43 @@ extension WordChains {
 
         /// Each count carried to the target; then summed, taken from the money held, or shared.
         static func compose(_ qs: [Quantity], target: String, p: Problem) -> Solution? {
+            carried(qs, target: target, p: p) ?? product(qs, target: target)
+        }
+
+        /// Every quantity multiplied once, when their units cancel to the one asked: 7 berries a day a
+        /// bird × 5 birds × 4 days = 140 berries. Units of time are reckoned in seconds (months in
+        /// months), money in dollars.
+        static func product(_ qs: [Quantity], target: String) -> Solution? {
+            guard qs.count >= 2, qs.contains(where: { $0.perSubject != nil }) else { return nil }
+            var exponents: [String: Int] = [:]
+            var value = 1.0
+            func add(_ unit: String, _ e: Int) {
+                let (base, f) = baseUnit(unit)
+                exponents[base, default: 0] += e
+                value *= e > 0 ? f : 1 / f
+            }
+            for q in qs {
+                guard let u = q.unit else { return nil }
+                value *= q.value / q.perCount
+                add(u, 1)
+                if let per = q.per { add(per, -1) }
+                if let s = q.perSubject { add(s, -1) }
+            }
+            let (tb, tf) = baseUnit(target)
+            exponents = exponents.filter { $0.value != 0 }
+            guard exponents == [tb: 1] else { return nil }
+            value /= tf
+            return Solution(steps: [qs.map(\.label).joined(separator: " × ") + " = \(Calculator.format(value)) \(target)"], value: value, rule: "units, one product")
+        }
+
+        static func baseUnit(_ u: String) -> (String, Double) {
+            if let s = timeSeconds[u] { return ("second", s) }
+            if let m = timeMonths[u] { return ("month", m) }
+            if u == "cent" { return ("$", 0.01) }
+            return (u, 1)
+        }
+
+        static func carried(_ qs: [Quantity], target: String, p: Problem) -> Solution? {
             let rates = qs.indices.filter { qs[$0].per != nil }
             var used = Set<Int>()
             var steps: [String] = []

@@ -122,7 +122,7 @@ public enum WordChains {
             }
             if t.text == "a", next(1) == "dozen" { out.append(Tok(kind: .number, value: 12)); i += 2; continue }
             if t.text == "half" { out.append(Tok(kind: .fraction, value: 0.5)); i += 1; continue }
-            if let m = ["twice": 2.0, "double": 2, "triple": 3, "thrice": 3][t.text] { out.append(Tok(kind: .multiplier, value: m)); i += 1; continue }
+            if let m = ["twice": 2.0, "double": 2, "triple": 3, "thrice": 3, "once": 1][t.text] { out.append(Tok(kind: .multiplier, value: m)); i += 1; continue }
             out.append(t); i += 1
         }
         return out
@@ -168,7 +168,7 @@ public enum WordChains {
         "who", "than", "as", "from", "into", "by", "is", "are", "was", "were", "has", "have", "had", "it", "he", "she", "they",
         "his", "her", "their", "its", "more", "fewer", "less", "left", "if", "this", "these", "those", "then", "but", "so",
         "does", "do", "did", "will", "would", "can", "could", "how", "what", "there", "off", "out", "away", "on", "up", "all",
-        "long", "old", "tall", "high", "wide", "deep", "heavy",
+        "long", "old", "tall", "high", "wide", "deep", "heavy", "using", "over", "after", "before", "during", "about", "across",
     ]
 
     /// The head noun after a quantity at `i` (the last word before a stopper or a verb, at most three

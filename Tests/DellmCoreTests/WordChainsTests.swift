@@ -71,3 +71,19 @@ struct WordChainsTests {
         #expect(Self.value("A flight lasts 4 hours. How many minutes is that?") == 240)
     }
 }
+
+extension WordChainsTests {
+    @Test func oneProductWhenASubjectIsARateToo() {
+        let s = WordChains.solve("A goat eats 3 kg of hay a day. Lina keeps 6 goats. How many kg of hay do her goats eat in 5 days?")
+        #expect(s?.value == 90 && s?.rule == "units, one product", "\(String(describing: s))")
+        // Without a count of the subject, the product's units do not cancel: declined.
+        #expect(Self.value("A goat eats 3 kg of hay a day. Lina keeps 6 goats. How many kg of hay do her goats eat?") == nil)
+    }
+
+    @Test func timesPerPeriodAndPerOne() {
+        #expect(Self.value("Ali swims twice a week for 40 minutes. How many minutes does he swim in 6 weeks?") == 480)
+        #expect(Self.value("A tap drips once every 4 seconds. How many times does it drip in 2 minutes?") == 30)
+        #expect(Self.value("Each sheet makes 8 cards. Rosa has 3 sheets of red paper and 5 sheets of blue paper. How many cards can she make?") == 64)
+        #expect(Self.value("Kit can bake 12 muffins using one bag of flour. She has 2 bags of flour, 3 bags of flour, and 1 bag of flour. How many muffins can she bake in total?") == 72)
+    }
+}
