@@ -51,7 +51,7 @@ extension WordChains {
             let rateWords: Set<String> = ["each", "per", "every", "apiece", "average"]
             guard !p.all.contains(where: { rateWords.contains($0.text) }) else { return nil }
             var s = State()
-            for clause in p.statement {
+            for clause in relativeClausesFirst(p.statement) {
                 guard s.read(clause) else { return nil }
             }
             guard s.focus != nil else { return nil }
@@ -73,6 +73,7 @@ extension WordChains {
                 let verbHere = Story.verb(c)
                 if let v = verbHere { verb = v }
                 guard !quantities.isEmpty else { return true }
+                if quantities.count == 2, compound(c, quantities) { return true }
                 guard quantities.count == 1 else { return false }
                 let i = quantities[0], t = c[i]
                 let subject = Story.subject(c)
@@ -115,6 +116,18 @@ extension WordChains {
                     return true
                 default:
                     return false
+                }
+            }
+
+            /// "5 more than twice as many goats as Adam": a multiple of another, and then more or fewer.
+            mutating func compound(_ c: [Tok], _ qs: [Int]) -> Bool {
+                let (n, m) = (qs[0], qs[1])
+                guard c[n].kind == .number, c[m].kind == .multiplier || c[m].kind == .fraction,
+                      let k = c[(n + 1)..<m].firstIndex(where: { Story.comparing[$0.text] != nil }), c[(k + 1)..<m].contains(where: { $0.text == "than" }),
+                      m + 1 < c.count, c[m + 1].text == "as" else { return false }
+                let sign = Story.comparing[c[k].text]!, times = c[m].value, plus = c[n].value
+                return relate(c, at: m, subject: Story.subject(c)) { $0 * times + sign * plus } label: {
+                    "\(Calculator.format(times)) × \($0) \(sign > 0 ? "+" : "-") \(Calculator.format(plus))"
                 }
             }
 
@@ -228,6 +241,22 @@ extension WordChains {
             func solution(_ v: Double, _ last: String?) -> Solution {
                 Solution(steps: steps + (last.map { ["\($0) = \(Calculator.format(v))"] } ?? []), value: v, rule: "story")
             }
+        }
+
+        /// "Mark is 7 years older than Amy, who is 15": the relative clause is read first, as "Amy is 15".
+        static func relativeClausesFirst(_ clauses: [[Tok]]) -> [[Tok]] {
+            var out = clauses
+            var k = 1
+            while k < out.count {
+                if ["who", "which"].contains(out[k].first?.text), let name = out[k - 1].last(where: { $0.kind == .word }) {
+                    var told = out[k]
+                    told[0] = name
+                    out.remove(at: k)
+                    out.insert(told, at: k - 1)
+                }
+                k += 1
+            }
+            return out
         }
 
         /// The clause's verb: a verb of losing or gaining anywhere in it ("were added", "got off"), else

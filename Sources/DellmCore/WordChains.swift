@@ -176,7 +176,9 @@ public enum WordChains {
     static func noun(after i: Int, in toks: [Tok]) -> String? {
         var last: String? = nil
         var j = i + 1
-        while j < toks.count, j <= i + 3, toks[j].kind == .word, !stoppers.contains(toks[j].text), !isVerb(toks[j].text) {
+        // A word in -ed after a noun is a verb ("3 friends shared").
+        while j < toks.count, j <= i + 3, toks[j].kind == .word, !stoppers.contains(toks[j].text), !isVerb(toks[j].text),
+              !(toks[j].text.count > 4 && toks[j].text.hasSuffix("ed")) {
             last = toks[j].text
             j += 1
         }
@@ -184,7 +186,7 @@ public enum WordChains {
     }
 
     static func isVerb(_ w: String) -> Bool {
-        w.count > 4 && w.hasSuffix("ed") || Story.losing.contains(w) || Story.gaining.contains(w) || Story.having.contains(w) || Units.costing.contains(w)
+        Story.losing.contains(w) || Story.gaining.contains(w) || Story.having.contains(w) || Units.costing.contains(w)
     }
 
     static func singular(_ w: String) -> String {

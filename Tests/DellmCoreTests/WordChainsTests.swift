@@ -87,3 +87,14 @@ extension WordChainsTests {
         #expect(Self.value("Kit can bake 12 muffins using one bag of flour. She has 2 bags of flour, 3 bags of flour, and 1 bag of flour. How many muffins can she bake in total?") == 72)
     }
 }
+
+extension WordChainsTests {
+    @Test func compoundRelationsAndRelativeClauses() {
+        #expect(Self.value("Lou has 9 cards. Bo has 4 fewer than three times as many cards as Lou. How many cards does Bo have?") == 23)
+        #expect(Self.value("Pia is 6 years younger than Max, who is 20. How old will Pia be in 3 years?") == 17)
+        // A name ending in -ed is not a verb.
+        #expect(Self.value("Ned has 8 kites. Jared has 3 more kites than Ned. Fred has twice as many kites as Jared. How many kites does Fred have?") == 22)
+        // A quantity the answer does not use declines: Zoe's 30 says nothing of Kai's.
+        #expect(Self.value("Ivo has 12 shells. Zoe has 30 shells. Kai has 4 more shells than Ivo. How many shells does Kai have?") == nil)
+    }
+}
