@@ -50,6 +50,11 @@ extension WordChains {
         static func solve(_ p: Problem) -> Solution? {
             let rateWords: Set<String> = ["each", "per", "every", "apiece", "average"]
             guard !p.all.contains(where: { rateWords.contains($0.text) }) else { return nil }
+            // An amount left unknown ("some pens"), or a total told rather than asked: equations, not a story.
+            let totals: Set<String> = ["total", "sum", "together", "combined", "altogether"]
+            if p.statement.contains(where: { c in c.contains { $0.text == "some" } || c.contains(where: \.isQuantity) && c.contains { totals.contains($0.text) } }) {
+                return nil
+            }
             var s = State()
             for clause in relativeClausesFirst(p.statement) {
                 guard s.read(clause) else { return nil }

@@ -40,7 +40,6 @@ extension WordChains {
                 guard read(clause, clause: k, into: &qs, inQuestion: false) else { return nil }
             }
             guard read(p.question, clause: p.statement.count, into: &qs, inQuestion: true) else { return nil }
-            if ProcessInfo.processInfo.environment["WC_DEBUG"] != nil { print("units target=\(target)", qs.map(\.label), p.statement.map { $0.map(\.text) }) }
             guard qs.allSatisfy({ $0.unit != nil }) else { return nil }
             // One quantity in another unit of its kind: "A flight lasts 4 hours. How many minutes is that?"
             if qs.count == 1, let u = qs[0].unit, qs[0].per == nil, u != target, let f = factor(u, target) {

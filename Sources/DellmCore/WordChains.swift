@@ -30,7 +30,7 @@ public enum WordChains {
 
     public static func solve(_ text: String) -> Solution? {
         guard text.utf8.count <= 1_200, let p = Problem(text) else { return nil }
-        let s = averages(p) ?? Units.solve(p) ?? Story.solve(p)
+        let s = averages(p) ?? Units.solve(p) ?? Story.solve(p) ?? Unknowns.solve(p)
         guard let s, s.value.isFinite, s.value >= 0 else { return nil }
         return s
     }
@@ -52,6 +52,9 @@ public enum WordChains {
         var statement: [[Tok]]
         var question: [Tok]
         var questionWords: Set<String>
+        /// Words written with a capital inside a sentence (names), and words written with "'s".
+        var names: Set<String> = []
+        var possessors: Set<String> = []
 
         init?(_ text: String) {
             let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -66,7 +69,8 @@ public enum WordChains {
             // A leading "If …," of the question is a statement of its own.
             var question = q
             var extra: [[Tok]] = []
-            if question.first?.text == "if", let comma = question.firstIndex(where: { $0.text == "," }) {
+            if question.first?.text == "if", let ask = question.firstIndex(where: { $0.text == "how" || $0.text == "what" }),
+               let comma = question[..<ask].lastIndex(where: { $0.text == "," }) {
                 extra = [Array(question[1..<comma])]
                 question = Array(question[(comma + 1)...])
             }
@@ -75,6 +79,18 @@ public enum WordChains {
             statement = (sentences.dropLast() + extra).flatMap(WordChains.clauses)
             self.question = question
             questionWords = words
+            let raw = t.replacingOccurrences(of: "’", with: "'").split(whereSeparator: { $0 == " " || $0 == "\n" })
+            for (k, w) in raw.enumerated() {
+                let word = w.filter { $0.isLetter || $0 == "'" }
+                let bare = word.hasSuffix("'s") ? String(word.dropLast(2)) : word
+                if word.hasSuffix("'s") { possessors.insert(bare.lowercased()) }
+                let startsSentence = k == 0 || raw[k - 1].last.map { ".?!".contains($0) } == true
+                let lower = bare.lowercased()
+                // A capital at a sentence's start is a name unless the word is one of those that start sentences.
+                if bare.first?.isUppercase == true, !startsSentence || !sentenceStarts.contains(lower), ArithmeticGrammar.Lexer.small[lower] == nil {
+                    names.insert(lower)
+                }
+            }
         }
 
         var all: [Tok] { statement.flatMap { $0 } + question }
@@ -85,6 +101,14 @@ public enum WordChains {
                 || WordChains.contains(question, ["in", "all"]) || WordChains.contains(question, ["over", "the"])
         }
     }
+
+    /// Words that start sentences without being names.
+    static let sentenceStarts: Set<String> = [
+        "the", "a", "an", "if", "in", "on", "at", "there", "it", "he", "she", "they", "his", "her", "their", "each", "every", "some",
+        "after", "before", "during", "when", "what", "how", "this", "that", "these", "those", "for", "from", "with", "of", "by",
+        "last", "next", "then", "so", "but", "and", "all", "both", "we", "i", "you", "my", "our", "its", "one", "today", "yesterday",
+        "tomorrow", "while", "since", "because", "as", "to", "unfortunately", "however", "also", "later", "first", "finally",
+    ]
 
     // MARK: Tokens and clauses
 
@@ -109,7 +133,8 @@ public enum WordChains {
                     out.append(Tok(kind: .fraction, value: t.value / d)); i += 2; continue
                 }
                 if next(1) == "dozen" { out.append(Tok(kind: .number, value: t.value * 12)); i += 2; continue }
-                if next(1) == "times", ["as", "more", "that", "the", "what", "his", "her", "their", "its"].contains(next(2)) {
+                if next(1) == "times", ["as", "more", "that", "the", "what", "his", "her", "their", "its"].contains(next(2))
+                    || next(1) == "times" && Story.comparing[next(2)] != nil {
                     out.append(Tok(kind: .multiplier, value: t.value)); i += 2; continue
                 }
                 if ["dollars", "dollar", "bucks"].contains(next(1)) { out.append(Tok(kind: .number, value: t.value, money: "$")); i += 2; continue }

@@ -98,3 +98,15 @@ extension WordChainsTests {
         #expect(Self.value("Ivo has 12 shells. Zoe has 30 shells. Kai has 4 more shells than Ivo. How many shells does Kai have?") == nil)
     }
 }
+
+extension WordChainsTests {
+    @Test func oneUnknownFromATotal() {
+        let s = WordChains.solve("Oma is three times as old as her grandson, and the grandson's mother is twice as old as the grandson. If the sum of their ages is 96, how old is the grandson?")
+        #expect(s?.value == 16 && s?.rule == "one unknown", "\(String(describing: s))")
+        #expect(Self.value("A farmer keeps some hens and four times as many ducks. If he keeps 45 birds in total, how many hens does he keep?") == 9)
+        #expect(Self.value("Rita reads 5 more pages than twice what Tom reads. Together they read 50 pages. How many pages does Tom read?") == 15)
+        // Two unknowns, or no total: declined.
+        #expect(Self.value("Ana has some red pens and some blue pens. Together she has 20 pens. How many red pens does she have?") == nil)
+        #expect(Self.value("Ben is twice as old as Cal. How old is Cal?") == nil)
+    }
+}
