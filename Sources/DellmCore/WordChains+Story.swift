@@ -48,6 +48,14 @@ extension WordChains {
         ]
 
         static func solve(_ p: Problem) -> Solution? {
+            // The last clause may share everything out: "give the same number to each of her 5 students".
+            var p = p
+            var sharers: Double? = nil
+            if let last = p.statement.last, let n = sharedAmong(last), p.asks(["each", "per"]) {
+                sharers = n
+                p.statement.removeLast()
+                p.question = p.question.filter { $0.text != "each" && $0.text != "per" }
+            }
             let rateWords: Set<String> = ["each", "per", "every", "apiece", "average"]
             guard !p.all.contains(where: { rateWords.contains($0.text) }) else { return nil }
             // An amount left unknown ("some pens"), or a total told rather than asked: equations, not a story.
@@ -63,7 +71,25 @@ extension WordChains {
             // A comparison asked ("how many more"), or a start told after its changes ("at first").
             if p.question.contains(where: { comparing[$0.text] != nil }) || p.asks(["difference", "times", "percent", "percentage", "fraction"]) { return nil }
             if p.statement.dropFirst().contains(where: { WordChains.contains($0, ["at", "first"]) || $0.contains { ["originally", "initially"].contains($0.text) } }) { return nil }
-            return s.answer(p)
+            guard let whole = s.answer(p, shared: sharers != nil) else { return nil }
+            guard let n = sharers else { return whole }
+            let each = whole.value / n
+            guard each.rounded() == each || !p.questionWords.contains("many") else { return nil }
+            return Solution(steps: whole.steps + ["\(Calculator.format(whole.value)) / \(Calculator.format(n)) = \(Calculator.format(each))"],
+                            value: each, rule: "story, shared")
+        }
+
+        /// A clause that shares out among a number: "each of her 5 students", "equally among 4 friends",
+        /// "split between 2 charities". The number, or nil.
+        static func sharedAmong(_ c: [Tok]) -> Double? {
+            let qs = c.indices.filter { c[$0].isQuantity }
+            guard qs.count == 1, c[qs[0]].kind == .number, qs[0] > 0 else { return nil }
+            // The words before the number, without "the", "his", "her" …: "each of her 5" → "each of".
+            var before = c[..<qs[0]].map(\.text)
+            while let w = before.last, ["a", "an", "the", "his", "her", "their", "its", "my", "our", "your"].contains(w) { before.removeLast() }
+            let sharing = c.contains { ["equally", "evenly", "same", "split", "shared", "shares", "divided", "divides"].contains($0.text) }
+            if before.suffix(2) == ["each", "of"] || sharing && (before.last == "among" || before.last == "between" || before.suffix(2).first == "among") { return c[qs[0]].value }
+            return nil
         }
 
         struct State {
@@ -117,7 +143,7 @@ extension WordChains {
                     if let n = own { names.insert(n) }
                     entities.append(Entity(names: names, value: t.value, money: t.money != nil))
                     focus = entities.count - 1
-                    steps.append("\(names.sorted().joined(separator: " ")): \(Calculator.format(t.value))")
+                    steps.append("\(Story.label(subject, own)) = \(Calculator.format(t.value))")
                     return true
                 default:
                     return false
@@ -162,7 +188,7 @@ extension WordChains {
                 let v = f(entities[r].value)
                 entities.append(Entity(names: names, value: v, money: entities[r].money, uses: entities[r].uses.union([r])))
                 focus = entities.count - 1
-                steps.append("\(names.sorted().joined(separator: " ")): \(label(Calculator.format(entities[r].value))) = \(Calculator.format(v))")
+                steps.append("\(Story.label(subject, names.subtracting(subject ?? []).sorted().first)) = \(label(Calculator.format(entities[r].value))) = \(Calculator.format(v))")
                 return true
             }
 
@@ -196,7 +222,7 @@ extension WordChains {
 
             func moneyEntity(_ money: Bool) -> Int? { money ? entities.indices.last { entities[$0].money } : nil }
 
-            func answer(_ p: Problem) -> Solution? {
+            func answer(_ p: Problem, shared: Bool = false) -> Solution? {
                 let asked = p.question.indices.filter { p.question[$0].isQuantity }
                 let noun = p.question.firstIndex { $0.text == "many" }.flatMap { WordChains.noun(after: $0, in: p.question) }
                 let whole = entities.indices.filter { entities[$0].part == nil }
@@ -209,7 +235,7 @@ extension WordChains {
                     guard covers([e]) else { return nil }
                     return solution(entities[e].value + (ago ? -n : n), "\(Calculator.format(entities[e].value)) \(ago ? "-" : "+") \(Calculator.format(n))")
                 }
-                if p.asksTotal, whole.count >= 2 {
+                if p.asksTotal || shared, whole.count >= 2 {
                     guard asked.isEmpty || asked.count == 1 && p.question[asked[0]].value == Double(whole.count) else { return nil }
                     guard covers(whole) else { return nil }
                     let sum = whole.map { entities[$0].value }.reduce(0, +)
@@ -246,6 +272,12 @@ extension WordChains {
             func solution(_ v: Double, _ last: String?) -> Solution {
                 Solution(steps: steps + (last.map { ["\($0) = \(Calculator.format(v))"] } ?? []), value: v, rule: "story")
             }
+        }
+
+        /// A quantity's name in the working: its subject's words and its noun ("walter sticker"), or "it".
+        static func label(_ subject: [String]?, _ noun: String?) -> String {
+            let words = (subject ?? []).filter { !pronouns.contains($0) } + (noun.map { [$0] } ?? [])
+            return words.isEmpty ? "it" : words.joined(separator: " ")
         }
 
         /// "Mark is 7 years older than Amy, who is 15": the relative clause is read first, as "Amy is 15".

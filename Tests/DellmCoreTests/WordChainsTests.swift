@@ -110,3 +110,12 @@ extension WordChainsTests {
         #expect(Self.value("Ben is twice as old as Cal. How old is Cal?") == nil)
     }
 }
+
+extension WordChainsTests {
+    @Test func aStoryShared() {
+        let s = WordChains.solve("Gus has 24 red marbles. He has twice as many blue marbles as red marbles. He shares all of his marbles equally among 6 friends. How many marbles does each friend get?")
+        #expect(s?.value == 12 && s?.rule == "story, shared", "\(String(describing: s))")
+        #expect(Self.value("Ema baked 30 rolls and 12 buns. She gave the same number to each of her 4 neighbours. How many did each neighbour get?") == nil,
+                "42 / 4 is no whole number of rolls: declined")
+    }
+}
