@@ -16,6 +16,7 @@ extension WordChains {
             var told: [String: (Form, String)] = [:]  // subject → its form over a reference
             var keys: [String] = []                    // every quantity, in the order first named
             var total: Double? = nil
+            var known: (key: String, value: Double)? = nil
             func name(_ k: String) { if !keys.contains(k) { keys.append(k) } }
             for c in p.statement {
                 let qs = c.indices.filter { c[$0].isQuantity }
@@ -27,13 +28,20 @@ extension WordChains {
                 }
                 if let s = c.firstIndex(where: { $0.text == "some" }), let n = noun(after: s, in: c) { name(n) } // "some cats"
                 if qs.isEmpty { continue }
+                // One of them told outright: "Raquel has $40".
+                if qs.count == 1, c[qs[0]].kind == .number, !c.contains(where: { Story.comparing[$0.text] != nil }) {
+                    guard known == nil, let k = head(subjectWords(c), p) else { return nil }
+                    known = (k, c[qs[0]].value)
+                    name(k)
+                    continue
+                }
                 guard let (subject, form, ref) = relation(c, qs, p), let r = ref ?? keys.last, subject != r, told[subject] == nil else { return nil }
                 name(r); name(subject)
                 told[subject] = (form, r)
             }
             // The unknown: the one quantity never told from another.
             let unknowns = keys.filter { told[$0] == nil }
-            guard let t = total, unknowns.count == 1, let x0 = unknowns.first, keys.count >= 2 else { return nil }
+            guard total == nil || known == nil, unknowns.count == 1, let x0 = unknowns.first, keys.count >= 2 else { return nil }
             func form(_ k: String, depth: Int = 0) -> Form? {
                 if k == x0 { return Form(times: 1, plus: 0) }
                 guard depth < keys.count, let (f, r) = told[k], let rf = form(r, depth: depth + 1) else { return nil }
@@ -42,18 +50,34 @@ extension WordChains {
             var forms: [String: Form] = [:]
             for k in keys { guard let f = form(k) else { return nil }; forms[k] = f }
             let a = keys.map { forms[$0]!.times }.reduce(0, +), b = keys.map { forms[$0]!.plus }.reduce(0, +)
-            guard a != 0 else { return nil }
-            let x = (t - b) / a
+            var steps = keys.filter { $0 != x0 }.map { "\($0) = " + describe(forms[$0]!, x0) }
+            let x: Double
+            if let t = total {
+                guard a != 0 else { return nil }
+                x = (t - b) / a
+                steps.append("\(keys.joined(separator: " + ")) = \(Calculator.format(t)), so \(x0) = (\(Calculator.format(t)) - \(Calculator.format(b))) / \(Calculator.format(a)) = \(Calculator.format(x))")
+            } else if let (k, v) = known, let f = forms[k], f.times != 0 {
+                x = (v - f.plus) / f.times
+                steps.append(k == x0 ? "\(k) = \(Calculator.format(v))" : "\(k) = \(Calculator.format(v)), so \(x0) = \(Calculator.format(x))")
+            } else { return nil }
+            if total == nil, p.asksTotal {
+                let sum = a * x + b
+                steps.append(keys.map { Calculator.format(forms[$0]!.times * x + forms[$0]!.plus) }.joined(separator: " + ") + " = \(Calculator.format(sum))")
+                return Solution(steps: steps, value: sum, rule: "one unknown")
+            }
             let words = p.question.filter { $0.kind == .word }.flatMap { [$0.text, singular($0.text)] }
             // The one the question names; "Markus's grandson" names the grandson.
             var asked = keys.filter { words.contains($0) }
             if asked.count > 1 { asked = asked.filter { !p.possessors.contains($0) } }
             guard asked.count == 1, let key = asked.first, let f = forms[key] else { return nil }
             let v = f.times * x + f.plus
-            var steps = keys.map { "\($0) = " + describe(forms[$0]!, x0) }
-            steps.append("\(keys.joined(separator: " + ")) = \(Calculator.format(t)), so \(x0) = (\(Calculator.format(t)) - \(Calculator.format(b))) / \(Calculator.format(a)) = \(Calculator.format(x))")
             if key != x0 { steps.append("\(key) = \(Calculator.format(v))") }
             return Solution(steps: steps, value: v, rule: "one unknown")
+        }
+
+        /// The words before a clause's verb or first quantity, without determiners.
+        static func subjectWords(_ c: [Tok]) -> [String] {
+            c.prefix { !$0.isQuantity && $0.kind != .symbol && !isVerb($0.text) }.map(\.text).filter { !Story.determiners.contains($0) }
         }
 
         /// A phrase's head: a name alone when it is no one's ("Nancy steps on …" is Nancy), else the last
@@ -102,10 +126,7 @@ extension WordChains {
             // The subject: "as many dogs" with nothing after it; else the head of the words before the verb.
             var subject: String? = nil
             if ref == nil, let m = after.firstIndex(where: { $0.text == "many" || $0.text == "much" }) { subject = noun(after: m, in: c) }
-            if subject == nil {
-                let words = c.prefix { !$0.isQuantity && $0.kind != .symbol && !isVerb($0.text) }.map(\.text).filter { !Story.determiners.contains($0) }
-                subject = head(words, p)
-            }
+            if subject == nil { subject = head(subjectWords(c), p) }
             guard let s = subject, !Story.pronouns.contains(s) else { return nil }
             return (s, Form(times: times, plus: plus), ref)
         }

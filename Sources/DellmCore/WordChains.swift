@@ -74,6 +74,12 @@ public enum WordChains {
                 extra = [Array(question[1..<comma])]
                 question = Array(question[(comma + 1)...])
             }
+            // A trailing "… if Raquel has $40" is a statement too.
+            if let ask = question.firstIndex(where: { $0.text == "how" || $0.text == "what" }),
+               let cond = question[ask...].firstIndex(where: { $0.text == "if" }), question[(cond + 1)...].contains(where: \.isQuantity) {
+                extra.append(Array(question[(cond + 1)...]))
+                question = Array(question[..<cond])
+            }
             let words = Set(question.filter { $0.kind == .word }.map(\.text))
             guard words.contains("how") || words.contains("what") else { return nil }
             statement = (sentences.dropLast() + extra).flatMap(WordChains.clauses)

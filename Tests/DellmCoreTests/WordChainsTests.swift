@@ -119,3 +119,10 @@ extension WordChainsTests {
                 "42 / 4 is no whole number of rolls: declined")
     }
 }
+
+extension WordChainsTests {
+    @Test func relationsSolvedFromOneKnownValue() {
+        #expect(Self.value("Uli has half as many stamps as Vera. Vera has four times as many stamps as Wim. How many stamps do Uli, Vera and Wim have in all if Wim has 30 stamps?") == 210)
+        #expect(Self.value("A jug holds 3 times as much water as a cup. If the jug holds 750 ml, how much water does the cup hold?") == 250)
+    }
+}
