@@ -128,7 +128,9 @@ extension WordChains {
                     let more = i + 1 < c.count && c[i + 1].text == "more"
                     // Taking away from nothing yet: the start is told later ("sold 34 … It had 80 at first").
                     if !more, verb == .losing, focus == nil { return false }
-                    if more || verb == .gaining || verb == .losing, verbHere != nil || subject == nil, let e = target ?? focus {
+                    // A change to a quantity of the same thing: 3 books bought are no change to 50 dollars.
+                    if more || verb == .gaining || verb == .losing, verbHere != nil || subject == nil, let e = target ?? focus,
+                       own == nil || entities[e].names.contains(own!) || t.money != nil && entities[e].money {
                         let sign: Double = more || verb == .gaining ? 1 : -1
                         change(e, by: sign * t.value)
                         return true

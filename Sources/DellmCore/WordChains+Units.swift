@@ -28,7 +28,13 @@ extension WordChains {
 
         static func solve(_ p: Problem) -> Solution? {
             // Multipliers and fractions compare or split quantities: the story's, not these rates'.
-            guard !p.all.contains(where: { $0.kind == .fraction }), let target = target(p) else { return nil }
+            guard let target = target(p) else { return nil }
+            // A fraction is a part of the quantity before ("eats half the package"), never a comparison ("half as many").
+            for c in p.statement + [p.question] {
+                for (i, t) in c.enumerated() where t.kind == .fraction {
+                    guard i + 1 < c.count, ["of", "the", "a", "his", "her", "their", "its"].contains(c[i + 1].text) else { return nil }
+                }
+            }
             // A multiplier is a count of times only before "a day", "every week": "twice a week".
             for c in p.statement + [p.question] {
                 for (i, t) in c.enumerated() where t.kind == .multiplier {
@@ -72,11 +78,12 @@ extension WordChains {
             let eachSubject: String? = c.count >= 2 && ["each", "every"].contains(c[0].text) && c[1].kind == .word ? singular(c[1].text) : nil
             let lists = listUnits(c, consumed: &consumed)
             for (i, t) in c.enumerated() where !consumed.contains(i) {
-                if t.kind == .percent {
-                    // "He saves 15% of it": the quantity before, scaled; "25% off": reduced.
+                if t.kind == .percent || t.kind == .fraction {
+                    // "He saves 15% of it", "eats half the package": the quantity before, scaled; "25% off": reduced.
                     guard var last = out.popLast() else { return false }
                     let off = c.dropFirst(i + 1).prefix(2).contains { $0.text == "off" || $0.text == "discount" }
-                    last.value *= off ? 1 - t.value / 100 : t.value / 100
+                    let share = t.kind == .percent ? t.value / 100 : t.value
+                    last.value *= off ? 1 - share : share
                     out.append(last)
                     continue
                 }
@@ -106,10 +113,14 @@ extension WordChains {
                     if let i = c.firstIndex(where: { $0.isQuantity && $0.value == out[n].value }), i > 0, c[i - 1].text == "for" { out[n].per = "time" }
                 }
             }
-            // "in a week", "in one year" asked: one of a unit of time.
-            if inQuestion, let i = c.firstIndex(where: { $0.text == "in" }), i + 2 < c.count, ["a", "an"].contains(c[i + 1].text),
-               timeSeconds[singular(c[i + 2].text)] != nil || timeMonths[singular(c[i + 2].text)] != nil {
-                out.append(Quantity(value: 1, unit: singular(c[i + 2].text), clause: k))
+            // "in a week", "every day", "per month" asked: one of a unit of time.
+            if inQuestion {
+                for i in c.indices.dropLast() {
+                    let unit = singular(c[i + 1].text)
+                    guard timeSeconds[unit] != nil || timeMonths[unit] != nil else { continue }
+                    let marked = ["every", "each", "per"].contains(c[i].text) || ["a", "an"].contains(c[i].text) && i > 0 && c[i - 1].text == "in"
+                    if marked { out.append(Quantity(value: 1, unit: unit, clause: k)); break }
+                }
             }
             return true
         }
@@ -136,9 +147,9 @@ extension WordChains {
                 if let o = pricedObject(c, before: j) { return (o, 1, nil) }
                 return nil
             }
-            if ["per", "a", "an", "every"].contains(w), j + 1 < c.count {
+            if ["per", "a", "an", "every", "/"].contains(w), j + 1 < c.count {
                 if c[j + 1].kind == .number, j + 2 < c.count, c[j + 2].kind == .word { return (singular(c[j + 2].text), c[j + 1].value, j + 1) }
-                if c[j + 1].kind == .word, w == "per" || w == "every" || timeSeconds[singular(c[j + 1].text)] != nil || timeMonths[singular(c[j + 1].text)] != nil {
+                if c[j + 1].kind == .word, w == "per" || w == "every" || w == "/" || timeSeconds[singular(c[j + 1].text)] != nil || timeMonths[singular(c[j + 1].text)] != nil {
                     return (singular(c[j + 1].text), 1, nil)
                 }
             }
@@ -252,6 +263,12 @@ extension WordChains {
                 guard held.count == 1 else { return nil }
                 steps.append("\(Calculator.format(held[0])) - \(Calculator.format(total)) = \(Calculator.format(held[0] - total))")
                 return Solution(steps: steps, value: held[0] - total, rule: "units, what is left")
+            }
+            // Money held besides what is bought is a cost of its own only when a total is asked ("plus a $150 fee").
+            if !held.isEmpty, p.asksTotal {
+                let sum = total + held.reduce(0, +)
+                steps.append((carried + held).map(Calculator.format).joined(separator: " + ") + " = \(Calculator.format(sum))")
+                return Solution(steps: steps, value: sum, rule: "units")
             }
             guard held.isEmpty else { return nil }
             if carried.count > 1 { steps.append(carried.map(Calculator.format).joined(separator: " + ") + " = \(Calculator.format(total))") }

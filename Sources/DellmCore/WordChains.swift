@@ -213,7 +213,8 @@ public enum WordChains {
             last = toks[j].text
             j += 1
         }
-        return last.map(singular)
+        // "125 new ones" names no thing of its own: the one it stands for.
+        return last.map(singular).flatMap { $0 == "one" ? nil : $0 }
     }
 
     static func isVerb(_ w: String) -> Bool {
@@ -223,7 +224,7 @@ public enum WordChains {
     static func singular(_ w: String) -> String {
         if let s = irregularPlurals[w] { return s }
         if w.count <= 3 { return w }
-        if w.hasSuffix("ies") { return String(w.dropLast(3)) + "y" }
+        if w.hasSuffix("ies") { return w.count <= 4 ? String(w.dropLast()) : String(w.dropLast(3)) + "y" } // "pies", "cities"
         if ["shes", "ches", "xes", "sses", "oes"].contains(where: w.hasSuffix) { return String(w.dropLast(2)) }
         return w.hasSuffix("s") && !w.hasSuffix("ss") ? String(w.dropLast()) : w
     }

@@ -126,3 +126,17 @@ extension WordChainsTests {
         #expect(Self.value("A jug holds 3 times as much water as a cup. If the jug holds 750 ml, how much water does the cup hold?") == 250)
     }
 }
+
+extension WordChainsTests {
+    @Test func partsOfAProductAndCostsBesides() {
+        #expect(Self.value("A box of tea has 4 bags with 30 grams each. Mo uses half the box. How many grams did he use?") == 60)
+        #expect(Self.value("A plumber charges $30/hour for 5 hours of work, plus a $40 call-out fee. How much does he charge in total?") == 190)
+        #expect(Self.value("A stall sells 15 cakes and 10 pies every day. A cake costs $2 and a pie costs $4. How much does it make every day?") == 70)
+    }
+
+    @Test func aChangeOfAnotherThingIsNoChange() {
+        // 3 books are not 3 dollars: declined, not 53.
+        #expect(Self.value("Sara had 50 dollars. She bought 3 books. How much money does she have left?") == nil)
+        #expect(Self.value("Tom has 5 apples. He buys 3 bags with 4 apples each. How many apples does he have?") == nil)
+    }
+}
