@@ -97,6 +97,8 @@ extension WordChains {
             var focus: Int? = nil
             var verb: Verb? = nil
             var steps: [String] = []
+            /// The kinds of verb that changed a quantity ("sold", "bought").
+            var changedBy: Set<Verb> = []
 
             /// One clause read into the story; false when it cannot be.
             mutating func read(_ c: [Tok]) -> Bool {
@@ -133,6 +135,7 @@ extension WordChains {
                        own == nil || entities[e].names.contains(own!) || t.money != nil && entities[e].money {
                         let sign: Double = more || verb == .gaining ? 1 : -1
                         change(e, by: sign * t.value)
+                        changedBy.insert(sign > 0 ? .gaining : .losing)
                         return true
                     }
                     if verbHere == nil, subject == nil, verb == .having, let f = focus, own == nil || entities[f].names.contains(own!) {
@@ -225,6 +228,12 @@ extension WordChains {
             func moneyEntity(_ money: Bool) -> Int? { money ? entities.indices.last { entities[$0].money } : nil }
 
             func answer(_ p: Problem, shared: Bool = false) -> Solution? {
+                // A question about someone the story does not count ("How many did Bo get?"), or about the
+                // changes rather than what they leave ("How many did he sell?").
+                let counted = entities.reduce(into: Set<String>()) { $0.formUnion($1.names) }
+                let subjects = Set(p.statement.compactMap { $0.first?.text })
+                if p.questionWords.contains(where: { p.names.contains($0) && !counted.contains($0) && !subjects.contains($0) }) { return nil }
+                if let v = Story.verb(p.question), changedBy.contains(v) { return nil }
                 let asked = p.question.indices.filter { p.question[$0].isQuantity }
                 let noun = p.question.firstIndex { $0.text == "many" }.flatMap { WordChains.noun(after: $0, in: p.question) }
                 let whole = entities.indices.filter { entities[$0].part == nil }
@@ -306,7 +315,11 @@ extension WordChains {
                     let next = i + 1 < c.count ? c[i + 1].text : ""
                     return ["off", "out", "away"].contains(next) ? .losing : .gaining
                 }
-                if losing.contains(t.text) { return .losing }
+                if losing.contains(t.text) {
+                    // "Her mom gave her 12": given to the one the story follows.
+                    if i + 2 < c.count, ["her", "him", "them", "me", "us"].contains(c[i + 1].text), c[i + 2].isQuantity { return .gaining }
+                    return .losing
+                }
                 if gaining.contains(t.text), t.text != "on" || i > 0 && ["got", "get", "climbed", "hopped"].contains(c[i - 1].text) { return .gaining }
             }
             return c.contains { having.contains($0.text) } ? .having : nil

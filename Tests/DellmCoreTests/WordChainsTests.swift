@@ -140,3 +140,14 @@ extension WordChainsTests {
         #expect(Self.value("Tom has 5 apples. He buys 3 bags with 4 apples each. How many apples does he have?") == nil)
     }
 }
+
+extension WordChainsTests {
+    @Test func whoGivesAndWhatIsAsked() {
+        // Given to her is a gain; given by her a loss.
+        #expect(Self.value("Ann had 30 candies. Her mom gave her 12 candies. She ate 5. How many candies does Ann have now?") == 37)
+        #expect(Self.value("Ann had 30 candies. She gave her brother 12 candies and ate 5. How many candies does Ann have now?") == 13)
+        // The question asks about someone the story does not count, or about the changes, not what is left.
+        #expect(Self.value("Ann had 30 candies. She gave 12 to Bo and ate 5. How many candies did Bo get?") == nil)
+        #expect(Self.value("A baker had 40 rolls. He sold 12 in the morning and 10 in the afternoon. How many rolls did he sell?") == nil)
+    }
+}
