@@ -39,6 +39,8 @@ extension WordChains {
                 name(r); name(subject)
                 told[subject] = (form, r)
             }
+            // A number in the question ("in 4 years") is a step this reader does not take.
+            guard !p.question.contains(where: \.isQuantity) else { return nil }
             // The unknown: the one quantity never told from another.
             let unknowns = keys.filter { told[$0] == nil }
             guard total == nil || known == nil, unknowns.count == 1, let x0 = unknowns.first, keys.count >= 2 else { return nil }

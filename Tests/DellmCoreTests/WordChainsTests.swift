@@ -151,3 +151,10 @@ extension WordChainsTests {
         #expect(Self.value("A baker had 40 rolls. He sold 12 in the morning and 10 in the afternoon. How many rolls did he sell?") == nil)
     }
 }
+
+extension WordChainsTests {
+    @Test func aNumberInTheQuestionIsUsedOrDeclined() {
+        #expect(Self.value("Rosa is twice as old as her nephew. Her nephew is 9. How old will Rosa be in 6 years?") == nil, "not 18: the 6 years unread")
+        #expect(Self.value("Rosa is twice as old as her nephew. Her nephew is 9. How old is Rosa?") == 18)
+    }
+}
