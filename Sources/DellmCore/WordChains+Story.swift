@@ -57,12 +57,27 @@ extension WordChains {
                 p.question = p.question.filter { $0.text != "each" && $0.text != "per" }
             }
             let rateWords: Set<String> = ["each", "per", "every", "apiece", "average"]
+            // One clause may price or measure what the story counts: "he charges $2 per kilo", "each song has a size of 5 MB".
+            var rate: Units.Quantity? = nil
+            let rated = p.statement.indices.filter { k in p.statement[k].contains { rateWords.contains($0.text) || $0.text == "/" } }
+            if rated.count == 1, sharers == nil {
+                var qs: [Units.Quantity] = []
+                guard Units.read(p.statement[rated[0]], clause: 0, into: &qs, inQuestion: false), qs.count == 1, qs[0].per != nil else { return nil }
+                rate = qs[0]
+                p.statement.remove(at: rated[0])
+            }
             guard !p.all.contains(where: { rateWords.contains($0.text) }) else { return nil }
             // An amount left unknown ("some pens"), or a total told rather than asked: equations, not a story.
+            // ("a total of 5 kilos" is a quantity; "some new music" counts nothing the problem counts).
             let totals: Set<String> = ["total", "sum", "together", "combined", "altogether"]
-            if p.statement.contains(where: { c in c.contains { $0.text == "some" } || c.contains(where: \.isQuantity) && c.contains { totals.contains($0.text) } }) {
-                return nil
+            let counted = Set(p.all.indices.compactMap { i in p.all[i].isQuantity ? noun(after: i, in: p.all) : nil })
+            func someCounted(_ c: [Tok]) -> Bool {
+                c.indices.contains { c[$0].text == "some" && (noun(after: $0, in: c).map { counted.contains($0) || p.questionWords.contains($0) } ?? true) }
             }
+            func totalTold(_ c: [Tok]) -> Bool {
+                c.contains(where: \.isQuantity) && c.indices.contains { totals.contains(c[$0].text) && !($0 + 1 < c.count && c[$0 + 1].text == "of") }
+            }
+            if p.statement.contains(where: { someCounted($0) || totalTold($0) }) { return nil }
             var s = State()
             for clause in relativeClausesFirst(p.statement) {
                 guard s.read(clause) else { return nil }
@@ -71,7 +86,13 @@ extension WordChains {
             // A comparison asked ("how many more"), or a start told after its changes ("at first").
             if p.question.contains(where: { comparing[$0.text] != nil }) || p.asks(["difference", "times", "percent", "percentage", "fraction"]) { return nil }
             if p.statement.dropFirst().contains(where: { WordChains.contains($0, ["at", "first"]) || $0.contains { ["originally", "initially"].contains($0.text) } }) { return nil }
-            guard let whole = s.answer(p, shared: sharers != nil) else { return nil }
+            guard let whole = s.answer(p, shared: sharers != nil || rate != nil) else { return nil }
+            if let r = rate {
+                // The rate is per what the story counts (kilos, songs), and its unit is what is asked.
+                guard let per = r.per, s.entities.contains(where: { $0.names.contains(per) }), !s.entities.contains(where: \.money) else { return nil }
+                let v = whole.value * r.value / r.perCount
+                return Solution(steps: whole.steps + ["\(Calculator.format(whole.value)) \(per) × \(r.label) = \(Calculator.format(v))"], value: v, rule: "story, then a rate")
+            }
             guard let n = sharers else { return whole }
             let each = whole.value / n
             guard each.rounded() == each || !p.questionWords.contains("many") else { return nil }
@@ -127,11 +148,14 @@ extension WordChains {
                         let sign = Story.comparing[c[k].text]!
                         return relate(c, at: i, subject: subject) { $0 + sign * t.value } label: { "\($0) \(sign > 0 ? "+" : "-") \(Calculator.format(t.value))" }
                     }
-                    let more = i + 1 < c.count && c[i + 1].text == "more"
+                    var more = i + 1 < c.count && c[i + 1].text == "more"
+                    // "Bo has 3 more apples" after Ann's: more than someone, half-said: not a change to Ann's.
+                    if more, let sub = subject?.filter({ !Story.pronouns.contains($0) }), !sub.isEmpty, let e = target ?? focus,
+                       entities[e].names.isDisjoint(with: sub) { more = false; if verbHere == .having { return false } }
                     // Taking away from nothing yet: the start is told later ("sold 34 … It had 80 at first").
                     if !more, verb == .losing, focus == nil { return false }
                     // A change to a quantity of the same thing: 3 books bought are no change to 50 dollars.
-                    if more || verb == .gaining || verb == .losing, verbHere != nil || subject == nil, let e = target ?? focus,
+                    if more || verb == .gaining || verb == .losing, more || verbHere != nil || subject == nil, let e = target ?? focus,
                        own == nil || entities[e].names.contains(own!) || t.money != nil && entities[e].money {
                         let sign: Double = more || verb == .gaining ? 1 : -1
                         change(e, by: sign * t.value)
@@ -182,6 +206,7 @@ extension WordChains {
                 if let r = refStart {
                     let words = c[(r + 1)...].prefix(4).filter { $0.kind == .word }.map { singular($0.text) }
                     if let named = resolve(words, money: false) { ref = named }
+                    else if c[(r + 1)...].prefix(4).contains(where: { ["previous", "before", "that", "earlier"].contains($0.text) }) { ref = focus } // "than the previous day"
                     else if words.contains(where: { !Story.determiners.contains($0) && !Story.pronouns.contains($0) && $0 != "one" }) { return false }
                 }
                 guard let r = ref else { return false }
@@ -331,7 +356,10 @@ extension WordChains {
             var out: [String] = []
             for t in c {
                 if t.isQuantity || t.kind == .symbol || isVerb(t.text) { break }
+                // A word in -ed after the subject began is its verb ("On Tuesday she washed").
+                if !out.isEmpty, t.text.count > 4, t.text.hasSuffix("ed") { break }
                 if !determiners.contains(t.text) { out.append(singular(t.text)) }
+                if ["he", "she", "it", "they", "we", "i", "you"].contains(t.text) { break } // "she" ends the subject
             }
             return out.isEmpty ? nil : out
         }

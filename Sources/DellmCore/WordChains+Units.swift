@@ -75,7 +75,10 @@ extension WordChains {
         static func read(_ c: [Tok], clause k: Int, into out: inout [Quantity], inQuestion: Bool) -> Bool {
             let first = out.count
             var consumed = Set<Int>()
-            let eachSubject: String? = c.count >= 2 && ["each", "every"].contains(c[0].text) && c[1].kind == .word ? singular(c[1].text) : nil
+            // "Each box holds 12 cans", "knowing that each song has a size of 5 MB": per what "each" names before the first number.
+            let firstNumber = c.firstIndex(where: \.isQuantity) ?? c.count
+            let eachAt = c[..<firstNumber].firstIndex { ["each", "every"].contains($0.text) }
+            let eachSubject: String? = eachAt.flatMap { e in e + 1 < firstNumber && c[e + 1].kind == .word && !stoppers.contains(c[e + 1].text) ? singular(c[e + 1].text) : nil }
             let lists = listUnits(c, consumed: &consumed)
             for (i, t) in c.enumerated() where !consumed.contains(i) {
                 if t.kind == .percent || t.kind == .fraction {

@@ -107,7 +107,9 @@ extension WordChains {
                 switch t.kind {
                 case .multiplier, .fraction: times = t.value
                 case .number:
-                    guard let k = c[(i + 1)...].prefix(4).firstIndex(where: { Story.comparing[$0.text] != nil }) else { return nil }
+                    // "4 more than Bo"; "3 more apples" alone says more than what, not.
+                    guard let k = c[(i + 1)...].prefix(4).firstIndex(where: { Story.comparing[$0.text] != nil }),
+                          c[(k + 1)...].contains(where: { $0.text == "than" }) else { return nil }
                     plus = Story.comparing[c[k].text]! * t.value
                 default: return nil
                 }

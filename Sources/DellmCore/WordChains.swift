@@ -69,9 +69,11 @@ public enum WordChains {
             // A leading "If …," of the question is a statement of its own.
             var question = q
             var extra: [[Tok]] = []
-            if question.first?.text == "if", let ask = question.firstIndex(where: { $0.text == "how" || $0.text == "what" }),
-               let comma = question[..<ask].lastIndex(where: { $0.text == "," }) {
-                extra = [Array(question[1..<comma])]
+            // A leading "If …," or "Knowing that …," with a quantity in it.
+            if let ask = question.firstIndex(where: { $0.text == "how" || $0.text == "what" }),
+               let comma = question[..<ask].lastIndex(where: { $0.text == "," }), question[..<comma].contains(where: \.isQuantity) {
+                let lead = question.first?.text == "if" ? 1 : 0
+                extra = [Array(question[lead..<comma])]
                 question = Array(question[(comma + 1)...])
             }
             // A trailing "… if Raquel has $40" is a statement too.
@@ -93,7 +95,8 @@ public enum WordChains {
                 let startsSentence = k == 0 || raw[k - 1].last.map { ".?!".contains($0) } == true
                 let lower = bare.lowercased()
                 // A capital at a sentence's start is a name unless the word is one of those that start sentences.
-                if bare.first?.isUppercase == true, !startsSentence || !sentenceStarts.contains(lower), ArithmeticGrammar.Lexer.small[lower] == nil {
+                // (All capitals is an abbreviation or a unit: "MB", "TV".)
+                if bare.first?.isUppercase == true, bare.count < 2 || bare.contains(where: \.isLowercase), !startsSentence || !sentenceStarts.contains(lower), ArithmeticGrammar.Lexer.small[lower] == nil {
                     names.insert(lower)
                 }
             }

@@ -158,3 +158,12 @@ extension WordChainsTests {
         #expect(Self.value("Rosa is twice as old as her nephew. Her nephew is 9. How old is Rosa?") == 18)
     }
 }
+
+extension WordChainsTests {
+    @Test func moreOfSomeoneElseIsNoChange() {
+        #expect(Self.value("Ann has 5 apples. Bo has 3 more apples. How many apples do they have together?") == nil, "Bo's 3 more is a comparison left half-said")
+        #expect(Self.value("Ann has 5 apples. She picks 3 more apples. How many apples does she have?") == 8)
+        #expect(Self.value("Ola charges $3 per kilo of laundry. On Monday she washed 6 kilos. On Tuesday she washed 4 kilos more than the previous day. How much did she earn on the two days?") == 48)
+        #expect(Self.value("Kim downloads 10 songs in the morning and 15 more songs at night. Knowing that each song has a size of 4 MB, how many MB do the songs take?") == 100)
+    }
+}
