@@ -40,6 +40,8 @@ extension WordChains {
             "baked", "bakes", "held", "holds", "contains", "contained", "read", "reads", "scored", "scores", "grew", "grows",
             "caught", "catches", "planted", "plants", "wrote", "writes", "ran", "runs", "walked", "walks", "saw", "sees", "cut",
         ]
+        static let rising: Set<String> = ["increase", "increases", "increased", "rose", "rises", "rise", "raised", "raises", "grew", "grows", "up"]
+        static let falling: Set<String> = ["decrease", "decreases", "decreased", "fell", "falls", "dropped", "drops", "reduced", "reduces", "down", "shrank", "shrinks"]
         static let determiners: Set<String> = ["a", "an", "the", "there", "of", "at", "in", "on", "his", "her", "their", "its", "my", "our"]
         static let pronouns: Set<String> = ["he", "she", "it", "they", "him", "them", "her", "his", "their", "its", "we", "i", "you"]
         static let comparing: [String: Double] = [
@@ -140,6 +142,11 @@ extension WordChains {
                     return relate(c, at: i, subject: subject) { $0 * t.value } label: { "\(Calculator.format(t.value)) × \($0)" }
                 case .fraction where i + 1 < c.count && c[i + 1].text == "as":
                     return relate(c, at: i, subject: subject) { $0 * t.value } label: { "\(Calculator.format(t.value)) × \($0)" }
+                case .percent where c[(i + 1)...].prefix(2).contains(where: { Story.comparing[$0.text] != nil }) && c[(i + 1)...].contains(where: { $0.text == "than" }):
+                    // "earns 20% more than Bo": a multiple of another.
+                    let sign = Story.comparing[c[(i + 1)...].prefix(2).first { Story.comparing[$0.text] != nil }!.text]!
+                    let m = 1 + sign * t.value / 100
+                    return relate(c, at: i, subject: subject) { $0 * m } label: { "\(Calculator.format(m)) × \($0)" }
                 case .fraction, .percent:
                     return part(c, at: i, share: t.kind == .percent ? t.value / 100 : t.value, subject: subject)
                 case .number:
@@ -231,6 +238,12 @@ extension WordChains {
                 }
                 guard let w = whole else { return false }
                 let amount = entities[w].value * share
+                // "rose by 20%", "was cut by a third": the whole itself changes.
+                let rising = c.contains { Story.rising.contains($0.text) }, falling = c.contains { Story.falling.contains($0.text) }
+                if rising != falling {
+                    change(w, by: (rising ? 1 : -1) * amount)
+                    return true
+                }
                 if c.contains(where: { $0.text == "off" || $0.text == "discount" }) || verb == .losing || verb == .gaining {
                     change(w, by: (verb == .gaining ? 1 : -1) * amount)
                     return true
@@ -336,6 +349,9 @@ extension WordChains {
         /// one of having; nil when it has none.
         static func verb(_ c: [Tok]) -> Verb? {
             for (i, t) in c.enumerated() where t.kind == .word {
+                if ["moved", "moves", "came", "comes", "walked", "ran"].contains(t.text), i + 1 < c.count, ["in", "into", "on", "aboard"].contains(c[i + 1].text) {
+                    return .gaining // "300 people moved in"
+                }
                 if t.text == "got" || t.text == "gets" {
                     let next = i + 1 < c.count ? c[i + 1].text : ""
                     return ["off", "out", "away"].contains(next) ? .losing : .gaining

@@ -83,8 +83,10 @@ extension WordChains {
             for (i, t) in c.enumerated() where !consumed.contains(i) {
                 if t.kind == .percent || t.kind == .fraction {
                     // "He saves 15% of it", "eats half the package": the quantity before, scaled; "25% off": reduced.
-                    guard var last = out.popLast() else { return false }
+                    // Only a part of it ("of"), or taken off: "20% more than" compares, a story's.
                     let off = c.dropFirst(i + 1).prefix(2).contains { $0.text == "off" || $0.text == "discount" }
+                    guard off || c.dropFirst(i + 1).prefix(2).contains(where: { $0.text == "of" || $0.text == "the" }) || t.kind == .fraction,
+                          var last = out.popLast() else { return false }
                     let share = t.kind == .percent ? t.value / 100 : t.value
                     last.value *= off ? 1 - share : share
                     out.append(last)

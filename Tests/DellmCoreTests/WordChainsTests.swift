@@ -167,3 +167,13 @@ extension WordChainsTests {
         #expect(Self.value("Kim downloads 10 songs in the morning and 15 more songs at night. Knowing that each song has a size of 4 MB, how many MB do the songs take?") == 100)
     }
 }
+
+extension WordChainsTests {
+    @Test func percentChangesAndPercentRelations() {
+        #expect(Self.value("A bike cost $200 last year. This year its price increased by 15%. What is the price now?") == 230)
+        #expect(Self.value("A town had 5000 people. The number fell by 10% and then 300 people moved in. How many people live in the town now?") == 4_800)
+        #expect(Self.value("Bo earns $400 a week. Amy earns 20% more than Bo. How much do they earn together?") == 880)
+        // A percent in a rate problem is a part of it ("15% of it") or taken off; "20% more than" is not a part.
+        #expect(Self.value("Bo earns $400 a week. Amy earns 20% more than Bo. How much does Amy earn in 3 weeks?") == nil)
+    }
+}
