@@ -136,6 +136,11 @@ public enum Verifier {
                 return .init(passed: false, reason: "the answer leaves out \(missing.map(Calculator.format).joined(separator: ", ")) (recomputed \(r.summary))")
             }
             guard !numbers.isEmpty else { return .init(passed: false, reason: "a word problem answered without a number") }
+            // The word-problem rules read the task to the same number: still a reading by rule, not a proof.
+            if let w = WordChains.wordProblem(task), let last = numbers.last, Swift.abs(last - w.value) <= 1e-6 * max(1, Swift.abs(w.value)) {
+                return wrongClaim ?? .init(passed: true, reason: "unproven: the word-problem rule (\(w.rule)) reads the task to the same number: "
+                    + w.steps.joined(separator: "; "), decisive: false)
+            }
             let claims = ArithmeticClaims.claims(in: answer)
             // A one-line program must be over the problem's own numbers (and common constants).
             if claims.count == 1, !ProgramAided.usesOnlyProblemNumbers(Answers.numbers(in: claims[0].expression).map(Swift.abs), problem: task) {

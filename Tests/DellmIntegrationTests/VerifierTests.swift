@@ -134,6 +134,18 @@ struct VerifierTests {
         #expect(tested.passed && !tested.unproven, "\(tested.reason)")
     }
 
+    /// The chain rule's answer, whose one stated sum adds a number it computed (1200 + 150), is not failed
+    /// as a program with numbers the problem lacks: the rule reads the task to the same number, unproven.
+    @Test func aWordChainAnswerIsUnprovenNotFailed() async throws {
+        let task = "A plumber charges $30/hour for 5 hours of work, plus a $40 call-out fee. How much does he charge in total?"
+        let rule = try #require(WordChains.wordProblem(task))
+        let v = await Verifier.check(type: .math, task: task, answer: rule.answer, error: nil, tool: "word-problem")
+        #expect(v.passed && v.unproven && v.reason.contains("word-problem rule"), "\(v.reason)")
+        // Another number is checked as before (here a one-line program over numbers the problem lacks).
+        let other = await Verifier.check(type: .math, task: task, answer: "30 * 5 = 150\nAnswer: 150", error: nil, tool: nil)
+        #expect(!other.reason.contains("word-problem rule"), "\(other.reason)")
+    }
+
     /// A question an exact tool reads is recomputed by it: a model's wrong next number fails, proven.
     @Test func exactToolsRecomputeWhoeverAnswered() async {
         let task = "What number comes next: 4, 8, 12, 16?"
