@@ -27,7 +27,6 @@ extension WordChains {
         static let costing: Set<String> = ["cost", "costs", "costed", "priced", "charges", "charge", "sells", "sell", "sold", "is", "are"]
 
         static func solve(_ p: Problem) -> Solution? {
-            // Multipliers and fractions compare or split quantities: the story's, not these rates'.
             guard let target = target(p) else { return nil }
             // A fraction is a part of the quantity before ("eats half the package"), never a comparison ("half as many").
             for c in p.statement + [p.question] {
@@ -71,7 +70,8 @@ extension WordChains {
             return nil
         }
 
-        /// The quantities of one clause, or nil when one cannot be read.
+        /// The quantities of one clause, appended to `out`; false when one cannot be read. A percent or a
+        /// fraction scales the quantity before it.
         static func read(_ c: [Tok], clause k: Int, into out: inout [Quantity], inQuestion: Bool) -> Bool {
             let first = out.count
             var consumed = Set<Int>()
@@ -82,35 +82,13 @@ extension WordChains {
             let lists = listUnits(c, consumed: &consumed)
             for (i, t) in c.enumerated() where !consumed.contains(i) {
                 if t.kind == .percent || t.kind == .fraction {
-                    // "He saves 15% of it", "eats half the package": the quantity before, scaled; "25% off": reduced.
-                    // Only a part of it ("of"), or taken off: "20% more than" compares, a story's.
-                    let off = c.dropFirst(i + 1).prefix(2).contains { $0.text == "off" || $0.text == "discount" }
-                    guard off || c.dropFirst(i + 1).prefix(2).contains(where: { $0.text == "of" || $0.text == "the" }) || t.kind == .fraction,
-                          var last = out.popLast() else { return false }
-                    let share = t.kind == .percent ? t.value / 100 : t.value
-                    last.value *= off ? 1 - share : share
-                    out.append(last)
-                    continue
+                    guard scaleLast(&out, by: t, at: i, in: c) else { return false }
+                } else if t.kind == .number || t.kind == .multiplier {
+                    var q = quantity(at: i, in: c, clause: k, unit: lists[i], clauseCounts: Array(out[first...]), consumed: &consumed)
+                    if q.per == nil, let e = eachSubject, q.unit != e { q.per = e }
+                    if q.unit == nil { q.unit = out.last(where: { $0.unit != nil && $0.per == nil })?.unit ?? out.last?.unit }
+                    out.append(q)
                 }
-                guard t.kind == .number || t.kind == .multiplier else { continue }
-                var q = Quantity(value: t.value, unit: t.kind == .multiplier ? "time" : t.money ?? lists[i] ?? noun(after: i, in: c), clause: k)
-                // Where the noun phrase ends: the words after it say what the quantity is per.
-                var j = i + 1
-                while j < c.count, j <= i + 3, c[j].kind == .word, !stoppers.contains(c[j].text), !isVerb(c[j].text) { j += 1 }
-                if let (per, count, used) = perPhrase(c, from: j, clauseCounts: Array(out[first...]), money: t.money != nil) {
-                    q.per = per; q.perCount = count
-                    if let u = used { consumed.insert(u) }
-                } else if i >= 3, c[i - 1].text == "of", c[i - 2].kind == .word, c[i - 3].kind == .number, !consumed.contains(i - 3) {
-                    q.per = singular(c[i - 2].text) // "3 packs of 12 pencils"
-                } else if i >= 2, c[i - 1].text == "of", c[i - 2].kind == .word, noun(after: i, in: c) == nil, lists[i] == nil, t.money == nil {
-                    q.per = singular(c[i - 2].text) // "teams of 4", "bags of 8": the unit is what is grouped
-                } else if let e = eachSubject, q.unit != e { q.per = e }
-                else if t.money != nil, let subject = pricedSubject(c, before: i) { q.per = subject }
-                if q.unit == nil { q.unit = out.last(where: { $0.unit != nil && $0.per == nil })?.unit ?? out.last?.unit }
-                // "A bird eats 7 berries a day": per bird as well.
-                if q.per != nil, c.count >= 2, ["a", "an", "each", "every", "one"].contains(c[0].text), c[1].kind == .word,
-                   let subject = Optional(singular(c[1].text)), subject != q.per, subject != q.unit, !isVerb(c[1].text) { q.perSubject = subject }
-                out.append(q)
             }
             // "swims twice a week for 40 minutes": the minutes are per time.
             if out[first...].contains(where: { $0.unit == "time" && $0.per != nil }) {
@@ -118,16 +96,53 @@ extension WordChains {
                     if let i = c.firstIndex(where: { $0.isQuantity && $0.value == out[n].value }), i > 0, c[i - 1].text == "for" { out[n].per = "time" }
                 }
             }
-            // "in a week", "every day", "per month" asked: one of a unit of time.
-            if inQuestion {
-                for i in c.indices.dropLast() {
-                    let unit = singular(c[i + 1].text)
-                    guard timeSeconds[unit] != nil || timeMonths[unit] != nil else { continue }
-                    let marked = ["every", "each", "per"].contains(c[i].text) || ["a", "an"].contains(c[i].text) && i > 0 && c[i - 1].text == "in"
-                    if marked { out.append(Quantity(value: 1, unit: unit, clause: k)); break }
-                }
-            }
+            if inQuestion, let period = askedPeriod(c) { out.append(Quantity(value: 1, unit: period, clause: k)) }
             return true
+        }
+
+        /// "He saves 15% of it", "eats half the package": the quantity before, scaled; "25% off": reduced.
+        /// False for a percent that is neither a part ("of") nor taken off: "20% more than" compares.
+        static func scaleLast(_ out: inout [Quantity], by t: Tok, at i: Int, in c: [Tok]) -> Bool {
+            let next = c.dropFirst(i + 1).prefix(2)
+            let off = next.contains { $0.text == "off" || $0.text == "discount" }
+            guard off || next.contains(where: { $0.text == "of" || $0.text == "the" }) || t.kind == .fraction, var last = out.popLast() else { return false }
+            let share = t.kind == .percent ? t.value / 100 : t.value
+            last.value *= off ? 1 - share : share
+            out.append(last)
+            return true
+        }
+
+        /// The number at `i` as a quantity: its unit (money, the list's, or the noun after it) and what it
+        /// is per — the words after its noun phrase, "3 packs of 12", "teams of 4", or a price's subject.
+        static func quantity(at i: Int, in c: [Tok], clause k: Int, unit: String?, clauseCounts: [Quantity], consumed: inout Set<Int>) -> Quantity {
+            let t = c[i]
+            var q = Quantity(value: t.value, unit: t.kind == .multiplier ? "time" : t.money ?? unit ?? noun(after: i, in: c), clause: k)
+            var j = i + 1
+            while j < c.count, j <= i + 3, c[j].kind == .word, !stoppers.contains(c[j].text), !isVerb(c[j].text) { j += 1 }
+            if let (per, count, used) = perPhrase(c, from: j, clauseCounts: clauseCounts, money: t.money != nil) {
+                q.per = per; q.perCount = count
+                if let u = used { consumed.insert(u) }
+            } else if i >= 3, c[i - 1].text == "of", c[i - 2].kind == .word, c[i - 3].kind == .number, !consumed.contains(i - 3) {
+                q.per = singular(c[i - 2].text) // "3 packs of 12 pencils"
+            } else if i >= 2, c[i - 1].text == "of", c[i - 2].kind == .word, noun(after: i, in: c) == nil, unit == nil, t.money == nil {
+                q.per = singular(c[i - 2].text) // "teams of 4", "bags of 8": the unit is what is grouped
+            } else if t.money != nil, let subject = pricedSubject(c, before: i) {
+                q.per = subject
+            }
+            // "A bird eats 7 berries a day": per bird as well.
+            if q.per != nil, c.count >= 2, ["a", "an", "each", "every", "one"].contains(c[0].text), c[1].kind == .word, !isVerb(c[1].text),
+               case let subject = singular(c[1].text), subject != q.per, subject != q.unit { q.perSubject = subject }
+            return q
+        }
+
+        /// "in a week", "every day", "per month" in the question: the unit of time it asks one of.
+        static func askedPeriod(_ c: [Tok]) -> String? {
+            for i in c.indices.dropLast() {
+                let unit = singular(c[i + 1].text)
+                guard timeSeconds[unit] != nil || timeMonths[unit] != nil else { continue }
+                if ["every", "each", "per"].contains(c[i].text) || ["a", "an"].contains(c[i].text) && i > 0 && c[i - 1].text == "in" { return unit }
+            }
+            return nil
         }
 
         /// "each" (per the clause's other count, or per what is priced), "each box", "per 100 km", "a day",
