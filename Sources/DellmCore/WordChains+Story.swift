@@ -276,7 +276,7 @@ extension WordChains {
                 let noun = p.question.firstIndex { $0.text == "many" }.flatMap { WordChains.noun(after: $0, in: p.question) }
                 let whole = entities.indices.filter { entities[$0].part == nil }
                 // A unit asked that no quantity has ("how many minutes" of hours): a conversion, not a story.
-                if let n = noun, Units.factor(n, "second") != nil || Units.factor(n, "month") != nil || n == "$" || n == "cent",
+                if let n = noun, Units.factor(n, "second") != nil || Units.factor(n, "month") != nil || Units.measures[n] != nil || n == "$" || n == "cent",
                    !entities.contains(where: { $0.names.contains(n) }) { return nil }
                 // An age later or earlier: "How old will his father be in 5 years?"
                 if p.questionWords.contains("old"), asked.count == 1, let e = resolve(p.question.filter { $0.kind == .word }.map(\.text).filter { !Story.pronouns.contains($0) }, money: false) {

@@ -124,8 +124,8 @@ extension WordChains {
                 if let u = used { consumed.insert(u) }
             } else if i >= 3, c[i - 1].text == "of", c[i - 2].kind == .word, c[i - 3].kind == .number, !consumed.contains(i - 3) {
                 q.per = singular(c[i - 2].text) // "3 packs of 12 pencils"
-            } else if i >= 2, c[i - 1].text == "of", c[i - 2].kind == .word, noun(after: i, in: c) == nil, unit == nil, t.money == nil {
-                q.per = singular(c[i - 2].text) // "teams of 4", "bags of 8": the unit is what is grouped
+            } else if i >= 2, c[i - 1].text == "of", c[i - 2].kind == .word, noun(after: i, in: c).map({ measures[$0] != nil }) ?? true, unit == nil, t.money == nil {
+                q.per = singular(c[i - 2].text) // "teams of 4", "bags of 8" (the unit is what is grouped), "pieces of 25 cm"
             } else if t.money != nil, let subject = pricedSubject(c, before: i) {
                 q.per = subject
             }
@@ -264,11 +264,12 @@ extension WordChains {
             var steps: [String] = []
             var carried: [Double] = [], held: [Double] = [], left: [Int] = []
             for c in qs.indices where qs[c].per == nil {
-                guard let (v, path) = carry(qs[c], to: target, rates: rates, qs: qs) else { left.append(c); continue }
+                guard let (v, path, divided) = carry(qs[c], to: target, rates: rates, qs: qs) else { left.append(c); continue }
                 if path.isEmpty { held.append(v); continue }
                 used.formUnion(path)
+                let working = zip(path, path.indices).map { (r, n) in (divided.contains(n) ? " ÷ " : " × ") + qs[r].label }.joined()
                 carried.append(v)
-                steps.append(([qs[c].label] + path.map { qs[$0].label }).joined(separator: " × ") + " = \(Calculator.format(v)) \(target)")
+                steps.append(qs[c].label + working + " = \(Calculator.format(v)) \(target)")
             }
             guard !carried.isEmpty || !held.isEmpty, used == Set(rates) else { return nil }
             let total = carried.reduce(0, +)
@@ -296,27 +297,37 @@ extension WordChains {
         }
 
         /// A count carried through rates (those of its own clause first) until it is in `target`: its
-        /// value there and the rates it went through, or nil.
-        static func carry(_ c: Quantity, to target: String, rates: [Int], qs: [Quantity]) -> (Double, [Int])? {
-            var unit = c.unit ?? "", value = c.value, path: [Int] = []
+        /// value there, the rates it went through, and which of them (by position) it was divided by; or nil.
+        static func carry(_ c: Quantity, to target: String, rates: [Int], qs: [Quantity]) -> (Double, [Int], Set<Int>)? {
+            var unit = c.unit ?? "", value = c.value, path: [Int] = [], divided = Set<Int>()
+            // One conversion a path at most: 2 hours into minutes for "20 pages a minute" is one; 5 minutes
+            // into weeks for "5 days a week" and back into minutes is a misreading, not arithmetic.
+            var conversions = 0
+            func convert(_ from: String, _ to: String) -> Double? {
+                guard let f = factor(from, to) else { return nil }
+                if from != to { conversions += 1 }
+                return f
+            }
             for _ in 0..<5 {
                 let open = rates.filter { !path.contains($0) }
                 let ordered = open.filter { qs[$0].clause == c.clause } + open.filter { qs[$0].clause != c.clause }
                 // A rate per this unit; else this unit converted to the one asked; else a rate the other way round.
                 if let r = ordered.first(where: { qs[$0].per == unit }) ?? ordered.first(where: { factor(unit, qs[$0].per!) != nil }) {
-                    value = value * factor(unit, qs[r].per!)! / qs[r].perCount * qs[r].value
+                    value = value * convert(unit, qs[r].per!)! / qs[r].perCount * qs[r].value
                     unit = qs[r].unit ?? ""
                     path.append(r)
-                } else if let f = factor(unit, target) {
-                    return (value * f, path)
+                } else if factor(unit, target) != nil {
+                    break
                 } else if let r = ordered.first(where: { qs[$0].unit.map { factor(unit, $0) != nil } ?? false }) {
                     // 80 apples in bags of 8 apples each is 10 bags.
-                    value = value * factor(unit, qs[r].unit!)! / qs[r].value * qs[r].perCount
+                    value = value * convert(unit, qs[r].unit!)! / qs[r].value * qs[r].perCount
                     unit = qs[r].per!
+                    divided.insert(path.count)
                     path.append(r)
                 } else { return nil }
             }
-            return factor(unit, target).map { (value * $0, path) }
+            guard let f = convert(unit, target), conversions <= 1 else { return nil }
+            return (value * f, path, divided)
         }
 
         /// How many of `to` one `from` is: 1 for the same unit, 60 for hour → minute, 0.01 for cent → $.
@@ -328,8 +339,18 @@ extension WordChains {
             if from == "year", to == "day" { return 365 }
             if from == "cent", to == "$" { return 0.01 }
             if from == "$", to == "cent" { return 100 }
+            if let (k1, a) = measures[from], let (k2, b) = measures[to], k1 == k2 { return a / b }
             return nil
         }
+
+        /// Units of one kind that convert exactly: volume in ml, mass in grams (metric) or ounces, length in
+        /// cm (metric) or inches.
+        static let measures: [String: (String, Double)] = [
+            "ml": ("volume", 1), "liter": ("volume", 1_000),
+            "gram": ("mass", 1), "kilogram": ("mass", 1_000), "ounce": ("weight", 1), "pound": ("weight", 16),
+            "mm": ("length", 0.1), "cm": ("length", 1), "centimeter": ("length", 1), "meter": ("length", 100), "km": ("length", 100_000),
+            "inch": ("imperial length", 1), "foot": ("imperial length", 12), "yard": ("imperial length", 36), "mile": ("imperial length", 63_360),
+        ]
 
         static let timeSeconds: [String: Double] = ["second": 1, "minute": 60, "hour": 3_600, "day": 86_400, "week": 604_800]
         static let timeMonths: [String: Double] = ["month": 1, "year": 12]

@@ -65,7 +65,9 @@ public enum WordChains {
                 if tok.kind == .symbol, [".", "?", "!", ";"].contains(tok.text) { sentences.append([]) } else { sentences[sentences.count - 1].append(tok) }
             }
             sentences = sentences.filter { !$0.isEmpty }
-            guard sentences.count >= 2, let q = sentences.last else { return nil }
+            // One sentence may be the whole problem when it states two quantities or more ("How many portions of 200 ml …
+            // from a 2-liter container?").
+            guard let q = sentences.last, sentences.count >= 2 || q.filter(\.isQuantity).count >= 2 else { return nil }
             // A leading "If …," of the question is a statement of its own.
             var question = q
             var extra: [[Tok]] = []
@@ -208,6 +210,11 @@ public enum WordChains {
     /// The head noun after a quantity at `i` (the last word before a stopper or a verb, at most three
     /// words on), singular; nil when none follows ("sold 28 in the afternoon").
     static func noun(after i: Int, in toks: [Tok]) -> String? {
+        // A unit of measure names the quantity, whatever follows: "200 ml milk", "a 2-liter container".
+        var k = i + 1
+        if k + 1 < toks.count, toks[k].kind == .symbol, toks[k].text == "-" { k += 1 }
+        if k < toks.count, toks[k].kind == .word, case let u = singular(toks[k].text),
+           Units.measures[u] != nil || Units.timeSeconds[u] != nil || Units.timeMonths[u] != nil { return u }
         var last: String? = nil
         var j = i + 1
         // A word in -ed after a noun is a verb ("3 friends shared").
@@ -238,6 +245,8 @@ public enum WordChains {
         "knives": "knife", "leaves": "leaf", "shelves": "shelf", "wolves": "wolf", "halves": "half", "dollars": "$",
         "dollar": "$", "milliliters": "ml", "milliliter": "ml", "millilitres": "ml", "liters": "liter", "litres": "liter",
         "kilometers": "km", "kilometer": "km", "kilometres": "km", "kg": "kilogram", "kilograms": "kilogram", "times": "time",
+        "grams": "gram", "g": "gram", "centimeters": "cm", "centimetres": "cm", "millimeters": "mm", "meters": "meter", "metres": "meter",
+        "litre": "liter", "l": "liter", "lbs": "pound", "lb": "pound", "oz": "ounce",
     ]
 
     // MARK: Averages

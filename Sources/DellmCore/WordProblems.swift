@@ -228,6 +228,9 @@ public enum WordProblems {
         // A quantity told by another ("Max scored 7 more points than Ella") and a total asked: two steps.
         if lower.range(of: #"\b[0-9][0-9.,]* ([a-z]+ ){0,2}(more|fewer|less|older|younger|longer|shorter|taller|heavier)\b[^.?!]*\bthan\b"#, options: .regularExpression) != nil,
            !w.isDisjoint(with: ["all", "altogether", "together", "total", "combined", "both"]) { return true }
+        // Two units of one measure ("3 liters … 250 ml"): a conversion first.
+        let measured = Set(w.compactMap { WordChains.Units.measures[WordChains.singular($0)] }.map(\.0))
+        if measured.count < Set(w.compactMap { WordChains.Units.measures[WordChains.singular($0)] != nil ? WordChains.singular($0) : nil }).count { return true }
         let times = Set(w.compactMap { timeUnits[$0] })
         if times.count > 1 || !w.isDisjoint(with: calendarWords) && !w.isDisjoint(with: ["from", "to", "through", "until", "till", "between"]) { return true }
         // "a 3-pack", "a 2-liter bottle" hide a step; a price ("7-dollar tickets") does not.

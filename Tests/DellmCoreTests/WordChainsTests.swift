@@ -177,3 +177,17 @@ extension WordChainsTests {
         #expect(Self.value("Bo earns $400 a week. Amy earns 20% more than Bo. How much does Amy earn in 3 weeks?") == nil)
     }
 }
+
+extension WordChainsTests {
+    @Test func measuresConvertWithinTheirKind() {
+        let s = WordChains.solve("How many cups of 250 ml can be poured from a 2-liter bottle?")
+        #expect(s?.value == 8 && s?.steps.first == "2 liter ÷ 250 ml/cup = 8 cup", "\(String(describing: s))")
+        #expect(Self.value("A rope is 6 meters long. It is cut into pieces of 40 cm. How many pieces are there?") == 15)
+        #expect(Self.value("A bag of rice weighs 5 kg. How many grams is that?") == 5_000)
+        // Pounds and kilograms are not one kind here: declined.
+        #expect(Self.value("A box weighs 3 pounds. How many kilograms is that?") == nil)
+        // The one-step rule declines two units of one measure (it read 250 / 3 before).
+        #expect(WordProblems.solve("A jug holds 3 liters of juice. Each glass holds 250 ml. How many glasses can be filled?") == nil)
+        #expect(WordChains.wordProblem("A jug holds 3 liters of juice. Each glass holds 250 ml. How many glasses can be filled?")?.value == 12)
+    }
+}
