@@ -366,18 +366,10 @@ extension WordChains {
             return c.contains { having.contains($0.text) } ? .having : nil
         }
 
-        /// The words before the clause's verb or first quantity, without determiners, singular; nil when
-        /// there are none ("27 on Tuesday").
+        /// The clause's subject (`WordChains.subjectWords`), singular; nil when there is none ("27 on Tuesday").
         static func subject(_ c: [Tok]) -> [String]? {
-            var out: [String] = []
-            for t in c {
-                if t.isQuantity || t.kind == .symbol || isVerb(t.text) { break }
-                // A word in -ed after the subject began is its verb ("On Tuesday she washed").
-                if !out.isEmpty, t.text.count > 4, t.text.hasSuffix("ed") { break }
-                if !determiners.contains(t.text) { out.append(singular(t.text)) }
-                if ["he", "she", "it", "they", "we", "i", "you"].contains(t.text) { break } // "she" ends the subject
-            }
-            return out.isEmpty ? nil : out
+            let words = subjectWords(c).map(singular)
+            return words.isEmpty ? nil : words
         }
     }
 }

@@ -77,11 +77,6 @@ extension WordChains {
             return Solution(steps: steps, value: v, rule: "one unknown")
         }
 
-        /// The words before a clause's verb or first quantity, without determiners.
-        static func subjectWords(_ c: [Tok]) -> [String] {
-            c.prefix { !$0.isQuantity && $0.kind != .symbol && !isVerb($0.text) }.map(\.text).filter { !Story.determiners.contains($0) }
-        }
-
         /// A phrase's head: a name alone when it is no one's ("Nancy steps on …" is Nancy), else the last
         /// word ("Markus's son" is the son).
         static func head(_ words: [String], _ p: Problem) -> String? {

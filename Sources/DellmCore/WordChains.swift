@@ -227,6 +227,20 @@ public enum WordChains {
         return last.map(singular).flatMap { $0 == "one" ? nil : $0 }
     }
 
+    /// The words before a clause's verb or first quantity, without determiners, as written: one reader for
+    /// the story's subjects and the unknowns'. It ends at a known verb, at a word in -ed once it has begun
+    /// ("On Tuesday she washed"), and after a subject pronoun ("she").
+    static func subjectWords(_ c: [Tok]) -> [String] {
+        var out: [String] = []
+        for t in c {
+            if t.isQuantity || t.kind == .symbol || isVerb(t.text) { break }
+            if !out.isEmpty, t.text.count > 4, t.text.hasSuffix("ed") { break }
+            if !Story.determiners.contains(t.text) { out.append(t.text) }
+            if ["he", "she", "it", "they", "we", "i", "you"].contains(t.text) { break }
+        }
+        return out
+    }
+
     static func isVerb(_ w: String) -> Bool {
         Story.losing.contains(w) || Story.gaining.contains(w) || Story.having.contains(w) || Units.costing.contains(w)
     }
