@@ -162,6 +162,19 @@ public struct ConsumerLoop: Sendable {
         var retries: RetryQueue
         /// Downstream XADDs and XACKs of committed entries, sent together in one round trip.
         var outbox = Outbox()
+
+        /// Forgets everything held in memory (committed entries whose XADDs and XACKs were not sent, and
+        /// entries not yet handled): all are still pending, and are re-read from the start of the pending
+        /// list. Not from where an earlier re-read had got to: the entries that re-read handed out would
+        /// be skipped, and stay pending under a live consumer for ever (the PostgreSQL-restart fault lost
+        /// 3–20 queries of 200 so: a second outage during the re-read after the first).
+        mutating func rereadPending(backoff: Backoff) {
+            outbox = Outbox()
+            local = []
+            retries = RetryQueue(backoff: backoff)
+            readPending = true
+            pendingAfter = [:]
+        }
     }
 
     /// The role's groups exist (after a reconnect, again), and stopped consumers are forgotten.
@@ -181,7 +194,9 @@ public struct ConsumerLoop: Sendable {
         if role.handsIn == nil, ContinuousClock.now - lane.lastClaim > .milliseconds(config.consumerHeartbeatMilliseconds) {
             lane.lastClaim = ContinuousClock.now
             let retries = lane.retries
-            redelivered += try await reclaimFromGoneConsumers(redis: redis).filter { !retries.holds($0.id) }
+            // A lane about to re-read all its pending entries has none it lost track of.
+            let held = lane.readPending ? nil : Set(retries.waiting.map(\.id))
+            redelivered += try await reclaim(redis: redis, holding: held).filter { !retries.holds($0.id) }
         }
         if redelivered.isEmpty && lane.readPending && !role.streams.isEmpty {
             let streams = role.streams
@@ -243,17 +258,16 @@ public struct ConsumerLoop: Sendable {
         keeper.value = lane.retries.waiting.map { ($0.stream, $0.id) }
     }
 
-    /// After an outage or a failed round trip: what was committed but not acknowledged is re-read (a
-    /// redelivery changes nothing), and the lane waits its backoff.
+    /// After an outage or a failed round trip the lane waits its backoff. What it holds stays: the
+    /// entry that failed and those after it are handled again from memory, and the outbox of committed
+    /// entries goes out with theirs (so an outage of PostgreSQL neither re-reads nor re-counts a
+    /// delivery). Only an outbox that failed while being sent is in doubt (Redis may have applied part
+    /// of it): then everything held is forgotten and re-read from pending (a redelivery changes nothing).
     func pause(after error: Error, _ lane: inout LaneState, backoff: Backoff) async {
         lane.failures += 1
-        if let e = error as? RedisError, e.kind == .connection { lane.prepared = [] }
-        if !lane.outbox.isEmpty {
-            lane.outbox = Outbox()
-            lane.local = []
-            lane.retries = RetryQueue(backoff: backoff)
-            lane.readPending = true
-        }
+        let cause = (error as? Outbox.SendFailed)?.error ?? error
+        if let e = cause as? RedisError, e.kind == .connection { lane.prepared = [] }
+        if error is Outbox.SendFailed { lane.rereadPending(backoff: backoff) }
         // A transient error (a failover, a slot that moved, Redis restarting) is a warning until it lasts.
         let level: Logger.Level = isTransient(error) && lane.failures < 5 ? .warning : .error
         logger.log(level: level, "\(role.name) lane paused after an error; retrying", metadata: [
@@ -272,6 +286,7 @@ public struct ConsumerLoop: Sendable {
     }
 
     func isTransient(_ error: Error) -> Bool {
+        if let e = error as? Outbox.SendFailed { return isTransient(e.error) }
         if let e = error as? RedisError { return e.isTransient }
         if let e = error as? PostgresError { return e.isRetryable }
         return false
@@ -443,21 +458,29 @@ public struct ConsumerLoop: Sendable {
     /// A live consumer's entries are never taken, however long its job runs. An entry is taken once it
     /// has been idle for the shorter of three heartbeats and `DELLM_CLAIM_MIN_IDLE_MS`, so two lanes
     /// reclaiming at once never both take it.
+    /// Also this lane's own orphans: entries pending under its consumer, idle as long, that it does not
+    /// hold (`holding`: the entries waiting aside; it is called between batches, when it holds no
+    /// others; nil when the lane re-reads all its pending entries next). Nothing should leave one, but a
+    /// lane that lost track of an entry would otherwise keep it pending for ever, its consumer being alive.
     /// Every stream's consumers are read in one pipeline, their liveness marks in another: a lane that
     /// finds no one gone has spent one round trip, whatever the number of its streams.
-    func reclaimFromGoneConsumers(redis: RedisConnection) async throws -> [StreamEntry] {
+    func reclaim(redis: RedisConnection, holding held: Set<String>?) async throws -> [StreamEntry] {
         let streams = role.streams
         let infos = try await redis.pipeline(streams.map { ["XINFO", "CONSUMERS", $0, role.name] })
         var holding: [(stream: String, consumer: String)] = []
         for (stream, info) in zip(streams, infos) {
-            for c in try RedisConnection.consumers(info) where c.name != consumer && c.pending > 0 { holding.append((stream, c.name)) }
+            for c in try RedisConnection.consumers(info) where c.pending > 0 { holding.append((stream, c.name)) }
         }
-        guard !holding.isEmpty else { return [] }
+        let minIdle = min(config.claimMinIdleMilliseconds, 3 * config.consumerHeartbeatMilliseconds)
+        var taken: [StreamEntry] = []
+        if let held {
+            taken = try await reclaimOrphans(on: holding.filter { $0.consumer == consumer }.map(\.stream), holding: held, minIdle: minIdle, redis: redis)
+        }
+        holding.removeAll { $0.consumer == consumer }
+        guard !holding.isEmpty else { return taken }
         let names = Array(Set(holding.map(\.consumer)))
         let marks = try await redis.pipeline(names.map { ["EXISTS", config.keys.alive(group: role.name, consumer: $0)] })
         let gone = Set(zip(names, marks).filter { $0.1.int == 0 }.map(\.0))
-        let minIdle = min(config.claimMinIdleMilliseconds, 3 * config.consumerHeartbeatMilliseconds)
-        var taken: [StreamEntry] = []
         for (stream, name) in holding where gone.contains(name) {
             let ids = try await redis.xpending(stream: stream, group: role.name, count: batch, minIdleMilliseconds: minIdle, consumer: name).map(\.id)
             let claimed = try await redis.xclaim(stream: stream, group: role.name, consumer: consumer, minIdleMilliseconds: minIdle, ids: ids)
@@ -465,6 +488,24 @@ public struct ConsumerLoop: Sendable {
                 count("reclaimed", stream, by: claimed.count)
                 logger.warning("took over entries of a consumer that is gone (no heartbeat)",
                                metadata: ["stream": "\(stream)", "from": "\(name)", "count": "\(claimed.count)"])
+            }
+            taken += claimed
+        }
+        return taken
+    }
+
+    /// This lane's entries on `streams` idle `minIdle` or longer that it does not hold, claimed again
+    /// (a delivery counted, so an orphan that crashes its handler still ends dead-lettered).
+    func reclaimOrphans(on streams: [String], holding held: Set<String>, minIdle: Int, redis: RedisConnection) async throws -> [StreamEntry] {
+        var taken: [StreamEntry] = []
+        for stream in streams {
+            let ids = try await redis.xpending(stream: stream, group: role.name, count: batch, minIdleMilliseconds: minIdle, consumer: consumer)
+                .map(\.id).filter { !held.contains($0) }
+            let claimed = try await redis.xclaim(stream: stream, group: role.name, consumer: consumer, minIdleMilliseconds: minIdle, ids: ids)
+            if !claimed.isEmpty {
+                count("reclaimed", stream, by: claimed.count)
+                logger.error("took up again entries this lane had lost track of (a fault in the consumer loop)",
+                             metadata: ["stream": "\(stream)", "count": "\(claimed.count)", "ids": "\(claimed.prefix(5).map(\.id))"])
             }
             taken += claimed
         }
@@ -512,12 +553,19 @@ struct Outbox {
 
     var commands: [[String]] { adds + acks.map { ["XACK", $0.stream, $0.group] + $0.ids } }
 
+    /// Sending failed: how much of it Redis applied is not known.
+    struct SendFailed: Error, CustomStringConvertible {
+        var error: Error
+        var description: String { "\(error)" }
+    }
+
     mutating func flush(_ redis: RedisConnection) async throws {
         guard !isEmpty else { return }
         let commands = self.commands
-        let replies = try await redis.pipeline(commands)
+        let replies: [RedisValue]
+        do { replies = try await redis.pipeline(commands) } catch { throw SendFailed(error: error) }
         if let failed = replies.enumerated().first(where: { if case .error = $0.element { return true } else { return false } }) {
-            throw RedisError(.server, "\(commands[failed.offset][0]) failed: \(failed.element)")
+            throw SendFailed(error: RedisError(.server, "\(commands[failed.offset][0]) failed: \(failed.element)"))
         }
         self = Outbox()
     }

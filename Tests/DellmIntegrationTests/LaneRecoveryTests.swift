@@ -1,0 +1,162 @@
+import DellmCore
+@testable import DellmFleet
+import DellmPostgres
+import DellmRedis
+import DellmSupport
+import Foundation
+import Logging
+import Testing
+
+/// A handler whose calls number `failing` meet a PostgreSQL outage (a connection error, as when the
+/// server restarts), and whose calls number `cutting` cut the lane's Redis connection (CLIENT KILL
+/// through `admin`), so the lane's next send of its outbox fails. Every other call succeeds at once.
+/// Records the entries it handled.
+struct ScriptedOutageRole: Role {
+    let stream: String
+    var failing: Set<Int> = []
+    var cutting: Set<Int> = []
+    var admin: RedisConnection?
+    let calls = Locked(0)
+    let handled: Collector<String>
+    var name: String { "outage" }
+    var streams: [String] { [stream] }
+    func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit] {
+        let call = calls.withLock { $0 += 1; return $0 }
+        if failing.contains(call) { throw PostgresError(.connection, "scripted outage (call \(call))") }
+        if cutting.contains(call), let admin, let id = try await context.redis.command("CLIENT", "ID").int {
+            _ = try await admin.command("CLIENT", "KILL", "ID", String(id))
+        }
+        handled.add(entry.id)
+        return []
+    }
+}
+
+/// A handler that holds the entry "hold" until `gate` opens; records what it started and handled.
+struct GatedRole: Role {
+    let stream: String
+    let gate: Gate
+    let started: Collector<String>
+    let handled: Collector<String>
+    var name: String { "gated" }
+    var streams: [String] { [stream] }
+    func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit] {
+        started.add(entry["job"] ?? "")
+        if entry["job"] == "hold" { await gate.wait() }
+        handled.add(entry["job"] ?? "")
+        return []
+    }
+}
+
+/// Opens once; whoever waits before is resumed then.
+actor Gate {
+    private var open = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    func wait() async {
+        if open { return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+    func release() {
+        open = true
+        waiting.forEach { $0.resume() }
+        waiting = []
+    }
+}
+
+/// How a lane comes back from outages without leaving an entry behind (`ConsumerLoop`): what it held
+/// in memory is re-read from the start of its pending list, and an entry it lost track of all the same
+/// is taken up again.
+@Suite(.enabled(if: TestEnv.hasServers, "needs DELLM_TEST_REDIS_URL and DELLM_TEST_DATABASE_URL (run ./ops/test)"))
+struct LaneRecoveryTests {
+    /// A PostgreSQL outage in the middle of a batch, twice: the lane keeps what it holds, handles the
+    /// failed entry and the rest from memory, and sends the committed ones' acknowledgements after. No
+    /// entry is handled twice, none is left pending (before, a failure with committed entries in the
+    /// outbox re-read everything from Redis, counting a delivery each time).
+    @Test func aPostgreSQLOutageMidBatchIsRetriedFromMemory() async throws {
+        let config = try TestEnv.config(extra: ["DELLM_CLAIM_MIN_IDLE_MS": "3600000", "DELLM_CONSUMER_HEARTBEAT_MS": "60000"])
+        let redis = RedisConnection(configuration: try config.redisConfiguration())
+        let stream = "\(config.namespace):outage"
+        try await redis.ensureGroup(stream: stream, group: "outage")
+        var ids: [String] = []
+        for i in 0..<40 { ids.append(try await redis.xadd(stream, [("job", "\(i)")])) }
+        let handled = Collector<String>()
+        let role = ScriptedOutageRole(stream: stream, failing: [2, 4], handled: handled)
+        let task = Self.run(role, config)
+        defer { task.cancel() }
+        try await waitUntil(timeout: .seconds(30)) {
+            let pending = try await redis.xpendingSummary(stream: stream, group: "outage").count
+            return pending == 0 && Set(handled.all) == Set(ids)
+        }
+        task.cancel()
+        await task.value
+        #expect(try await redis.xpendingSummary(stream: stream, group: "outage").count == 0)
+        #expect(handled.all.count == ids.count, "\(handled.all.count - Set(handled.all).count) entries handled twice")
+        #expect(role.calls.value == ids.count + 2, "\(role.calls.value) calls: 40 entries and the 2 failures")
+    }
+
+    /// An outbox that fails while being sent leaves the lane in doubt: it re-reads its pending entries.
+    /// Here that happens twice (the lane's Redis connection cut), the second time for the batch of the
+    /// first re-read. Every entry is
+    /// handled and acknowledged. Before, the second re-read started where the first had got to, and the
+    /// entries the first had handed out stayed pending under a live consumer for ever: the
+    /// PostgreSQL-restart fault lost 3–20 queries of 200 so in CI and here (then on PostgreSQL errors
+    /// too). The claim idle time is an hour, so the orphan check (below) cannot mend it instead.
+    @Test func aSecondFailedSendDuringTheReReadLeavesNothingPending() async throws {
+        let config = try TestEnv.config(extra: ["DELLM_CLAIM_MIN_IDLE_MS": "3600000", "DELLM_CONSUMER_HEARTBEAT_MS": "60000"])
+        let redis = RedisConnection(configuration: try config.redisConfiguration())
+        let stream = "\(config.namespace):outage"
+        try await redis.ensureGroup(stream: stream, group: "outage")
+        var ids: [String] = []
+        for i in 0..<40 { ids.append(try await redis.xadd(stream, [("job", "\(i)")])) }
+        let handled = Collector<String>()
+        // The batch of calls 1–16 cannot be sent: all is re-read from pending; the batch of that re-read
+        // (calls 17–32) cannot be sent either.
+        let role = ScriptedOutageRole(stream: stream, cutting: [1, 17], admin: redis, handled: handled)
+        let task = Self.run(role, config)
+        defer { task.cancel() }
+        try await waitUntil(timeout: .seconds(30)) {
+            let pending = try await redis.xpendingSummary(stream: stream, group: "outage").count
+            return pending == 0 && Set(handled.all) == Set(ids)
+        }
+        task.cancel()
+        await task.value
+        #expect(try await redis.xpendingSummary(stream: stream, group: "outage").count == 0)
+        let missed = Set(ids).subtracting(handled.all)
+        #expect(missed.isEmpty, "\(missed.count) of \(ids.count) entries never handled")
+        #expect(role.calls.value >= ids.count + 32, "\(role.calls.value) calls: the first 16 entries were handled three times")
+    }
+
+    static func run(_ role: some Role, _ config: FleetConfig) -> Task<Void, Never> {
+        var logger = Logger(label: role.name)
+        logger.logLevel = .critical
+        let loop = ConsumerLoop(role: role, config: config, consumer: "c", logger: logger)
+        return Task { await loop.run(redis: RedisConnection(configuration: try! config.redisConfiguration()), db: PostgresConnection(url: config.databaseURL)) }
+    }
+
+    /// An entry pending under a lane's consumer that the lane does not hold (planted with XCLAIM while
+    /// the lane is busy, so it never read it) is taken up by that lane once idle for the claim time, and
+    /// handled. No other lane may take it: its consumer is alive.
+    @Test func anEntryTheLaneLostTrackOfIsTakenUpAgain() async throws {
+        let config = try TestEnv.config(extra: ["DELLM_CLAIM_MIN_IDLE_MS": "300", "DELLM_CONSUMER_HEARTBEAT_MS": "100"])
+        let redis = RedisConnection(configuration: try config.redisConfiguration())
+        let stream = "\(config.namespace):gated"
+        try await redis.ensureGroup(stream: stream, group: "gated")
+        try await redis.xadd(stream, [("job", "hold")])
+        let gate = Gate(), started = Collector<String>(), handled = Collector<String>()
+        let task = Self.run(GatedRole(stream: stream, gate: gate, started: started, handled: handled), config)
+        defer { task.cancel() }
+        try await waitUntil(timeout: .seconds(20)) { started.all.contains("hold") }
+        // While the lane is in its handler: an entry read by another consumer, then moved to the lane's.
+        let orphan = try await redis.xadd(stream, [("job", "orphan")])
+        let read = try await redis.xreadgroup(group: "gated", consumer: "other", streams: [stream], id: ">", count: 1, blockMilliseconds: nil)
+        #expect(read.map(\.id) == [orphan])
+        _ = try await redis.command("XCLAIM", stream, "gated", "c", "0", orphan, "JUSTID")
+        await gate.release()
+        try await waitUntil(timeout: .seconds(30)) {
+            let pending = try await redis.xpendingSummary(stream: stream, group: "gated").count
+            return handled.all.contains("orphan") && pending == 0
+        }
+        task.cancel()
+        await task.value
+        #expect(handled.all == ["hold", "orphan"])
+    }
+}
