@@ -4,7 +4,7 @@
 import collections, json, subprocess, sys
 BIN, files = sys.argv[1], sys.argv[2:]
 for fn in files:
-    rows = [r for r in map(json.loads, open(fn)) if r.get("type") in ("word", "gsm8k")]
+    rows = [r for r in map(json.loads, open(fn)) if r.get("type") in ("word", "multi", "gsm8k")]
     out = subprocess.run([BIN, "calc", "--json", "-"], input="\n".join(r["query"] for r in rows) + "\n",
                          capture_output=True, text=True).stdout.strip().split("\n")
     stats, kinds = collections.Counter(), collections.defaultdict(collections.Counter)
