@@ -40,6 +40,7 @@ extension WordChains {
             "baked", "bakes", "held", "holds", "contains", "contained", "read", "reads", "scored", "scores", "grew", "grows",
             "caught", "catches", "planted", "plants", "wrote", "writes", "ran", "runs", "walked", "walks", "saw", "sees", "cut",
         ]
+        static let purchasing: Set<String> = ["bought", "buys", "buy", "purchased", "purchases", "purchase", "ordered", "orders", "order"]
         static let rising: Set<String> = ["increase", "increases", "increased", "rose", "rises", "rise", "raised", "raises", "grew", "grows", "up"]
         static let falling: Set<String> = ["decrease", "decreases", "decreased", "fell", "falls", "dropped", "drops", "reduced", "reduces", "down", "shrank", "shrinks"]
         static let determiners: Set<String> = ["a", "an", "the", "there", "of", "at", "in", "on", "his", "her", "their", "its", "my", "our"]
@@ -122,12 +123,15 @@ extension WordChains {
             var steps: [String] = []
             /// The kinds of verb that changed a quantity ("sold", "bought").
             var changedBy: Set<Verb> = []
+            /// The verb in force is a purchase ("bought a book for $18 and a lunch for $9"): the money it
+            /// names after "for" is paid, so it is taken from the money held; it is no change to anything else.
+            var buying = false
 
             /// One clause read into the story; false when it cannot be.
             mutating func read(_ c: [Tok]) -> Bool {
                 let quantities = c.indices.filter { c[$0].isQuantity }
                 let verbHere = Story.verb(c)
-                if let v = verbHere { verb = v }
+                if let v = verbHere { verb = v; buying = c.contains { Story.purchasing.contains($0.text) } }
                 guard !quantities.isEmpty else { return true }
                 if quantities.count == 2, compound(c, quantities) { return true }
                 guard quantities.count == 1 else { return false }
@@ -150,6 +154,14 @@ extension WordChains {
                 case .fraction, .percent:
                     return part(c, at: i, share: t.kind == .percent ? t.value / 100 : t.value, subject: subject)
                 case .number:
+                    if t.money != nil, buying, verb == .gaining, i > 0, c[i - 1].text == "for" {
+                        // A price paid comes off the money held: the buyer's ("she bought"), else the story's
+                        // ("a lunch for $9" names what was bought, not who paid).
+                        guard let e = target.flatMap({ entities[$0].money ? $0 : nil }) ?? moneyEntity(true) else { return false }
+                        change(e, by: -t.value)
+                        changedBy.insert(.losing)
+                        return true
+                    }
                     if let k = c[(i + 1)...].prefix(4).firstIndex(where: { Story.comparing[$0.text] != nil }),
                        c[(k + 1)...].contains(where: { $0.text == "than" }) {
                         let sign = Story.comparing[c[k].text]!

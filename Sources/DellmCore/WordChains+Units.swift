@@ -126,6 +126,9 @@ extension WordChains {
                 q.per = singular(c[i - 2].text) // "3 packs of 12 pencils"
             } else if i >= 2, c[i - 1].text == "of", c[i - 2].kind == .word, noun(after: i, in: c).map({ measures[$0] != nil }) ?? true, unit == nil, t.money == nil {
                 q.per = singular(c[i - 2].text) // "teams of 4", "bags of 8" (the unit is what is grouped), "pieces of 25 cm"
+            } else if i == 3, c[i - 1].text == "of", c[i - 2].kind == .word, ["a", "an", "each", "every", "one"].contains(c[0].text),
+                      !["total", "sum", "lot", "number", "couple", "group"].contains(c[i - 2].text), unit == nil, t.money == nil {
+                q.per = singular(c[i - 2].text) // the subject "A pack of 6 juice boxes", "Each box of 12 pencils"
             } else if t.money != nil, let subject = pricedSubject(c, before: i) {
                 q.per = subject
             }
@@ -202,9 +205,15 @@ extension WordChains {
         }
 
         /// "A pencil costs 75 cents", "Tickets cost $8": what a price before a verb of costing is for.
+        /// A subject that is a group ("A pack of 6 juice boxes costs $4", "A box of markers costs $5") is
+        /// priced by the group.
         static func pricedSubject(_ c: [Tok], before i: Int) -> String? {
             guard let v = c[..<i].lastIndex(where: { costing.contains($0.text) }), v > 0, c[v - 1].kind == .word,
                   !stoppers.contains(c[v - 1].text) else { return nil }
+            // Back over the noun phrase ("juice boxes", "6 juice boxes", "markers") to an "of" after a word.
+            var k = v - 1
+            while k > 0, v - k <= 4, c[k].kind == .word && !stoppers.contains(c[k].text) || c[k].kind == .number { k -= 1 }
+            if c[k].text == "of", k >= 1, c[k - 1].kind == .word, !stoppers.contains(c[k - 1].text) { return singular(c[k - 1].text) }
             return singular(c[v - 1].text)
         }
 

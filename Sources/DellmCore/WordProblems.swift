@@ -86,7 +86,13 @@ public enum WordProblems {
             guard p.small != 0, !p.counts || (p.big / p.small).rounded() == p.big / p.small else { return nil }
             return .init(expression: "\(f(p.big)) / \(f(p.small))", value: p.big / p.small, rule: "sharing or grouping")
         }
-        if multiplication(p.s, p.q, inQuestion: p.inQuestion, rate: rate(p.statement)) { return p.product.rule("each or per") }
+        if let unit = sharedMeasure(p.statement + " " + p.question), p.q.isDisjoint(with: ["area", "square"]) {
+            // "A rope 90 meters long is cut into pieces of 15 meters": how many pieces is a quotient, and
+            // meters times meters is nothing but an area, so without one asked the product is never taken.
+            if let counted = counted(p.question), counted != unit, p.small != 0, (p.big / p.small).rounded() == p.big / p.small {
+                return .init(expression: "\(f(p.big)) / \(f(p.small))", value: p.big / p.small, rule: "pieces of a measure")
+            }
+        } else if multiplication(p.s, p.q, inQuestion: p.inQuestion, rate: rate(p.statement)) { return p.product.rule("each or per") }
         // The statement's verbs first ("finds 12 more … how many now" adds); the question's words only
         // when the statement has neither kind. "18 more" adds whoever gave them.
         if p.statement.range(of: #"\b[0-9][0-9.,]* more\b"#, options: .regularExpression) != nil { return p.sum.rule("putting together") }
@@ -95,6 +101,19 @@ public enum WordProblems {
         if !p.q.isDisjoint(with: takingAwayInQuestion) { return p.difference.rule("taking away") }
         if !p.q.isDisjoint(with: puttingTogether) { return p.sum.rule("putting together") }
         return nil
+    }
+
+    /// The unit both numbers are told in, when it is a measure or a unit of time ("90 meters … 15
+    /// meters", "a 40-minute show … 8 minutes"); nil otherwise.
+    static func sharedMeasure(_ text: String) -> String? {
+        let lower = text.lowercased()
+        let re = try! NSRegularExpression(pattern: #"\b[0-9][0-9.,]*(?:-| )([a-z]+)"#)
+        let units = re.matches(in: lower, range: NSRange(lower.startIndex..., in: lower)).compactMap { m -> String? in
+            Range(m.range(at: 1), in: lower).map { WordChains.singular(String(lower[$0])) }
+        }
+        guard units.count == 2, units[0] == units[1],
+              WordChains.Units.measures[units[0]] != nil || WordChains.Units.timeSeconds[units[0]] != nil else { return nil }
+        return units[0]
     }
 
     static func loses(_ p: Problem) -> Bool { !p.s.isDisjoint(with: takingAway) }

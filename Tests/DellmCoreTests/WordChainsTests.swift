@@ -36,6 +36,20 @@ struct WordChainsTests {
         #expect(Self.value("An eraser costs 40 cents. How many dollars do 15 erasers cost?") == 6)
     }
 
+    /// Found by fresh30 (stop 30), tested here in other words: a price paid "for" what is bought comes off
+    /// the money held; a group of a count ("a box of 12") is what its price is per; a length cut into
+    /// lengths counts pieces.
+    @Test func pricesPaidGroupsPricedAndPiecesOfAMeasure() {
+        #expect(Self.value("Leo had $40. He bought a cap for $12 and a scarf for $15. How much money does he have left?") == 13)
+        #expect(WordChains.solve("A box of 12 markers costs $5. How much do 60 markers cost?")?.steps == ["60 marker ÷ 12 marker/box × 5 $/box = 25 $"])
+        // The price is the box's, not each marker's: without the box's count the rule does not guess.
+        #expect(Self.value("A box of markers costs $5. How much do 60 markers cost?") == nil)
+        #expect(WordChains.wordProblem("A ribbon 120 cm long is cut into pieces of 8 cm each. How many pieces does it make?")?.value == 15)
+        // Two lengths whose product is asked (an area) still multiply; two lengths summed still add.
+        #expect(WordChains.wordProblem("A garden is 15 meters long and 8 meters wide. What is its area in square meters?")?.value == 120)
+        #expect(WordChains.wordProblem("Jo ran 5 km on Monday and 7 km on Tuesday. How many km did she run in all?")?.value == 12)
+    }
+
     @Test func moneyHeldLessWhatIsBoughtAndSharing() {
         #expect(Self.value("Ines has $60. She buys 4 scarves that cost $7 each. How much money does she have left?") == 32)
         #expect(Self.value("Noah buys 5 pies for $4 each. He pays with a $20 bill. How much change does he get?") == 0)
