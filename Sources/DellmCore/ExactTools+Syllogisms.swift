@@ -25,8 +25,24 @@ extension ExactTools {
         }
 
         static func words(_ s: String) -> [String] {
-            s.lowercased().split(whereSeparator: { !$0.isLetter && $0 != "'" }).map(String.init).filter { !["a", "an", "the"].contains($0) }
+            let w = s.lowercased().split(whereSeparator: { !$0.isLetter && $0 != "'" }).map(String.init).filter { !["a", "an", "the"].contains($0) }
+            // "This plant", "my dog": one individual, as a name is ("This plant is a rose. Is this plant a flower?").
+            var out: [String] = []
+            var i = 0
+            while i < w.count {
+                if determiners.contains(w[i]), i + 1 < w.count, !copulas.contains(w[i + 1]), !auxiliaries.contains(w[i + 1]),
+                   !quantifiers.contains(w[i + 1]), !determiners.contains(w[i + 1]) {
+                    out.append(w[i] + " " + w[i + 1])
+                    i += 2
+                } else {
+                    out.append(w[i])
+                    i += 1
+                }
+            }
+            return out
         }
+
+        static let determiners: Set<String> = ["this", "that", "my", "your", "his", "her", "our", "their"]
 
         /// A predicate, normalized: "is a mammal" / "are mammals" → "mammal"; "has feathers" / "have
         /// feathers" → "have feather"; "needs water" → "need water"; "can fly" → "can fly".
@@ -160,7 +176,7 @@ extension ExactTools {
             // Every class and predicate that follows from "all A are B".
             var classes: Set<String> = [start], stack = [start]
             while let c = stack.popLast() { for b in k.isA[c] ?? [] where !classes.contains(b) { classes.insert(b); stack.append(b) } }
-            let name = q.universal ? "every \(start)" : member ? q.subject.capitalized : "a \(start)"
+            let name = q.universal ? "every \(start)" : member ? q.subject.prefix(1).uppercased() + q.subject.dropFirst() : "a \(start)"
             let lead = member ? "\(name) is a \(start); " : ""
             if classes.contains(q.property) {
                 return Solution(tool: "syllogism", result: "yes", working: "\(lead)\(chain(start, to: q.property, k.isA)): yes.")

@@ -131,6 +131,17 @@ import Testing
         expectTool(q, tool, want)
     }
 
+    // Stop 30: an individual named by a determiner and a noun ("this plant", "my pet"), as fresh30 asked
+    // it; phrasings written for this test.
+    @Test(arguments: [
+        ("All tulips are flowers. This bulb is a tulip. Is this bulb a flower?", "yes"),
+        ("No reptiles have fur. Her pet is a reptile. Does her pet have fur?", "no"),
+        ("Every bus has wheels. That vehicle is a bus. Does that vehicle have wheels?", "yes"),
+    ])
+    func anIndividualNamedByADeterminer(_ q: String, _ want: String) {
+        expectTool(q, "syllogism", want)
+    }
+
     @Test(arguments: ["This shape is a square. Every square has four sides. Is this a circle?",
                       "My exam is in 9 days and my trip is in 4 days. Which day of the week is my exam?"])
     func whatTheWordsLeaveOpenIsDeclined(_ q: String) {
