@@ -154,6 +154,9 @@ extension WordChains {
                 case .fraction, .percent:
                     return part(c, at: i, share: t.kind == .percent ? t.value / 100 : t.value, subject: subject)
                 case .number:
+                    // "pencils come in boxes of 12", "in rows of 6": the size of each group, a rate, not an
+                    // amount the story has.
+                    if i >= 2, c[i - 1].text == "of", c[i - 2].kind == .word, WordChains.singular(c[i - 2].text) != c[i - 2].text { return false }
                     if t.money != nil, buying, verb == .gaining, i > 0, c[i - 1].text == "for" {
                         // A price paid comes off the money held: the buyer's ("she bought"), else the story's
                         // ("a lunch for $9" names what was bought, not who paid).

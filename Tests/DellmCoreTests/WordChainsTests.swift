@@ -45,6 +45,9 @@ struct WordChainsTests {
         // The price is the box's, not each marker's: without the box's count the rule does not guess.
         #expect(Self.value("A box of markers costs $5. How much do 60 markers cost?") == nil)
         #expect(WordChains.wordProblem("A ribbon 120 cm long is cut into pieces of 8 cm each. How many pieces does it make?")?.value == 15)
+        // The size of each group is no amount a story adds ("shirts come in packs of 6": before, 30 + 6 then
+        // the rate, as fresh31 found in other words).
+        #expect(WordChains.wordProblem("A team has 30 players. Each player needs 2 shirts, and shirts come in packs of 6. How many packs are needed?").map { $0.value == 10 } ?? true)
         // Two lengths whose product is asked (an area) still multiply; two lengths summed still add.
         #expect(WordChains.wordProblem("A garden is 15 meters long and 8 meters wide. What is its area in square meters?")?.value == 120)
         #expect(WordChains.wordProblem("Jo ran 5 km on Monday and 7 km on Tuesday. How many km did she run in all?")?.value == 12)
