@@ -262,12 +262,18 @@ public struct ConsumerLoop: Sendable {
     /// entry that failed and those after it are handled again from memory, and the outbox of committed
     /// entries goes out with theirs (so an outage of PostgreSQL neither re-reads nor re-counts a
     /// delivery). Only an outbox that failed while being sent is in doubt (Redis may have applied part
-    /// of it): then everything held is forgotten and re-read from pending (a redelivery changes nothing).
+    /// of it): then everything held is forgotten and re-read from pending (a redelivery changes nothing),
+    /// and the entries it acknowledged although an XADD was refused are handled again from memory.
     func pause(after error: Error, _ lane: inout LaneState, backoff: Backoff) async {
         lane.failures += 1
         let cause = (error as? Outbox.SendFailed)?.error ?? error
         if let e = cause as? RedisError, e.kind == .connection { lane.prepared = [] }
-        if error is Outbox.SendFailed { lane.rereadPending(backoff: backoff) }
+        if let failed = error as? Outbox.SendFailed {
+            lane.rereadPending(backoff: backoff)
+            // Acknowledged, but what they produced was refused: handled again from memory (a redelivery
+            // changes nothing and sends it again).
+            lane.local = failed.acknowledged
+        }
         // A transient error (a failover, a slot that moved, Redis restarting) is a warning until it lasts.
         let level: Logger.Level = isTransient(error) && lane.failures < 5 ? .warning : .error
         logger.log(level: level, "\(role.name) lane paused after an error; retrying", metadata: [
@@ -525,7 +531,7 @@ public struct ConsumerLoop: Sendable {
             // A node's dead letters go to its own stream: the recorder fails the query, files them, and acknowledges.
             commands.append(RedisConnection.xaddArgs(role.handsIn ?? config.keys.dead, fields, maxLengthApprox: config.followStreamMaxLength))
         }
-        outbox.add(commands, ack: role.handsIn == nil ? entry.stream : nil, id: entry.id, group: role.name)
+        outbox.add(commands, ack: role.handsIn == nil ? entry : nil, group: role.name)
     }
 }
 
@@ -533,29 +539,32 @@ public struct ConsumerLoop: Sendable {
 /// XACK per stream with all the ids.
 struct Outbox {
     private var adds: [[String]] = []
-    private var acks: [(stream: String, group: String, ids: [String])] = []
+    private var acks: [(stream: String, group: String, entries: [StreamEntry])] = []
     private var since: ContinuousClock.Instant?
 
     var isEmpty: Bool { adds.isEmpty && acks.isEmpty }
     var age: Duration { since.map { ContinuousClock.now - $0 } ?? .zero }
 
     /// `ack` nil: the entry is acknowledged by someone else (a node's work, by the recorder).
-    mutating func add(_ commands: [[String]], ack stream: String?, id: String, group: String) {
+    mutating func add(_ commands: [[String]], ack entry: StreamEntry?, group: String) {
         if since == nil { since = ContinuousClock.now }
         adds += commands
-        guard let stream else { return }
-        if let i = acks.firstIndex(where: { $0.stream == stream && $0.group == group }) {
-            acks[i].ids.append(id)
+        guard let entry else { return }
+        if let i = acks.firstIndex(where: { $0.stream == entry.stream && $0.group == group }) {
+            acks[i].entries.append(entry)
         } else {
-            acks.append((stream, group, [id]))
+            acks.append((entry.stream, group, [entry]))
         }
     }
 
-    var commands: [[String]] { adds + acks.map { ["XACK", $0.stream, $0.group] + $0.ids } }
+    var commands: [[String]] { adds + acks.map { ["XACK", $0.stream, $0.group] + $0.entries.map(\.id) } }
 
-    /// Sending failed: how much of it Redis applied is not known.
+    /// Sending failed: how much of it Redis applied is not known, or (`acknowledged`) Redis refused an
+    /// XADD but applied the XACKs after it (a pipeline is no transaction: an XADD refused for memory, an
+    /// XACK let through). Those entries are no longer pending, so only the lane can handle them again.
     struct SendFailed: Error, CustomStringConvertible {
         var error: Error
+        var acknowledged: [StreamEntry] = []
         var description: String { "\(error)" }
     }
 
@@ -564,8 +573,12 @@ struct Outbox {
         let commands = self.commands
         let replies: [RedisValue]
         do { replies = try await redis.pipeline(commands) } catch { throw SendFailed(error: error) }
-        if let failed = replies.enumerated().first(where: { if case .error = $0.element { return true } else { return false } }) {
-            throw SendFailed(error: RedisError(.server, "\(commands[failed.offset][0]) failed: \(failed.element)"))
+        func refused(_ r: RedisValue) -> Bool { if case .error = r { return true } else { return false } }
+        if let failed = replies.indices.first(where: { refused(replies[$0]) }) {
+            let error = RedisError(.server, "\(commands[failed][0]) failed: \(replies[failed])")
+            guard failed < adds.count else { throw SendFailed(error: error) }
+            let acknowledged = zip(acks, replies[adds.count...]).filter { !refused($0.1) }.flatMap(\.0.entries)
+            throw SendFailed(error: error, acknowledged: acknowledged)
         }
         self = Outbox()
     }

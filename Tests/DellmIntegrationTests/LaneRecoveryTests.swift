@@ -31,6 +31,22 @@ struct ScriptedOutageRole: Role {
     }
 }
 
+/// A handler whose output is an entry on `out` naming the entry handled; on call 1 that output goes to
+/// `refusing` instead, a key that is no stream, so Redis refuses the XADD (as it does when out of
+/// memory) while applying the XACK after it.
+struct RefusedOutputRole: Role {
+    let stream: String
+    let out: String
+    let refusing: String
+    let calls = Locked(0)
+    var name: String { "refused" }
+    var streams: [String] { [stream] }
+    func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit] {
+        let call = calls.withLock { $0 += 1; return $0 }
+        return [Emit(stream: call == 1 ? refusing : out, fields: [("entry", entry.id)])]
+    }
+}
+
 /// A handler that holds the entry "hold" until `gate` opens; records what it started and handled.
 struct GatedRole: Role {
     let stream: String
@@ -125,6 +141,30 @@ struct LaneRecoveryTests {
         #expect(role.calls.value >= ids.count + 32, "\(role.calls.value) calls: the first 16 entries were handled three times")
     }
 
+    /// An XADD refused in the pipeline that acknowledges its entry: the entry is no longer pending, so
+    /// the lane handles it again from memory, and its output arrives. Before, the output was lost.
+    @Test func anOutputRedisRefusedIsSentAgain() async throws {
+        let config = try TestEnv.config(extra: ["DELLM_CLAIM_MIN_IDLE_MS": "3600000", "DELLM_CONSUMER_HEARTBEAT_MS": "60000"])
+        let redis = RedisConnection(configuration: try config.redisConfiguration())
+        let (stream, out, refusing) = ("\(config.namespace):refused", "\(config.namespace):out", "\(config.namespace):not-a-stream")
+        _ = try await redis.command("SET", refusing, "a string")
+        try await redis.ensureGroup(stream: stream, group: "refused")
+        var ids: [String] = []
+        for i in 0..<3 { ids.append(try await redis.xadd(stream, [("job", "\(i)")])) }
+        let role = RefusedOutputRole(stream: stream, out: out, refusing: refusing)
+        let task = Self.run(role, config)
+        defer { task.cancel() }
+        func delivered() async throws -> Set<String> {
+            Set(try await StreamRange.entries(redis, out).compactMap { $0["entry"] })
+        }
+        try await waitUntil(timeout: .seconds(30)) { try await delivered() == Set(ids) }
+        task.cancel()
+        await task.value
+        #expect(try await delivered() == Set(ids), "every entry's output arrived")
+        #expect(try await redis.xpendingSummary(stream: stream, group: "refused").count == 0)
+        #expect(role.calls.value >= ids.count + 1, "\(role.calls.value) calls: the refused entry was handled again")
+    }
+
     static func run(_ role: some Role, _ config: FleetConfig) -> Task<Void, Never> {
         var logger = Logger(label: role.name)
         logger.logLevel = .critical
@@ -158,5 +198,12 @@ struct LaneRecoveryTests {
         task.cancel()
         await task.value
         #expect(handled.all == ["hold", "orphan"])
+    }
+}
+
+/// Every entry of a stream (a few, for tests).
+enum StreamRange {
+    static func entries(_ redis: RedisConnection, _ stream: String) async throws -> [StreamEntry] {
+        try (try await redis.command("XRANGE", stream, "-", "+").array ?? []).compactMap { try RedisConnection.parseEntry(stream: stream, $0) }
     }
 }
