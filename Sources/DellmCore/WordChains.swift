@@ -217,8 +217,10 @@ public enum WordChains {
            Units.measures[u] != nil || Units.timeSeconds[u] != nil || Units.timeMonths[u] != nil { return u }
         var last: String? = nil
         var j = i + 1
-        // A word in -ed after a noun is a verb ("3 friends shared").
-        while j < toks.count, j <= i + 3, toks[j].kind == .word, !stoppers.contains(toks[j].text), !isVerb(toks[j].text),
+        // A word in -ed after a noun is a verb ("3 friends shared"). Right after the number a plural is the
+        // noun, even one that is a verb too ("4 drinks", "3 plants").
+        func plural(_ w: String) -> Bool { j == i + 1 && w.count > 3 && w.hasSuffix("s") && !w.hasSuffix("ss") }
+        while j < toks.count, j <= i + 3, toks[j].kind == .word, !stoppers.contains(toks[j].text), !isVerb(toks[j].text) || plural(toks[j].text),
               !(toks[j].text.count > 4 && toks[j].text.hasSuffix("ed")) {
             last = toks[j].text
             j += 1

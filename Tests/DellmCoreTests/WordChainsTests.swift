@@ -48,6 +48,8 @@ struct WordChainsTests {
         // The size of each group is no amount a story adds ("shirts come in packs of 6": before, 30 + 6 then
         // the rate, as fresh31 found in other words).
         #expect(WordChains.wordProblem("A team has 30 players. Each player needs 2 shirts, and shirts come in packs of 6. How many packs are needed?").map { $0.value == 10 } ?? true)
+        // Right after a number a plural is the noun, though it is a verb too ("3 plants", "4 drinks").
+        #expect(Self.value("A pot costs $6 and a plant costs $4. How much do 2 pots and 3 plants cost?") == 24)
         // Two lengths whose product is asked (an area) still multiply; two lengths summed still add.
         #expect(WordChains.wordProblem("A garden is 15 meters long and 8 meters wide. What is its area in square meters?")?.value == 120)
         #expect(WordChains.wordProblem("Jo ran 5 km on Monday and 7 km on Tuesday. How many km did she run in all?")?.value == 12)
