@@ -477,41 +477,30 @@ public struct ConsumerLoop: Sendable {
         for (stream, info) in zip(streams, infos) {
             for c in try RedisConnection.consumers(info) where c.pending > 0 { holding.append((stream, c.name)) }
         }
+        // Whose entries may be taken: consumers without a liveness mark, and this lane's own (orphans).
+        let others = Array(Set(holding.map(\.consumer).filter { $0 != consumer }))
+        var gone = Set<String>()
+        if !others.isEmpty {
+            let marks = try await redis.pipeline(others.map { ["EXISTS", config.keys.alive(group: role.name, consumer: $0)] })
+            gone = Set(zip(others, marks).filter { $0.1.int == 0 }.map(\.0))
+        }
         let minIdle = min(config.claimMinIdleMilliseconds, 3 * config.consumerHeartbeatMilliseconds)
         var taken: [StreamEntry] = []
-        if let held {
-            taken = try await reclaimOrphans(on: holding.filter { $0.consumer == consumer }.map(\.stream), holding: held, minIdle: minIdle, redis: redis)
-        }
-        holding.removeAll { $0.consumer == consumer }
-        guard !holding.isEmpty else { return taken }
-        let names = Array(Set(holding.map(\.consumer)))
-        let marks = try await redis.pipeline(names.map { ["EXISTS", config.keys.alive(group: role.name, consumer: $0)] })
-        let gone = Set(zip(names, marks).filter { $0.1.int == 0 }.map(\.0))
-        for (stream, name) in holding where gone.contains(name) {
-            let ids = try await redis.xpending(stream: stream, group: role.name, count: batch, minIdleMilliseconds: minIdle, consumer: name).map(\.id)
+        for (stream, name) in holding {
+            let own = name == consumer
+            guard own ? held != nil : gone.contains(name) else { continue }
+            let ids = try await redis.xpending(stream: stream, group: role.name, count: batch, minIdleMilliseconds: minIdle, consumer: name)
+                .map(\.id).filter { !own || held?.contains($0) == false }
+            // XCLAIM counts a delivery: an orphan that crashes its handler still ends dead-lettered.
             let claimed = try await redis.xclaim(stream: stream, group: role.name, consumer: consumer, minIdleMilliseconds: minIdle, ids: ids)
-            if !claimed.isEmpty {
-                count("reclaimed", stream, by: claimed.count)
-                logger.warning("took over entries of a consumer that is gone (no heartbeat)",
-                               metadata: ["stream": "\(stream)", "from": "\(name)", "count": "\(claimed.count)"])
-            }
-            taken += claimed
-        }
-        return taken
-    }
-
-    /// This lane's entries on `streams` idle `minIdle` or longer that it does not hold, claimed again
-    /// (a delivery counted, so an orphan that crashes its handler still ends dead-lettered).
-    func reclaimOrphans(on streams: [String], holding held: Set<String>, minIdle: Int, redis: RedisConnection) async throws -> [StreamEntry] {
-        var taken: [StreamEntry] = []
-        for stream in streams {
-            let ids = try await redis.xpending(stream: stream, group: role.name, count: batch, minIdleMilliseconds: minIdle, consumer: consumer)
-                .map(\.id).filter { !held.contains($0) }
-            let claimed = try await redis.xclaim(stream: stream, group: role.name, consumer: consumer, minIdleMilliseconds: minIdle, ids: ids)
-            if !claimed.isEmpty {
-                count("reclaimed", stream, by: claimed.count)
+            guard !claimed.isEmpty else { continue }
+            count("reclaimed", stream, by: claimed.count)
+            if own {
                 logger.error("took up again entries this lane had lost track of (a fault in the consumer loop)",
                              metadata: ["stream": "\(stream)", "count": "\(claimed.count)", "ids": "\(claimed.prefix(5).map(\.id))"])
+            } else {
+                logger.warning("took over entries of a consumer that is gone (no heartbeat)",
+                               metadata: ["stream": "\(stream)", "from": "\(name)", "count": "\(claimed.count)"])
             }
             taken += claimed
         }
