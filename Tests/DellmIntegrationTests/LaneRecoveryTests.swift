@@ -16,6 +16,8 @@ struct ScriptedOutageRole: Role {
     var failing: Set<Int> = []
     var cutting: Set<Int> = []
     var admin: RedisConnection?
+    /// How long a call that succeeds takes (a model call's seconds, for the test under real timings).
+    var takes: Duration = .zero
     let calls = Locked(0)
     let handled: Collector<String>
     var name: String { "outage" }
@@ -26,6 +28,7 @@ struct ScriptedOutageRole: Role {
         if cutting.contains(call), let admin, let id = try await context.redis.command("CLIENT", "ID").int {
             _ = try await admin.command("CLIENT", "KILL", "ID", String(id))
         }
+        if takes > .zero { try await Task.sleep(for: takes) }
         handled.add(entry.id)
         return []
     }
@@ -88,25 +91,26 @@ struct LaneRecoveryTests {
     /// entry is handled twice, none is left pending (before, a failure with committed entries in the
     /// outbox re-read everything from Redis, counting a delivery each time).
     @Test func aPostgreSQLOutageMidBatchIsRetriedFromMemory() async throws {
-        let config = try TestEnv.config(extra: ["DELLM_CLAIM_MIN_IDLE_MS": "3600000", "DELLM_CONSUMER_HEARTBEAT_MS": "60000"])
-        let redis = RedisConnection(configuration: try config.redisConfiguration())
-        let stream = "\(config.namespace):outage"
-        try await redis.ensureGroup(stream: stream, group: "outage")
-        var ids: [String] = []
-        for i in 0..<40 { ids.append(try await redis.xadd(stream, [("job", "\(i)")])) }
+        let q = try await Queue(entries: 40)
         let handled = Collector<String>()
-        let role = ScriptedOutageRole(stream: stream, failing: [2, 4], handled: handled)
-        let task = Self.run(role, config)
-        defer { task.cancel() }
-        try await waitUntil(timeout: .seconds(30)) {
-            let pending = try await redis.xpendingSummary(stream: stream, group: "outage").count
-            return pending == 0 && Set(handled.all) == Set(ids)
-        }
-        task.cancel()
-        await task.value
-        #expect(try await redis.xpendingSummary(stream: stream, group: "outage").count == 0)
-        #expect(handled.all.count == ids.count, "\(handled.all.count - Set(handled.all).count) entries handled twice")
-        #expect(role.calls.value == ids.count + 2, "\(role.calls.value) calls: 40 entries and the 2 failures")
+        let role = ScriptedOutageRole(stream: q.stream, failing: [2, 4], handled: handled)
+        try await q.drain(role, handled)
+        #expect(try await q.pending() == 0)
+        #expect(handled.all.count == q.ids.count, "\(handled.all.count - Set(handled.all).count) entries handled twice")
+        #expect(role.calls.value == q.ids.count + 2, "\(role.calls.value) calls: 40 entries and the 2 failures")
+    }
+
+    /// The same under real timings: calls of 1.5 s (a model's), a queue of 6 for one lane, and the
+    /// orphan check armed (claim idle 300 ms), so the entries waiting behind a slow call are idle far
+    /// longer than the claim time. None is taken up again or handled twice.
+    @Test func aPostgreSQLOutageAmongSlowCallsIsRetriedFromMemory() async throws {
+        let q = try await Queue(entries: 6, extra: ["DELLM_CLAIM_MIN_IDLE_MS": "300", "DELLM_CONSUMER_HEARTBEAT_MS": "100"])
+        let handled = Collector<String>()
+        let role = ScriptedOutageRole(stream: q.stream, failing: [2, 4], takes: .milliseconds(1_500), handled: handled)
+        try await q.drain(role, handled)
+        #expect(try await q.pending() == 0)
+        #expect(handled.all.count == q.ids.count, "\(handled.all.count - Set(handled.all).count) entries handled twice")
+        #expect(role.calls.value == q.ids.count + 2, "\(role.calls.value) calls: 6 entries and the 2 failures")
     }
 
     /// An outbox that fails while being sent leaves the lane in doubt: it re-reads its pending entries.
@@ -117,28 +121,16 @@ struct LaneRecoveryTests {
     /// PostgreSQL-restart fault lost 3–20 queries of 200 so in CI and here (then on PostgreSQL errors
     /// too). The claim idle time is an hour, so the orphan check (below) cannot mend it instead.
     @Test func aSecondFailedSendDuringTheReReadLeavesNothingPending() async throws {
-        let config = try TestEnv.config(extra: ["DELLM_CLAIM_MIN_IDLE_MS": "3600000", "DELLM_CONSUMER_HEARTBEAT_MS": "60000"])
-        let redis = RedisConnection(configuration: try config.redisConfiguration())
-        let stream = "\(config.namespace):outage"
-        try await redis.ensureGroup(stream: stream, group: "outage")
-        var ids: [String] = []
-        for i in 0..<40 { ids.append(try await redis.xadd(stream, [("job", "\(i)")])) }
+        let q = try await Queue(entries: 40)
         let handled = Collector<String>()
         // The batch of calls 1–16 cannot be sent: all is re-read from pending; the batch of that re-read
         // (calls 17–32) cannot be sent either.
-        let role = ScriptedOutageRole(stream: stream, cutting: [1, 17], admin: redis, handled: handled)
-        let task = Self.run(role, config)
-        defer { task.cancel() }
-        try await waitUntil(timeout: .seconds(30)) {
-            let pending = try await redis.xpendingSummary(stream: stream, group: "outage").count
-            return pending == 0 && Set(handled.all) == Set(ids)
-        }
-        task.cancel()
-        await task.value
-        #expect(try await redis.xpendingSummary(stream: stream, group: "outage").count == 0)
-        let missed = Set(ids).subtracting(handled.all)
-        #expect(missed.isEmpty, "\(missed.count) of \(ids.count) entries never handled")
-        #expect(role.calls.value >= ids.count + 32, "\(role.calls.value) calls: the first 16 entries were handled three times")
+        let role = ScriptedOutageRole(stream: q.stream, cutting: [1, 17], admin: q.redis, handled: handled)
+        try await q.drain(role, handled)
+        #expect(try await q.pending() == 0)
+        let missed = Set(q.ids).subtracting(handled.all)
+        #expect(missed.isEmpty, "\(missed.count) of \(q.ids.count) entries never handled")
+        #expect(role.calls.value >= q.ids.count + 32, "\(role.calls.value) calls: the first 16 entries were handled three times")
     }
 
     /// An XADD refused in the pipeline that acknowledges its entry: the entry is no longer pending, so
@@ -163,6 +155,37 @@ struct LaneRecoveryTests {
         #expect(try await delivered() == Set(ids), "every entry's output arrived")
         #expect(try await redis.xpendingSummary(stream: stream, group: "refused").count == 0)
         #expect(role.calls.value >= ids.count + 1, "\(role.calls.value) calls: the refused entry was handled again")
+    }
+
+    /// A stream of `entries` entries for the group "outage", on a namespace of its own; the claim idle
+    /// time is an hour unless `extra` says otherwise, so the orphan check stays out of the way.
+    struct Queue {
+        let config: FleetConfig
+        let redis: RedisConnection
+        let stream: String
+        var ids: [String] = []
+
+        init(entries: Int, extra: [String: String] = [:]) async throws {
+            config = try TestEnv.config(extra: ["DELLM_CLAIM_MIN_IDLE_MS": "3600000", "DELLM_CONSUMER_HEARTBEAT_MS": "60000"].merging(extra) { $1 })
+            redis = RedisConnection(configuration: try config.redisConfiguration())
+            stream = "\(config.namespace):outage"
+            try await redis.ensureGroup(stream: stream, group: "outage")
+            for i in 0..<entries { ids.append(try await redis.xadd(stream, [("job", "\(i)")])) }
+        }
+
+        func pending() async throws -> Int { try await redis.xpendingSummary(stream: stream, group: "outage").count }
+
+        /// Runs a lane of `role` until every entry was handled and none is pending (30 s at most).
+        func drain(_ role: ScriptedOutageRole, _ handled: Collector<String>) async throws {
+            let task = LaneRecoveryTests.run(role, config)
+            defer { task.cancel() }
+            try await waitUntil(timeout: .seconds(30)) {
+                let pending = try await pending()
+                return pending == 0 && Set(handled.all) == Set(ids)
+            }
+            task.cancel()
+            await task.value
+        }
     }
 
     static func run(_ role: some Role, _ config: FleetConfig) -> Task<Void, Never> {
