@@ -14,8 +14,9 @@ def code(sig, what):
     return f"Write a Python function {sig} that {what}."
 
 def write(name, tag, type, rows, report=True):
+    """type None: each row's type is its kind (sets of several kinds, as fresh30)."""
     with open(os.path.join(HERE, f"{name}.jsonl"), "w") as f:
         for n, (kind, query, check) in enumerate(rows, 1):
             id = f"{tag}-{n:02d}" + (f"-{kind}" if kind else "")
-            f.write(json.dumps({"id": id, "query": query, "type": type, "check": check}) + "\n")
+            f.write(json.dumps({"id": id, "query": query, "type": type or kind, "check": check}) + "\n")
     if report: print(name, len(rows))

@@ -1,7 +1,6 @@
 # Questions of every kind of issue 17, phrased fresh at the start of stop 30, before any change of that
 # stop: report only, never tuned on. One file; a row's type is its kind.
-import json, os
-from evalsets import HERE, kw, num, tests
+from evalsets import kw, num, tests, write
 
 WORD = [
     ("A baker made 48 muffins and sold 29 of them before noon. How many muffins were left?", num(19)),
@@ -53,9 +52,5 @@ FACT = [
 ]
 
 if __name__ == "__main__":
-    rows = [("word", q, c) for q, c in WORD] + [("multi", q, c) for q, c in MULTI] + [("code", q, tests(t)) for q, t in CODE] \
-        + [("reasoning", q, c) for q, c in REASON] + [("fact", q, c) for q, c in FACT]
-    with open(os.path.join(HERE, "fresh30.jsonl"), "w") as f:
-        for n, (kind, query, check) in enumerate(rows, 1):
-            f.write(json.dumps({"id": f"fresh30-{n:02d}-{kind}", "query": query, "type": kind, "check": check}) + "\n")
-    print("fresh30", len(rows))
+    write("fresh30", "fresh30", None, [("word", q, c) for q, c in WORD] + [("multi", q, c) for q, c in MULTI]
+          + [("code", q, tests(t)) for q, t in CODE] + [("reasoning", q, c) for q, c in REASON] + [("fact", q, c) for q, c in FACT])

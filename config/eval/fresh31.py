@@ -1,7 +1,6 @@
 # Questions of every kind of issue 17, phrased fresh during stop 30, after the first word-problem
 # change (cec26e0) and before any other: report only, never tuned on. One file; a row's type is its kind.
-import json, os
-from evalsets import HERE, kw, num, tests
+from evalsets import kw, num, tests, write
 
 WORD = [
     ("Priya collected 64 shells at the beach and gave 25 of them to her brother. How many shells does she still have?", num(39)),
@@ -53,9 +52,5 @@ FACT = [
 ]
 
 if __name__ == "__main__":
-    rows = [("word", q, c) for q, c in WORD] + [("multi", q, c) for q, c in MULTI] + [("code", q, tests(t)) for q, t in CODE] \
-        + [("reasoning", q, c) for q, c in REASON] + [("fact", q, c) for q, c in FACT]
-    with open(os.path.join(HERE, "fresh31.jsonl"), "w") as f:
-        for n, (kind, query, check) in enumerate(rows, 1):
-            f.write(json.dumps({"id": f"fresh31-{n:02d}-{kind}", "query": query, "type": kind, "check": check}) + "\n")
-    print("fresh31", len(rows))
+    write("fresh31", "fresh31", None, [("word", q, c) for q, c in WORD] + [("multi", q, c) for q, c in MULTI]
+          + [("code", q, tests(t)) for q, t in CODE] + [("reasoning", q, c) for q, c in REASON] + [("fact", q, c) for q, c in FACT])

@@ -1,8 +1,7 @@
 # Questions of the kinds of issue 17 whose rules or tools changed in stop 30, phrased fresh after the
 # last change of that stop (f11b7c3): report only, never tuned on. One file; a row's type is its kind.
 # (No code rows: nothing about code changed; fresh30 and fresh31 hold 12.)
-import json, os
-from evalsets import HERE, kw, num
+from evalsets import kw, num, write
 
 ROWS = [
     ("word", "A florist had 85 roses and sold 47 of them. How many roses does the florist have left?", num(38)),
@@ -28,7 +27,4 @@ ROWS = [
 ]
 
 if __name__ == "__main__":
-    with open(os.path.join(HERE, "fresh32.jsonl"), "w") as f:
-        for n, (kind, query, check) in enumerate(ROWS, 1):
-            f.write(json.dumps({"id": f"fresh32-{n:02d}-{kind}", "query": query, "type": kind, "check": check}) + "\n")
-    print("fresh32", len(ROWS))
+    write("fresh32", "fresh32", None, ROWS)
