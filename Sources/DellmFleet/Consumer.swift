@@ -47,6 +47,13 @@ public struct Poison: Error, CustomStringConvertible, Sendable {
     public var description: String { reason }
 }
 
+/// Thrown by a handler to have its entry handled again after `wait`, the lane going on meanwhile; no
+/// failure is counted (a recorder puts a declined task back only after a pause).
+public struct NotYet: Error, Sendable {
+    public var wait: Duration
+    public init(wait: Duration) { self.wait = wait }
+}
+
 /// What one role does with one entry. The consumer loop owns reading, acknowledging and dead letters.
 public protocol Role: Sendable {
     /// `ingest`, `specialist`, … — also the consumer group name.
@@ -238,6 +245,9 @@ public struct ConsumerLoop: Sendable {
             do {
                 try await process(entry, redis: redis, context: context, keeper: keeper, outbox: &lane.outbox)
                 lane.retries.forget(entry.id)
+            } catch let later as NotYet {
+                // Waits aside while the lane goes on (a handler that slept would hold up every entry behind it).
+                lane.retries.add(entry, after: later.wait)
             } catch where !isTransient(error) {
                 let n = failed + 1
                 if n >= config.maxDeliveries {
@@ -343,6 +353,8 @@ public struct ConsumerLoop: Sendable {
                     emits = announce(event, config)
                 }
                 dead = (p.reason, emits)
+            } catch let later as NotYet {
+                throw later
             } catch {
                 count("retried", entry.stream)
                 throw error
@@ -589,6 +601,11 @@ struct RetryQueue {
     mutating func add(_ entry: StreamEntry, failures: Int) {
         counts[entry.id] = failures
         queue.append((entry, .now + .milliseconds(backoff.delayMilliseconds(attempt: failures))))
+    }
+
+    /// An entry its handler asked to come back to later (`NotYet`): no failure counted.
+    mutating func add(_ entry: StreamEntry, after wait: Duration) {
+        queue.append((entry, .now + wait))
     }
 
     mutating func forget(_ id: String) { counts[id] = nil }

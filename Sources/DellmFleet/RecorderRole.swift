@@ -27,6 +27,7 @@ public struct RecorderRole: Role {
     }
 
     public func handle(_ entry: StreamEntry, context: LaneContext) async throws -> [Emit] {
+        let handedIn = entry.id
         guard let node = config.keys.node(ofAttempts: entry.stream) else { throw Poison("\(entry.stream) is not a node's stream") }
         let said: (owner: String?, species: String?)
         switch roster.standing(node) {
@@ -45,7 +46,7 @@ public struct RecorderRole: Role {
             return []
         }
         if entry["reason"] != nil { return try await file(deadLetter: entry, node: node, context: context) }
-        if let declined = entry["declined"] { return try await putBack(declined: declined, redis: context.redis) }
+        if let declined = entry["declined"] { return try await putBack(declined: declined, handedIn: entry.id, redis: context.redis) }
         let job: AttemptJob
         do { job = try Wire.decode(AttemptJob.self, v: entry["v"], job: entry["job"]) } catch { throw Poison(error.reason) }
         let taskEntry = try await issuedEntry(of: job, redis: context.redis)
@@ -59,7 +60,7 @@ public struct RecorderRole: Role {
         }
         if let entry = taskEntry, let reason = try await refusal(of: job, node: node, entry: entry, store: context.store) {
             context.logger.info("attempt refused; the task goes to another node", metadata: ["node": "\(node)", "subtask": "\(job.task.subtaskID)", "why": "\(reason)"])
-            return await reissue(entry)
+            return try reissue(entry, handedIn: handedIn)
         }
         // An open fleet's node is registered by its first attempt this process records (its owner and
         // species as it says); a registered node's row is the registration's and is not touched.
@@ -110,11 +111,11 @@ public struct RecorderRole: Role {
 
     /// A task a node declined (a second opinion it gave already): put back for another node, if the entry
     /// it names is a task still there.
-    func putBack(declined: String, redis: RedisConnection) async throws -> [Emit] {
+    func putBack(declined: String, handedIn: String, redis: RedisConnection) async throws -> [Emit] {
         guard let f = try? JSONFields(declined), let stream = try? f.string("task_stream"), let id = try? f.string("task_entry"),
               let task = try await taskEntry(stream: stream, id: id, redis: redis),
               (try? Wire.decode(TaskJob.self, v: task["v"], job: task["job"])) != nil else { return [] }
-        return await reissue(task)
+        return try reissue(task, handedIn: handedIn)
     }
 
     /// How long the recorder waits before it puts a task back the `times`-th time: 25 ms, doubling to
@@ -126,11 +127,19 @@ public struct RecorderRole: Role {
         .milliseconds(min(500, 25 << min(max(times - 1, 0), 5)))
     }
 
-    /// The task put back at the end of its stream for another node (after `putBackDelay`), and the taken
-    /// entry acknowledged.
-    func reissue(_ entry: StreamEntry) async -> [Emit] {
+    /// The task put back at the end of its stream for another node, and the taken entry acknowledged,
+    /// once `putBackDelay` has passed since the node handed in its attempt or refusal (the id of its
+    /// entry, `handedIn`, is Redis's clock). Until then `NotYet`: the entry waits aside and the lane goes
+    /// on — a recorder that slept here held up every entry behind it (one node's fleet answered 2
+    /// queries a second, its recorder lanes asleep between put-backs). The wait is never longer than the
+    /// delay, whatever the clocks say.
+    func reissue(_ entry: StreamEntry, handedIn: String) throws -> [Emit] {
         let times = (entry["reissued"].flatMap { Int($0) } ?? 0) + 1
-        try? await Task.sleep(for: Self.putBackDelay(times: times))
+        let delay = Self.putBackDelay(times: times)
+        let handedAt = Int64(handedIn.split(separator: "-").first ?? "") ?? 0
+        let since = Int64(Date().timeIntervalSince1970 * 1000) - handedAt
+        let wait = min(delay, delay - .milliseconds(max(0, since)))
+        if wait > .zero { throw NotYet(wait: wait) }
         let fields = entry.fields.filter { $0.0 != "reissued" } + [("reissued", String(times))]
         return [Emit(stream: entry.stream, fields: fields), .ack(entry.stream, group: "specialist", id: entry.id)]
     }
