@@ -8,8 +8,9 @@ public enum ExactTools {
     /// Tools that answer exactly and need no model (the calculator and these): their answers say
     /// nothing about a genome and earn nothing (the verifier recomputes them).
     /// Tools that answer without a model (the word-problem rule among them: no model call, no earning,
-    /// nothing said about a genome; its answers are not proven, so spot checks still reach them).
-    public static let names: Set<String> = ["calculator", "sequence", "weekday", "date", "ordering", "syllogism", "word-problem"]
+    /// nothing said about a genome; its answers are not proven, so spot checks still reach them), and
+    /// code read from the task's words ("task-words", `CodeSpec`), unproven unless the task has examples.
+    public static let names: Set<String> = ["calculator", "sequence", "weekday", "date", "ordering", "syllogism", "word-problem", "task-words"]
 
     /// Whether an attempt's tool is one of them.
     public static func isExact(_ tool: String?) -> Bool { tool.map(names.contains) ?? false }

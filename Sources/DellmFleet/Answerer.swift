@@ -20,6 +20,7 @@ public struct Answerer: Sendable {
     /// verifier fails and retries, so a dead model never loses the subtask.
     public func answer(_ job: TaskJob, genome: Genome, logger: Logger) async -> AttemptRecord {
         if let exact = Self.exactAnswer(job) { return exact }
+        if job.type == .code, let compiled = await Self.taskWords(job) { return compiled }
         var budget = SelfConsistency.Budget(limit: job.budget ?? 0)
         if job.type == .math, config.programSamples > 0, let r = await programAided(job, genome: genome, budget: &budget) { return r }
         let genomes = VotePlan.pair(genome, attempt: job.attempt)
@@ -65,6 +66,25 @@ public struct Answerer: Sendable {
             return .init(answer: s.answer, votes: [vote], confidence: 1, tool: s.tool, error: nil, latencyMilliseconds: 0)
         }
         return nil
+    }
+
+    /// Code read from the task's words (`CodeSpec`), when every word is read and the program passes what
+    /// the sandbox checks (the task's examples, the smoke call) and, on inputs made from the signature,
+    /// fails on at most half and returns the kind of value the words ask for. Nil otherwise: the model
+    /// writes the code. Without an example in the task the verifier still calls it unproven.
+    static func taskWords(_ job: TaskJob) async -> AttemptRecord? {
+        guard let program = CodeSpec.compile(job.text) else { return nil }
+        let started = ContinuousClock.now
+        let tests = Verifier.codeTests(task: job.text).joined(separator: "\n")
+        guard await Sandbox.shared.check(code: program.code, tests: tests).passed else { return nil }
+        if let inputs = CodeSelection.inputs(task: job.text, function: program.function) {
+            let run = await Sandbox.shared.run(CodeSelection.harness(candidates: [program.code], function: program.function, inputs: inputs))
+            guard let rows = CodeSelection.outputs(from: run.stdout), let row = rows.first,
+                  CodeSelection.plausible(row, expected: CodeSelection.expectedKind(task: job.text)) else { return nil }
+        }
+        let answer = "```python\n\(program.code)\n```"
+        let vote = Vote(source: "task-words", answer: answer, milliseconds: (ContinuousClock.now - started).milliseconds)
+        return .init(answer: answer, votes: [vote], confidence: 0.9, tool: "task-words", error: nil, latencyMilliseconds: 0)
     }
 
     /// Two votes that disagree: a third vote decides by majority, then more samples while they still

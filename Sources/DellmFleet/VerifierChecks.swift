@@ -101,7 +101,10 @@ public enum Verifier {
         var what = checked > 0 ? "passes \(checked) example\(checked == 1 ? "" : "s") from the task" : "defines what was asked and runs"
         if stated > checked { what += " (\(stated - checked) example\(stated - checked == 1 ? "" : "s") not readable as Python literals, not checked)" }
         // Running proves little without an example to compare with: such code is not verified.
-        if checked == 0 { return .init(passed: true, reason: "unproven: \(what) in the sandbox, but no example from the task tests it", decisive: false) }
+        if checked == 0 {
+            let how = tool == "task-words" ? "read from the task's words, it \(what)" : what
+            return .init(passed: true, reason: "unproven: \(how) in the sandbox, but no example from the task tests it", decisive: false)
+        }
         return .init(passed: true, reason: "\(what) in the sandbox")
     }
 

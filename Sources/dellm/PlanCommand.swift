@@ -29,6 +29,13 @@ struct PlanCommand: ParsableCommand {
                 out += "  part \(i + 1) [\(part.type.rawValue)]\(uses): \(part.text)\n    rule: \(part.rule)\n"
                 if part.type == .reasoning, let s = ExactTools.solve(part.text) {
                     out += "    \(s.tool) tool: \(s.working)\n"
+                } else if part.type == .code {
+                    if let program = CodeSpec.compile(part.text) {
+                        out += "    task-words program (read from the task's words; run in the sandbox):\n"
+                        out += program.code.split(separator: "\n").map { "      \($0)\n" }.joined()
+                    } else {
+                        out += "    task-words: not every word read; the model writes the code\n"
+                    }
                 } else if let w = part.waitsFor {
                     out += "    waits for part \(w + 1)'s result, then is enqueued with it put in\n"
                 } else if part.type == .math {

@@ -1,0 +1,286 @@
+import Foundation
+
+extension CodeSpec {
+    /// A recursive-descent reader of a description (ordered choice with backtracking, as a PEG): each
+    /// rule consumes tokens and returns the Python it means, or nil with nothing consumed.
+    struct Parser {
+        var tokens: [Token]
+        var pos = 0
+        var params: [Param]
+        /// Values bound before the return ("_l = [...]"), so a list used twice is built once.
+        var lets: [(name: String, code: String)] = []
+        /// The last sequence read ("the largest value in values minus the smallest one").
+        var lastSeq: Seq?
+        /// The last subject of a predicate ("… is even and False when it is odd").
+        var lastSubject: Expr?
+
+        init(tokens: [Token], params: [Param]) {
+            self.tokens = tokens
+            self.params = params
+        }
+
+        // MARK: tokens
+
+        var peek: Token? { pos < tokens.count ? tokens[pos] : nil }
+        func peek(_ k: Int) -> Token? { pos + k < tokens.count ? tokens[pos + k] : nil }
+        var atEnd: Bool {
+            tokens[pos...].allSatisfy { $0 == .symbol(".") || $0 == .symbol("?") || $0 == .symbol("!") }
+        }
+
+        /// Runs a rule; when it fails, nothing it consumed or bound stays.
+        mutating func attempt<T>(_ rule: (inout Parser) -> T?) -> T? {
+            let (p, l, s, subject) = (pos, lets.count, lastSeq, lastSubject)
+            if let v = rule(&self) { return v }
+            pos = p
+            lets.removeLast(lets.count - l)
+            lastSeq = s
+            lastSubject = subject
+            return nil
+        }
+
+        /// Consumes one of `words` (a word or a symbol), and says which.
+        @discardableResult
+        mutating func word(_ words: String...) -> String? { oneOf(words) }
+
+        mutating func oneOf(_ words: [String]) -> String? {
+            guard let t = peek else { return nil }
+            switch t {
+            case .word(let w) where words.contains(w), .symbol(let w) where words.contains(w):
+                pos += 1
+                return w
+            default:
+                return nil
+            }
+        }
+
+        /// Consumes a phrase, word by word ("greater than", "in upper case"), or nothing.
+        mutating func phrase(_ p: String) -> Bool {
+            let parts = p.split(separator: " ").map(String.init)
+            let save = pos
+            for part in parts where oneOf([part]) == nil {
+                // In a phrase of several words, a parameter named like one of them is that word ("a leap year"
+                // with a parameter year).
+                if parts.count > 1, case .param(let n)? = peek, n.lowercased() == part { pos += 1; continue }
+                pos = save
+                return false
+            }
+            return true
+        }
+
+        /// The first of `phrases` that is next, consumed.
+        mutating func anyPhrase(_ phrases: [String]) -> String? {
+            // Longest first: "upper case" before "upper".
+            for p in phrases.sorted(by: { $0.count > $1.count }) where phrase(p) { return p }
+            return nil
+        }
+
+        mutating func skip(_ words: Set<String>) {
+            while let t = peek, case .word(let w) = t, words.contains(w) { pos += 1 }
+        }
+
+        mutating func param() -> Param? {
+            guard case .param(let n)? = peek, let p = params.first(where: { $0.name == n }) else { return nil }
+            pos += 1
+            return p
+        }
+
+        /// A name for a value bound before the return.
+        mutating func bind(_ code: String) -> String {
+            if let same = lets.first(where: { $0.code == code }) { return same.name }
+            let name = "_l\(lets.count == 0 ? "" : String(lets.count + 1))"
+            lets.append((name, code))
+            return name
+        }
+
+        // MARK: the description
+
+        /// The whole description: a clause, then nothing but a full stop.
+        mutating func top() -> Expr? {
+            skip(["that", "which", "it", "in", "python", "should", "will", "must", "please", "and", "so"])
+            while word(",", ":", ";", "-") != nil { skip(["that", "which", "it", "and", "should", "will", "must"]) }
+            guard let e = clause() else { return nil }
+            _ = conventions(for: e)
+            precondition()
+            return atEnd ? e : nil
+        }
+
+        /// What the task assumes of its input, which the code need not check: "for a non-negative integer
+        /// n", "(n >= 0)" is not read.
+        mutating func precondition() {
+            _ = attempt { p -> Bool? in
+                p.word(",")
+                guard p.word("for", "where", "given") != nil else { return nil }
+                let allowed: Set<String> = ["a", "an", "any", "every", "the", "given", "non-negative", "nonnegative", "positive", "whole",
+                                            "natural", "integer", "integers", "number", "numbers", "string", "strings", "list", "lists",
+                                            "input", "value", "values", "is", "are", "non-empty", "nonempty"]
+                var sawParam = false
+                while let t = p.peek, !p.atEnd {
+                    switch t {
+                    case .word(let w) where allowed.contains(w): p.pos += 1
+                    case .param: p.pos += 1; sawParam = true
+                    default: return nil
+                    }
+                }
+                return sawParam ? true : nil
+            }
+        }
+
+        /// A parenthesis or clause after the description that states what the code already does: ties
+        /// go to the first ("the first one if several are equally long"), an empty list's product is 1.
+        /// Anything else in parentheses is not read (so nothing compiles).
+        mutating func conventions(for e: Expr) -> Bool {
+            var any = false
+            while let close = attempt({ p -> Bool? in
+                let paren = p.word("(") != nil
+                if !paren, p.word(",", ";") == nil { return nil }
+                let start = p.pos
+                var depth = 0
+                while let t = p.peek, !(paren && t == .symbol(")") && depth == 0) {
+                    if t == .symbol("(") { depth += 1 }
+                    if t == .symbol(")") { depth -= 1 }
+                    if !paren, t == .symbol(".") { break }
+                    p.pos += 1
+                }
+                let inner = p.tokens[start..<p.pos]
+                if paren { guard p.word(")") != nil else { return nil } }
+                return CodeSpec.Parser.isConvention(Array(inner), for: e) ? true : nil
+            }) { any = any || close }
+            return any
+        }
+
+        static func isConvention(_ inner: [Token], for e: Expr) -> Bool {
+            let words = inner.compactMap { if case .word(let w) = $0 { return w } else { return nil } }
+            let text = words.joined(separator: " ")
+            // Ties: max, min and index give the first.
+            if ["tie", "ties", "several", "equally", "first one", "earliest"].contains(where: { text.contains($0) }),
+               e.py.contains("max(") || e.py.contains("min(") || e.py.contains(".index(") { return true }
+            // An empty list: the product of none is 1, the sum of none 0 (as Python gives them).
+            if text.contains("empty") || text.contains("none") || text.contains("no ") {
+                let numbers = inner.compactMap { if case .number(let n) = $0 { return n } else { return nil } }
+                if numbers == ["1"], e.py.contains("math.prod(") { return true }
+                if numbers == ["0"], e.py.hasPrefix("sum(") || e.py.hasPrefix("len(") { return true }
+                if numbers.isEmpty, text.contains("empty list") || text.contains("empty string"),
+                   words.contains("an") || words.contains("the"), e.py.hasPrefix("[") || e.py.hasPrefix("''") { return true }
+            }
+            // Order kept: what a comprehension does.
+            if text == "in order" || text == "in the same order" || text == "keeping the order" || text == "in their original order"
+                || text == "in the order they appear" || text == "in the order they first appear" || text == "as a list" { return true }
+            return false
+        }
+
+        /// What the function does: "returns …", "counts …", "converts …", "checks whether …".
+        mutating func clause() -> Expr? {
+            if let e = attempt({ p -> Expr? in
+                guard p.anyPhrase(["returns", "return", "gives back", "gives", "outputs", "computes", "calculates", "finds",
+                                   "produces", "returning", "yields", "computes and returns", "calculates and returns",
+                                   "finds and returns", "builds and returns", "is to return"]) != nil else { return nil }
+                return p.result()
+            }) { return e }
+            if let e = attempt({ p -> Expr? in
+                guard p.word("counts", "count") != nil else { return nil }
+                return p.countBody()
+            }) { return e }
+            if let e = attempt({ p in p.conversion() }) { return e }
+            if let e = attempt({ p -> Expr? in
+                guard p.word("checks", "tells", "determines", "decides", "tests") != nil, p.word("whether", "if") != nil,
+                      let c = p.predicate() else { return nil }
+                return Expr(py: c, ty: .bool)
+            }) { return e }
+            return attempt { p in p.doingClause() }
+        }
+
+        /// A transformation told as what the function does to its argument ("capitalizes the first letter
+        /// of each word in sentence and returns the result", "joins words into one string with a single
+        /// space between them").
+        mutating func doingClause() -> Expr? {
+            func andReturns(_ p: inout Parser) -> Bool {
+                if p.word(",") != nil || p.word("and") != nil {
+                    p.word("and")
+                    guard p.word("returns", "return") != nil else { return false }
+                    p.skip(["the", "a", "new", "resulting"])
+                    return p.word("result", "it", "string", "list", "value", "sentence", "text") != nil
+                }
+                return true
+            }
+            if let e = attempt({ p -> Expr? in
+                guard p.word("capitalizes", "capitalises", "capitalize", "capitalise") != nil, let s = p.titled() else { return nil }
+                return andReturns(&p) ? s : nil
+            }) { return e }
+            return attempt { p -> Expr? in
+                guard p.word("joins", "join") != nil,
+                      let seq = p.seqPhrase() ?? p.source().flatMap({ s in s.ty.isList ? Seq(source: s.py, elem: s.ty.element, sourceIsList: true) : nil }),
+                      seq.outElem == .str || seq.outElem == .any,
+                      p.anyPhrase(["into one string", "into a single string", "into a string", "together"]) != nil,
+                      let sep = p.separator() else { return nil }
+                return Expr(py: "\(sep).join(\(seq.list))", ty: .str)
+            }
+        }
+
+        /// "the first letter of each word in s" (as the object of "capitalizes"): s with each word's first
+        /// letter in upper case.
+        mutating func titled() -> Expr? {
+            attempt { p -> Expr? in
+                p.skip(["the"])
+                guard p.word("first") != nil, p.word("letter", "character") != nil, p.word("of", "in") != nil,
+                      p.word("each", "every", "all") != nil, p.word("word", "words") != nil, p.word("in", "of") != nil,
+                      let s = p.source(), s.ty == .str else { return nil }
+                return Expr(py: "' '.join(_w[:1].upper() + _w[1:] for _w in \(s.py).split(' '))", ty: .str)
+            }
+        }
+
+        /// The separator of a join: "with a single space between them", "separated by commas", "joined by '-'".
+        mutating func separator() -> String? {
+            attempt { p -> String? in
+                guard p.word("with", "separated", "joined") != nil else { return nil }
+                p.word("by", "with")
+                p.skip(["a", "single", "one", "an"])
+                guard let c = p.character() else { return nil }
+                p.anyPhrase(["between them", "between each", "between the words", "between each pair", "in between", "between"])
+                return c
+            }
+        }
+
+        /// What a function returns: True/False on a condition, a value chosen by a condition, or a value.
+        mutating func result() -> Expr? {
+            if let e = attempt({ p in p.booleanResult() }) { return e }
+            if let e = attempt({ p -> Expr? in
+                guard p.word("whether", "if") != nil, let c = p.predicate() else { return nil }
+                return Expr(py: c, ty: .bool)
+            }) { return e }
+            if let e = attempt({ p in p.conditional() }) { return e }
+            return value()
+        }
+
+        /// "True if n is even (and False otherwise)", "False when …".
+        mutating func booleanResult() -> Expr? {
+            guard let first = word("true", "false") else { return nil }
+            guard anyPhrase(["if and only if", "exactly when", "only when", "only if", "precisely when", "when", "whenever", "if", "for"]) != nil,
+                  var c = predicate() else { return nil }
+            if first == "false" { c = "not (\(c))" }
+            // "and False otherwise", ", False if not", "and False when it is odd" (the other case).
+            _ = attempt { p -> Bool? in
+                p.word(",", ";")
+                p.word("and", "or")
+                guard p.word(first == "true" ? "false" : "true") != nil else { return nil }
+                if p.anyPhrase(["otherwise", "if not", "else", "in all other cases", "in every other case", "for anything else"]) != nil { return true }
+                guard p.word("when", "if", "for") != nil, p.predicate() != nil else { return nil }
+                return true
+            }
+            return Expr(py: c, ty: .bool)
+        }
+
+        /// "'Fizz' when n is divisible by 3 and str(n) otherwise", "'Buzz' if …, otherwise n".
+        mutating func conditional() -> Expr? {
+            guard let a = term(), word("if", "when", "whenever") != nil, let c = predicate() else { return nil }
+            word(",", ";")
+            word("and", "but", "or")
+            if word("otherwise", "else") != nil {
+                word(",")
+                guard let b = term() else { return nil }
+                return Expr(py: "\(a.py) if \(c) else \(b.py)", ty: a.ty == b.ty ? a.ty : .any)
+            }
+            guard let b = term(), anyPhrase(["otherwise", "in all other cases", "else", "if not"]) != nil else { return nil }
+            return Expr(py: "\(a.py) if \(c) else \(b.py)", ty: a.ty == b.ty ? a.ty : .any)
+        }
+    }
+}

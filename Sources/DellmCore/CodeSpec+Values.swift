@@ -1,0 +1,264 @@
+import Foundation
+
+extension CodeSpec {
+    /// A sequence the words name: its source, the conditions its elements meet, what each becomes.
+    struct Seq {
+        var source: String
+        var elem: Ty
+        /// Conditions over `_e`.
+        var conds: [String] = []
+        /// What each element becomes, over `_e`.
+        var map: String?
+        var mapTy: Ty?
+        var distinct = false
+        /// Whether `source` is a list as it is (a list parameter), so it can be returned unchanged.
+        var sourceIsList = false
+
+        var outElem: Ty { mapTy ?? elem }
+
+        /// The sequence as a Python list.
+        var list: String {
+            var base: String
+            if conds.isEmpty, map == nil {
+                base = sourceIsList ? source : "list(\(source))"
+            } else {
+                base = "[\(map ?? "_e") for _e in \(source)\(conds.isEmpty ? "" : " if " + conds.joined(separator: " and "))]"
+            }
+            if distinct { base = "list(dict.fromkeys(\(base)))" }
+            return base
+        }
+
+        mutating func mapped(_ f: String, _ ty: Ty) {
+            map = f.replacingOccurrences(of: "_e", with: map.map { "(\($0))" } ?? "_e")
+            mapTy = ty
+        }
+    }
+}
+
+extension CodeSpec.Parser {
+    typealias Expr = CodeSpec.Expr
+    typealias Ty = CodeSpec.Ty
+    typealias Seq = CodeSpec.Seq
+
+    // MARK: values and arithmetic
+
+    /// A value: terms joined by arithmetic ("the largest value in values minus the smallest one").
+    mutating func value() -> Expr? {
+        guard var e = term() else { return nil }
+        while let op = attempt({ p -> (String, Expr)? in
+            guard let o = p.anyPhrase(["plus", "minus", "times", "multiplied by", "divided by", "+", "-", "*", "/", "added to"]),
+                  let r = p.term() else { return nil }
+            return (o, r)
+        }) {
+            let sym = ["plus": "+", "minus": "-", "times": "*", "multiplied by": "*", "divided by": "/", "added to": "+"][op.0] ?? op.0
+            e = Expr(py: "\(e.py) \(sym) \(op.1.py)", ty: .num)
+        }
+        return e
+    }
+
+    /// One value with what follows it ("s reversed", "nums sorted from largest to smallest").
+    mutating func term() -> Expr? {
+        guard var e = primary() else { return nil }
+        while let next = attempt({ p in p.postfix(e) }) { e = next }
+        return e
+    }
+
+    mutating func primary() -> Expr? {
+        let rules: [(inout CodeSpec.Parser) -> Expr?] = [
+            { $0.count() }, { $0.aggregate() }, { $0.formula() }, { $0.listResult() }, { $0.literalValue() }, { $0.seqValue() },
+        ]
+        for rule in rules {
+            if let e = attempt(rule) { return e }
+        }
+        return nil
+    }
+
+    /// A literal, a number, a builtin applied ("str(n)"), or a parameter as it is ("n itself").
+    mutating func literalValue() -> Expr? {
+        if case .literal(let s)? = peek { pos += 1; return Expr(py: s, ty: .str) }
+        if let n = number() { return Expr(py: n, ty: .num) }
+        if let e = attempt({ p -> Expr? in
+            guard let f = p.word("str", "int", "len", "abs", "sorted", "sum", "max", "min"), p.word("(") != nil,
+                  let a = p.value(), p.word(")") != nil else { return nil }
+            return Expr(py: "\(f)(\(a.py))", ty: f == "str" ? .str : f == "sorted" ? .list(.any) : .num)
+        }) { return e }
+        return attempt { p -> Expr? in
+            p.skip(["the", "its", "their"])
+            p.skip(["given", "input", "original", "same", "unchanged"])
+            p.skip(["list", "string", "number", "integer", "value", "sentence", "text", "word", "lists", "strings", "numbers"])
+            guard let q = p.param() else { return nil }
+            p.word("itself", "unchanged")
+            p.lastSubject = Expr(py: q.name, ty: q.kind)
+            return Expr(py: q.name, ty: q.kind)
+        }
+    }
+
+    /// A number: a numeral, or a number word ("zero", "three").
+    mutating func number() -> String? {
+        if case .number(let n)? = peek { pos += 1; return n }
+        if case .symbol("-")? = peek, case .number(let n)? = peek(1) { pos += 2; return "-\(n)" }
+        let words = ["zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+                     "eight": "8", "nine": "9", "ten": "10", "twelve": "12", "hundred": "100", "a hundred": "100"]
+        if let w = anyPhrase(Array(words.keys)) { return words[w] }
+        return nil
+    }
+
+    /// An operand of a comparison or an operation: a number, a parameter, a literal, a named character.
+    mutating func operand() -> String? {
+        if let n = number() { return n }
+        if case .literal(let s)? = peek { pos += 1; return s }
+        return attempt { p -> String? in
+            p.skip(["the", "a", "an", "given"])
+            p.skip(["number", "value", "integer", "letter", "character", "string", "word", "limit", "threshold", "suffix", "prefix", "char"])
+            if let q = p.param() { return q.name }
+            return p.character()
+        }
+    }
+
+    /// A character by name ("a space", "an underscore", "commas") or as a literal.
+    mutating func character() -> String? {
+        if case .literal(let s)? = peek { pos += 1; return s }
+        return attempt { p -> String? in
+            p.skip(["a", "an", "the", "single", "one"])
+            let names = ["space": "' '", "spaces": "' '", "underscore": "'_'", "underscores": "'_'", "comma": "','", "commas": "','",
+                         "hyphen": "'-'", "hyphens": "'-'", "dash": "'-'", "dashes": "'-'", "period": "'.'", "dot": "'.'", "dots": "'.'",
+                         "newline": "'\\n'", "new line": "'\\n'", "tab": "'\\t'", "nothing": "''", "empty string": "''", "star": "'*'",
+                         "asterisk": "'*'", "slash": "'/'", "colon": "':'", "semicolon": "';'", "plus sign": "'+'", "hash": "'#'"]
+            guard let w = p.anyPhrase(Array(names.keys)) else { return nil }
+            p.word("character", "characters", "sign")
+            return names[w]
+        }
+    }
+
+    /// What follows a value: a transformation of it.
+    mutating func postfix(_ e: Expr) -> Expr? {
+        let isText = e.ty == .str
+        word(",")
+        if anyPhrase(["reversed", "backwards", "in reverse order", "in reverse", "in reversed order", "the other way round"]) != nil {
+            if isText { return Expr(py: "\(e.py)[::-1]", ty: .str) }
+            return Expr(py: "\(e.py)[::-1]", ty: e.ty)
+        }
+        if anyPhrase(["in upper case", "in uppercase", "in upper-case", "in capital letters", "in capitals", "converted to upper case",
+                      "converted to uppercase", "uppercased", "in all caps"]) != nil {
+            if isText { return Expr(py: "\(e.py).upper()", ty: .str) }
+            if e.ty.isList { return Expr(py: "[_e.upper() for _e in \(e.py)]", ty: .list(.str)) }
+            return nil
+        }
+        if anyPhrase(["in lower case", "in lowercase", "in lower-case", "converted to lower case", "converted to lowercase", "lowercased",
+                      "in small letters"]) != nil {
+            if isText { return Expr(py: "\(e.py).lower()", ty: .str) }
+            if e.ty.isList { return Expr(py: "[_e.lower() for _e in \(e.py)]", ty: .list(.str)) }
+            return nil
+        }
+        if isText, let t = attempt({ p -> Expr? in
+            guard p.word("with") != nil, p.titledWords() else { return nil }
+            return Expr(py: "' '.join(_w[:1].upper() + _w[1:] for _w in \(e.py).split(' '))", ty: .str)
+        }) { return t }
+        if let r = attempt({ p in p.removal(from: e) }) { return r }
+        if let r = attempt({ p in p.replacement(in: e) }) { return r }
+        if let r = attempt({ p -> Expr? in
+            guard p.word("repeated", "written", "copied", "concatenated") != nil else { return nil }
+            if p.word("twice") != nil { p.anyPhrase(["in a row", "one after the other", "back to back"]); return Expr(py: "\(e.py) * 2", ty: e.ty) }
+            guard let n = p.operand(), p.word("times") != nil else { return nil }
+            p.anyPhrase(["in a row", "one after the other"])
+            return Expr(py: "\(e.py) * \(n)", ty: e.ty)
+        }) { return r }
+        if e.ty.isList || isText, let r = attempt({ p in p.sorting(e) }) { return r }
+        if e.ty.isList, let r = attempt({ p -> Expr? in
+            guard p.word("joined", "separated") != nil else { return nil }
+            p.word("by", "with", "using")
+            p.skip(["a", "single", "one"])
+            guard let c = p.character() else { return nil }
+            return Expr(py: "\(c).join(\(e.py))", ty: .str)
+        }) { return r }
+        if e.ty.isList || isText, anyPhrase(["with duplicates removed", "without duplicates", "without repeats", "without repetitions",
+                                             "with no duplicates", "with repeats removed", "without repeated values"]) != nil {
+            return Expr(py: isText ? "''.join(dict.fromkeys(\(e.py)))" : "list(dict.fromkeys(\(e.py)))", ty: e.ty)
+        }
+        if e.ty == .num || e.ty == .any, let r = attempt({ p -> Expr? in
+            if p.word("squared") != nil { return Expr(py: "\(e.py) ** 2", ty: .num) }
+            if p.word("cubed") != nil { return Expr(py: "\(e.py) ** 3", ty: .num) }
+            if p.phrase("multiplied by itself") {
+                guard let n = p.attempt({ q -> String? in
+                    guard let k = q.number(), q.word("times") != nil else { return nil }
+                    return k
+                }) else { return Expr(py: "\(e.py) * \(e.py)", ty: .num) }
+                return Expr(py: "\(e.py) ** \(n)", ty: .num)
+            }
+            guard p.anyPhrase(["raised to the power of", "raised to the power", "to the power of", "to the power", "raised to"]) != nil,
+                  let b = p.operand() else { return nil }
+            return Expr(py: "\(e.py) ** \(b)", ty: .num)
+        }) { return r }
+        return nil
+    }
+
+    /// "with the first letter of every word in upper case" (after "with").
+    mutating func titledWords() -> Bool {
+        attempt { p -> Bool? in
+            p.skip(["the"])
+            guard p.word("first") != nil, p.word("letter", "character") != nil, p.word("of", "in") != nil,
+                  p.word("each", "every", "all") != nil, p.word("word", "words") != nil else { return nil }
+            p.word(",")
+            guard p.anyPhrase(["in upper case", "in uppercase", "capitalized", "capitalised", "in capitals", "made upper case",
+                               "in capital letters", "upper case", "uppercase"]) != nil else { return nil }
+            return true
+        } ?? false
+    }
+
+    /// What is removed: "vowels", "negative numbers", "the letter 'a'", as a condition on `_e`.
+    mutating func removed() -> String? {
+        if let c = charClass() { return c }
+        if let c = attempt({ p -> String? in
+            var conds: [String] = []
+            while let a = p.adjectiveWord(), a != "distinct" { conds.append(a) }
+            guard !conds.isEmpty, let (_, c) = p.collectionNoun() else { return nil }
+            return (conds + (c.map { [$0] } ?? [])).joined(separator: " and ")
+        }) { return c }
+        return operand().map { "_e == \($0)" }
+    }
+
+    /// "without its vowels", "with all spaces removed", "without the letter 'a'", "without its negative numbers".
+    mutating func removal(from e: Expr) -> Expr? {
+        guard e.ty == .str || e.ty.isList else { return nil }
+        var cond: String?
+        if word("without") != nil {
+            skip(["its", "the", "any", "all", "every", "their"])
+            cond = removed()
+        } else if word("with") != nil {
+            skip(["all", "every", "each", "the", "its", "any"])
+            cond = removed()
+            guard cond != nil, word("removed", "deleted", "dropped", "taken out", "stripped") != nil else { return nil }
+        }
+        guard let c = cond else { return nil }
+        if e.ty == .str { return Expr(py: "''.join(_e for _e in \(e.py) if not (\(c)))", ty: .str) }
+        return Expr(py: "[_e for _e in \(e.py) if not (\(c))]", ty: e.ty)
+    }
+
+    /// "with every space replaced by an underscore", "with 'a' replaced with 'b'".
+    mutating func replacement(in e: Expr) -> Expr? {
+        guard e.ty == .str, word("with") != nil else { return nil }
+        skip(["every", "each", "all", "the", "any"])
+        guard let a = character() ?? operand(), word("replaced", "changed", "swapped") != nil, word("by", "with", "to", "for") != nil,
+              let b = character() ?? operand() else { return nil }
+        return Expr(py: "\(e.py).replace(\(a), \(b))", ty: .str)
+    }
+
+    /// "sorted", "sorted from largest to smallest", "in ascending order", "sorted alphabetically".
+    mutating func sorting(_ e: Expr) -> Expr? {
+        var sorted = word("sorted", "ordered", "arranged") != nil
+        var reverse = false
+        var key = ""
+        if let how = anyPhrase(["from largest to smallest", "from biggest to smallest", "from highest to lowest", "in descending order",
+                                "in decreasing order", "descending", "from smallest to largest", "from lowest to highest",
+                                "in ascending order", "in increasing order", "ascending", "alphabetically", "in alphabetical order",
+                                "by length", "from shortest to longest", "from longest to shortest", "in order"]) {
+            sorted = true
+            reverse = how.contains("largest to") || how.contains("biggest") || how.contains("highest to") || how.contains("desc")
+                || how.contains("decreasing") || how.contains("longest to")
+            if how.contains("length") || how.contains("shortest") || how.contains("longest") { key = ", key=len" }
+        }
+        guard sorted else { return nil }
+        let py = "sorted(\(e.py)\(key)\(reverse ? ", reverse=True" : ""))"
+        return Expr(py: e.ty == .str ? "''.join(\(py))" : py, ty: e.ty == .str ? .str : e.ty)
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+
+/// Code from the task's words, where they are exact: a small grammar of what a function returns —
+/// aggregates (sum, product, count, average, largest, longest, …) over sequences (a list's elements, a
+/// string's words or characters, a number's digits, the integers from 1 to n) filtered by adjectives and
+/// clauses ("the even numbers", "the words of text that begin with letter") and mapped ("the squares
+/// of", "each word in upper case"); predicates ("True if n is prime", "True when every number is
+/// even"); string transformations ("s without its vowels", "s repeated n times"); formulas (factorial,
+/// Fibonacci, gcd, a power, a unit conversion). A description is compiled only when every word of it
+/// is read; anything else is left to the model. The compiled function is one candidate, run in the
+/// sandbox like the model's; without an example in the task it stays unproven.
+public enum CodeSpec {
+    public struct Program: Sendable, Equatable {
+        /// The function asked for.
+        public var function: String
+        /// Python source: the imports it needs and the function.
+        public var code: String
+        /// What was read, in words, for the trace ("sum of [_e ** 2 for _e in nums if _e % 2 == 0]").
+        public var reading: String
+    }
+
+    /// The program the task's words describe, or nil when any of them is not read.
+    public static func compile(_ task: String) -> Program? {
+        guard let function = Answers.requestedFunction(in: task) else { return nil }
+        let names = CodeSelection.parameters(in: task, function: function)
+        guard !names.isEmpty, names.allSatisfy({ $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } }),
+              let description = description(of: task, function: function) else { return nil }
+        let params = names.map { Param(name: $0, kind: Param.kind(of: $0, in: task)) }
+        var parser = Parser(tokens: Token.scan(description, params: names), params: params)
+        guard let body = parser.top() else { return nil }
+        var lines = parser.lets.map { "    \($0.name) = \($0.code)" }
+        lines.append("    return \(body.py)")
+        let imports = ["math", "statistics", "functools"].filter { lines.joined().contains("\($0).") }.map { "import \($0)\n" }.joined()
+        let code = imports + "def \(function)(\(names.joined(separator: ", "))):\n" + lines.joined(separator: "\n")
+        return Program(function: function, code: code, reading: (parser.lets.map { "\($0.name) = \($0.code); " }.joined()) + body.py)
+    }
+
+    /// The words after the signature ("… count_odd(nums) that returns how many odd numbers …" → "that
+    /// returns how many odd numbers …"), or, when the signature ends the task, nil.
+    static func description(of task: String, function: String) -> String? {
+        guard let r = task.range(of: "\(function)(") ?? task.range(of: "\(function) ("),
+              let close = task[r.upperBound...].firstIndex(of: ")") else { return nil }
+        let rest = task[task.index(after: close)...].trimmingCharacters(in: .whitespaces)
+        return rest.isEmpty ? nil : rest
+    }
+
+    /// A parameter and what it holds, from its name and the task's words ("the list nums", "the string s").
+    struct Param: Equatable {
+        var name: String
+        var kind: Ty
+
+        static func kind(of name: String, in task: String) -> Ty {
+            let lower = task.lowercased()
+            let n = NSRegularExpression.escapedPattern(for: name.lowercased())
+            func said(_ words: String) -> Bool {
+                // "the list nums", "a list of strings words", "the non-negative integer number": a determiner, at
+                // most one word, the kind, the name ("how many words line contains" says nothing of line).
+                lower.range(of: "\\b(the|a|an|given|input|two|both)\\s+([a-z-]+\\s+)?(\(words))\\s+(of\\s+\\w+\\s+)?\(n)\\b",
+                            options: .regularExpression) != nil
+            }
+            // "the lists a and b": the second name is of the kind the plural gives the first.
+            func pair(_ words: String) -> Bool {
+                lower.range(of: "\\b(\(words))\\s+\\w+\\s+and\\s+\(n)\\b", options: .regularExpression) != nil
+            }
+            if pair("lists|arrays") { return .list(.any) }
+            if pair("strings|words") { return .str }
+            if said("list of strings|list of words|strings|words|names") { return .list(.str) }
+            if said("list|lists|array|list of numbers|list of integers") { return .list(.any) }
+            if said("string|strings|sentence|word|text|character|letter|suffix|prefix") { return .str }
+            if said("integer|integers|number|numbers|int|year") { return .num }
+            switch CodeSelection.values(for: name, task: task) {
+            case nil: return .num // "f": a temperature, unless the words say a function (then nothing compiles)
+            case let v? where v == CodeSelection.wordLists: return .list(.str)
+            case let v? where v == CodeSelection.lists: return .list(.any)
+            case let v? where v == CodeSelection.strings || v == CodeSelection.characters: return .str
+            default: return .num
+            }
+        }
+    }
+
+    /// What a Python expression holds, as far as the grammar needs to know.
+    indirect enum Ty: Equatable {
+        case num, str, bool, any
+        case list(Ty)
+
+        var isList: Bool { if case .list = self { return true } else { return false } }
+        var element: Ty { if case .list(let e) = self { return e } else { return self == .str ? .str : .any } }
+    }
+
+    /// A Python expression and its type.
+    struct Expr {
+        var py: String
+        var ty: Ty
+    }
+
+    enum Token: Equatable {
+        case word(String)        // lower-cased
+        case param(String)       // a parameter's name, as written
+        case number(String)      // a numeral, as Python writes it
+        case literal(String)     // a quoted string, as a Python literal
+        case symbol(String)      // , . : ; ( ) + * ** ... ! = - / ^
+
+        /// The task's description as tokens: parameter names by name (whatever their case), quoted
+        /// strings as literals, numerals as numbers, other words lower-cased, hyphenated words whole
+        /// ("non-negative", "n-th").
+        static func scan(_ text: String, params: [String]) -> [Token] {
+            var out: [Token] = []
+            let chars = Array(text)
+            var i = 0
+            while i < chars.count {
+                let c = chars[i]
+                if c.isWhitespace { i += 1; continue }
+                if c == "'" || c == "\"" || c == "‘" || c == "’" || c == "“" || c == "”" {
+                    // A quote closed on the same word run: 'a', "Fizz"; an apostrophe inside a word is not one.
+                    let close: Set<Character> = c == "‘" || c == "’" ? ["’", "'"] : c == "“" || c == "”" ? ["”", "\""] : [c]
+                    if let j = chars[(i + 1)...].firstIndex(where: { close.contains($0) }), j - i <= 40 {
+                        let inner = String(chars[(i + 1)..<j]).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+                        out.append(.literal("'\(inner)'"))
+                        i = j + 1
+                        continue
+                    }
+                    i += 1
+                    continue
+                }
+                if c.isNumber {
+                    var j = i
+                    while j < chars.count, chars[j].isNumber || (chars[j] == "." && j + 1 < chars.count && chars[j + 1].isNumber) { j += 1 }
+                    // "1st", "2nd", "3rd", "4th": an ordinal is a word.
+                    if j < chars.count, chars[j].isLetter {
+                        var k = j
+                        while k < chars.count, chars[k].isLetter { k += 1 }
+                        out.append(.word(String(chars[i..<k]).lowercased()))
+                        i = k
+                        continue
+                    }
+                    out.append(.number(String(chars[i..<j])))
+                    i = j
+                    continue
+                }
+                if c.isLetter || c == "_" {
+                    var j = i
+                    while j < chars.count, chars[j].isLetter || chars[j].isNumber || chars[j] == "_"
+                            || (chars[j] == "-" && j + 1 < chars.count && chars[j + 1].isLetter && j > i) { j += 1 }
+                    let w = String(chars[i..<j])
+                    if let p = params.first(where: { $0 == w }) ?? params.first(where: { $0.lowercased() == w.lowercased() && w.count > 1 }) {
+                        out.append(.param(p))
+                    } else if w.hasSuffix("'s") {
+                        out.append(.word(String(w.dropLast(2)).lowercased()))
+                    } else {
+                        out.append(.word(w.lowercased()))
+                    }
+                    i = j
+                    // "word's": the possessive is dropped.
+                    if i + 1 < chars.count, chars[i] == "'" || chars[i] == "’", chars[i + 1] == "s",
+                       i + 2 >= chars.count || !chars[i + 2].isLetter { i += 2 }
+                    continue
+                }
+                for s in ["**", "...", "…"] where String(chars[i..<min(chars.count, i + s.count)]) == s {
+                    out.append(.symbol(s == "…" ? "..." : s))
+                    i += s.count
+                    break
+                }
+                if i < chars.count, chars[i] == c {
+                    out.append(.symbol(String(c)))
+                    i += 1
+                }
+            }
+            return out
+        }
+    }
+}

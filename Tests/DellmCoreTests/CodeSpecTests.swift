@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import DellmCore
+
+/// The task-words compiler: what it reads, what it declines, and — in the sandbox — that what it
+/// compiles does what the words say. None of these tasks is in an eval file.
+@Suite struct CodeSpecTests {
+    /// Tasks and asserts; each compiled program must pass its asserts.
+    static let compiled: [(String, String)] = [
+        ("Write a Python function sum_odd(values) that returns the sum of the odd numbers in values.",
+         "assert sum_odd([1, 2, 3, 4, 5]) == 9\nassert sum_odd([]) == 0"),
+        ("Make a Python function count_big(xs, limit) returning how many numbers in xs are larger than limit.",
+         "assert count_big([1, 5, 9], 4) == 2"),
+        ("Write a Python function shout(msg) that returns msg in upper case.", "assert shout('hey') == 'HEY'"),
+        ("Write a Python function longest(names) that returns the longest string in names.", "assert longest(['ab', 'abcd', 'xyz']) == 'abcd'"),
+        ("Write a Python function squares_of_odds(nums) that returns a list of the squares of the odd numbers in nums.",
+         "assert squares_of_odds([1, 2, 3]) == [1, 9]"),
+        ("Write a Python function strip_digits(s) that returns s without its digits.", "assert strip_digits('a1b2') == 'ab'"),
+        ("Write a Python function every_positive(nums) that returns True if every number in nums is positive.",
+         "assert every_positive([1, 2])\nassert not every_positive([1, -2])"),
+        ("Write a Python function is_multiple_of_seven(n) that returns True when n is divisible by 7 and False otherwise.",
+         "assert is_multiple_of_seven(14)\nassert not is_multiple_of_seven(15)"),
+        ("Write a Python function word_count(line) that returns how many words line contains.", "assert word_count('a b  c') == 3"),
+        ("Write a Python function biggest_gap(nums) that returns the difference between the largest and the smallest number in nums.",
+         "assert biggest_gap([4, 9, 1]) == 8"),
+        ("Write a Python function pounds_to_kilograms(lb) that converts a weight in pounds to kilograms.",
+         "assert abs(pounds_to_kilograms(1) - 0.45359237) < 1e-9"),
+        ("Write a Python function tens(nums) that returns a list where every number of nums is multiplied by 10.",
+         "assert tens([1, 2]) == [10, 20]"),
+        ("Write a Python function third_power_sum(n) that returns 1**3 + 2**3 + ... + n**3.", "assert third_power_sum(2) == 9"),
+        ("Write a Python function initials(words) that returns a list with the first letter of each word in words.",
+         "assert initials(['cat', 'dog']) == ['c', 'd']"),
+        ("Write a Python function descending(values) that returns values sorted from largest to smallest.",
+         "assert descending([2, 9, 4]) == [9, 4, 2]"),
+        ("Write a Python function same_letters(x, y) that returns True if the strings x and y are anagrams of each other.",
+         "assert same_letters('abc', 'cab')\nassert not same_letters('ab', 'aa')"),
+        ("Write a Python function starts_upper(text) that returns True if text starts with a capital letter.",
+         "assert starts_upper('Hi')\nassert not starts_upper('hi')\nassert not starts_upper('')"),
+        ("Write a Python function mirror(phrase) that returns True if phrase reads the same backwards and forwards.",
+         "assert mirror('abba')\nassert not mirror('abc')"),
+        ("Write a Python function dash_join(parts) that returns the strings of parts joined by a dash.",
+         "assert dash_join(['a', 'b']) == 'a-b'"),
+        ("Write a Python function fib_number(k) that returns the k-th Fibonacci number.", "assert fib_number(7) == 13"),
+        ("Write a Python function larger(a, b) that returns the larger of a and b.", "assert larger(3, 8) == 8"),
+        ("Write a Python function yell_or_not(n) that returns 'even' if n is even and 'odd' otherwise.",
+         "assert yell_or_not(4) == 'even'\nassert yell_or_not(3) == 'odd'"),
+        ("Write a Python function mean_of_evens(nums) that returns the average of the even numbers in nums.",
+         "assert mean_of_evens([1, 2, 4]) == 3"),
+        ("Write a Python function no_dupes(items) that returns items with duplicates removed.", "assert no_dupes([3, 1, 3, 2]) == [3, 1, 2]"),
+        ("Write a Python function tail(items, k) that returns the last k elements of the list items.", "assert tail([1, 2, 3, 4], 2) == [3, 4]"),
+    ]
+
+    @Test func whatItCompilesDoesWhatTheWordsSay() async throws {
+        try #require(Sandbox.shared.isAvailable, "needs bubblewrap and python3")
+        var program = "_failed = []\n"
+        for (task, asserts) in Self.compiled {
+            let p = try #require(CodeSpec.compile(task), "not compiled: \(task)")
+            // Each program and its asserts in a namespace of their own.
+            // A JSON string is a Python string literal.
+            let body = JSONValue.string(p.code + "\n" + asserts).serialized
+            program += "try:\n    exec(\(body), {})\nexcept BaseException as _e:\n    _failed.append(\(String(reflecting: p.function)) + ': ' + repr(_e))\n"
+        }
+        program += "print('FAILED', _failed)\n"
+        let run = await Sandbox.shared.run(program)
+        #expect(run.stdout.contains("FAILED []"), "\(run.stdout) \(run.stderr)")
+    }
+
+    /// What a description compiles to, read exactly.
+    @Test func readsCompositionsOfFiltersMapsAndAggregates() throws {
+        let p = try #require(CodeSpec.compile("Write a Python function f(nums) that returns the sum of the squares of the even numbers in nums."))
+        #expect(p.code == "def f(nums):\n    return sum([_e ** 2 for _e in nums if _e % 2 == 0])")
+        let c = try #require(CodeSpec.compile("Write a Python function g(text, k) that returns how many words of text have more than k letters."))
+        #expect(c.code.hasSuffix("return len([_e for _e in text.split() if len(_e) > k])"))
+        let m = try #require(CodeSpec.compile("Write a Python function h(n) that returns the factorial of n."))
+        #expect(m.code == "import math\ndef h(n):\n    return math.factorial(n)")
+    }
+
+    /// A description with any word the grammar does not read is left to the model.
+    @Test func declinesWhatItDoesNotRead() {
+        for task in [
+            "Write a Python function mode(nums) that returns the most frequent element of nums.",
+            "Write a Python function rotate(items, k) that rotates the list items by k positions.",
+            "Write a Python function apply(f, x) that calls the function f on x.",
+            "Write a Python function clean(s) that returns s without its vowels (ignoring accents).",
+            "Write a Python function sum_even(nums) that returns the sum of the even numbers in nums, skipping the first one.",
+            "Write a Python function shuffle_list(items) that returns items in a random order.",
+            "Write a Python function parse_date(s) that parses the date in s.",
+            "Write a Python function f(nums).",
+        ] {
+            #expect(CodeSpec.compile(task) == nil, "compiled: \(task)")
+        }
+    }
+
+    /// Conventions the code already keeps are read ("(1 for an empty list)", ties to the first); others
+    /// are not, and a parameter named like a word still reads as the word in a phrase ("a leap year").
+    @Test func readsConventionsAndWordsNamedLikeParameters() throws {
+        #expect(CodeSpec.compile("Write a Python function p(nums) that returns the product of nums (1 for an empty list).") != nil)
+        #expect(CodeSpec.compile("Write a Python function p(nums) that returns the product of nums (0 for an empty list).") == nil)
+        #expect(CodeSpec.compile("Write a Python function w(s) that returns the longest word in s (the first one if several tie).") != nil)
+        let leap = try #require(CodeSpec.compile("Write a Python function leap(year) that returns True if year is a leap year."))
+        #expect(leap.code.contains("year % 400 == 0"))
+    }
+}
