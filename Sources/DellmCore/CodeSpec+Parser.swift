@@ -164,6 +164,8 @@ extension CodeSpec {
             }
             // Order kept: what a comprehension does.
             if text == "in order" || text == "in the same order" || text == "keeping the order" || text == "in their original order"
+                || text == "keeping the first occurrence order" || text == "keeping the order of first occurrence"
+                || text == "in order of first appearance" || text == "keeping the original order"
                 || text == "in the order they appear" || text == "in the order they first appear" || text == "as a list" { return true }
             return false
         }
@@ -178,7 +180,7 @@ extension CodeSpec {
             }) { return e }
             if let e = attempt({ p -> Expr? in
                 guard p.word("counts", "count") != nil else { return nil }
-                return p.countBody()
+                return p.attempt({ q in q.count() }) ?? p.countBody()
             }) { return e }
             if let e = attempt({ p in p.conversion() }) { return e }
             if let e = attempt({ p -> Expr? in
@@ -198,10 +200,17 @@ extension CodeSpec {
                     p.word("and")
                     guard p.word("returns", "return") != nil else { return false }
                     p.skip(["the", "a", "new", "resulting"])
-                    return p.word("result", "it", "string", "list", "value", "sentence", "text") != nil
+                    return p.word("result", "it", "string", "list", "value", "sentence", "text", "sum", "total", "product") != nil
                 }
                 return true
             }
+            if let e = attempt({ p -> Expr? in
+                guard let v = p.anyPhrase(["adds up", "adds together", "sums up", "sums", "totals", "multiplies together", "multiplies"]) else { return nil }
+                guard let seq = p.seqPhrase() ?? p.source().flatMap({ s in s.ty.isList ? Seq(source: s.py, elem: s.ty.element, sourceIsList: true) : nil })
+                else { return nil }
+                guard andReturns(&p) else { return nil }
+                return Expr(py: v.hasPrefix("multiplies") ? "math.prod(\(seq.list))" : "sum(\(seq.list))", ty: .num)
+            }) { return e }
             if let e = attempt({ p -> Expr? in
                 guard p.word("capitalizes", "capitalises", "capitalize", "capitalise") != nil, let s = p.titled() else { return nil }
                 return andReturns(&p) ? s : nil

@@ -5,7 +5,8 @@ extension CodeSpec.Parser {
 
     /// "how many …", "the number of …", "the count of …".
     mutating func count() -> Expr? {
-        if anyPhrase(["how many", "how often"]) != nil { return countBody() }
+        if anyPhrase(["how often"]) != nil { return countBody(often: true) }
+        if anyPhrase(["how many"]) != nil { return countBody() }
         skip(["the"])
         guard anyPhrase(["total number of", "number of", "count of", "amount of", "total count of"]) != nil else { return nil }
         return countBody()
@@ -13,9 +14,9 @@ extension CodeSpec.Parser {
 
     /// What is counted: "times c appears in s", "odd numbers are in nums", "digits the integer n has",
     /// "words of text that have more than k letters".
-    mutating func countBody() -> Expr? {
+    mutating func countBody(often: Bool = false) -> Expr? {
         if let e = attempt({ p -> Expr? in
-            guard p.word("times") != nil, let x = p.operand() else { return nil }
+            guard often || p.word("times") != nil, let x = p.operand() else { return nil }
             guard p.anyPhrase(["appears", "occurs", "is found", "shows up", "is present", "appear", "occur", "can be found", "is used"]) != nil,
                   p.word("in", "inside", "within") != nil, let s = p.source() else { return nil }
             return Expr(py: "\(s.py).count(\(x))", ty: .num)
@@ -178,7 +179,20 @@ extension CodeSpec.Parser {
             guard let f = p.anyPhrase(["factorial", "greatest common divisor", "greatest common factor", "highest common factor", "gcd",
                                        "least common multiple", "lowest common multiple", "smallest common multiple", "lcm",
                                        "square root", "square", "cube", "absolute value", "remainder", "quotient", "integer part"]) else { return nil }
-            guard p.word("of", "when") != nil, let a = p.operandValue() else { return nil }
+            guard p.word("of", "when") != nil else { return nil }
+            // "of two positive integers": the two numbers the function takes.
+            if ["greatest common divisor", "greatest common factor", "highest common factor", "gcd", "least common multiple",
+                "lowest common multiple", "smallest common multiple", "lcm"].contains(f), let (a, b) = p.attempt({ q -> (String, String)? in
+                guard q.word("two") != nil else { return nil }
+                q.skip(["positive", "non-negative", "whole", "natural", "given"])
+                guard q.word("integers", "numbers") != nil else { return nil }
+                let nums = q.params.filter { $0.kind == .num }
+                return nums.count == 2 && q.params.count == 2 ? (nums[0].name, nums[1].name) : nil
+            }) {
+                let gcd = f.contains("divisor") || f.contains("factor") || f == "gcd"
+                return Expr(py: gcd ? "math.gcd(\(a), \(b))" : "\(a) * \(b) // math.gcd(\(a), \(b))", ty: .num)
+            }
+            guard let a = p.operandValue() else { return nil }
             switch f {
             case "factorial": return Expr(py: "math.factorial(\(a))", ty: .num)
             case "square root": return Expr(py: "math.sqrt(\(a))", ty: .num)

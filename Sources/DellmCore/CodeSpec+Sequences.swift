@@ -89,7 +89,9 @@ extension CodeSpec.Parser {
 
     static func orderKept(_ p: inout CodeSpec.Parser) -> Bool {
         p.anyPhrase(["in order", "in the same order", "in their order", "in their original order", "keeping their order",
-                     "in the order they appear", "in the order they first appear", "in the order they appear in it", "as a list"]) != nil
+                     "in the order they appear", "in the order they first appear", "in the order they appear in it", "as a list",
+                     "keeping the first occurrence order", "keeping the order of first occurrence", "keeping the first occurrences",
+                     "in order of first appearance", "in order of first occurrence", "keeping the original order"]) != nil
     }
 
     /// "that appear in both lists a and b": the elements of a that b has too.

@@ -172,7 +172,9 @@ extension CodeSpec.Parser {
             return Expr(py: "\(c).join(\(e.py))", ty: .str)
         }) { return r }
         if e.ty.isList || isText, anyPhrase(["with duplicates removed", "without duplicates", "without repeats", "without repetitions",
-                                             "with no duplicates", "with repeats removed", "without repeated values"]) != nil {
+                                             "with no duplicates", "with repeats removed", "without repeated values", "without repeated items",
+                                             "without repeated elements", "without duplicate values", "without duplicate items",
+                                             "without duplicate elements", "with duplicate values removed", "with repeated values removed"]) != nil {
             return Expr(py: isText ? "''.join(dict.fromkeys(\(e.py)))" : "list(dict.fromkeys(\(e.py)))", ty: e.ty)
         }
         if e.ty == .num || e.ty == .any, let r = attempt({ p -> Expr? in

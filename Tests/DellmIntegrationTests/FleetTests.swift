@@ -169,6 +169,41 @@ struct FleetPipelineTests {
         #expect(v?[1] == "passes 1 example from the task in the sandbox")
         await fleet.stop()
     }
+
+    /// Code the task's words describe exactly is compiled (`CodeSpec`), checked in the sandbox and
+    /// answered without a model call; with no example in the task the verdict says it is unproven. A
+    /// task whose words are not all read still goes to the model.
+    @Test func codeReadFromTheTasksWordsNeedsNoModel() async throws {
+        let fake = try FakeModelServer(.answer("```python\ndef mode(nums):\n    return max(set(nums), key=nums.count)\n```"))
+        defer { fake.stop() }
+        let config = try TestEnv.config(extra: ["DELLM_MODEL_URL": fake.url, "DELLM_SPOT_RATE": "0"])
+        let fleet = try await InProcessFleet.start(config)
+        defer { Task { await fleet.stop() } }
+        let client = try FleetClient(config: config)
+        let cursor = try await client.answersCursor()
+        let user = "eve-\(config.namespace)"
+        let compiled = try await client.submit("Write a Python function total_even(nums) that returns the sum of the even numbers in nums.", user: user)
+        let events = Collector<AnswerEvent>()
+        _ = try await client.waitForAnswers([compiled], after: cursor, timeout: .seconds(60)) { events.add($0) }
+        let first = events.all.first { $0.queryID == compiled }
+        #expect(first?.status == "answered")
+        #expect(first?.answer?.contains("return sum([_e for _e in nums if _e % 2 == 0])") == true)
+        #expect(fake.answerRequests == 0, "the model was asked")
+        let db = PostgresConnection(url: config.databaseURL)
+        let a = try await db.query("SELECT tool, model_calls FROM attempts WHERE subtask_id = $1", [compiled + ".0"]).first
+        #expect(a?[0] == "task-words")
+        #expect(a?[1] == "0")
+        let v = try await db.query("SELECT passed, reason FROM verdicts WHERE subtask_id = $1", [compiled + ".0"]).first
+        #expect(v?[0] == "t")
+        #expect(v?[1]?.hasPrefix("unproven: read from the task's words") == true, "\(v?[1] ?? "")")
+        // Not every word read: the model writes it.
+        let cursor2 = try await client.answersCursor()
+        let modelled = try await client.submit("Write a Python function mode(nums) that returns the most frequent element of nums.", user: user)
+        _ = try await client.waitForAnswers([modelled], after: cursor2, timeout: .seconds(60)) { events.add($0) }
+        #expect(events.all.first { $0.queryID == modelled }?.answer?.contains("max(set(nums), key=nums.count)") == true)
+        #expect(fake.answerRequests > 0)
+        await fleet.stop()
+    }
 }
 
 /// Polls a condition that has no event to await (a server-side counter), bounded in time.
