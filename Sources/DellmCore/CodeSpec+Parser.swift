@@ -162,6 +162,9 @@ extension CodeSpec {
                 if numbers.isEmpty, text.contains("empty list") || text.contains("empty string"),
                    words.contains("an") || words.contains("the"), e.py.hasPrefix("[") || e.py.hasPrefix("''") { return true }
             }
+            // Spaces not counted: letters are what is counted.
+            if ["not counting spaces", "ignoring spaces", "excluding spaces", "without counting spaces", "spaces not counted",
+                "not counting the spaces"].contains(text), e.py.contains("isalpha()") { return true }
             // Order kept: what a comprehension does.
             if text == "in order" || text == "in the same order" || text == "keeping the order" || text == "in their original order"
                 || text == "keeping the first occurrence order" || text == "keeping the order of first occurrence"
@@ -175,6 +178,8 @@ extension CodeSpec {
             if let e = attempt({ p -> Expr? in
                 guard p.anyPhrase(["returns", "return", "gives back", "gives", "outputs", "computes", "calculates", "finds",
                                    "produces", "returning", "yields", "computes and returns", "calculates and returns",
+                                   "tells", "tells you", "tells me", "says", "reports", "works out", "gives me", "hands back", "sends back",
+                                   "provides", "delivers", "should return", "will return", "must return",
                                    "finds and returns", "builds and returns", "is to return"]) != nil else { return nil }
                 return p.result()
             }) { return e }
@@ -215,6 +220,7 @@ extension CodeSpec {
                 guard p.word("capitalizes", "capitalises", "capitalize", "capitalise") != nil, let s = p.titled() else { return nil }
                 return andReturns(&p) ? s : nil
             }) { return e }
+            if let e = attempt({ p in p.verbClause() }) { return e }
             return attempt { p -> Expr? in
                 guard p.word("joins", "join") != nil,
                       let seq = p.seqPhrase() ?? p.source().flatMap({ s in s.ty.isList ? Seq(source: s.py, elem: s.ty.element, sourceIsList: true) : nil }),
@@ -223,6 +229,70 @@ extension CodeSpec {
                       let sep = p.separator() else { return nil }
                 return Expr(py: "\(sep).join(\(seq.list))", ty: .str)
             }
+        }
+
+        /// What the function does to its argument, then what it returns of it: "removes every space from
+        /// phrase and returns what is left", "keeps only the odd values of nums and returns them as a list",
+        /// "squares every number in values and returns the sum".
+        mutating func verbClause() -> Expr? {
+            let removing = ["removes", "deletes", "strips", "drops", "takes out", "filters out", "gets rid of", "strips out", "removes all"]
+            let keeping = ["keeps", "selects", "filters", "picks", "picks out", "extracts", "collects", "finds", "gets", "filters for"]
+            let mapping = ["squares": ("_e ** 2", CodeSpec.Ty.num), "doubles": ("_e * 2", .num), "triples": ("_e * 3", .num),
+                           "halves": ("_e / 2", .num), "negates": ("-_e", .num), "cubes": ("_e ** 3", .num), "reverses": ("_e[::-1]", .str),
+                           "capitalizes": ("_e.capitalize()", .str), "uppercases": ("_e.upper()", .str), "lowercases": ("_e.lower()", .str),
+                           "increments": ("_e + 1", .num)]
+            guard let verb = anyPhrase(removing + keeping + Array(mapping.keys)) else { return nil }
+            var value: Expr
+            var list: String?
+            if removing.contains(verb) {
+                skip(["every", "each", "all", "the", "any"])
+                guard let cond = removed(), word("from", "in", "out") != nil else { return nil }
+                word("of")
+                guard let s = source() else { return nil }
+                if s.ty == .str { value = Expr(py: "''.join(_e for _e in \(s.py) if not (\(cond)))", ty: .str) }
+                else { value = Expr(py: "[_e for _e in \(s.py) if not (\(cond))]", ty: s.ty); list = value.py }
+            } else if keeping.contains(verb) {
+                skip(["only", "just"])
+                guard let s = seqPhrase() else { return nil }
+                value = Expr(py: s.list, ty: .list(s.outElem))
+                list = s.list
+            } else {
+                let (f, ty) = mapping[verb]!
+                skip(["every", "each", "all", "the"])
+                if verb == "reverses", let s = attempt({ p -> Src? in
+                    guard let s = p.source(), s.ty == .str || s.ty.isList else { return nil }
+                    return s
+                }) {
+                    value = Expr(py: "\(s.py)[::-1]", ty: s.ty)
+                } else {
+                    guard var s = seqPhrase() else { return nil }
+                    s.mapped(f, ty)
+                    value = Expr(py: s.list, ty: .list(ty))
+                    list = s.list
+                }
+            }
+            // What it returns: the value, or an aggregate of it.
+            guard let rest = attempt({ p -> Expr? in
+                p.word(",")
+                guard p.word("and") != nil || p.peek == .word("then") else { return nil }
+                p.word("then")
+                guard p.anyPhrase(["returns", "return", "gives back", "outputs"]) != nil else { return nil }
+                if p.anyPhrase(["what is left", "what remains", "the rest", "it", "them", "the result", "the remaining string",
+                                "the remaining characters", "the remaining list", "the new list", "the new string", "the list", "the string",
+                                "the resulting list", "the resulting string", "those", "the remaining elements", "the remaining numbers"]) != nil {
+                    _ = CodeSpec.Parser.orderKept(&p)
+                    return value
+                }
+                guard let list else { return nil }
+                p.skip(["the", "their"])
+                let agg = ["sum": "sum", "total": "sum", "product": "math.prod", "count": "len", "number": "len", "average": "statistics.mean",
+                           "mean": "statistics.mean", "maximum": "max", "largest": "max", "minimum": "min", "smallest": "min"]
+                guard case .word(let w)? = p.peek, let f = agg[w] else { return nil }
+                p.pos += 1
+                p.anyPhrase(["of them", "of the results", "of those"])
+                return Expr(py: "\(f)(\(list))", ty: .num)
+            }) else { return atEnd ? value : nil }
+            return rest
         }
 
         /// "the first letter of each word in s" (as the object of "capitalizes"): s with each word's first

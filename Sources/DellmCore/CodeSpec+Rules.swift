@@ -55,6 +55,13 @@ extension CodeSpec.Parser {
         if let e = attempt({ p in p.spread() }) { return e }
         if let e = attempt({ p in p.position() }) { return e }
         if let e = attempt({ p in p.slice() }) { return e }
+        if let e = attempt({ p in p.mostCommon() }) { return e }
+        if let e = attempt({ p -> Expr? in
+            guard p.anyPhrase(["running totals", "running total", "running sums", "running sum", "cumulative sums", "cumulative sum",
+                               "cumulative totals", "prefix sums", "partial sums"]) != nil, p.word("of") != nil, let s = p.seqPhrase() else { return nil }
+            return Expr(py: "list(itertools.accumulate(\(s.list)))", ty: .list(.num))
+        }) { return e }
+        if let e = attempt({ p in p.coordinated() }) { return e }
         let second = word("second") != nil
         guard let agg = anyPhrase(["sum", "total", "product", "average", "mean", "arithmetic mean", "median", "largest", "biggest",
                                    "greatest", "maximum", "highest", "max", "smallest", "lowest", "minimum", "min", "least",
@@ -72,13 +79,17 @@ extension CodeSpec.Parser {
         // "the sum of a and b": two numbers.
         if comparative || ["sum", "total", "product", "average", "mean", "largest", "biggest", "greatest", "maximum", "smallest", "minimum", "max", "min"].contains(agg),
            let pair = attempt({ p -> (String, String)? in
-               guard p.word("of") != nil, let a = p.param(), a.kind == .num, p.word("and") != nil, let b = p.param(), b.kind == .num else { return nil }
-               return (a.name, b.name)
+               guard p.word("of") != nil else { return nil }
+               p.skip(["the", "two", "three", "four", "numbers", "values", "integers", "given"])
+               guard let all = p.scalarList(), all.count >= 2 else { return nil }
+               return (all.dropLast().joined(separator: ", "), all.last!)
            }) {
             switch agg {
-            case "sum", "total": return Expr(py: "\(pair.0) + \(pair.1)", ty: .num)
-            case "product": return Expr(py: "\(pair.0) * \(pair.1)", ty: .num)
-            case "average", "mean": return Expr(py: "(\(pair.0) + \(pair.1)) / 2", ty: .num)
+            case "sum", "total": return Expr(py: "\(pair.0.replacingOccurrences(of: ", ", with: " + ")) + \(pair.1)", ty: .num)
+            case "product": return Expr(py: "\(pair.0.replacingOccurrences(of: ", ", with: " * ")) * \(pair.1)", ty: .num)
+            case "average", "mean":
+                let n = pair.0.split(separator: ",").count + 1
+                return Expr(py: "(\(pair.0.replacingOccurrences(of: ", ", with: " + ")) + \(pair.1)) / \(n)", ty: .num)
             case "largest", "biggest", "greatest", "maximum", "max", "larger", "bigger", "greater", "higher": return Expr(py: "max(\(pair.0), \(pair.1))", ty: .num)
             default: return Expr(py: "min(\(pair.0), \(pair.1))", ty: .num)
             }
@@ -106,6 +117,97 @@ extension CodeSpec.Parser {
         }
         if seq.distinct, second { seq.distinct = false }
         return aggregateValue(agg, of: seq, second: second, distinct: distinct)
+    }
+
+    /// "the most common element of items", "the value that appears most often in items".
+    mutating func mostCommon() -> Expr? {
+        var most = true
+        if let w = anyPhrase(["most common", "most frequent", "least common", "least frequent"]) {
+            most = w.hasPrefix("most")
+            guard let s = seqPhrase() else { return nil }
+            let l = bind(s.list)
+            return Expr(py: "\(most ? "max" : "min")(\(l), key=\(l).count)", ty: s.outElem)
+        }
+        guard word("element", "value", "item", "number", "word", "character", "letter", "entry", "one") != nil else { return nil }
+        word("that", "which")
+        guard word("appears", "occurs", "shows") != nil else { return nil }
+        word("up")
+        guard let w = anyPhrase(["most often", "most frequently", "the most times", "the most", "least often", "least frequently",
+                                 "the fewest times", "the least"]) else { return nil }
+        most = w.contains("most")
+        guard word("in", "among") != nil, let src = source() else { return nil }
+        let l = src.ty == .str ? src.py : bind(src.py)
+        return Expr(py: "\(most ? "max" : "min")(\(l), key=\(l).count)", ty: src.ty.element)
+    }
+
+    /// "the first and the last element of items", "the smallest and largest numbers in nums": both, as a list.
+    mutating func coordinated() -> Expr? {
+        let aggs = ["first", "last", "smallest", "largest", "minimum", "maximum", "lowest", "highest", "shortest", "longest", "biggest"]
+        guard let a = oneOf(aggs), word("and") != nil else { return nil }
+        skip(["the"])
+        guard let b = oneOf(aggs) else { return nil }
+        word("of", "in", "among")
+        guard let s = seqPhrase() else { return nil }
+        let bound = Seq(source: bind(s.list), elem: s.outElem, sourceIsList: true)
+        guard let x = aggregateValue(a, of: bound, second: false, distinct: false),
+              let y = aggregateValue(b, of: bound, second: false, distinct: false) else { return nil }
+        return Expr(py: "[\(x.py), \(y.py)]", ty: .list(s.outElem))
+    }
+
+    /// "the area of a rectangle with the given width and height", "the perimeter of a square whose sides
+    /// are side long", "the circumference of a circle with radius r": the formula over the parameters in
+    /// the order the function takes them.
+    mutating func geometry() -> Expr? {
+        skip(["the"])
+        guard let what = word("area", "perimeter", "circumference", "volume") else { return nil }
+        guard word("of") != nil else { return nil }
+        skip(["a", "an", "the"])
+        guard let shape = word("rectangle", "square", "circle", "triangle", "cube", "box", "cuboid", "rectangular") else { return nil }
+        if shape == "rectangular" { guard word("box", "prism", "solid") != nil else { return nil } }
+        // The words that name the parameters: "with the given width and height", "whose sides are side long".
+        let naming: Set<String> = ["with", "the", "given", "whose", "sides", "side", "are", "is", "long", "of", "radius", "and", "width",
+                                   "height", "length", "base", "a", "an", "its", "each", "edge", "edges", "has", "having", "dimensions",
+                                   "diameter", ","]
+        while let t = peek, !atEnd {
+            switch t {
+            case .word(let w) where naming.contains(w): pos += 1
+            case .symbol(","): pos += 1
+            case .param: pos += 1
+            default: return nil
+            }
+        }
+        let ps = params.map(\.name)
+        let formula: String?
+        switch (what, shape, ps.count) {
+        case ("area", "rectangle", 2): formula = "\(ps[0]) * \(ps[1])"
+        case ("area", "square", 1): formula = "\(ps[0]) ** 2"
+        case ("area", "triangle", 2): formula = "\(ps[0]) * \(ps[1]) / 2"
+        case ("area", "circle", 1): formula = ps[0].lowercased().hasPrefix("d") ? "math.pi * (\(ps[0]) / 2) ** 2" : "math.pi * \(ps[0]) ** 2"
+        case ("perimeter", "rectangle", 2): formula = "2 * (\(ps[0]) + \(ps[1]))"
+        case ("perimeter", "square", 1): formula = "4 * \(ps[0])"
+        case ("perimeter", "triangle", 3): formula = "\(ps[0]) + \(ps[1]) + \(ps[2])"
+        case ("circumference", "circle", 1), ("perimeter", "circle", 1):
+            formula = ps[0].lowercased().hasPrefix("d") ? "math.pi * \(ps[0])" : "2 * math.pi * \(ps[0])"
+        case ("volume", "cube", 1): formula = "\(ps[0]) ** 3"
+        case ("volume", "box", 3), ("volume", "cuboid", 3), ("volume", "rectangular", 3): formula = "\(ps[0]) * \(ps[1]) * \(ps[2])"
+        default: formula = nil
+        }
+        return formula.map { Expr(py: $0, ty: .num) }
+    }
+
+    /// Numeric parameters listed: "a, b and c", "x and y".
+    mutating func scalarList() -> [String]? {
+        attempt { p -> [String]? in
+            guard let first = p.param(), first.kind == .num else { return nil }
+            var names = [first.name]
+            while let next = p.attempt({ q -> String? in
+                guard q.word(",", "and") != nil else { return nil }
+                q.word("and")
+                guard let r = q.param(), r.kind == .num else { return nil }
+                return r.name
+            }) { names.append(next) }
+            return names.count >= 2 ? names : nil
+        }
     }
 
     func aggregateValue(_ agg: String, of seq: Seq, second: Bool, distinct: Bool) -> Expr? {
@@ -174,6 +276,7 @@ extension CodeSpec.Parser {
     /// Factorial, Fibonacci, gcd and lcm, squares and roots, multiples, series ("1*1 + 2*2 + ... + n*n").
     mutating func formula() -> Expr? {
         if let e = attempt({ p in p.series() }) { return e }
+        if let e = attempt({ p in p.geometry() }) { return e }
         if let e = attempt({ p -> Expr? in
             p.skip(["the"])
             guard let f = p.anyPhrase(["factorial", "greatest common divisor", "greatest common factor", "highest common factor", "gcd",
@@ -187,7 +290,13 @@ extension CodeSpec.Parser {
                 q.skip(["positive", "non-negative", "whole", "natural", "given"])
                 guard q.word("integers", "numbers") != nil else { return nil }
                 let nums = q.params.filter { $0.kind == .num }
-                return nums.count == 2 && q.params.count == 2 ? (nums[0].name, nums[1].name) : nil
+                guard nums.count == 2, q.params.count == 2 else { return nil }
+                // Their names may follow: "of two positive integers a and b".
+                _ = q.attempt { r -> Bool? in
+                    guard r.param()?.name == nums[0].name, r.word("and") != nil, r.param()?.name == nums[1].name else { return nil }
+                    return true
+                }
+                return (nums[0].name, nums[1].name)
             }) {
                 let gcd = f.contains("divisor") || f.contains("factor") || f == "gcd"
                 return Expr(py: gcd ? "math.gcd(\(a), \(b))" : "\(a) * \(b) // math.gcd(\(a), \(b))", ty: .num)
@@ -334,13 +443,24 @@ extension CodeSpec.Parser {
             }) { return done(s) }
             guard var s = p.seqPhrase(), p.word("is", "are", "gets", "get", "has", "have") != nil else { return nil }
             p.word("been")
-            guard let (f, ty) = p.elementVerb() ?? p.elementMap() else { return nil }
+            let replaced = p.attempt { q -> (String, CodeSpec.Ty)? in
+                guard q.word("replaced", "changed", "set", "turned") != nil, q.word("by", "with", "to", "into") != nil, let k = q.operand() else { return nil }
+                return (k, .any)
+            }
+            guard let (f, ty) = replaced ?? p.elementVerb() ?? p.elementMap() else { return nil }
+            // The others stay as they are: "every negative number of nums is replaced by 0".
+            if !s.conds.isEmpty, s.map == nil {
+                s.map = "\(f) if \(s.conds.joined(separator: " and ")) else _e"
+                s.conds = []
+                return done(s)
+            }
             s.mapped(f, ty)
             return done(s)
         }) { return e }
         return attempt { p -> Expr? in
             guard p.anyPhrase(["with", "of", "containing", "that contains", "which contains", "holding", "made of", "made up of", "that holds"]) != nil else { return nil }
             p.skip(["only", "just"])
+            if !sorted, let both = p.attempt({ q -> Expr? in q.skip(["the"]); return q.coordinated() }) { return both }
             guard let s = p.seqPhrase() else { return nil }
             return done(s)
         }
@@ -419,6 +539,34 @@ extension CodeSpec.Parser {
         if let c = attempt({ p -> String? in
             guard p.palindromeWords() else { return nil }
             return of("_e == _e[::-1]")
+        }) { return c }
+        if let c = attempt({ p -> String? in
+            // "can be divided by d with no remainder", "divided by d leaves no remainder"
+            p.anyPhrase(["can be", "is"])
+            p.word("evenly", "exactly")
+            guard p.phrase("divided by"), let k = p.operand() else { return nil }
+            guard p.anyPhrase(["with no remainder", "without a remainder", "without remainder", "leaves no remainder", "evenly", "exactly",
+                               "with a remainder of 0", "with a remainder of zero", "gives no remainder", "has no remainder",
+                               "leaves a remainder of 0", "leaves a remainder of zero"]) != nil else { return nil }
+            return "\(x) % \(k) == 0"
+        }) { return c }
+        if let c = attempt({ p -> String? in
+            // "has no characters", "has at least one digit in it", "contains no vowels"
+            guard p.word("has", "contains", "includes", "have", "contain") != nil else { return nil }
+            let q = p.anyPhrase(["at least one", "no", "any", "some", "a", "an", "one or more"])
+            guard let q else { return nil }
+            var cond: String?
+            if let c = p.charClass() { cond = c }
+            else if let c = p.attempt({ r -> String? in
+                var conds: [String] = []
+                while let a = r.adjectiveWord(), a != "distinct" { conds.append(a) }
+                guard let (_, c) = r.collectionNoun() else { return nil }
+                return (conds + (c.map { [$0] } ?? [])).joined(separator: " and ")
+            }) { cond = c.isEmpty ? "True" : c }
+            guard let cond else { return nil }
+            p.anyPhrase(["in it", "in them", "inside it"])
+            let gen = "\(cond) for _e in \(x)"
+            return q == "no" ? "not any(\(gen))" : "any(\(gen))"
         }) { return c }
         if let c = attempt({ p -> String? in
             guard p.word("contains", "has", "includes", "contain", "have") != nil else { return nil }
@@ -575,9 +723,9 @@ extension CodeSpec.Parser {
             }
             if p.anyPhrase(["perfect square", "square number"]) != nil { return "_e >= 0 and math.isqrt(_e) ** 2 == _e" }
             if p.anyPhrase(["power of two", "power of 2"]) != nil { return "_e > 0 and _e & (_e - 1) == 0" }
-            if p.anyPhrase(["capital letter", "upper case letter", "upper-case letter", "in upper case", "in uppercase", "all upper case",
+            if p.anyPhrase(["capital letter", "upper case letter", "upper-case letter", "in upper case", "in uppercase", "all upper case", "upper case",
                             "all uppercase", "all caps", "in capitals"]) != nil { return "_e.isupper()" }
-            if p.anyPhrase(["in lower case", "in lowercase", "all lower case", "all lowercase"]) != nil { return "_e.islower()" }
+            if p.anyPhrase(["in lower case", "in lowercase", "all lower case", "all lowercase", "lower case"]) != nil { return "_e.islower()" }
             if p.anyPhrase(["multiple of", "divisible by", "evenly divisible by", "exactly divisible by"]) != nil, let k = p.operand() { return "_e % \(k) == 0" }
             if p.anyPhrase(["divisor of", "factor of"]) != nil, let k = p.operand() { return "\(k) % _e == 0" }
             return nil

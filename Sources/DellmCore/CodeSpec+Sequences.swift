@@ -14,6 +14,8 @@ extension CodeSpec {
         var maps: [(String, Ty)] = []
         var distinct = false
         var source: Src?
+        /// Named with "each" or "every": what follows it ("reversed") is done to each.
+        var each = false
     }
 
     /// Where a sequence comes from: a parameter, two lists together, a range, a number's digits.
@@ -39,6 +41,7 @@ extension CodeSpec.Parser {
 
     /// "the squares of the even numbers in nums", "each word of the list words", "vowels in s".
     mutating func nounPhrase() -> NounPhrase? {
+        let each = peek == .word("each") || peek == .word("every")
         skip(["the", "all", "every", "each", "its", "their", "only", "just", "any"])
         if word("of") != nil { skip(["the", "its", "their"]) } // "all of the numbers"
         // A map noun: "the squares of X", "the length of each word in words".
@@ -48,6 +51,7 @@ extension CodeSpec.Parser {
             return inner
         }) { return np }
         var np = NounPhrase()
+        np.each = each
         while let a = attempt({ p in p.adjectiveWord() }) {
             if a == "distinct" { np.distinct = true } else { np.conds.append(a) }
         }
@@ -66,14 +70,27 @@ extension CodeSpec.Parser {
     /// greater than k"), and element maps (", in upper case").
     mutating func postModifiers(_ np: inout NounPhrase) {
         while true {
+            // "the prices in the list" with a parameter prices: the list is that parameter.
+            if let s = np.source, !s.isRange, attempt({ p -> Bool? in
+                guard p.word("in", "of") != nil else { return nil }
+                p.skip(["the", "this", "that", "given", "input"])
+                guard let k = p.word("list", "array", "string", "sentence", "text") else { return nil }
+                return (k == "list" || k == "array") == s.ty.isList ? true : nil
+            }) != nil { continue }
             if np.source == nil, let s = attempt({ p -> Src? in
-                guard p.word("in", "of", "from", "among", "within", "inside", "across", "for") != nil else { return nil }
+                guard p.anyPhrase(["in", "of", "from", "among", "within", "inside", "across", "for", "found in", "contained in",
+                                   "present in", "appearing in", "that appear in", "that are in", "stored in", "given in", "listed in",
+                                   "that occur in", "occurring in"]) != nil else { return nil }
                 return p.source()
             }) { np.source = s; continue }
             if np.source == nil, let r = attempt({ p in p.range() }) { np.source = r; continue }
             if np.source == nil, let both = attempt({ p in p.inBoth() }) { np.source = both; continue }
             if let c = attempt({ p in p.relative() }) { np.conds.append(c); continue }
             if let m = attempt({ p in p.elementMap() }) { np.maps.append(m); continue }
+            if np.each, attempt({ p in p.anyPhrase(["reversed", "backwards", "spelled backwards", "in reverse"]) }) != nil {
+                np.maps.append(("_e[::-1]", .str))
+                continue
+            }
             if attempt({ p -> Bool? in p.word(","); return CodeSpec.Parser.orderKept(&p) ? true : nil }) != nil { continue }
             // "consonant letters (letters that are not a, e, i, o, u)": the definition the condition already is.
             if np.conds.contains(where: { $0.contains("not in 'aeiou'") }), attempt({ p -> Bool? in
@@ -159,6 +176,12 @@ extension CodeSpec.Parser {
             guard let a = p.param(), a.kind.isList, p.word("and") != nil, let b = p.param(), b.kind.isList else { return nil }
             return Src(py: "\(a.name) + \(b.name)", ty: a.kind)
         }) { return two }
+        // "them", "it": the one collection the function takes.
+        if let s = attempt({ p -> Src? in
+            guard p.word("them", "it", "those", "these") != nil else { return nil }
+            let c = p.params.filter { $0.kind.isList || $0.kind == .str }
+            return c.count == 1 ? Src(py: c[0].name, ty: c[0].kind) : nil
+        }) { return s }
         return attempt { p -> Src? in
             // "all the strings of the list words": the list's elements are the source.
             _ = p.attempt { q -> Bool? in

@@ -134,7 +134,8 @@ extension CodeSpec.Parser {
     mutating func postfix(_ e: Expr) -> Expr? {
         let isText = e.ty == .str
         word(",")
-        if anyPhrase(["reversed", "backwards", "in reverse order", "in reverse", "in reversed order", "the other way round"]) != nil {
+        if anyPhrase(["reversed", "backwards", "in reverse order", "in reverse", "in reversed order", "the other way round", "spelled backwards",
+                      "spelt backwards", "written backwards", "read backwards", "spelled in reverse", "written in reverse", "back to front"]) != nil {
             if isText { return Expr(py: "\(e.py)[::-1]", ty: .str) }
             return Expr(py: "\(e.py)[::-1]", ty: e.ty)
         }
@@ -165,7 +166,8 @@ extension CodeSpec.Parser {
         }) { return r }
         if e.ty.isList || isText, let r = attempt({ p in p.sorting(e) }) { return r }
         if e.ty.isList, let r = attempt({ p -> Expr? in
-            guard p.word("joined", "separated") != nil else { return nil }
+            guard p.word("joined", "separated", "concatenated", "glued") != nil else { return nil }
+            p.word("together")
             p.word("by", "with", "using")
             p.skip(["a", "single", "one"])
             guard let c = p.character() else { return nil }
@@ -177,6 +179,10 @@ extension CodeSpec.Parser {
                                              "without duplicate elements", "with duplicate values removed", "with repeated values removed"]) != nil {
             return Expr(py: isText ? "''.join(dict.fromkeys(\(e.py)))" : "list(dict.fromkeys(\(e.py)))", ty: e.ty)
         }
+        if e.ty == .num || e.ty == .any, let r = attempt({ p -> Expr? in
+            guard p.anyPhrase(["as a percentage of", "as a percent of", "as percent of", "in percent of"]) != nil, let k = p.operand() else { return nil }
+            return Expr(py: "\(e.py) / \(k) * 100", ty: .num)
+        }) { return r }
         if e.ty == .num || e.ty == .any, let r = attempt({ p -> Expr? in
             if p.word("squared") != nil { return Expr(py: "\(e.py) ** 2", ty: .num) }
             if p.word("cubed") != nil { return Expr(py: "\(e.py) ** 3", ty: .num) }
@@ -207,6 +213,19 @@ extension CodeSpec.Parser {
         } ?? false
     }
 
+    /// "its first element", "the last character", "the first k items": a slice that leaves them out of `e`.
+    mutating func positional(_ e: String) -> String? {
+        attempt { p -> String? in
+            p.skip(["its", "the", "their"])
+            guard let end = p.word("first", "last") else { return nil }
+            let k = p.operand()
+            guard p.word("element", "elements", "item", "items", "character", "characters", "letter", "letters", "value", "values",
+                         "number", "numbers", "entry", "entries", "one", "char", "chars") != nil else { return nil }
+            if let k { return end == "first" ? "\(e)[\(k):]" : "\(e)[:len(\(e)) - \(k)]" }
+            return end == "first" ? "\(e)[1:]" : "\(e)[:-1]"
+        }
+    }
+
     /// What is removed: "vowels", "negative numbers", "the letter 'a'", as a condition on `_e`.
     mutating func removed() -> String? {
         if let c = charClass() { return c }
@@ -222,6 +241,11 @@ extension CodeSpec.Parser {
     /// "without its vowels", "with all spaces removed", "without the letter 'a'", "without its negative numbers".
     mutating func removal(from e: Expr) -> Expr? {
         guard e.ty == .str || e.ty.isList else { return nil }
+        if let slice = attempt({ p -> String? in
+            if p.word("without") != nil { return p.positional(e.py) }
+            guard p.word("with") != nil, let s = p.positional(e.py), p.word("removed", "dropped", "deleted", "left out", "cut off") != nil else { return nil }
+            return s
+        }) { return Expr(py: slice, ty: e.ty) }
         var cond: String?
         if word("without") != nil {
             skip(["its", "the", "any", "all", "every", "their"])

@@ -30,7 +30,7 @@ public enum CodeSpec {
         guard let body = parser.top() else { return nil }
         var lines = parser.lets.map { "    \($0.name) = \($0.code)" }
         lines.append("    return \(body.py)")
-        let imports = ["math", "statistics", "functools"].filter { lines.joined().contains("\($0).") }.map { "import \($0)\n" }.joined()
+        let imports = ["math", "statistics", "functools", "itertools"].filter { lines.joined().contains("\($0).") }.map { "import \($0)\n" }.joined()
         let code = imports + "def \(function)(\(names.joined(separator: ", "))):\n" + lines.joined(separator: "\n")
         return Program(function: function, code: code, reading: (parser.lets.map { "\($0.name) = \($0.code); " }.joined()) + body.py)
     }
@@ -40,7 +40,12 @@ public enum CodeSpec {
     static func description(of task: String, function: String) -> String? {
         guard let r = task.range(of: "\(function)(") ?? task.range(of: "\(function) ("),
               let close = task[r.upperBound...].firstIndex(of: ")") else { return nil }
-        let rest = task[task.index(after: close)...].trimmingCharacters(in: .whitespaces)
+        var rest = task[task.index(after: close)...].trimmingCharacters(in: .whitespaces)
+        // A last sentence that only asks for the code ("Write this Python function.") says nothing of it.
+        if let r = rest.range(of: #"(?<=[.!?])\s+(please\s+)?(write|implement|define|create|code|make)\s+(this|the|that|it|a|such a)\s*(python\s+)?(function|method|in python)?\s*(in python)?[.!]?$"#,
+                              options: [.regularExpression, .caseInsensitive]) {
+            rest = String(rest[..<r.lowerBound])
+        }
         return rest.isEmpty ? nil : rest
     }
 
@@ -62,6 +67,18 @@ public enum CodeSpec {
             func pair(_ words: String) -> Bool {
                 lower.range(of: "\\b(\(words))\\s+\\w+\\s+and\\s+\(n)\\b", options: .regularExpression) != nil
             }
+            // "a list of integers called numbers".
+            func called(_ words: String) -> Bool {
+                lower.range(of: "\\b(\(words))\\s+(called|named)\\s+\(n)\\b", options: .regularExpression) != nil
+            }
+            if called("list of strings|list of words|strings|words") { return .list(.str) }
+            if called("list|list of integers|list of numbers|array|integers|numbers|values") { return .list(.any) }
+            if called("string|text|sentence|word") { return .str }
+            // "the three numbers a, b and c": each name listed after the kind.
+            func listed(_ words: String) -> Bool {
+                lower.range(of: "\\b(\(words))\\s+([a-z_]\\w*\\s*,\\s*)*([a-z_]\\w*\\s+(and|or)\\s+)?\(n)\\b", options: .regularExpression) != nil
+            }
+            if listed("numbers|integers|values|floats") { return .num }
             if pair("lists|arrays") { return .list(.any) }
             if pair("strings|words") { return .str }
             if said("list of strings|list of words|strings|words|names") { return .list(.str) }

@@ -48,6 +48,27 @@ import Testing
          "assert mean_of_evens([1, 2, 4]) == 3"),
         ("Write a Python function no_dupes(items) that returns items with duplicates removed.", "assert no_dupes([3, 1, 3, 2]) == [3, 1, 2]"),
         ("Write a Python function tail(items, k) that returns the last k elements of the list items.", "assert tail([1, 2, 3, 4], 2) == [3, 4]"),
+        // What the function does, then what it returns of it.
+        ("Write a Python function no_commas(line) that deletes every comma from line and returns what remains.",
+         "assert no_commas('a,b,,c') == 'abc'"),
+        ("Write a Python function cube_total(xs) that cubes each number in xs and returns the sum.", "assert cube_total([1, 2]) == 9"),
+        ("Write a Python function evens(nums) that picks out the even numbers of nums and returns them.", "assert evens([1, 2, 4]) == [2, 4]"),
+        // Formulas over the parameters in order, several numbers, anaphora, runs.
+        ("Write a Python function tri_area(base, height) that returns the area of a triangle with the given base and height.",
+         "assert tri_area(4, 3) == 6"),
+        ("Write a Python function lowest(x, y, z) that returns the smallest of the numbers x, y and z.", "assert lowest(5, 2, 9) == 2"),
+        ("Given a list of numbers called data, write a Python function count_ten(data) that tells how many of them are above 10.",
+         "assert count_ten([5, 11, 20]) == 2"),
+        ("Write a Python function totals(amounts) that returns the cumulative sums of amounts.", "assert totals([2, 3, 4]) == [2, 5, 9]"),
+        ("Write a Python function frequent_char(text) that returns the character that occurs most often in text.",
+         "assert frequent_char('abbc') == 'b'"),
+        ("Write a Python function ends(values) that returns a list with the smallest and the largest number of values.",
+         "assert ends([4, 1, 9]) == [1, 9]"),
+        ("Write a Python function zero_out_odds(nums) that returns a new list in which every odd number of nums is replaced by 0.",
+         "assert zero_out_odds([1, 2, 3]) == [0, 2, 0]"),
+        ("Write a Python function tail_off(s) that returns s without its last character.", "assert tail_off('abc') == 'ab'"),
+        ("Write a Python function flip_each(words) that returns a list with each word of words reversed.",
+         "assert flip_each(['ab', 'cd']) == ['ba', 'dc']"),
     ]
 
     @Test func whatItCompilesDoesWhatTheWordsSay() async throws {
@@ -78,7 +99,7 @@ import Testing
     /// A description with any word the grammar does not read is left to the model.
     @Test func declinesWhatItDoesNotRead() {
         for task in [
-            "Write a Python function mode(nums) that returns the most frequent element of nums.",
+            "Write a Python function rotate_left(nums) that moves the first element of nums to the end.",
             "Write a Python function rotate(items, k) that rotates the list items by k positions.",
             "Write a Python function apply(f, x) that calls the function f on x.",
             "Write a Python function clean(s) that returns s without its vowels (ignoring accents).",

@@ -174,7 +174,7 @@ struct FleetPipelineTests {
     /// answered without a model call; with no example in the task the verdict says it is unproven. A
     /// task whose words are not all read still goes to the model.
     @Test func codeReadFromTheTasksWordsNeedsNoModel() async throws {
-        let fake = try FakeModelServer(.answer("```python\ndef mode(nums):\n    return max(set(nums), key=nums.count)\n```"))
+        let fake = try FakeModelServer(.answer("```python\ndef rotate_left(nums):\n    return nums[1:] + nums[:1]\n```"))
         defer { fake.stop() }
         let config = try TestEnv.config(extra: ["DELLM_MODEL_URL": fake.url, "DELLM_SPOT_RATE": "0"])
         let fleet = try await InProcessFleet.start(config)
@@ -198,9 +198,9 @@ struct FleetPipelineTests {
         #expect(v?[1]?.hasPrefix("unproven: read from the task's words") == true, "\(v?[1] ?? "")")
         // Not every word read: the model writes it.
         let cursor2 = try await client.answersCursor()
-        let modelled = try await client.submit("Write a Python function mode(nums) that returns the most frequent element of nums.", user: user)
+        let modelled = try await client.submit("Write a Python function rotate_left(nums) that moves the first element of nums to the end.", user: user)
         _ = try await client.waitForAnswers([modelled], after: cursor2, timeout: .seconds(60)) { events.add($0) }
-        #expect(events.all.first { $0.queryID == modelled }?.answer?.contains("max(set(nums), key=nums.count)") == true)
+        #expect(events.all.first { $0.queryID == modelled }?.answer?.contains("nums[1:] + nums[:1]") == true)
         #expect(fake.answerRequests > 0)
         await fleet.stop()
     }
