@@ -327,7 +327,14 @@ extension CodeSpec {
                 return Expr(py: c, ty: .bool)
             }) { return e }
             if let e = attempt({ p in p.conditional() }) { return e }
-            return value()
+            guard let v = value() else { return nil }
+            // "…, or -1 if x is not in items": the other value when the condition holds.
+            if let alt = attempt({ p -> Expr? in
+                p.word(",", ";")
+                guard p.word("or", "and") != nil, let b = p.term(), p.word("if", "when") != nil, let c = p.predicate() else { return nil }
+                return Expr(py: "\(b.py) if \(c) else \(v.py)", ty: v.ty == b.ty ? v.ty : .any)
+            }) { return alt }
+            return v
         }
 
         /// "True if n is even (and False otherwise)", "False when …".

@@ -268,7 +268,12 @@ extension CodeSpec.Parser {
             let big = ["largest", "biggest", "greatest", "maximum", "highest"].contains(agg)
             return Expr(py: "\(l).index(\(big ? "max" : "min")(\(l)))", ty: .num)
         }
-        return nil
+        // "the index of the first occurrence of x in items", "the position of c in s"
+        return attempt { p -> Expr? in
+            p.anyPhrase(["first occurrence of", "first appearance of", "first time"])
+            guard let x = p.operand(), p.word("in", "within", "inside") != nil, let s = p.source() else { return nil }
+            return Expr(py: "\(s.py).index(\(x))", ty: .num)
+        }
     }
 
     // MARK: formulas
@@ -277,6 +282,20 @@ extension CodeSpec.Parser {
     mutating func formula() -> Expr? {
         if let e = attempt({ p in p.series() }) { return e }
         if let e = attempt({ p in p.geometry() }) { return e }
+        if let e = attempt({ p -> Expr? in
+            // "the absolute difference between the numbers a and b", "the difference between a and b"
+            p.skip(["the"])
+            let absolute = p.word("absolute", "positive") != nil
+            guard p.word("difference") != nil, p.word("between", "of") != nil, let a = p.operandValue(), p.word("and") != nil,
+                  let b = p.operandValue() else { return nil }
+            return Expr(py: absolute ? "abs(\(a) - \(b))" : "\(a) - \(b)", ty: .num)
+        }) { return e }
+        if let e = attempt({ p -> Expr? in
+            // "the length of s", "the size of items": a whole parameter's length.
+            p.skip(["the"])
+            guard p.word("length", "size") != nil, p.word("of") != nil, let s = p.source(), s.ty == .str || s.ty.isList else { return nil }
+            return Expr(py: "len(\(s.py))", ty: .num)
+        }) { return e }
         if let e = attempt({ p -> Expr? in
             p.skip(["the"])
             guard let f = p.anyPhrase(["factorial", "greatest common divisor", "greatest common factor", "highest common factor", "gcd",
@@ -427,9 +446,11 @@ extension CodeSpec.Parser {
         skip(["a", "an", "one", "the", "another", "single"])
         word("new")
         let sorted = word("sorted") != nil
-        guard word("list", "array") != nil else { return nil }
+        // "a string in which …": the characters, joined.
+        guard let container = word("list", "array", "string") else { return nil }
         func done(_ s: Seq) -> Expr {
             let l = s.list
+            if container == "string" { return Expr(py: "''.join(\(sorted ? "sorted(\(l))" : l))", ty: .str) }
             return Expr(py: sorted ? "sorted(\(l))" : l, ty: .list(s.outElem))
         }
         if let e = attempt({ p -> Expr? in
@@ -441,9 +462,17 @@ extension CodeSpec.Parser {
                 s.mapped(op == "added to" ? "_e + \(k)" : "_e - \(k)", .num)
                 return s
             }) { return done(s) }
-            guard var s = p.seqPhrase(), p.word("is", "are", "gets", "get", "has", "have") != nil else { return nil }
+            guard var s = p.seqPhrase(), p.word("is", "are", "gets", "get", "has", "have", "appears", "appear", "occurs") != nil else { return nil }
             p.word("been")
-            let replaced = p.attempt { q -> (String, CodeSpec.Ty)? in
+            let repeated = p.attempt { q -> (String, CodeSpec.Ty)? in
+                // "every character of s appears twice in a row", "each word is repeated 3 times"
+                q.word("repeated", "written", "shown", "given")
+                if q.word("twice") != nil { q.anyPhrase(["in a row", "one after the other"]); return ("_e * 2", .any) }
+                guard let k = q.operand(), q.word("times") != nil else { return nil }
+                q.anyPhrase(["in a row", "one after the other"])
+                return ("_e * \(k)", .any)
+            }
+            let replaced = repeated ?? p.attempt { q -> (String, CodeSpec.Ty)? in
                 guard q.word("replaced", "changed", "set", "turned") != nil, q.word("by", "with", "to", "into") != nil, let k = q.operand() else { return nil }
                 return (k, .any)
             }
@@ -676,6 +705,12 @@ extension CodeSpec.Parser {
                                "is among the words of"]) != nil, let s = p.source(), s.ty == .str else { return nil }
             return "\(y) in \(s.py).split()"
         }) { return c }
+        if let c = attempt({ p -> String? in
+            guard p.anyPhrase(["is not in", "does not appear in", "does not occur in", "is missing from", "is not found in", "is absent from",
+                               "is not an element of", "is not one of", "is not contained in", "is not present in", "isn't in"]) != nil,
+                  let s = p.source() else { return nil }
+            return "\(y) not in \(s.py)"
+        }) { return c }
         return attempt { p -> String? in
             guard p.anyPhrase(["is in", "appears in", "occurs in", "is found in", "is an element of", "is a member of", "is one of",
                                "is contained in", "is inside", "is present in"]) != nil, let s = p.source() else { return nil }
@@ -790,11 +825,27 @@ extension CodeSpec.Parser {
     /// kilometers to miles (1 mile = 1.609344 km)".
     mutating func conversion() -> Expr? {
         guard word("converts", "convert", "converting", "turns", "changes") != nil else { return nil }
-        skip(["a", "an", "the", "given"])
-        word("temperature", "temperatures", "distance", "distances", "length", "lengths", "weight", "mass", "duration", "time", "speed",
-             "volume", "value", "number", "amount", "measurement", "height")
-        word("in", "from", "given", "of")
-        guard let x = convUnit() else { return nil }
+        let measures = ["temperature", "temperatures", "distance", "distances", "length", "lengths", "weight", "weights", "mass", "duration",
+                        "durations", "time", "times", "speed", "volume", "value", "values", "number", "numbers", "amount", "amounts",
+                        "measurement", "measurements", "height", "heights", "reading", "readings"]
+        // "converts every Celsius temperature in temps to Fahrenheit": each element of a list.
+        var each: Src?
+        var named: String?
+        let x: String
+        if word("every", "each", "all") != nil {
+            skip(["the", "of"])
+            guard let u = convUnit(), oneOf(measures) != nil, word("in", "of", "from") != nil, let s = source(), s.ty.isList else { return nil }
+            (x, each) = (u, s)
+        } else {
+            skip(["a", "an", "the", "given"])
+            oneOf(measures)
+            word("in", "from", "given", "of")
+            if let u = convUnit() { x = u } else {
+                named = param()?.name // "converts h hours to seconds"
+                guard let u = convUnit() else { return nil }
+                x = u
+            }
+        }
         word("to", "into", "in")
         guard let y = convUnit() else { return nil }
         var factor: String?
@@ -802,17 +853,33 @@ extension CodeSpec.Parser {
         _ = attempt { p -> Bool? in
             guard p.word("(") != nil, let one = p.number(), one == "1", let u = p.convUnit(), p.word("=", "is", "equals") != nil,
                   let k = p.number(), let v = p.convUnit(), p.word(")") != nil else { return nil }
-            if u == y && v == x { factor = "/ \(k)" } else if u == x && v == y { factor = "* \(k)" } else { return nil }
+            if u == y && v == x { factor = "_x / \(k)" } else if u == x && v == y { factor = "_x * \(k)" } else { return nil }
             return true
         }
-        guard let p = params.first, params.count == 1 else { return nil }
-        if let factor { return Expr(py: "\(p.name) \(factor)", ty: .num) }
+        guard let f = factor ?? CodeSpec.Parser.conversionFormula(from: x, to: y) else { return nil }
+        if let each {
+            _ = attempt { p -> Bool? in
+                p.word(",")
+                guard p.word("and") != nil, p.word("returns", "return") != nil else { return nil }
+                p.skip(["the", "a", "new", "resulting", "converted"])
+                return p.word("list", "them", "result", "values", "temperatures") != nil ? true : nil
+            }
+            return Expr(py: "[\(f.replacingOccurrences(of: "_x", with: "_e")) for _e in \(each.py)]", ty: .list(.num))
+        }
+        let nums = params.filter { $0.kind == .num }
+        guard let p = named ?? (nums.count == 1 ? nums[0].name : params.count == 1 ? params[0].name : nil) else { return nil }
+        return Expr(py: f.replacingOccurrences(of: "_x", with: p), ty: .num)
+    }
+
+    /// A conversion between units as a formula over `_x`: temperatures by theirs, the rest by the
+    /// conversion table's factors (of one dimension).
+    static func conversionFormula(from x: String, to y: String) -> String? {
         let temps: [String: String] = ["c>f": "_x * 9 / 5 + 32", "f>c": "(_x - 32) * 5 / 9", "c>k": "_x + 273.15", "k>c": "_x - 273.15",
                                        "f>k": "(_x - 32) * 5 / 9 + 273.15", "k>f": "(_x - 273.15) * 9 / 5 + 32"]
-        if let t = temps["\(x)>\(y)"] { return Expr(py: t.replacingOccurrences(of: "_x", with: p.name), ty: .num) }
+        if let t = temps["\(x)>\(y)"] { return t }
         guard let a = ArithmeticGrammar.Conversion.table.first(where: { $0.names.contains(x) }),
               let b = ArithmeticGrammar.Conversion.table.first(where: { $0.names.contains(y) }), a.dimension == b.dimension else { return nil }
-        return Expr(py: "\(p.name) * \(Calculator.format(a.factor)) / \(Calculator.format(b.factor))", ty: .num)
+        return "_x * \(Calculator.format(a.factor)) / \(Calculator.format(b.factor))"
     }
 
     /// A unit's name as the conversion table has it; temperatures as c, f, k.

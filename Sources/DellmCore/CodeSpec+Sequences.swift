@@ -16,6 +16,8 @@ extension CodeSpec {
         var source: Src?
         /// Named with "each" or "every": what follows it ("reversed") is done to each.
         var each = false
+        /// "at even positions": a slice of the source.
+        var stride: String?
     }
 
     /// Where a sequence comes from: a parameter, two lists together, a range, a number's digits.
@@ -53,7 +55,7 @@ extension CodeSpec.Parser {
         var np = NounPhrase()
         np.each = each
         while let a = attempt({ p in p.adjectiveWord() }) {
-            if a == "distinct" { np.distinct = true } else { np.conds.append(a) }
+            if a == "distinct" { np.distinct = true } else if a != "True" { np.conds.append(a) }
         }
         if let (noun, cond) = attempt({ p in p.collectionNoun() }) {
             np.noun = noun
@@ -72,18 +74,37 @@ extension CodeSpec.Parser {
         while true {
             // "the prices in the list" with a parameter prices: the list is that parameter.
             if let s = np.source, !s.isRange, attempt({ p -> Bool? in
-                guard p.word("in", "of") != nil else { return nil }
+                guard p.word("in", "of", "from") != nil else { return nil }
                 p.skip(["the", "this", "that", "given", "input"])
+                if let q = p.param() { return q.name == s.py ? true : nil } // "the words in words"
                 guard let k = p.word("list", "array", "string", "sentence", "text") else { return nil }
-                return (k == "list" || k == "array") == s.ty.isList ? true : nil
+                guard (k == "list" || k == "array") == s.ty.isList else { return nil }
+                if case .param(let n)? = p.peek { guard n == s.py else { return nil }; p.pos += 1 } // "from the list words"
+                return true
             }) != nil { continue }
+            if np.stride == nil, let st = attempt({ p -> String? in
+                guard p.word("at", "in") != nil, let w = p.word("even", "odd"),
+                      p.word("positions", "indices", "indexes", "places", "index", "position") != nil else { return nil }
+                // "(0, 2, 4, ...)": the positions meant, counted from 0.
+                _ = p.attempt { q -> Bool? in
+                    guard q.word("(") != nil else { return nil }
+                    var ns: [String] = []
+                    while let n = q.number() { ns.append(n); q.word(",") }
+                    q.word("...", "etc")
+                    guard q.word(")") != nil, ns.first == (w == "even" ? "0" : "1") else { return nil }
+                    return true
+                }
+                return w == "even" ? "[::2]" : "[1::2]"
+            }) { np.stride = st; continue }
+            if np.source == nil, let r = attempt({ p in p.range() }) { np.source = r; continue }
+            if np.source == nil, let both = attempt({ p in p.inBoth() }) { np.source = both; continue }
             if np.source == nil, let s = attempt({ p -> Src? in
                 guard p.anyPhrase(["in", "of", "from", "among", "within", "inside", "across", "for", "found in", "contained in",
                                    "present in", "appearing in", "that appear in", "that are in", "stored in", "given in", "listed in",
                                    "that occur in", "occurring in"]) != nil else { return nil }
                 return p.source()
             }) { np.source = s; continue }
-            if np.source == nil, let r = attempt({ p in p.range() }) { np.source = r; continue }
+
             if np.source == nil, let both = attempt({ p in p.inBoth() }) { np.source = both; continue }
             if let c = attempt({ p in p.relative() }) { np.conds.append(c); continue }
             if let m = attempt({ p in p.elementMap() }) { np.maps.append(m); continue }
@@ -122,8 +143,8 @@ extension CodeSpec.Parser {
 
     /// The sequence a noun phrase names, from its source or the only parameter it can be.
     mutating func resolve(_ np: NounPhrase) -> Seq? {
-        let src = np.source ?? implicitSource(for: np.noun)
-        guard let src else { return nil }
+        guard var src = np.source ?? implicitSource(for: np.noun) else { return nil }
+        if let st = np.stride { src.py = "\(src.py)\(st)" }
         var seq: Seq
         switch (np.noun, src.ty) {
         case (nil, .list(let e)), (.elements?, .list(let e)), (.strings?, .list(let e)), (.words?, .list(let e)):
@@ -282,6 +303,12 @@ extension CodeSpec.Parser {
                 if p.anyPhrase(["lower-case letters", "lowercase letters", "lower case letters", "small letters", "lowercase characters",
                                 "lower-case characters", "lowercase letter"]) != nil { return "_e.islower()" }
                 if p.anyPhrase(["letters", "letter", "alphabetic characters"]) != nil { return "_e.isalpha()" }
+                // A named character, counted or removed: "full stops", "commas", "question marks".
+                let named = ["full stops": "'.'", "full stop": "'.'", "periods": "'.'", "dots": "'.'", "commas": "','",
+                             "question marks": "'?'", "exclamation marks": "'!'", "exclamation points": "'!'", "hyphens": "'-'",
+                             "dashes": "'-'", "underscores": "'_'", "semicolons": "';'", "colons": "':'", "newlines": "'\\n'",
+                             "tabs": "'\\t'", "slashes": "'/'", "asterisks": "'*'", "apostrophes": "\"'\"", "hashes": "'#'"]
+                if let w = p.anyPhrase(Array(named.keys)) { return "_e == \(named[w]!)" }
                 return nil
             }
             // The vowels, listed or not: "(a, e, i, o, u)", "a, e, i, o and u", ", in either case".
@@ -323,7 +350,7 @@ extension CodeSpec.Parser {
     mutating func adjectiveWord() -> String? {
         guard let w = word("even", "odd", "positive", "negative", "non-negative", "nonnegative", "non-zero", "nonzero", "non-positive",
                            "prime", "distinct", "unique", "different", "uppercase", "upper-case", "lowercase", "lower-case",
-                           "capital", "vowel", "consonant", "whole", "natural") else { return nil }
+                           "capital", "vowel", "consonant", "whole", "natural", "decimal") else { return nil }
         switch w {
         case "even": return "_e % 2 == 0"
         case "odd": return "_e % 2 != 0"
@@ -349,7 +376,7 @@ extension CodeSpec.Parser {
     mutating func relative() -> String? {
         attempt { p -> String? in
             p.word(",")
-            let that = p.word("that", "which", "who", "whose") != nil
+            let that = p.word("that", "which", "who") != nil
             let be = p.word("are", "is") != nil
             // "numbers … is even" is a predicate's verb, not a clause of the noun: the clause needs "that".
             if be && !that { return nil }
@@ -371,6 +398,13 @@ extension CodeSpec.Parser {
                 guard let op = q.anyPhrase(["more than", "fewer than", "less than", "at least", "at most", "exactly", "over", "under"]),
                       let k = q.operand(), q.word("letters", "characters", "chars", "letter", "character") != nil else { return nil }
                 return "len(_e) \(CodeSpec.Parser.comparison(op)) \(k)"
+            }) { return c }
+            if let c = p.attempt({ q -> String? in
+                // "whose length is greater than n", "whose length is even"
+                guard q.peek == .word("whose") || that, q.word("whose") != nil || q.word("have", "has") != nil else { return nil }
+                q.skip(["a", "the"])
+                guard q.word("length", "size") != nil, q.word("is", "are") != nil, let c = q.adjective() else { return nil }
+                return c.replacingOccurrences(of: "_e", with: "len(_e)")
             }) { return c }
             if let c = p.attempt({ q -> String? in
                 guard let w = q.word("longer", "shorter"), q.word("than") != nil, let k = q.operand() else { return nil }

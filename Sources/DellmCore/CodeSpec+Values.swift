@@ -84,9 +84,29 @@ extension CodeSpec.Parser {
         }) { return e }
         return attempt { p -> Expr? in
             p.skip(["the", "its", "their"])
-            p.skip(["given", "input", "original", "same", "unchanged"])
+            // "a copy of items", "a new version of s": the value itself (nothing is changed in place).
+            _ = p.attempt { q -> Bool? in
+                q.skip(["a", "an"])
+                q.word("new", "shallow")
+                guard q.word("copy", "version") != nil, q.word("of") != nil else { return nil }
+                return true
+            }
+            p.skip(["the", "its", "their"])
+            p.skip(["given", "input", "original", "same", "unchanged", "positive", "non-negative", "nonnegative", "whole", "natural"])
             p.skip(["list", "string", "number", "integer", "value", "sentence", "text", "word", "lists", "strings", "numbers"])
             guard let q = p.param() else { return nil }
+            // "the words from the list words …": a noun phrase goes on, which the sequence rules read.
+            // ("msg in upper case" is the value, transformed.)
+            if case .word(let w)? = p.peek {
+                if ["that", "which", "whose", "who"].contains(w) { return nil }
+                if ["in", "of", "from"].contains(w) {
+                    switch p.peek(1) {
+                    case .param?: return nil
+                    case .word(let x)? where ["the", "this", "list", "string", "both", "each", "every", "its", "array"].contains(x): return nil
+                    default: break
+                    }
+                }
+            }
             p.word("itself", "unchanged")
             p.lastSubject = Expr(py: q.name, ty: q.kind)
             return Expr(py: q.name, ty: q.kind)
@@ -180,6 +200,25 @@ extension CodeSpec.Parser {
             return Expr(py: isText ? "''.join(dict.fromkeys(\(e.py)))" : "list(dict.fromkeys(\(e.py)))", ty: e.ty)
         }
         if e.ty == .num || e.ty == .any, let r = attempt({ p -> Expr? in
+            guard p.word("rounded", "round") != nil else { return nil }
+            if p.anyPhrase(["to the nearest integer", "to the nearest whole number", "to a whole number", "to an integer"]) != nil {
+                return Expr(py: "round(\(e.py))", ty: .num)
+            }
+            guard p.word("to") != nil, let k = p.operand(), p.anyPhrase(["decimal places", "decimal place", "decimals", "digits after the decimal point",
+                                                                          "places", "digits"]) != nil else { return nil }
+            return Expr(py: "round(\(e.py), \(k))", ty: .num)
+        }) { return r }
+        if isText, let r = attempt({ p -> Expr? in
+            // "with its first character in upper case", "with the first letter capitalized"
+            guard p.word("with") != nil else { return nil }
+            p.skip(["its", "the"])
+            guard p.word("first") != nil, p.word("character", "letter", "char") != nil else { return nil }
+            guard p.anyPhrase(["in upper case", "in uppercase", "capitalized", "capitalised", "made upper case", "in capitals",
+                               "converted to upper case", "upper case", "uppercase"]) != nil else { return nil }
+            return Expr(py: "\(e.py)[:1].upper() + \(e.py)[1:]", ty: .str)
+        }) { return r }
+        if isText, let r = attempt({ p in p.caseChanges(e) }) { return r }
+        if e.ty == .num || e.ty == .any, let r = attempt({ p -> Expr? in
             guard p.anyPhrase(["as a percentage of", "as a percent of", "as percent of", "in percent of"]) != nil, let k = p.operand() else { return nil }
             return Expr(py: "\(e.py) / \(k) * 100", ty: .num)
         }) { return r }
@@ -198,6 +237,32 @@ extension CodeSpec.Parser {
             return Expr(py: "\(e.py) ** \(b)", ty: .num)
         }) { return r }
         return nil
+    }
+
+    /// "with upper-case letters made lower case and lower-case letters made upper case", "with every vowel
+    /// in upper case", "with the case of each letter swapped": each character changed by its class.
+    mutating func caseChanges(_ e: Expr) -> Expr? {
+        guard word("with") != nil else { return nil }
+        if anyPhrase(["the case of each letter swapped", "the case of every letter swapped", "the case of each letter switched",
+                      "the case of every letter switched", "the case of each letter inverted", "the case of every letter inverted",
+                      "its case swapped", "the case swapped", "cases swapped", "the case of each character swapped"]) != nil {
+            return Expr(py: "\(e.py).swapcase()", ty: .str)
+        }
+        var rules: [(String, String)] = []
+        repeat {
+            skip(["all", "every", "each", "the", "its", "any"])
+            guard let cls = charClass() else { return nil }
+            word("made", "turned", "changed", "converted", "put", "written")
+            word("to", "into", "in")
+            let to: String
+            if anyPhrase(["upper case", "uppercase", "upper-case", "capitals", "capital letters"]) != nil { to = "_e.upper()" }
+            else if anyPhrase(["lower case", "lowercase", "lower-case", "small letters"]) != nil { to = "_e.lower()" }
+            else { return nil }
+            rules.append((cls, to))
+        } while attempt({ p -> Bool? in p.word(","); return p.word("and") != nil ? true : nil }) != nil
+        // Each class is read on the original character: the first rule that matches changes it.
+        let chain = rules.map { "\($0.1) if \($0.0) else " }.joined() + "_e"
+        return Expr(py: "''.join(\(chain) for _e in \(e.py))", ty: .str)
     }
 
     /// "with the first letter of every word in upper case" (after "with").

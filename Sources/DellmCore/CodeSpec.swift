@@ -182,6 +182,14 @@ public enum CodeSpec {
                     i += 1
                 }
             }
+            // A parameter named "a" before a noun is the article ("returns a sorted list" in common(a, b)).
+            let verbs: Set<String> = ["and", "or", "is", "are", "has", "have", "contains", "to", "by", "minus", "plus", "times", "divided",
+                                      "multiplied", "equals", "in", "of", "with", "appears", "occurs", "does", "starts", "begins", "ends",
+                                      "if", "when", "otherwise", "raised", "squared", "cubed", "itself", "reversed", "can", "was", "be"]
+            for i in out.indices {
+                guard case .param(let n) = out[i], n == "a", i + 1 < out.count, case .word(let w) = out[i + 1], !verbs.contains(w) else { continue }
+                out[i] = .word("a")
+            }
             return out
         }
     }
