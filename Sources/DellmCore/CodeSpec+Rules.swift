@@ -8,6 +8,13 @@ extension CodeSpec.Parser {
         if anyPhrase(["how often"]) != nil { return countBody(often: true) }
         if anyPhrase(["how many"]) != nil { return countBody() }
         skip(["the"])
+        if let e = attempt({ p -> Expr? in
+            // "the occurrences of letter in text", "the number of occurrences of x in items"
+            p.anyPhrase(["number of", "count of"])
+            guard p.word("occurrences", "appearances", "instances") != nil, p.word("of") != nil, let x = p.operand(),
+                  p.word("in", "within", "inside") != nil, let s = p.source() else { return nil }
+            return Expr(py: "\(s.py).count(\(x))", ty: .num)
+        }) { return e }
         guard anyPhrase(["total number of", "number of", "count of", "amount of", "total count of"]) != nil else { return nil }
         return countBody()
     }
@@ -17,9 +24,11 @@ extension CodeSpec.Parser {
     mutating func countBody(often: Bool = false) -> Expr? {
         if let e = attempt({ p -> Expr? in
             guard often || p.word("times") != nil, let x = p.operand() else { return nil }
-            guard p.anyPhrase(["appears", "occurs", "is found", "shows up", "is present", "appear", "occur", "can be found", "is used"]) != nil,
-                  p.word("in", "inside", "within") != nil, let s = p.source() else { return nil }
-            return Expr(py: "\(s.py).count(\(x))", ty: .num)
+            guard p.anyPhrase(["appears", "occurs", "is found", "shows up", "is present", "appear", "occur", "can be found", "is used"]) != nil
+            else { return nil }
+            let asWord = p.anyPhrase(["as a word", "as a whole word", "as a separate word", "as one of the words"]) != nil
+            guard p.word("in", "inside", "within") != nil, let s = p.source() else { return nil }
+            return Expr(py: asWord && s.ty == .str ? "\(s.py).split().count(\(x))" : "\(s.py).count(\(x))", ty: .num)
         }) { return e }
         return attempt { p -> Expr? in
             guard var np = p.nounPhrase() else { return nil }
@@ -27,6 +36,7 @@ extension CodeSpec.Parser {
             while true {
                 if np.source == nil, let s = p.attempt({ q -> Src? in
                     q.anyPhrase(["there are", "are there", "are", "is", "there is"])
+                    if let r = q.range() { return r } // "how many multiples of 5 there are between 1 and n"
                     guard q.word("in", "of", "inside", "within") != nil else { return nil }
                     return q.source()
                 }) { np.source = s; continue }
@@ -477,7 +487,20 @@ extension CodeSpec.Parser {
                 return (k, .any)
             }
             guard let (f, ty) = replaced ?? p.elementVerb() ?? p.elementMap() else { return nil }
-            // The others stay as they are: "every negative number of nums is replaced by 0".
+            // The others stay as they are: "every negative number of nums is replaced by 0"; it may say so
+            // ("and each odd number stays the same").
+            if !s.conds.isEmpty {
+                _ = p.attempt { q -> Bool? in
+                    q.word(",")
+                    guard q.word("and", "while") != nil else { return nil }
+                    q.skip(["each", "every", "all", "the", "other", "others"])
+                    _ = q.nounPhrase()
+                    guard q.anyPhrase(["stays the same", "stay the same", "stays unchanged", "stay unchanged", "remains the same",
+                                       "remain the same", "remains unchanged", "remain unchanged", "is left as it is", "are left as they are",
+                                       "is unchanged", "are unchanged", "is kept", "are kept"]) != nil else { return nil }
+                    return true
+                }
+            }
             if !s.conds.isEmpty, s.map == nil {
                 s.map = "\(f) if \(s.conds.joined(separator: " and ")) else _e"
                 s.conds = []
@@ -535,6 +558,14 @@ extension CodeSpec.Parser {
     }
 
     mutating func predicateAtom() -> String? {
+        if let c = attempt({ p -> String? in
+            // "a and b are both positive", "both a and b are even", "x, y and z are all positive"
+            let both = p.word("both", "all") != nil
+            guard let names = p.scalarList(), p.word("are") != nil else { return nil }
+            guard p.word("both", "all") != nil || both else { return nil }
+            guard let c = p.adjective() else { return nil }
+            return names.map { "(" + c.replacingOccurrences(of: "_e", with: $0) + ")" }.joined(separator: " and ")
+        }) { return c }
         if let c = attempt({ p in p.quantified() }) { return c }
         if let c = attempt({ p in p.membership() }) { return c }
         return attempt { p -> String? in
@@ -677,7 +708,11 @@ extension CodeSpec.Parser {
             let s: Src
             if p.word("in", "of") != nil { guard let x = p.source() else { return nil }; s = x }
             else { guard let x = p.implicitSource(for: .elements(numbers: false)) else { return nil }; s = x }
-            guard p.word("are") != nil, p.word("distinct", "unique", "different") != nil else { return nil }
+            guard p.word("are") != nil else { return nil }
+            if p.anyPhrase(["equal", "the same", "identical", "all equal", "all the same", "equal to each other"]) != nil {
+                return "len(set(\(s.py))) <= 1"
+            }
+            guard p.word("distinct", "unique", "different") != nil else { return nil }
             p.anyPhrase(["from each other", "from one another"])
             return "len(set(\(s.py))) == len(\(s.py))"
         }) { return c }

@@ -18,6 +18,8 @@ extension CodeSpec {
         var each = false
         /// "at even positions": a slice of the source.
         var stride: String?
+        /// "the two largest": how many, and which end.
+        var top: (String, String)?
     }
 
     /// Where a sequence comes from: a parameter, two lists together, a range, a number's digits.
@@ -36,8 +38,13 @@ extension CodeSpec.Parser {
     /// A sequence the words name, its source resolved (or the one parameter that can be meant).
     mutating func seqPhrase() -> Seq? {
         attempt { p -> Seq? in
-            guard let np = p.nounPhrase() else { return nil }
-            return p.resolve(np)
+            guard let np = p.nounPhrase(), let s = p.resolve(np) else { return nil }
+            guard let (k, w) = np.top else { return s }
+            let key = w == "longest" || w == "shortest" ? ", key=len" : ""
+            let high = ["largest", "biggest", "highest", "greatest", "longest"].contains(w)
+            let top = Seq(source: "sorted(\(s.list)\(key))[\(high ? "-\(k):" : ":\(k)")]", elem: s.outElem, sourceIsList: true)
+            p.lastSeq = top
+            return top
         }
     }
 
@@ -57,7 +64,17 @@ extension CodeSpec.Parser {
         while let a = attempt({ p in p.adjectiveWord() }) {
             if a == "distinct" { np.distinct = true } else if a != "True" { np.conds.append(a) }
         }
-        if let (noun, cond) = attempt({ p in p.collectionNoun() }) {
+        // "the two largest numbers in nums": the top k of the sequence.
+        if let top = attempt({ p -> (String, String)? in
+            guard let k = p.operand(), let w = p.word("largest", "biggest", "highest", "greatest", "smallest", "lowest", "longest", "shortest")
+            else { return nil }
+            return (k, w)
+        }) { np.top = top }
+        if let (noun, cond) = attempt({ p -> (Noun, String?)? in
+            // "multiples of 3", "the multiples of k"
+            guard p.word("multiples", "multiple") != nil, p.word("of") != nil, let k = p.operand() else { return nil }
+            return (.elements(numbers: true), "_e % \(k) == 0")
+        }) ?? attempt({ p in p.collectionNoun() }) {
             np.noun = noun
             if let cond { np.conds.append(cond) }
         } else {
@@ -99,7 +116,7 @@ extension CodeSpec.Parser {
             if np.source == nil, let r = attempt({ p in p.range() }) { np.source = r; continue }
             if np.source == nil, let both = attempt({ p in p.inBoth() }) { np.source = both; continue }
             if np.source == nil, let s = attempt({ p -> Src? in
-                guard p.anyPhrase(["in", "of", "from", "among", "within", "inside", "across", "for", "found in", "contained in",
+                guard p.anyPhrase(["in", "of", "from", "among", "within", "inside", "across", "for", "found in", "contained in", "out of",
                                    "present in", "appearing in", "that appear in", "that are in", "stored in", "given in", "listed in",
                                    "that occur in", "occurring in"]) != nil else { return nil }
                 return p.source()
@@ -129,7 +146,8 @@ extension CodeSpec.Parser {
         p.anyPhrase(["in order", "in the same order", "in their order", "in their original order", "keeping their order",
                      "in the order they appear", "in the order they first appear", "in the order they appear in it", "as a list",
                      "keeping the first occurrence order", "keeping the order of first occurrence", "keeping the first occurrences",
-                     "in order of first appearance", "in order of first occurrence", "keeping the original order"]) != nil
+                     "in order of first appearance", "in order of first occurrence", "keeping the original order", "in a list",
+                     "in a new list", "as a new list"]) != nil
     }
 
     /// "that appear in both lists a and b": the elements of a that b has too.
@@ -265,6 +283,14 @@ extension CodeSpec.Parser {
 
     /// A noun that names elements, and the condition it puts on them ("vowels": a vowel).
     mutating func collectionNoun() -> (Noun, String?)? {
+        // A parameter named like the noun, used as the noun: "the even numbers out of numbers".
+        if case .param(let n)? = peek, case .word(let next)? = peek(1),
+           ["in", "of", "from", "out", "that", "which", "among", "inside", "within", "found", "contained", "whose"].contains(next) {
+            let nouns: [String: Noun] = ["numbers": .elements(numbers: true), "values": .elements(numbers: false), "items": .elements(numbers: false),
+                                         "elements": .elements(numbers: false), "integers": .elements(numbers: true), "words": .words,
+                                         "strings": .strings, "names": .strings, "characters": .chars, "chars": .chars]
+            if let noun = nouns[n.lowercased()] { pos += 1; return (noun, nil) }
+        }
         // "the first n positive integers": a range.
         if let w = word("numbers", "number", "values", "value", "elements", "element", "items", "item", "integers", "integer",
                         "entries", "entry", "ints", "things", "scores", "prices", "ages", "marks", "grades", "temperatures") {
@@ -439,7 +465,7 @@ extension CodeSpec.Parser {
             ("absolute value", "abs(_e)", .num), ("first letters", "_e[:1]", .str), ("first letter", "_e[:1]", .str),
             ("first characters", "_e[:1]", .str), ("first character", "_e[:1]", .str), ("last letters", "_e[-1:]", .str),
             ("last letter", "_e[-1:]", .str), ("last characters", "_e[-1:]", .str), ("last character", "_e[-1:]", .str),
-            ("negatives", "-_e", .num), ("square roots", "math.sqrt(_e)", .num), ("square root", "math.sqrt(_e)", .num),
+            ("negatives", "-_e", .num), ("factorials", "math.factorial(_e)", .num), ("factorial", "math.factorial(_e)", .num), ("square roots", "math.sqrt(_e)", .num), ("square root", "math.sqrt(_e)", .num),
             ("reverses", "_e[::-1]", .str), ("reverse", "_e[::-1]", .str), ("number of characters", "len(_e)", .num),
             ("number of letters", "len(_e)", .num),
         ]

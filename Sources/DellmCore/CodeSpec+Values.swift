@@ -93,7 +93,8 @@ extension CodeSpec.Parser {
             }
             p.skip(["the", "its", "their"])
             p.skip(["given", "input", "original", "same", "unchanged", "positive", "non-negative", "nonnegative", "whole", "natural"])
-            p.skip(["list", "string", "number", "integer", "value", "sentence", "text", "word", "lists", "strings", "numbers"])
+            p.skip(["list", "string", "number", "integer", "value", "sentence", "text", "word", "lists", "strings", "numbers", "character",
+                    "letter", "char", "year"])
             guard let q = p.param() else { return nil }
             // "the words from the list words …": a noun phrase goes on, which the sequence rules read.
             // ("msg in upper case" is the value, transformed.)
@@ -186,9 +187,14 @@ extension CodeSpec.Parser {
         }) { return r }
         if e.ty.isList || isText, let r = attempt({ p in p.sorting(e) }) { return r }
         if e.ty.isList, let r = attempt({ p -> Expr? in
-            guard p.word("joined", "separated", "concatenated", "glued") != nil else { return nil }
-            p.word("together")
-            p.word("by", "with", "using")
+            guard let v = p.word("joined", "separated", "concatenated", "glued") else { return nil }
+            let together = p.word("together") != nil
+            if p.word("by", "with", "using") == nil {
+                // "joined together", "concatenated": nothing between them.
+                guard together || v == "concatenated" else { return nil }
+                p.anyPhrase(["into one string", "into a single string", "into a string", "as one string"])
+                return Expr(py: "''.join(\(e.py))", ty: .str)
+            }
             p.skip(["a", "single", "one"])
             guard let c = p.character() else { return nil }
             return Expr(py: "\(c).join(\(e.py))", ty: .str)
@@ -218,6 +224,19 @@ extension CodeSpec.Parser {
             return Expr(py: "\(e.py)[:1].upper() + \(e.py)[1:]", ty: .str)
         }) { return r }
         if isText, let r = attempt({ p in p.caseChanges(e) }) { return r }
+        if isText || e.ty.isList, let r = attempt({ p -> Expr? in
+            // "with the order of its words reversed", "with its characters in reverse order"
+            guard p.word("with") != nil else { return nil }
+            p.skip(["the"])
+            let order = p.word("order") != nil
+            if order { guard p.word("of") != nil else { return nil } }
+            p.skip(["its", "the", "all"])
+            guard let unit = p.word("words", "characters", "letters", "elements", "items", "values", "numbers") else { return nil }
+            guard p.anyPhrase(order ? ["reversed", "inverted", "turned around", "flipped"] : ["in reverse order", "reversed", "in reversed order"]) != nil
+            else { return nil }
+            if isText, unit == "words" { return Expr(py: "' '.join(\(e.py).split()[::-1])", ty: .str) }
+            return Expr(py: "\(e.py)[::-1]", ty: e.ty)
+        }) { return r }
         if e.ty == .num || e.ty == .any, let r = attempt({ p -> Expr? in
             guard p.anyPhrase(["as a percentage of", "as a percent of", "as percent of", "in percent of"]) != nil, let k = p.operand() else { return nil }
             return Expr(py: "\(e.py) / \(k) * 100", ty: .num)

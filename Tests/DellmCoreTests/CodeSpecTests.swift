@@ -69,6 +69,14 @@ import Testing
         ("Write a Python function tail_off(s) that returns s without its last character.", "assert tail_off('abc') == 'ab'"),
         ("Write a Python function flip_each(words) that returns a list with each word of words reversed.",
          "assert flip_each(['ab', 'cd']) == ['ba', 'dc']"),
+        ("Write a Python function fives(n) that returns how many multiples of 5 there are between 1 and n.", "assert fives(12) == 2"),
+        ("Write a Python function top_three(scores) that returns the sum of the three highest numbers in scores.",
+         "assert top_three([5, 1, 9, 7, 3]) == 21"),
+        ("Write a Python function both_even(x, y) that returns True if x and y are both even.", "assert both_even(2, 4)\nassert not both_even(2, 3)"),
+        ("Write a Python function hits(log, ch) that returns the number of occurrences of ch in log.", "assert hits('a-b-c', '-') == 2"),
+        ("Write a Python function backwards_words(line) that returns line with the order of its words reversed.",
+         "assert backwards_words('a b c') == 'c b a'"),
+        ("Write a Python function glue(parts) that returns the strings of parts joined together.", "assert glue(['ab', 'c']) == 'abc'"),
     ]
 
     @Test func whatItCompilesDoesWhatTheWordsSay() async throws {
