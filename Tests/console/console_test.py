@@ -91,10 +91,12 @@ def main():
         # Submit from the page: a question of two parts; its parts, verdicts and answer appear.
         driver.find_element(By.ID, "text").send_keys("What is 12 times 12? What is 9 plus 10?")
         driver.find_element(By.ID, "submit").click()
-        answer = until("the answer", lambda: (driver.find_elements(By.ID, "answer") or [None])[0], 30)
-        assert "144" in answer.text and "19" in answer.text, answer.text
-        parts = driver.find_elements(By.CSS_SELECTOR, "#trace .part")
-        verdicts = [v.text for v in driver.find_elements(By.CSS_SELECTOR, "#trace .verdict")]
+        # The text is read in the same look-up that finds the element: the page may redraw it in between
+        # (a StaleElementReferenceException in one run); `until` looks again.
+        text = until("the answer", lambda: [e.text for e in driver.find_elements(By.ID, "answer")][:1], 30)[0]
+        assert "144" in text and "19" in text, text
+        parts = until("the trace", lambda: driver.find_elements(By.CSS_SELECTOR, "#trace .part"), 10)
+        verdicts = until("the verdicts", lambda: [v.text for v in driver.find_elements(By.CSS_SELECTOR, "#trace .verdict")], 10)
         assert len(parts) == 2 and all(v.startswith("passed") for v in verdicts), (len(parts), verdicts)
         driver.save_screenshot(os.path.join(SHOTS, "1-answered.png"))
         # The submitting user's ledger: the charge for that question.
