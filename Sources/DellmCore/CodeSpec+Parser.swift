@@ -176,7 +176,7 @@ extension CodeSpec {
         /// What the function does: "returns …", "counts …", "converts …", "checks whether …".
         mutating func clause() -> Expr? {
             if let e = attempt({ p -> Expr? in
-                guard p.anyPhrase(["returns", "return", "gives back", "gives", "outputs", "computes", "calculates", "finds",
+                guard p.anyPhrase(["returns", "return", "gives back", "give back", "compute", "calculate", "find", "gives", "outputs", "computes", "calculates", "finds",
                                    "produces", "returning", "yields", "computes and returns", "calculates and returns",
                                    "tells", "tells you", "tells me", "says", "reports", "works out", "gives me", "hands back", "sends back",
                                    "provides", "delivers", "should return", "will return", "must return",
@@ -184,12 +184,13 @@ extension CodeSpec {
                 return p.result()
             }) { return e }
             if let e = attempt({ p -> Expr? in
-                guard p.word("counts", "count") != nil else { return nil }
+                guard p.word("counts", "count", "count up") != nil else { return nil }
                 return p.attempt({ q in q.count() }) ?? p.countBody()
             }) { return e }
             if let e = attempt({ p in p.conversion() }) { return e }
             if let e = attempt({ p -> Expr? in
-                guard p.word("checks", "tells", "determines", "decides", "tests") != nil, p.word("whether", "if") != nil,
+                guard p.word("checks", "tells", "determines", "decides", "tests", "check", "determine", "decide", "test") != nil,
+                      p.word("whether", "if") != nil,
                       let c = p.predicate() else { return nil }
                 return Expr(py: c, ty: .bool)
             }) { return e }
@@ -205,10 +206,19 @@ extension CodeSpec {
                     p.word("and")
                     guard p.word("returns", "return") != nil else { return false }
                     p.skip(["the", "a", "new", "resulting"])
-                    return p.word("result", "it", "string", "list", "value", "sentence", "text", "sum", "total", "product") != nil
+                    return p.word("result", "it", "string", "list", "value", "sentence", "text", "sum", "total", "product", "answer",
+                                  "difference", "quotient") != nil
                 }
                 return true
             }
+            if let e = attempt({ p -> Expr? in
+                // "multiplies a by b and returns the result", "adds a to b", "subtracts b from a", "divides a by b"
+                guard let v = p.word("multiplies", "divides", "adds", "subtracts"), let a = p.operandValue(),
+                      p.word(v == "adds" ? "to" : v == "subtracts" ? "from" : "by") != nil, let b = p.operandValue() else { return nil }
+                guard andReturns(&p) else { return nil }
+                let py = ["multiplies": "\(a) * \(b)", "divides": "\(a) / \(b)", "adds": "\(a) + \(b)", "subtracts": "\(b) - \(a)"][v]!
+                return Expr(py: py, ty: .num)
+            }) { return e }
             if let e = attempt({ p -> Expr? in
                 guard let v = p.anyPhrase(["adds up", "adds together", "sums up", "sums", "totals", "multiplies together", "multiplies"]) else { return nil }
                 guard let seq = p.seqPhrase() ?? p.source().flatMap({ s in s.ty.isList ? Seq(source: s.py, elem: s.ty.element, sourceIsList: true) : nil })
@@ -225,8 +235,10 @@ extension CodeSpec {
                 guard p.word("joins", "join") != nil,
                       let seq = p.seqPhrase() ?? p.source().flatMap({ s in s.ty.isList ? Seq(source: s.py, elem: s.ty.element, sourceIsList: true) : nil }),
                       seq.outElem == .str || seq.outElem == .any,
-                      p.anyPhrase(["into one string", "into a single string", "into a string", "together"]) != nil,
-                      let sep = p.separator() else { return nil }
+                      let sep = p.attempt({ q -> String? in
+                          q.anyPhrase(["into one string", "into a single string", "into a string", "together"])
+                          return q.separator()
+                      }) else { return nil }
                 return Expr(py: "\(sep).join(\(seq.list))", ty: .str)
             }
         }

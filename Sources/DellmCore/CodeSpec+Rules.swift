@@ -16,6 +16,23 @@ extension CodeSpec.Parser {
             return Expr(py: "\(s.py).count(\(x))", ty: .num)
         }) { return e }
         guard anyPhrase(["total number of", "number of", "count of", "amount of", "total count of"]) != nil else { return nil }
+        // "the total number of seconds in the given minutes and seconds": parameters named as units, converted and added.
+        if let e = attempt({ p -> Expr? in
+            guard let unit = p.convUnit(), p.word("in") != nil else { return nil }
+            p.skip(["the", "given"])
+            var terms: [String] = []
+            repeat {
+                guard case .param(let n)? = p.peek, let u = ArithmeticGrammar.Conversion.table.first(where: { $0.names.contains(n.lowercased()) }),
+                      let f = CodeSpec.Parser.conversionFormula(from: u.names[0], to: unit) else { return nil }
+                p.pos += 1
+                terms.append(f.replacingOccurrences(of: "_x", with: n))
+            } while p.attempt({ q -> Bool? in
+                guard q.word(",", "and") != nil else { return nil }
+                q.word("and")
+                return true
+            }) != nil
+            return terms.count >= 1 ? Expr(py: terms.joined(separator: " + "), ty: .num) : nil
+        }) { return e }
         return countBody()
     }
 
@@ -65,6 +82,24 @@ extension CodeSpec.Parser {
         if let e = attempt({ p in p.spread() }) { return e }
         if let e = attempt({ p in p.position() }) { return e }
         if let e = attempt({ p in p.slice() }) { return e }
+        if let e = attempt({ p -> Expr? in
+            // "the character of s at index n", "the element at position k of items"
+            guard p.word("character", "element", "item", "letter", "value", "entry", "number", "char") != nil else { return nil }
+            var s: Src?
+            if p.word("of", "in") != nil { s = p.source() }
+            guard p.word("at") != nil, p.word("index", "position") != nil, let k = p.operand() else { return nil }
+            if s == nil { guard p.word("of", "in") != nil else { return nil }; s = p.source() }
+            guard let s else { return nil }
+            return Expr(py: "\(s.py)[\(k)]", ty: s.ty.element)
+        }) { return e }
+        if let e = attempt({ p -> Expr? in
+            // "the second element of items", "the third word of text", "the second to last item"
+            guard let w = p.word("second", "third", "fourth", "fifth") else { return nil }
+            let index = ["second": 1, "third": 2, "fourth": 3, "fifth": 4][w]!
+            let fromEnd = p.anyPhrase(["to last", "last", "from the end", "to the last"]) != nil
+            guard let s = p.seqPhrase() else { return nil }
+            return Expr(py: "\(s.list)[\(fromEnd ? -(index + 1) : index)]", ty: s.outElem)
+        }) { return e }
         if let e = attempt({ p in p.mostCommon() }) { return e }
         if let e = attempt({ p -> Expr? in
             guard p.anyPhrase(["running totals", "running total", "running sums", "running sum", "cumulative sums", "cumulative sum",
@@ -246,6 +281,11 @@ extension CodeSpec.Parser {
 
     /// "the first n elements of the list items", "the last k characters of s", "the first 3 words of text".
     mutating func slice() -> Expr? {
+        if let e = attempt({ p -> Expr? in
+            // "the first 10 multiples of n": n, 2n, … 10n.
+            guard p.word("first") != nil, let k = p.operand(), p.word("multiples") != nil, p.word("of") != nil, let n = p.operand() else { return nil }
+            return Expr(py: "[\(n) * _i for _i in range(1, \(k) + 1)]", ty: .list(.num))
+        }) { return e }
         guard let end = word("first", "last"), let k = operand(), let (noun, cond) = collectionNoun(), cond == nil,
               word("of", "in", "from") != nil, let s = source() else { return nil }
         let src = noun == .words && s.ty == .str ? "\(s.py).split()" : s.py
@@ -303,14 +343,20 @@ extension CodeSpec.Parser {
         if let e = attempt({ p -> Expr? in
             // "the length of s", "the size of items": a whole parameter's length.
             p.skip(["the"])
-            guard p.word("length", "size") != nil, p.word("of") != nil, let s = p.source(), s.ty == .str || s.ty.isList else { return nil }
+            guard p.word("length", "size") != nil, p.word("of") != nil else { return nil }
+            // "the length of the longest word in words": of a value read by the aggregates.
+            if let a = p.attempt({ q -> Expr? in
+                guard let e = q.aggregate(), e.ty == .str || e.ty == .any || e.ty.isList else { return nil }
+                return e
+            }) { return Expr(py: "len(\(a.py))", ty: .num) }
+            guard let s = p.source(), s.ty == .str || s.ty.isList else { return nil }
             return Expr(py: "len(\(s.py))", ty: .num)
         }) { return e }
         if let e = attempt({ p -> Expr? in
             p.skip(["the"])
             guard let f = p.anyPhrase(["factorial", "greatest common divisor", "greatest common factor", "highest common factor", "gcd",
                                        "least common multiple", "lowest common multiple", "smallest common multiple", "lcm",
-                                       "square root", "square", "cube", "absolute value", "remainder", "quotient", "integer part"]) else { return nil }
+                                       "square root", "cube root", "square", "cube", "absolute value", "remainder", "quotient", "integer part"]) else { return nil }
             guard p.word("of", "when") != nil else { return nil }
             // "of two positive integers": the two numbers the function takes.
             if ["greatest common divisor", "greatest common factor", "highest common factor", "gcd", "least common multiple",
@@ -334,6 +380,7 @@ extension CodeSpec.Parser {
             switch f {
             case "factorial": return Expr(py: "math.factorial(\(a))", ty: .num)
             case "square root": return Expr(py: "math.sqrt(\(a))", ty: .num)
+            case "cube root": return Expr(py: "\(a) ** (1 / 3)", ty: .num)
             case "square": return Expr(py: "\(a) ** 2", ty: .num)
             case "cube": return Expr(py: "\(a) ** 3", ty: .num)
             case "absolute value": return Expr(py: "abs(\(a))", ty: .num)
@@ -513,6 +560,7 @@ extension CodeSpec.Parser {
             guard p.anyPhrase(["with", "of", "containing", "that contains", "which contains", "holding", "made of", "made up of", "that holds"]) != nil else { return nil }
             p.skip(["only", "just"])
             if !sorted, let both = p.attempt({ q -> Expr? in q.skip(["the"]); return q.coordinated() }) { return both }
+            if !sorted, let cut = p.attempt({ q -> Expr? in q.skip(["the"]); return q.slice() }) { return cut } // "a list of the first 10 multiples of n"
             guard let s = p.seqPhrase() else { return nil }
             return done(s)
         }
@@ -609,6 +657,21 @@ extension CodeSpec.Parser {
                                "with a remainder of 0", "with a remainder of zero", "gives no remainder", "has no remainder",
                                "leaves a remainder of 0", "leaves a remainder of zero"]) != nil else { return nil }
             return "\(x) % \(k) == 0"
+        }) { return c }
+        if let c = attempt({ p -> String? in
+            // "has exactly three digits", "has more than 5 characters", "has at most 2 words"
+            guard p.word("has", "contains", "have") != nil else { return nil }
+            let op = p.anyPhrase(["exactly", "more than", "fewer than", "less than", "at least", "at most", "over", "under"]) ?? "exactly"
+            guard let k = p.operand(), let unit = p.word("digits", "digit", "characters", "character", "letters", "letter", "elements",
+                                                        "element", "items", "item", "words", "word", "values", "numbers") else { return nil }
+            let size: String
+            switch unit {
+            case "digits", "digit": size = s.ty == .num || s.ty == .any ? "len(str(abs(\(x))))" : "sum(_c.isdigit() for _c in \(x))"
+            case "letters", "letter": size = "sum(_c.isalpha() for _c in \(x))"
+            case "words", "word": size = "len(\(x).split())"
+            default: size = "len(\(x))"
+            }
+            return "\(size) \(CodeSpec.Parser.comparison(op)) \(k)"
         }) { return c }
         if let c = attempt({ p -> String? in
             // "has no characters", "has at least one digit in it", "contains no vowels"

@@ -64,6 +64,18 @@ extension CodeSpec.Parser {
         while let a = attempt({ p in p.adjectiveWord() }) {
             if a == "distinct" { np.distinct = true } else if a != "True" { np.conds.append(a) }
         }
+        // "the first n odd numbers", "the first k positive integers": numbers made, not read from a parameter.
+        if let np = attempt({ p -> NounPhrase? in
+            guard p.word("first") != nil, let k = p.operand() else { return nil }
+            let kind = p.word("odd", "even", "positive", "natural", "whole") ?? "positive"
+            guard p.word("numbers", "integers", "whole", "natural") != nil else { return nil }
+            p.word("numbers")
+            var np = NounPhrase()
+            np.noun = .elements(numbers: true)
+            let py = kind == "odd" ? "range(1, 2 * \(k), 2)" : kind == "even" ? "range(2, 2 * \(k) + 1, 2)" : "range(1, \(k) + 1)"
+            np.source = Src(py: py, ty: .list(.num), isRange: true)
+            return np
+        }) { return np }
         // "the two largest numbers in nums": the top k of the sequence.
         if let top = attempt({ p -> (String, String)? in
             guard let k = p.operand(), let w = p.word("largest", "biggest", "highest", "greatest", "smallest", "lowest", "longest", "shortest")
@@ -437,8 +449,9 @@ extension CodeSpec.Parser {
                 q.word("letters", "characters", "chars")
                 return "len(_e) \(w == "longer" ? ">" : "<") \(k)"
             }) { return c }
-            if that || be, let c = p.attempt({ q -> String? in
-                guard q.word("contain", "contains", "include", "includes", "have", "has") != nil, let x = q.operand() else { return nil }
+            if let c = p.attempt({ q -> String? in
+                let verb = that || be ? q.word("contain", "contains", "include", "includes", "have", "has") : q.word("containing", "including")
+                guard verb != nil, let x = q.operand() else { return nil }
                 return "\(x) in _e"
             }) { return c }
             return nil

@@ -202,7 +202,12 @@ extension CodeSpec.Parser {
         if e.ty.isList || isText, anyPhrase(["with duplicates removed", "without duplicates", "without repeats", "without repetitions",
                                              "with no duplicates", "with repeats removed", "without repeated values", "without repeated items",
                                              "without repeated elements", "without duplicate values", "without duplicate items",
-                                             "without duplicate elements", "with duplicate values removed", "with repeated values removed"]) != nil {
+                                             "without duplicate elements", "with duplicate values removed", "with repeated values removed",
+                                             "keeping only the first occurrence of each character", "keeping only the first occurrence of each element",
+                                             "keeping only the first occurrence of each value", "keeping only the first occurrence of each item",
+                                             "keeping only the first occurrence of each letter", "keeping the first occurrence of each character",
+                                             "keeping the first occurrence of each element", "with each character kept once",
+                                             "with each element kept once"]) != nil {
             return Expr(py: isText ? "''.join(dict.fromkeys(\(e.py)))" : "list(dict.fromkeys(\(e.py)))", ty: e.ty)
         }
         if e.ty == .num || e.ty == .any, let r = attempt({ p -> Expr? in
@@ -312,6 +317,14 @@ extension CodeSpec.Parser {
 
     /// What is removed: "vowels", "negative numbers", "the letter 'a'", as a condition on `_e`.
     mutating func removed() -> String? {
+        // "the letter 'a'", "the character c": one character, not a class.
+        if let c = attempt({ p -> String? in
+            p.skip(["the"])
+            guard p.word("letter", "character", "char", "letters", "characters") != nil else { return nil }
+            if case .literal(let l)? = p.peek { p.pos += 1; return "_e == \(l)" }
+            if let q = p.param() { return "_e == \(q.name)" }
+            return nil
+        }) { return c }
         if let c = charClass() { return c }
         if let c = attempt({ p -> String? in
             var conds: [String] = []
@@ -367,6 +380,14 @@ extension CodeSpec.Parser {
                 || how.contains("decreasing") || how.contains("longest to")
             if how.contains("length") || how.contains("shortest") || how.contains("longest") { key = ", key=len" }
         }
+        if sorted, key.isEmpty, anyPhrase(["by their length", "by length", "by their lengths", "by the length", "according to their length"]) != nil {
+            key = ", key=len"
+        }
+        if sorted, let first = attempt({ p -> String? in
+            p.word(",")
+            guard let w = p.word("shortest", "longest", "smallest", "largest", "lowest", "highest", "biggest"), p.word("first") != nil else { return nil }
+            return w
+        }) { reverse = ["longest", "largest", "highest", "biggest"].contains(first) }
         guard sorted else { return nil }
         let py = "sorted(\(e.py)\(key)\(reverse ? ", reverse=True" : ""))"
         return Expr(py: e.ty == .str ? "''.join(\(py))" : py, ty: e.ty == .str ? .str : e.ty)

@@ -46,7 +46,18 @@ public enum CodeSpec {
                               options: [.regularExpression, .caseInsensitive]) {
             rest = String(rest[..<r.lowerBound])
         }
-        return rest.isEmpty ? nil : rest
+        if rest.trimmingCharacters(in: CharacterSet(charactersIn: ".!?:; ")).isEmpty {
+            // Nothing after the signature: the sentence before it that says what to return ("Return the
+            // number of vowels in a string. Call the Python function vowels(s).").
+            let before = task[..<r.lowerBound]
+            let sentences = before.split(whereSeparator: { ".!?".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }
+            if let said = sentences.last(where: { $0.range(of: #"^(return|returns|count|compute|calculate|find|give|check whether|check if|determine whether|convert)\b"#,
+                                                                 options: [.regularExpression, .caseInsensitive]) != nil }) {
+                return said + "."
+            }
+            return nil
+        }
+        return rest
     }
 
     /// A parameter and what it holds, from its name and the task's words ("the list nums", "the string s").

@@ -77,6 +77,16 @@ import Testing
         ("Write a Python function backwards_words(line) that returns line with the order of its words reversed.",
          "assert backwards_words('a b c') == 'c b a'"),
         ("Write a Python function glue(parts) that returns the strings of parts joined together.", "assert glue(['ab', 'c']) == 'abc'"),
+        ("Return how many digits are in a string. Name the Python function digit_total(s).", "assert digit_total('a1b22') == 3"),
+        ("Write a Python function widest(names) that returns the length of the longest name in names.", "assert widest(['al', 'bert']) == 4"),
+        ("Write a Python function third(items) that returns the third element of items.", "assert third([5, 6, 7, 8]) == 7"),
+        ("Write a Python function first_evens(k) that returns the sum of the first k even numbers.", "assert first_evens(3) == 12"),
+        ("Write a Python function by_size(words) that returns words sorted by their length, longest first.",
+         "assert by_size(['a', 'ccc', 'bb']) == ['ccc', 'bb', 'a']"),
+        ("Write a Python function two_digits(n) that returns True if n has exactly two digits.", "assert two_digits(42)\nassert not two_digits(420)"),
+        ("Write a Python function in_minutes(hours, minutes) that returns the total number of minutes in the given hours and minutes.",
+         "assert in_minutes(2, 5) == 125"),
+        ("Write a Python function add_up(x, y) that adds x to y and returns the result.", "assert add_up(2, 3) == 5"),
     ]
 
     @Test func whatItCompilesDoesWhatTheWordsSay() async throws {
