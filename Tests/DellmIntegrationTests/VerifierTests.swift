@@ -58,6 +58,11 @@ struct VerifierTests {
         // A predicate true for some of the inputs and false for others passes.
         let negative = "Write a Python function is_negative(n) that returns True if n is below zero."
         #expect(await Verifier.check(type: .code, task: negative, answer: "```python\ndef is_negative(n):\n    return n < 0\n```", error: nil, tool: nil).passed)
+        // A predicate False on every input of the check is not failed for it (seen with the real model:
+        // every right is_teen failed, and the wrong `age <= 13` was chosen).
+        let teen = "Write a Python function is_teen(age) that returns True if age is between 13 and 19 inclusive."
+        let right = await Verifier.check(type: .code, task: teen, answer: "```python\ndef is_teen(age):\n    return 13 <= age <= 19\n```", error: nil, tool: nil)
+        #expect(right.passed, "\(right.reason)")
     }
 
     /// Probe 1 of the hostile-input suite: the task's example text is data, never code.
