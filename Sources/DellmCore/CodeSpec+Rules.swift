@@ -16,6 +16,16 @@ extension CodeSpec.Parser {
             return Expr(py: "\(s.py).count(\(x))", ty: .num)
         }) { return e }
         guard anyPhrase(["total number of", "number of", "count of", "amount of", "total count of"]) != nil else { return nil }
+        // "the number of cents in the given amount of dollars": the one number converted.
+        if let e = attempt({ p -> Expr? in
+            guard let unit = p.convUnit(), p.word("in") != nil else { return nil }
+            p.skip(["the", "given", "a", "an"])
+            if p.word("amount", "number", "quantity") != nil { guard p.word("of") != nil else { return nil } }
+            guard case .word? = p.peek, let from = p.convUnit(), let f = CodeSpec.Parser.conversionFormula(from: from, to: unit) else { return nil }
+            let nums = p.params.filter { $0.kind == .num }
+            guard nums.count == 1 else { return nil }
+            return Expr(py: f.replacingOccurrences(of: "_x", with: nums[0].name), ty: .num)
+        }) { return e }
         // "the total number of seconds in the given minutes and seconds": parameters named as units, converted and added.
         if let e = attempt({ p -> Expr? in
             guard let unit = p.convUnit(), p.word("in") != nil else { return nil }
@@ -66,6 +76,13 @@ extension CodeSpec.Parser {
                     if let c = q.charClass() { return c }
                     return q.adjective()
                 }) { np.conds.append(c); continue }
+                if np.source != nil, let c = p.attempt({ q -> String? in
+                    // "how many elements of the list a are also in the list b"
+                    guard q.word("are", "is", "appear", "occur") != nil else { return nil }
+                    q.word("also")
+                    guard q.anyPhrase(["in", "found in", "contained in", "present in", "inside"]) != nil, let t = q.source() else { return nil }
+                    return "_e in \(t.py)"
+                }) { np.conds.append(c); continue }
                 if let c = p.attempt({ q in q.relative() }) { np.conds.append(c); continue }
                 break
             }
@@ -101,6 +118,15 @@ extension CodeSpec.Parser {
             return Expr(py: "\(s.list)[\(fromEnd ? -(index + 1) : index)]", ty: s.outElem)
         }) { return e }
         if let e = attempt({ p in p.mostCommon() }) { return e }
+        if let e = attempt({ p -> Expr? in
+            // "the percentage of the numbers in nums that are even": the share that meets the condition.
+            guard let w = p.word("percentage", "percent", "proportion", "fraction", "share"), p.word("of") != nil,
+                  let s = p.seqPhrase(), !s.conds.isEmpty, s.map == nil else { return nil }
+            var all = s
+            all.conds = []
+            let share = "len(\(s.list)) / len(\(all.list))"
+            return Expr(py: w.hasPrefix("percent") ? "\(share) * 100" : share, ty: .num)
+        }) { return e }
         if let e = attempt({ p -> Expr? in
             guard p.anyPhrase(["running totals", "running total", "running sums", "running sum", "cumulative sums", "cumulative sum",
                                "cumulative totals", "prefix sums", "partial sums"]) != nil, p.word("of") != nil, let s = p.seqPhrase() else { return nil }
@@ -614,6 +640,20 @@ extension CodeSpec.Parser {
             guard let c = p.adjective() else { return nil }
             return names.map { "(" + c.replacingOccurrences(of: "_e", with: $0) + ")" }.joined(separator: " and ")
         }) { return c }
+        if let c = attempt({ p -> String? in
+            // "the strings a and b start with the same character", "a and b have the same length"
+            p.skip(["the", "both"])
+            p.word("strings", "words", "lists")
+            guard let a = p.param(), p.word("and") != nil, let b = p.param() else { return nil }
+            if let v = p.word("start", "begin", "end"), p.anyPhrase(["with the same character", "with the same letter", "with the same char"]) != nil {
+                return v == "end" ? "\(a.name)[-1:] == \(b.name)[-1:]" : "\(a.name)[:1] == \(b.name)[:1]"
+            }
+            if p.word("have", "are") != nil, p.anyPhrase(["the same length", "the same number of characters", "of the same length",
+                                                          "equally long", "the same size", "of equal length"]) != nil {
+                return "len(\(a.name)) == len(\(b.name))"
+            }
+            return nil
+        }) { return c }
         if let c = attempt({ p in p.quantified() }) { return c }
         if let c = attempt({ p in p.membership() }) { return c }
         return attempt { p -> String? in
@@ -740,7 +780,7 @@ extension CodeSpec.Parser {
     /// "reads the same forwards and backwards", "is the same backwards", "is a palindrome" (via adjective).
     mutating func palindromeWords() -> Bool {
         attempt { p -> Bool? in
-            guard p.word("reads", "is", "reading", "spells", "looks") != nil else { return nil }
+            guard p.word("reads", "is", "reading", "spells", "looks", "read", "are") != nil else { return nil }
             guard p.anyPhrase(["the same forwards and backwards", "the same forward and backward", "the same backwards and forwards",
                                "the same backward and forward", "the same backwards as forwards", "the same backward as forward",
                                "the same forwards as backwards", "the same when reversed", "the same in reverse", "the same backwards",
@@ -780,7 +820,8 @@ extension CodeSpec.Parser {
             return "len(set(\(s.py))) == len(\(s.py))"
         }) { return c }
         return attempt { p -> String? in
-            guard let q = p.word("every", "each", "all", "any", "no", "some") else { return nil }
+            let atLeastOne = p.anyPhrase(["at least one", "one or more"]) != nil
+            guard let q = atLeastOne ? "any" : p.word("every", "each", "all", "any", "no", "some") else { return nil }
             p.skip(["the", "of"])
             guard let s = p.seqPhrase(), p.word("is", "are") != nil else { return nil }
             let not = p.word("not") != nil
@@ -863,7 +904,11 @@ extension CodeSpec.Parser {
             if p.anyPhrase(["divisor of", "factor of"]) != nil, let k = p.operand() { return "\(k) % _e == 0" }
             return nil
         }) { return c }
-        return comparisonAdjective()
+        if let c = comparisonAdjective() { return c }
+        return attempt { p -> String? in
+            guard p.palindromeWords() || p.anyPhrase(["the same forwards and backwards", "the same backwards"]) != nil else { return nil }
+            return "_e == _e[::-1]"
+        }
     }
 
     /// A comparison, as a condition on `_e`: "greater than k", "below zero", "divisible by 3", "between 1 and 9".
@@ -891,10 +936,7 @@ extension CodeSpec.Parser {
             p.word("letters", "characters", "chars")
             return "len(_e) \(w == "longer" ? ">" : "<") \(k)"
         }) { return c }
-        return attempt { p -> String? in
-            guard p.palindromeWords() || p.anyPhrase(["the same forwards and backwards", "the same backwards"]) != nil else { return nil }
-            return "_e == _e[::-1]"
-        }
+        return nil
     }
 
     /// "in non-decreasing order", "in ascending order", "sorted in descending order", "in order".

@@ -126,6 +126,11 @@ extension CodeSpec.Parser {
                 return w == "even" ? "[::2]" : "[1::2]"
             }) { np.stride = st; continue }
             if np.source == nil, let r = attempt({ p in p.range() }) { np.source = r; continue }
+            if np.source == nil, let w = attempt({ p -> Src? in
+                // "the letters in the longest word of sentence": a string an aggregate gives.
+                guard p.word("in", "of") != nil, let e = p.aggregate(), e.ty == .str else { return nil }
+                return Src(py: e.py, ty: .str)
+            }) { np.source = w; continue }
             if np.source == nil, let both = attempt({ p in p.inBoth() }) { np.source = both; continue }
             if np.source == nil, let s = attempt({ p -> Src? in
                 guard p.anyPhrase(["in", "of", "from", "among", "within", "inside", "across", "for", "found in", "contained in", "out of",
@@ -186,9 +191,19 @@ extension CodeSpec.Parser {
             seq = Seq(source: "\(src.py).split()", elem: .str, sourceIsList: true)
         case (.chars?, .list):
             seq = Seq(source: "''.join(\(src.py))", elem: .str)
-        case (.chars?, .num) where np.conds == ["_e.isdigit()"]:
-            // A number's digits: "the sum of the digits of n", "how many digits n has".
-            seq = Seq(source: "str(abs(\(src.py)))", elem: .num, map: "int(_e)", mapTy: .num)
+        case (.chars?, .num) where np.conds.contains("_e.isdigit()"):
+            // A number's digits: "the sum of the digits of n", "how many digits n has", "the odd digits of n".
+            let others = np.conds.filter { $0 != "_e.isdigit()" }
+            if others.isEmpty {
+                seq = Seq(source: "str(abs(\(src.py)))", elem: .num, map: "int(_e)", mapTy: .num)
+            } else {
+                seq = Seq(source: "[int(_d) for _d in str(abs(\(src.py)))]", elem: .num, sourceIsList: true)
+                seq.conds = others
+                for (f, ty) in np.maps { seq.mapped(f, ty) }
+                seq.distinct = np.distinct
+                lastSeq = seq
+                return seq
+            }
             seq.conds = []
             for (f, ty) in np.maps { seq.mapped(f, ty) }
             seq.distinct = np.distinct

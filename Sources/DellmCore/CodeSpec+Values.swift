@@ -181,8 +181,21 @@ extension CodeSpec.Parser {
         if let r = attempt({ p -> Expr? in
             guard p.word("repeated", "written", "copied", "concatenated") != nil else { return nil }
             if p.word("twice") != nil { p.anyPhrase(["in a row", "one after the other", "back to back"]); return Expr(py: "\(e.py) * 2", ty: e.ty) }
-            guard let n = p.operand(), p.word("times") != nil else { return nil }
+            guard let n = p.operand() else { return nil }
+            // "times" after the count, even when a parameter is named times ("word repeated times times").
+            if p.word("times") == nil {
+                guard case .param(let name)? = p.peek, name.lowercased() == "times" else { return nil }
+                p.pos += 1
+            }
             p.anyPhrase(["in a row", "one after the other"])
+            // ", separated by spaces": the copies joined.
+            if e.ty == .str, let sep = p.attempt({ q -> String? in
+                q.word(",")
+                guard q.word("separated", "joined") != nil else { return nil }
+                q.word("by", "with")
+                q.skip(["a", "single", "one"])
+                return q.character()
+            }) { return Expr(py: "\(sep).join([\(e.py)] * \(n))", ty: .str) }
             return Expr(py: "\(e.py) * \(n)", ty: e.ty)
         }) { return r }
         if e.ty.isList || isText, let r = attempt({ p in p.sorting(e) }) { return r }
@@ -326,6 +339,17 @@ extension CodeSpec.Parser {
             return nil
         }) { return c }
         if let c = charClass() { return c }
+        if word("zeros", "zeroes") != nil { return "_e == 0" }
+        if anyPhrase(["empty strings", "blank strings"]) != nil { return "_e == ''" }
+        if anyPhrase(["none values", "nones"]) != nil { return "_e is None" }
+        // "everything except letters", "all characters but digits": what is kept, said by what is not removed.
+        if let c = attempt({ p -> String? in
+            guard p.anyPhrase(["everything", "all characters", "every character", "all the characters", "anything", "all chars"]) != nil,
+                  p.anyPhrase(["except", "except for", "but", "other than", "apart from"]) != nil else { return nil }
+            p.skip(["the"])
+            guard let k = p.charClass() else { return nil }
+            return "not (\(k))"
+        }) { return c }
         if let c = attempt({ p -> String? in
             var conds: [String] = []
             while let a = p.adjectiveWord(), a != "distinct" { conds.append(a) }

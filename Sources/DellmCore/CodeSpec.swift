@@ -96,6 +96,8 @@ public enum CodeSpec {
             if said("list|lists|array|list of numbers|list of integers") { return .list(.any) }
             if said("string|strings|sentence|word|text|character|letter|suffix|prefix") { return .str }
             if said("integer|integers|number|numbers|int|year") { return .num }
+            // "c", "ch": a character only when the task speaks of one ("average_of_three(a, b, c)").
+            if ["c", "ch"].contains(name), !lower.contains("character"), !lower.contains("letter"), !lower.contains("char ") { return .num }
             switch CodeSelection.values(for: name, task: task) {
             case nil: return .num // "f": a temperature, unless the words say a function (then nothing compiles)
             case let v? where v == CodeSelection.wordLists: return .list(.str)

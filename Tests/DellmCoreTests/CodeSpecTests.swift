@@ -87,6 +87,17 @@ import Testing
         ("Write a Python function in_minutes(hours, minutes) that returns the total number of minutes in the given hours and minutes.",
          "assert in_minutes(2, 5) == 125"),
         ("Write a Python function add_up(x, y) that adds x to y and returns the result.", "assert add_up(2, 3) == 5"),
+        ("Write a Python function mirrored(n) that returns True if the digits of n read the same backwards.",
+         "assert mirrored(1221)\nassert not mirrored(12)"),
+        ("Write a Python function some_odd(values) that returns True if at least one number in values is odd.",
+         "assert some_odd([2, 3])\nassert not some_odd([2, 4])"),
+        ("Write a Python function keep_letters(s) that returns s with everything except letters removed.", "assert keep_letters('a1 b!') == 'ab'"),
+        ("Write a Python function share_big(nums) that returns the percentage of the numbers in nums that are greater than 10.",
+         "assert share_big([5, 20, 30, 1]) == 50"),
+        ("Write a Python function even_digit_sum(n) that returns the sum of the even digits of the positive integer n.",
+         "assert even_digit_sum(1234) == 6"),
+        ("Write a Python function same_start(x, y) that returns True if the strings x and y begin with the same letter.",
+         "assert same_start('ab', 'ac')\nassert not same_start('ab', 'b')"),
     ]
 
     @Test func whatItCompilesDoesWhatTheWordsSay() async throws {
