@@ -42,6 +42,7 @@ extension CodeSpec {
         @discardableResult
         mutating func word(_ words: String...) -> String? { oneOf(words) }
 
+        @discardableResult
         mutating func oneOf(_ words: [String]) -> String? {
             guard let t = peek else { return nil }
             switch t {
@@ -68,6 +69,7 @@ extension CodeSpec {
         }
 
         /// The first of `phrases` that is next, consumed.
+        @discardableResult
         mutating func anyPhrase(_ phrases: [String]) -> String? {
             // Longest first: "upper case" before "upper".
             for p in phrases.sorted(by: { $0.count > $1.count }) where phrase(p) { return p }

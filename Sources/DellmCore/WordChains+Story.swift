@@ -33,7 +33,7 @@ extension WordChains {
         ]
         static let gaining: Set<String> = [
             "bought", "buys", "buy", "found", "finds", "find", "won", "wins", "win", "received", "receives", "receive", "added",
-            "adds", "earned", "earns", "gained", "gains", "got", "gets", "on", "joined", "join", "joins", "arrived", "borrowed",
+            "adds", "earned", "earns", "gained", "gains", "got", "gets", "on", "joined", "join", "joins", "arrived",
         ]
         static let having: Set<String> = [
             "has", "have", "had", "is", "are", "was", "were", "made", "makes", "make", "picked", "picks", "collected", "collects",

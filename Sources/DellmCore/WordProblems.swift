@@ -82,6 +82,11 @@ public enum WordProblems {
     /// The operation the statement's words name: sharing or grouping, each or per, taking away,
     /// putting together.
     static func joined(_ p: Problem) -> Solution? {
+        // "37 points, which is 12 more than Jae": a comparison the question does not ask as one is no
+        // operation of the statement's verbs (the sum of 37 and 12 is Omar's plus 12, not Jae's).
+        if p.statement.range(of: #"\b[0-9][0-9.,]*( [a-z]+)? (more|fewer|less|taller|shorter|older|younger|longer|heavier|lighter|bigger|smaller)( [a-z]+)? than\b"#, options: [.regularExpression, .caseInsensitive]) != nil {
+            return nil
+        }
         if division(p) {
             guard p.small != 0, !p.counts || (p.big / p.small).rounded() == p.big / p.small else { return nil }
             return .init(expression: "\(f(p.big)) / \(f(p.small))", value: p.big / p.small, rule: "sharing or grouping")
@@ -95,7 +100,8 @@ public enum WordProblems {
         } else if multiplication(p.s, p.q, inQuestion: p.inQuestion, rate: rate(p.statement)) { return p.product.rule("each or per") }
         // The statement's verbs first ("finds 12 more … how many now" adds); the question's words only
         // when the statement has neither kind. "18 more" adds whoever gave them.
-        if p.statement.range(of: #"\b[0-9][0-9.,]* more\b"#, options: .regularExpression) != nil { return p.sum.rule("putting together") }
+        // ("12 more than Jae" is a comparison, not 12 added: "Omar scored 37, which is 12 more than Jae".)
+        if p.statement.range(of: #"\b[0-9][0-9.,]* more\b(?! than)"#, options: .regularExpression) != nil { return p.sum.rule("putting together") }
         if loses(p) { return p.difference.rule("taking away") }
         if !p.s.isDisjoint(with: puttingTogether) { return p.sum.rule("putting together") }
         if !p.q.isDisjoint(with: takingAwayInQuestion) { return p.difference.rule("taking away") }
@@ -218,7 +224,7 @@ public enum WordProblems {
     static let takingAwayInQuestion: Set<String> = ["left", "remain", "remains", "remaining", "stayed", "still", "present", "now"]
     static let puttingTogether: Set<String> = forms(of: [
         "find", "get", "receive", "add", "join", "arrive", "come", "earn", "buy", "collect", "catch", "pick", "save", "score",
-        "plant", "hatch", "win", "gain", "grow", "borrow", "deposit", "gather",
+        "plant", "hatch", "win", "gain", "grow", "deposit", "gather",
     ]).union([
         "more", "total", "altogether", "all", "together", "combined", "older", "taller", "longer", "heavier", "plus", "sum",
         "another", "extra", "new",
