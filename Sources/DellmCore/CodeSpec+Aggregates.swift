@@ -72,8 +72,9 @@ extension CodeSpec.Parser {
                 }) { np.source = s; continue }
                 if let c = p.attempt({ q -> String? in
                     guard q.word("are", "is") != nil else { return nil }
-                    if let c = q.charClass() { return c }
-                    return q.adjective()
+                    let not = q.word("not") != nil // "how many strings in strings are not empty"
+                    guard let c = q.charClass() ?? q.adjective() else { return nil }
+                    return not ? "not (\(c))" : c
                 }) { np.conds.append(c); continue }
                 if np.source != nil, let c = p.attempt({ q -> String? in
                     // "how many elements of the list a are also in the list b"
@@ -150,8 +151,14 @@ extension CodeSpec.Parser {
         if comparative || ["sum", "total", "product", "average", "mean", "largest", "biggest", "greatest", "maximum", "smallest", "minimum", "max", "min"].contains(agg),
            let pair = attempt({ p -> (String, String)? in
                guard p.word("of") != nil else { return nil }
+               // "the sum of the squares of a and b": each mapped first.
+               let map = p.attempt { q -> (String, CodeSpec.Ty)? in
+                   guard let m = q.mapNoun(), q.word("of") != nil else { return nil }
+                   return m
+               }
                p.skip(["the", "two", "three", "four", "numbers", "values", "integers", "given"])
-               guard let all = p.scalarList(), all.count >= 2 else { return nil }
+               guard var all = p.scalarList(), all.count >= 2 else { return nil }
+               if let (f, _) = map { all = all.map { f.replacingOccurrences(of: "_e", with: $0) } }
                return (all.dropLast().joined(separator: ", "), all.last!)
            }) {
             switch agg {
@@ -178,6 +185,10 @@ extension CodeSpec.Parser {
                 return s
             }) { return s }
             p.word("of", "in", "among")
+            // "the sum of the first and the last number in nums": of the two named.
+            if let both = p.attempt({ q -> Expr? in q.skip(["the"]); return q.coordinated() }) {
+                return Seq(source: both.py, elem: both.ty.element, sourceIsList: true)
+            }
             return p.seqPhrase()
         }) else {
             // "the smallest one", "the smallest": the sequence just named.

@@ -64,6 +64,23 @@ extension CodeSpec.Parser {
             return done(s)
         }) { return e }
         return attempt { p -> Expr? in
+            if let e = p.attempt({ q -> Expr? in
+                // "a new list without the negative numbers of values"
+                guard q.word("without", "excluding") != nil else { return nil }
+                q.skip(["the", "any", "all"])
+                guard let cond = q.removed(), q.word("of", "in", "from") != nil, let s = q.source(), s.ty.isList else { return nil }
+                return Expr(py: "[_e for _e in \(s.py) if not (\(cond))]", ty: s.ty)
+            }) { return e }
+            if let e = p.attempt({ q -> Expr? in
+                // "a list with prefix added to the front of each word in words"
+                guard q.word("with") != nil, let k = q.operand(),
+                      let w = q.anyPhrase(["added to the front of", "added to the start of", "added to the beginning of", "put in front of",
+                                           "prepended to", "added to the end of", "appended to", "added at the end of", "added after"]),
+                      var s = q.seqPhrase() else { return nil }
+                let front = !(w.contains("end") || w.contains("append") || w.contains("after"))
+                s.mapped(front ? "\(k) + _e" : "_e + \(k)", .str)
+                return done(s)
+            }) { return e }
             guard p.anyPhrase(["with", "of", "containing", "that contains", "which contains", "holding", "made of", "made up of", "that holds"]) != nil else { return nil }
             p.skip(["only", "just"])
             if !sorted, let both = p.attempt({ q -> Expr? in q.skip(["the"]); return q.coordinated() }) { return both }

@@ -347,7 +347,7 @@ extension CodeSpec.Parser {
                     }
                     return "_e.isalpha() and _e.lower() not in 'aeiou'"
                 }
-                if p.word("digits", "digit") != nil { return "_e.isdigit()" }
+                if p.anyPhrase(["numeric digits", "numeric characters", "digit characters", "numerals", "digits", "digit"]) != nil { return "_e.isdigit()" }
                 if p.word("spaces", "space") != nil { return "_e == ' '" }
                 if p.anyPhrase(["whitespace characters", "whitespace"]) != nil { return "_e.isspace()" }
                 if p.anyPhrase(["punctuation marks", "punctuation characters", "punctuation"]) != nil { return "_e in '.,;:!?\\'\"-()'" }

@@ -242,6 +242,12 @@ extension CodeSpec.Parser {
             return Expr(py: "\(e.py)[:1].upper() + \(e.py)[1:]", ty: .str)
         }) { return r }
         if isText, let r = attempt({ p in p.caseChanges(e) }) { return r }
+        if e.ty.isList || isText, let r = attempt({ p -> Expr? in
+            // "the digits of n in reverse order as an integer"
+            p.word(",")
+            guard p.anyPhrase(["as an integer", "as a number", "as an int", "as a whole number"]) != nil else { return nil }
+            return Expr(py: isText ? "int(\(e.py))" : "int(''.join(str(_d) for _d in \(e.py)))", ty: .num)
+        }) { return r }
         if isText || e.ty.isList, let r = attempt({ p -> Expr? in
             // "with the order of its words reversed", "with its characters in reverse order"
             guard p.word("with") != nil else { return nil }
@@ -374,7 +380,8 @@ extension CodeSpec.Parser {
         } else if word("with") != nil {
             skip(["all", "every", "each", "the", "its", "any"])
             cond = removed()
-            guard cond != nil, word("removed", "deleted", "dropped", "taken out", "stripped") != nil else { return nil }
+            guard cond != nil, anyPhrase(["removed", "deleted", "dropped", "taken out", "stripped", "stripped out", "left out", "cut out",
+                                          "omitted", "taken away"]) != nil else { return nil }
         }
         guard let c = cond else { return nil }
         if e.ty == .str { return Expr(py: "''.join(_e for _e in \(e.py) if not (\(c)))", ty: .str) }

@@ -98,6 +98,15 @@ import Testing
          "assert even_digit_sum(1234) == 6"),
         ("Write a Python function same_start(x, y) that returns True if the strings x and y begin with the same letter.",
          "assert same_start('ab', 'ac')\nassert not same_start('ab', 'b')"),
+        ("Write a Python function filled(rows) that returns how many strings in rows are not empty.", "assert filled(['a', '', 'b']) == 2"),
+        ("Write a Python function positives_only(data) that returns a new list without the negative numbers of data.",
+         "assert positives_only([-1, 2, 0]) == [2, 0]"),
+        ("Write a Python function ends_sum(xs) that returns the sum of the first and the last number in xs.", "assert ends_sum([1, 5, 9]) == 10"),
+        ("Write a Python function backwards_number(n) that returns the digits of n in reverse order as an integer.",
+         "assert backwards_number(1230) == 321"),
+        ("Write a Python function cubes_sum(p, q) that returns the sum of the cubes of p and q.", "assert cubes_sum(1, 2) == 9"),
+        ("Write a Python function tagged(words, tag) that returns a list with tag added to the end of each word in words.",
+         "assert tagged(['a', 'b'], '!') == ['a!', 'b!']"),
     ]
 
     @Test func whatItCompilesDoesWhatTheWordsSay() async throws {
