@@ -100,6 +100,20 @@ extension CodeSpec.Parser {
         if let e = attempt({ p in p.position() }) { return e }
         if let e = attempt({ p in p.slice() }) { return e }
         if let e = attempt({ p -> Expr? in
+            // "every second element of items, starting with the first", "every other character of s"
+            guard p.word("every") != nil, p.word("second", "other") != nil,
+                  p.word("element", "item", "character", "letter", "value", "number", "entry", "char") != nil,
+                  p.word("of", "in") != nil, let s = p.source() else { return nil }
+            var start = 0
+            if let w = p.attempt({ q -> String? in
+                q.word(",")
+                guard q.word("starting", "beginning") != nil, q.word("with", "from", "at") != nil else { return nil }
+                q.skip(["the"])
+                return q.word("first", "second")
+            }) { start = w == "first" ? 0 : 1 }
+            return Expr(py: "\(s.py)[\(start == 0 ? "" : "1")::2]", ty: s.ty)
+        }) { return e }
+        if let e = attempt({ p -> Expr? in
             // "the character of s at index n", "the element at position k of items"
             guard p.word("character", "element", "item", "letter", "value", "entry", "number", "char") != nil else { return nil }
             var s: Src?
@@ -136,7 +150,7 @@ extension CodeSpec.Parser {
         let second = word("second") != nil
         guard let agg = anyPhrase(["sum", "total", "product", "average", "mean", "arithmetic mean", "median", "largest", "biggest",
                                    "greatest", "maximum", "highest", "max", "smallest", "lowest", "minimum", "min", "least",
-                                   "longest", "shortest", "first", "last", "middle", "larger", "bigger", "greater", "higher",
+                                   "longest", "shortest", "first", "last", "final", "middle", "larger", "bigger", "greater", "higher",
                                    "smaller", "lesser", "lower"]) else { return nil }
         let comparative = ["larger", "bigger", "greater", "higher", "smaller", "lesser", "lower"].contains(agg)
         // "the average (mean) of": a synonym in parentheses.
@@ -309,7 +323,7 @@ extension CodeSpec.Parser {
         case "longest": return Expr(py: "max(\(l), key=len)", ty: elem)
         case "shortest": return Expr(py: "min(\(l), key=len)", ty: elem)
         case "first": return Expr(py: "\(l)[0]", ty: elem)
-        case "last": return Expr(py: "\(l)[-1]", ty: elem)
+        case "last", "final": return Expr(py: "\(l)[-1]", ty: elem)
         case "middle": return Expr(py: "\(l)[len(\(l)) // 2]", ty: elem)
         default: return nil
         }
@@ -349,6 +363,11 @@ extension CodeSpec.Parser {
     mutating func position() -> Expr? {
         guard word("position", "index") != nil, word("of") != nil else { return nil }
         skip(["the"])
+        if let e = attempt({ p -> Expr? in
+            // "the index of the first vowel in word", "the position of the first digit in s"
+            guard p.word("first") != nil, let c = p.charClass(), p.word("in", "of") != nil, let s = p.source() else { return nil }
+            return Expr(py: "next(_i for _i, _e in enumerate(\(s.py)) if \(c))", ty: .num)
+        }) { return e }
         if let agg = word("largest", "biggest", "greatest", "maximum", "highest", "smallest", "lowest", "minimum"), let s = seqPhrase() {
             let l = s.list
             let big = ["largest", "biggest", "greatest", "maximum", "highest"].contains(agg)

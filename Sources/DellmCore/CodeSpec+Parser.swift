@@ -225,6 +225,7 @@ extension CodeSpec {
                 guard let v = p.anyPhrase(["adds up", "adds together", "sums up", "sums", "totals", "multiplies together", "multiplies"]) else { return nil }
                 guard let seq = p.seqPhrase() ?? p.source().flatMap({ s in s.ty.isList ? Seq(source: s.py, elem: s.ty.element, sourceIsList: true) : nil })
                 else { return nil }
+                p.word("together")
                 guard andReturns(&p) else { return nil }
                 return Expr(py: v.hasPrefix("multiplies") ? "math.prod(\(seq.list))" : "sum(\(seq.list))", ty: .num)
             }) { return e }

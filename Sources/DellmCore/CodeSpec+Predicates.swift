@@ -63,7 +63,12 @@ extension CodeSpec.Parser {
         if let c = attempt({ p -> String? in
             guard p.word("is", "are") != nil else { return nil }
             let not = p.word("not") != nil
-            guard let c = p.adjective() else { return nil }
+            guard var c = p.adjective() else { return nil }
+            // "n is positive and even": more adjectives of the same subject.
+            while let more = p.attempt({ q -> (String, String)? in
+                guard let j = q.word("and", "or"), let a = q.adjective() else { return nil }
+                return (j, a)
+            }) { c = "(\(c)) \(more.0) (\(more.1))" }
             return not ? "not (\(of(c)))" : of(c)
         }) { return c }
         if let c = attempt({ p -> String? in
@@ -246,7 +251,7 @@ extension CodeSpec.Parser {
             p.skip(["a", "an"])
             guard let w = p.word("even", "odd", "positive", "negative", "zero", "non-negative", "nonnegative", "non-zero", "nonzero",
                                  "non-positive", "empty", "prime", "palindrome", "vowel", "digit", "letter", "space", "uppercase",
-                                 "upper-case", "lowercase", "lower-case", "sorted") else { return nil }
+                                 "upper-case", "lowercase", "lower-case", "sorted", "vowels", "digits", "letters", "spaces") else { return nil }
             p.word("number", "numbers", "integer", "integers", "value", "one", "word", "string")
             switch w {
             case "even": return "_e % 2 == 0"
@@ -260,7 +265,10 @@ extension CodeSpec.Parser {
             case "empty": return "len(_e) == 0"
             case "prime": return CodeSpec.Parser.prime
             case "palindrome": return "_e == _e[::-1]"
-            case "vowel": return "_e in 'aeiouAEIOU'"
+            case "vowel", "vowels": return "_e in 'aeiouAEIOU'"
+            case "digits": return "_e.isdigit()"
+            case "letters": return "_e.isalpha()"
+            case "spaces": return "_e == ' '"
             case "digit": return "_e.isdigit()"
             case "letter": return "_e.isalpha()"
             case "space": return "_e == ' '"

@@ -87,7 +87,11 @@ public enum CodeSpec {
             if called("string|text|sentence|word") { return .str }
             // "the three numbers a, b and c": each name listed after the kind.
             func listed(_ words: String) -> Bool {
-                lower.range(of: "\\b(\(words))\\s+([a-z_]\\w*\\s*,\\s*)*([a-z_]\\w*\\s+(and|or)\\s+)?\(n)\\b", options: .regularExpression) != nil
+                // A name in a list after the kind: first ("numbers a, b …") or later ("numbers a, b and c");
+                // a name alone after it ("how many odd numbers nums contains") is not listed.
+                let first = "\\b(\(words))\\s+\(n)\\s*(,|\\band\\b|\\bor\\b)"
+                let later = "\\b(\(words))\\s+([a-z_]\\w*\\s*,\\s*)*[a-z_]\\w*\\s*(,|\\band\\b|\\bor\\b)\\s*\(n)\\b"
+                return lower.range(of: first, options: .regularExpression) != nil || lower.range(of: later, options: .regularExpression) != nil
             }
             if listed("numbers|integers|values|floats") { return .num }
             if pair("lists|arrays") { return .list(.any) }

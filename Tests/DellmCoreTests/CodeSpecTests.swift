@@ -107,6 +107,13 @@ import Testing
         ("Write a Python function cubes_sum(p, q) that returns the sum of the cubes of p and q.", "assert cubes_sum(1, 2) == 9"),
         ("Write a Python function tagged(words, tag) that returns a list with tag added to the end of each word in words.",
          "assert tagged(['a', 'b'], '!') == ['a!', 'b!']"),
+        ("Write a Python function small_odd(k) that returns True if k is negative and odd.", "assert small_odd(-3)\nassert not small_odd(3)"),
+        ("Write a Python function alternate(chars) that returns every other character of chars, starting with the second.",
+         "assert alternate('abcdef') == 'bdf'"),
+        ("Write a Python function first_digit_at(code) that returns the index of the first digit in code.", "assert first_digit_at('ab3c') == 2"),
+        ("Write a Python function letters_share(word) that returns the fraction of the characters of word that are letters.",
+         "assert letters_share('a1b2') == 0.5"),
+        ("Write a Python function odd_count(vals) that returns how many odd numbers vals contains.", "assert odd_count([1, 2, 3]) == 2"),
     ]
 
     @Test func whatItCompilesDoesWhatTheWordsSay() async throws {
