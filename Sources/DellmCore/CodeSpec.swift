@@ -17,6 +17,9 @@ public enum CodeSpec {
         public var code: String
         /// What was read, in words, for the trace ("sum of [_e ** 2 for _e in nums if _e % 2 == 0]").
         public var reading: String
+        /// Eight argument tuples (Python literals) made from the kinds the words gave the parameters ("the
+        /// list nums", "a number of weeks"), for the harness; the name alone can mislead ("weeks" is no list).
+        public var inputs: [String] = []
     }
 
     /// The program the task's words describe, or nil when any of them is not read.
@@ -32,7 +35,23 @@ public enum CodeSpec {
         lines.append("    return \(body.py)")
         let imports = ["math", "statistics", "functools", "itertools"].filter { lines.joined().contains("\($0).") }.map { "import \($0)\n" }.joined()
         let code = imports + "def \(function)(\(names.joined(separator: ", "))):\n" + lines.joined(separator: "\n")
-        return Program(function: function, code: code, reading: (parser.lets.map { "\($0.name) = \($0.code); " }.joined()) + body.py)
+        return Program(function: function, code: code, reading: (parser.lets.map { "\($0.name) = \($0.code); " }.joined()) + body.py,
+                       inputs: inputs(for: params))
+    }
+
+    /// Inputs by kind, the i-th value of each parameter together (later columns rotated, as `CodeSelection.inputs`).
+    static func inputs(for params: [Param]) -> [String] {
+        let columns = params.enumerated().map { k, p -> [String] in
+            let v: [String]
+            switch p.kind {
+            case .list(.str): v = CodeSelection.wordLists
+            case .list: v = CodeSelection.lists
+            case .str: v = p.name.count <= 2 || ["letter", "char", "character", "ch"].contains(p.name) ? CodeSelection.characters : CodeSelection.strings
+            default: v = CodeSelection.integers
+            }
+            return Array(v[(k % v.count)...] + v[..<(k % v.count)])
+        }
+        return (0..<8).map { i in columns.map { $0[i % $0.count] }.joined(separator: ", ") }
     }
 
     /// The words after the signature ("… count_odd(nums) that returns how many odd numbers …" → "that
@@ -100,6 +119,8 @@ public enum CodeSpec {
             if said("list|lists|array|list of numbers|list of integers") { return .list(.any) }
             if said("string|strings|sentence|word|text|character|letter|suffix|prefix") { return .str }
             if said("integer|integers|number|numbers|int|year") { return .num }
+            // "a number of weeks", "the amount of dollars": a number, whatever the name's plural says.
+            if lower.range(of: "\\b(a|the|any)\\s+(number|amount|count|quantity) of \(n)\\b", options: .regularExpression) != nil { return .num }
             // "c", "ch": a character only when the task speaks of one ("average_of_three(a, b, c)").
             if ["c", "ch"].contains(name), !lower.contains("character"), !lower.contains("letter"), !lower.contains("char ") { return .num }
             switch CodeSelection.values(for: name, task: task) {

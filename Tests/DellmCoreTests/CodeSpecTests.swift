@@ -141,6 +141,15 @@ import Testing
         #expect(m.code == "import math\ndef h(n):\n    return math.factorial(n)")
     }
 
+    /// The harness's inputs follow the kinds the words gave the parameters, not their names: seen in the
+    /// fleet, "weeks" got lists (its name is a plural), the program failed on them and was refused.
+    @Test func inputsFollowTheKindsRead() throws {
+        let weeks = try #require(CodeSpec.compile("Write a Python function weeks_to_days(weeks) that converts a number of weeks to days."))
+        #expect(weeks.inputs.count == 8 && weeks.inputs.allSatisfy { Int($0) != nil }, "\(weeks.inputs)")
+        let join = try #require(CodeSpec.compile("Write a Python function join_with_dash(words) that returns the words in words joined with '-'."))
+        #expect(join.inputs.contains("['apple', 'Bob', 'kiwi']"))
+    }
+
     /// A description with any word the grammar does not read is left to the model.
     @Test func declinesWhatItDoesNotRead() {
         for task in [
