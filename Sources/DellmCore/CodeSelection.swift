@@ -42,12 +42,18 @@ public enum CodeSelection {
         let params = parameters(in: task, function: function)
         guard !params.isEmpty else { return nil }
         var columns: [[String]] = []
-        for (k, p) in params.enumerated() {
+        for p in params {
             guard let v = values(for: p, task: task) else { return nil }
-            // Rotate later columns so pairs differ ("add(a, b)": (0, 1), (1, 2), …).
-            columns.append(Array(v[(k % v.count)...] + v[..<(k % v.count)]))
+            columns.append(v)
         }
-        return (0..<8).map { i in columns.map { $0[i % $0.count] }.joined(separator: ", ") }
+        return tuples(columns)
+    }
+
+    /// Eight argument tuples from one list of values per parameter, the i-th of each together; later
+    /// columns rotated so pairs differ ("add(a, b)": (0, 1), (1, 2), …).
+    static func tuples(_ columns: [[String]]) -> [String] {
+        let rotated = columns.enumerated().map { k, v in Array(v[(k % v.count)...] + v[..<(k % v.count)]) }
+        return (0..<8).map { i in rotated.map { $0[i % $0.count] }.joined(separator: ", ") }
     }
 
     static let marker = "DELLM-OUTPUTS"

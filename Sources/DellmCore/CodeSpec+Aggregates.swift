@@ -2,6 +2,10 @@ import Foundation
 
 /// Counts and aggregates over sequences: "how many …", "the sum of …", "the largest …", slices, the most common.
 extension CodeSpec.Parser {
+    /// The superlatives of "the largest …" and "the smallest …", where both ends are read the same way.
+    static let highs = ["largest", "biggest", "greatest", "maximum", "highest"]
+    static let lows = ["smallest", "lowest", "minimum"]
+
     /// "how many …", "the number of …", "the count of …".
     mutating func count() -> Expr? {
         if anyPhrase(["how often"]) != nil { return countBody(often: true) }
@@ -159,7 +163,7 @@ extension CodeSpec.Parser {
                   p.word(")") != nil else { return nil }
             return true
         }
-        if second, !["largest", "biggest", "greatest", "maximum", "highest", "smallest", "lowest", "minimum", "least"].contains(agg) { return nil }
+        if second, !(Self.highs + Self.lows + ["least"]).contains(agg) { return nil }
         let distinct = second && word("distinct", "different", "unique") != nil
         // "the sum of a and b": two numbers.
         if comparative || ["sum", "total", "product", "average", "mean", "largest", "biggest", "greatest", "maximum", "smallest", "minimum", "max", "min"].contains(agg),
@@ -310,7 +314,7 @@ extension CodeSpec.Parser {
         let elem = seq.outElem
         if second {
             let set = distinct ? "sorted(set(\(l)))" : "sorted(\(l))"
-            let largest = ["largest", "biggest", "greatest", "maximum", "highest"].contains(agg)
+            let largest = Self.highs.contains(agg)
             return Expr(py: "\(set)[\(largest ? "-2" : "1")]", ty: elem)
         }
         switch agg {
@@ -347,14 +351,14 @@ extension CodeSpec.Parser {
         if word("range", "spread") != nil, word("of") != nil, let s = seqPhrase() { return Expr(py: "max(\(s.list)) - min(\(s.list))", ty: .num) }
         guard word("difference") != nil, word("between") != nil else { return nil }
         skip(["the"])
-        guard let a = word("largest", "biggest", "greatest", "maximum", "highest", "smallest", "lowest", "minimum") else { return nil }
+        guard let a = oneOf(Self.highs + Self.lows) else { return nil }
         word("one", "value", "number")
         guard word("and") != nil else { return nil }
         skip(["the"])
-        guard word("largest", "biggest", "greatest", "maximum", "highest", "smallest", "lowest", "minimum") != nil else { return nil }
+        guard oneOf(Self.highs + Self.lows) != nil else { return nil }
         word("in", "of", "among")
         guard let s = seqPhrase() else { return nil }
-        let big = ["largest", "biggest", "greatest", "maximum", "highest"].contains(a)
+        let big = Self.highs.contains(a)
         let l = s.list
         return Expr(py: big ? "max(\(l)) - min(\(l))" : "min(\(l)) - max(\(l))", ty: .num)
     }
@@ -368,9 +372,9 @@ extension CodeSpec.Parser {
             guard p.word("first") != nil, let c = p.charClass(), p.word("in", "of") != nil, let s = p.source() else { return nil }
             return Expr(py: "next(_i for _i, _e in enumerate(\(s.py)) if \(c))", ty: .num)
         }) { return e }
-        if let agg = word("largest", "biggest", "greatest", "maximum", "highest", "smallest", "lowest", "minimum"), let s = seqPhrase() {
+        if let agg = oneOf(Self.highs + Self.lows), let s = seqPhrase() {
             let l = s.list
-            let big = ["largest", "biggest", "greatest", "maximum", "highest"].contains(agg)
+            let big = Self.highs.contains(agg)
             return Expr(py: "\(l).index(\(big ? "max" : "min")(\(l)))", ty: .num)
         }
         // "the index of the first occurrence of x in items", "the position of c in s"

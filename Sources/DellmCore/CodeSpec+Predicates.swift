@@ -105,15 +105,7 @@ extension CodeSpec.Parser {
             guard p.word("has", "contains", "includes", "have", "contain") != nil else { return nil }
             let q = p.anyPhrase(["at least one", "no", "any", "some", "a", "an", "one or more"])
             guard let q else { return nil }
-            var cond: String?
-            if let c = p.charClass() { cond = c }
-            else if let c = p.attempt({ r -> String? in
-                var conds: [String] = []
-                while let a = r.adjectiveWord(), a != "distinct" { conds.append(a) }
-                guard let (_, c) = r.collectionNoun() else { return nil }
-                return (conds + (c.map { [$0] } ?? [])).joined(separator: " and ")
-            }) { cond = c.isEmpty ? "True" : c }
-            guard let cond else { return nil }
+            guard let cond = p.charClass() ?? p.describedElements(needsAdjective: false) else { return nil }
             p.anyPhrase(["in it", "in them", "inside it"])
             let gen = "\(cond) for _e in \(x)"
             return q == "no" ? "not any(\(gen))" : "any(\(gen))"

@@ -356,13 +356,20 @@ extension CodeSpec.Parser {
             guard let k = p.charClass() else { return nil }
             return "not (\(k))"
         }) { return c }
-        if let c = attempt({ p -> String? in
+        if let c = describedElements(needsAdjective: true) { return c }
+        return operand().map { "_e == \($0)" }
+    }
+
+    /// Adjectives and a noun as one condition on `_e`: "negative numbers", "odd values", "vowels" ("True"
+    /// when none of them picks: "numbers"); with `needsAdjective`, a noun alone is not read.
+    mutating func describedElements(needsAdjective: Bool) -> String? {
+        attempt { p -> String? in
             var conds: [String] = []
             while let a = p.adjectiveWord(), a != "distinct" { conds.append(a) }
-            guard !conds.isEmpty, let (_, c) = p.collectionNoun() else { return nil }
-            return (conds + (c.map { [$0] } ?? [])).joined(separator: " and ")
-        }) { return c }
-        return operand().map { "_e == \($0)" }
+            guard !needsAdjective || !conds.isEmpty, let (_, c) = p.collectionNoun() else { return nil }
+            let all = conds + (c.map { [$0] } ?? [])
+            return all.isEmpty ? "True" : all.joined(separator: " and ")
+        }
     }
 
     /// "without its vowels", "with all spaces removed", "without the letter 'a'", "without its negative numbers".

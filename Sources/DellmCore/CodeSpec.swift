@@ -39,19 +39,16 @@ public enum CodeSpec {
                        inputs: inputs(for: params))
     }
 
-    /// Inputs by kind, the i-th value of each parameter together (later columns rotated, as `CodeSelection.inputs`).
+    /// Inputs by the kinds read, as `CodeSelection.tuples` puts them together.
     static func inputs(for params: [Param]) -> [String] {
-        let columns = params.enumerated().map { k, p -> [String] in
-            let v: [String]
+        CodeSelection.tuples(params.map { p in
             switch p.kind {
-            case .list(.str): v = CodeSelection.wordLists
-            case .list: v = CodeSelection.lists
-            case .str: v = p.name.count <= 2 || ["letter", "char", "character", "ch"].contains(p.name) ? CodeSelection.characters : CodeSelection.strings
-            default: v = CodeSelection.integers
+            case .list(.str): return CodeSelection.wordLists
+            case .list: return CodeSelection.lists
+            case .str: return p.name.count <= 2 || ["letter", "char", "character", "ch"].contains(p.name) ? CodeSelection.characters : CodeSelection.strings
+            default: return CodeSelection.integers
             }
-            return Array(v[(k % v.count)...] + v[..<(k % v.count)])
-        }
-        return (0..<8).map { i in columns.map { $0[i % $0.count] }.joined(separator: ", ") }
+        })
     }
 
     /// The words after the signature ("… count_odd(nums) that returns how many odd numbers …" → "that
@@ -119,8 +116,9 @@ public enum CodeSpec {
             if said("list|lists|array|list of numbers|list of integers") { return .list(.any) }
             if said("string|strings|sentence|word|text|character|letter|suffix|prefix") { return .str }
             if said("integer|integers|number|numbers|int|year") { return .num }
-            // "a number of weeks", "the amount of dollars": a number, whatever the name's plural says.
-            if lower.range(of: "\\b(a|the|any)\\s+(number|amount|count|quantity) of \(n)\\b", options: .regularExpression) != nil { return .num }
+            // "a number of weeks", "an amount of dollars": a number, whatever the name's plural says ("the count
+            // of values" is not: it counts the list).
+            if lower.range(of: "\\b(a|an|any)\\s+(number|amount|quantity) of \(n)\\b", options: .regularExpression) != nil { return .num }
             // "c", "ch": a character only when the task speaks of one ("average_of_three(a, b, c)").
             if ["c", "ch"].contains(name), !lower.contains("character"), !lower.contains("letter"), !lower.contains("char ") { return .num }
             switch CodeSelection.values(for: name, task: task) {
