@@ -161,6 +161,10 @@ public enum CodeSelection {
         }
         let after = lower[r.upperBound...].split(whereSeparator: { !$0.isLetter }).prefix(6).map(String.init)
         guard !after.isEmpty else { return nil }
+        // "returns the words in words joined with '-'": whatever is joined is one string (seen in the fleet:
+        // a right '-'.join(words) was refused as no list).
+        let clause = lower[r.upperBound...].prefix { $0 != "." && $0 != ";" }
+        if clause.range(of: #"\b(joined|concatenated|glued)\b|\bas (a|one) (single )?string\b"#, options: .regularExpression) != nil { return .string }
         if after.contains("true") || after.contains("false") || after.first == "whether" { return .bool }
         if after.starts(with: ["how", "many"]) || after.starts(with: ["how", "often"]) { return .number }
         let skip: Set<String> = ["the", "a", "an", "new", "its", "their", "one", "single", "resulting", "final", "python", "only",

@@ -2,6 +2,12 @@ import Testing
 @testable import DellmCore
 
 @Suite struct CodeSelectionTests {
+    /// What is joined is a string, whatever noun comes first ("returns the words … joined with '-'").
+    @Test func joinedWordsAreAString() {
+        #expect(CodeSelection.expectedKind(task: "Write a Python function j(words) that returns the words in words joined with '-'.") == .string)
+        #expect(CodeSelection.expectedKind(task: "Write a Python function w(s) that returns the words of s. They are joined later.") == .list)
+    }
+
     @Test func parametersAndInputsComeFromTheSignature() throws {
         let task = "Write a Python function count_char(s, c) that counts how often c occurs in s."
         #expect(CodeSelection.parameters(in: task, function: "count_char") == ["s", "c"])
