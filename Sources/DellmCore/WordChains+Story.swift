@@ -51,8 +51,15 @@ extension WordChains {
         ]
 
         static func solve(_ p: Problem) -> Solution? {
-            // The last clause may share everything out: "give the same number to each of her 5 students".
             var p = p
+            // Equal groups are their product: "7 rows of 9 tulips" is 63 tulips, which the story then changes.
+            var groupSteps: [String] = []
+            p.statement = p.statement.map { c in
+                guard let (clause, step) = groupProduct(c) else { return c }
+                groupSteps.append(step)
+                return clause
+            }
+            // The last clause may share everything out: "give the same number to each of her 5 students".
             var sharers: Double? = nil
             if let last = p.statement.last, let n = sharedAmong(last), p.asks(["each", "per"]) {
                 sharers = n
@@ -82,6 +89,7 @@ extension WordChains {
             }
             if p.statement.contains(where: { someCounted($0) || totalTold($0) }) { return nil }
             var s = State()
+            s.steps = groupSteps
             for clause in relativeClausesFirst(p.statement) {
                 guard s.read(clause) else { return nil }
             }
@@ -92,7 +100,10 @@ extension WordChains {
             guard let whole = s.answer(p, shared: sharers != nil || rate != nil) else { return nil }
             if let r = rate {
                 // The rate is per what the story counts (kilos, songs), and its unit is what is asked.
-                guard let per = r.per, s.entities.contains(where: { $0.names.contains(per) }), !s.entities.contains(where: \.money) else { return nil }
+                // No quantity the story counts is in the rate's unit already: 5 crates and 70 bottles sold are no
+                // total of crates to carry into bottles.
+                guard let per = r.per, s.entities.contains(where: { $0.names.contains(per) }), !s.entities.contains(where: \.money),
+                      !s.entities.contains(where: { e in r.unit.map { e.names.contains($0) } ?? false }) else { return nil }
                 let v = whole.value * r.value / r.perCount
                 return Solution(steps: whole.steps + ["\(Calculator.format(whole.value)) \(per) × \(r.label) = \(Calculator.format(v))"], value: v, rule: "story, then a rate")
             }
@@ -101,6 +112,46 @@ extension WordChains {
             guard each.rounded() == each || !p.questionWords.contains("many") else { return nil }
             return Solution(steps: whole.steps + ["\(Calculator.format(whole.value)) / \(Calculator.format(n)) = \(Calculator.format(each))"],
                             value: each, rule: "story, shared")
+        }
+
+        /// Equal groups in one clause, read as their product, and the clause without them: "7 rows of 9 tulips",
+        /// "3 bags of apples with 8 apples in each bag", "5 shelves with 24 cans each", "4 boxes that each hold
+        /// 12 crayons" → 63 tulips, 24 apples, 120 cans, 48 crayons. The groups are a plural that is not a
+        /// measure or a time ("3 hours of 20 minutes" is no group), and what each holds is another thing.
+        /// Money is not read here: a price is a rate, and `Units` reads it.
+        static func groupProduct(_ c: [Tok]) -> (clause: [Tok], step: String)? {
+            let qs = c.indices.filter { c[$0].isQuantity }
+            guard qs.count == 2, qs.allSatisfy({ c[$0].kind == .number && c[$0].money == nil }) else { return nil }
+            let (i, j) = (qs[0], qs[1])
+            guard i + 1 < j, c[i + 1].kind == .word, WordChains.singular(c[i + 1].text) != c[i + 1].text,
+                  let groups = noun(after: i, in: c), Units.measures[groups] == nil, Units.timeSeconds[groups] == nil, Units.timeMonths[groups] == nil,
+                  let item = noun(after: j, in: c), item != groups, Units.measures[item] == nil, Units.timeSeconds[item] == nil else { return nil }
+            // The end of the item's noun phrase.
+            var end = j + 1
+            while end < c.count, c[end].kind == .word, !stoppers.contains(c[end].text), end <= j + 3 { end += 1 }
+            let between = c[(i + 1)..<j].map(\.text), after = c[end...].map(\.text)
+            let ofGroups = between.last == "of" && !between.dropLast().contains(where: { stoppers.contains($0) })
+            // "each", "in each bag", "on every shelf", "per box" names the groups; "each" alone (after the
+            // item, or "that each hold" before it) is each group.
+            func eachOfGroups(_ words: [String]) -> Bool {
+                guard let e = words.firstIndex(where: { ["each", "every", "per"].contains($0) }) else { return false }
+                return e + 1 >= words.count || stoppers.contains(words[e + 1]) || WordChains.singular(words[e + 1]) == groups
+                    || e > 0 && ["that", "which"].contains(words[e - 1])
+            }
+            let linked = between.contains { ["with", "containing", "holding", "that", "which", "of"].contains($0) }
+            guard ofGroups || linked && (eachOfGroups(after) || eachOfGroups(between)) else { return nil }
+            // The clause keeps its words before the groups and after the each-phrase, with the product and the item.
+            var rest = Array(c[end...])
+            if let e = rest.firstIndex(where: { ["each", "every", "per"].contains($0.text) }) {
+                var from = e, to = e + 1
+                if from > 0, ["in", "on", "for", "inside"].contains(rest[from - 1].text) { from -= 1 }
+                if to < rest.count, rest[to].kind == .word, WordChains.singular(rest[to].text) == groups { to += 1 }
+                rest.removeSubrange(from..<to)
+            }
+            let product = Tok(kind: .number, value: c[i].value * c[j].value)
+            let clause = Array(c[..<i]) + [product] + Array(c[(j + 1)..<end]) + rest
+            let step = "\(Calculator.format(c[i].value)) \(groups) × \(Calculator.format(c[j].value)) \(item)/\(groups) = \(Calculator.format(product.value)) \(item)"
+            return (clause, step)
         }
 
         /// A clause that shares out among a number: "each of her 5 students", "equally among 4 friends",
@@ -130,7 +181,11 @@ extension WordChains {
             /// One clause read into the story; false when it cannot be.
             mutating func read(_ c: [Tok]) -> Bool {
                 let quantities = c.indices.filter { c[$0].isQuantity }
-                let verbHere = Story.verb(c)
+                var verbHere = Story.verb(c)
+                // "15 tulips were picked" after the tulips were counted: taken from them. (Told first, "45 apples
+                // were picked" is how many there are.)
+                if verbHere == .having, let q = quantities.first, let n = noun(after: q, in: c), Story.takenAway(c, after: q),
+                   entities.contains(where: { $0.names.contains(n) }) { verbHere = .losing }
                 if let v = verbHere { verb = v; buying = c.contains { Story.purchasing.contains($0.text) } }
                 guard !quantities.isEmpty else { return true }
                 if quantities.count == 2, compound(c, quantities) { return true }
@@ -379,6 +434,16 @@ extension WordChains {
                 if gaining.contains(t.text), t.text != "on" || i > 0 && ["got", "get", "climbed", "hopped"].contains(c[i - 1].text) { return .gaining }
             }
             return c.contains { having.contains($0.text) } ? .having : nil
+        }
+
+        /// A passive of taking after the quantity: "were picked", "are eaten", "have been sold", "was taken away".
+        static func takenAway(_ c: [Tok], after q: Int) -> Bool {
+            let taking: Set<String> = ["picked", "taken", "eaten", "cut", "caught", "collected", "harvested", "removed", "stolen", "given",
+                                       "sold", "used", "spent", "lost", "broken", "borrowed", "rented", "delivered", "shipped", "moved", "drunk"]
+            let words = c[(q + 1)...].filter { $0.kind == .word }.map(\.text)
+            guard let aux = words.firstIndex(where: { ["was", "were", "is", "are", "been", "get", "got"].contains($0) }), aux + 1 < words.count else { return false }
+            let next = words[aux + 1] == "been" && aux + 2 < words.count ? words[aux + 2] : words[aux + 1]
+            return taking.contains(next)
         }
 
         /// The clause's subject (`WordChains.subjectWords`), singular; nil when there is none ("27 on Tuesday").

@@ -156,7 +156,9 @@ extension WordChains {
             if j < c.count, c[j].text == "of" {
                 var k = j + 1
                 while k < c.count, k <= j + 3, c[k].kind == .word, !stoppers.contains(c[k].text) { k += 1 }
-                if k < c.count, ["per", "a", "an", "every", "each"].contains(c[k].text) { j = k }
+                // "… of fuel per 100 km", "… of fuel for every 100 km".
+                let forEvery = k + 1 < c.count && ["for", "in"].contains(c[k].text) && ["every", "each"].contains(c[k + 1].text)
+                if k < c.count, ["per", "a", "an", "every", "each"].contains(c[k].text) || forEvery { j = k }
             }
             if j < c.count, ["in", "for"].contains(c[j].text), j + 1 < c.count, ["each", "every"].contains(c[j + 1].text) { j += 1 }
             guard j < c.count else { return nil }
@@ -271,10 +273,10 @@ extension WordChains {
             let rates = qs.indices.filter { qs[$0].per != nil }
             var used = Set<Int>()
             var steps: [String] = []
-            var carried: [Double] = [], held: [Double] = [], left: [Int] = []
+            var carried: [Double] = [], held: [Double] = [], left: [Int] = [], heldAt: [Int] = []
             for c in qs.indices where qs[c].per == nil {
                 guard let (v, path, divided) = carry(qs[c], to: target, rates: rates, qs: qs) else { left.append(c); continue }
-                if path.isEmpty { held.append(v); continue }
+                if path.isEmpty { held.append(v); heldAt.append(c); continue }
                 used.formUnion(path)
                 let working = zip(path, path.indices).map { (r, n) in (divided.contains(n) ? " ÷ " : " × ") + qs[r].label }.joined()
                 carried.append(v)
@@ -291,6 +293,13 @@ extension WordChains {
             guard left.isEmpty, !carried.isEmpty else { return nil }
             if p.asks(["change", "left", "remain", "remains", "rest"]) {
                 guard held.count == 1 else { return nil }
+                // What is held is the start ("Ines has $60", "pays with a $50 bill"), unless it is a count its
+                // clause takes away ("… and sells 70 bottles" after 5 crates of 24): then it comes off what was carried.
+                let k = qs[heldAt[0]].clause
+                if baseUnit(target).0 != "$", k < p.statement.count, Story.verb(p.statement[k]) == .losing {
+                    steps.append("\(Calculator.format(total)) - \(Calculator.format(held[0])) = \(Calculator.format(total - held[0]))")
+                    return Solution(steps: steps, value: total - held[0], rule: "units, what is left")
+                }
                 steps.append("\(Calculator.format(held[0])) - \(Calculator.format(total)) = \(Calculator.format(held[0] - total))")
                 return Solution(steps: steps, value: held[0] - total, rule: "units, what is left")
             }

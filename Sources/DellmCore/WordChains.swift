@@ -30,9 +30,12 @@ public enum WordChains {
 
     public static func solve(_ text: String) -> Solution? {
         guard text.utf8.count <= 1_200, let p = Problem(text) else { return nil }
-        let s = averages(p) ?? Units.solve(p) ?? Story.solve(p) ?? Unknowns.solve(p)
-        guard let s, s.value.isFinite, s.value >= 0 else { return nil }
-        return s
+        // The readers in turn; one whose result is impossible (negative, infinite) misread and gives way to the next.
+        let readers: [(Problem) -> Solution?] = [averages, Units.solve, Story.solve, Unknowns.solve]
+        for read in readers {
+            if let s = read(p), s.value.isFinite, s.value >= 0 { return s }
+        }
+        return nil
     }
 
     /// A token of a problem: a word, a symbol, or a quantity read from one or more words.

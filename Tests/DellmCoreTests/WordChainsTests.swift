@@ -156,7 +156,9 @@ extension WordChainsTests {
     @Test func aChangeOfAnotherThingIsNoChange() {
         // 3 books are not 3 dollars: declined, not 53.
         #expect(Self.value("Sara had 50 dollars. She bought 3 books. How much money does she have left?") == nil)
-        #expect(Self.value("Tom has 5 apples. He buys 3 bags with 4 apples each. How many apples does he have?") == nil)
+        // 3 bags are not 3 apples either; read as equal groups (stop 32) they are 12 apples, and that is a change.
+        #expect(Self.value("Tom has 5 apples. He buys 3 bags with 4 apples each. How many apples does he have?") == 17)
+        #expect(Self.value("Tom has 5 apples. He buys 3 bags. How many apples does he have?") == nil)
     }
 }
 
@@ -208,5 +210,23 @@ extension WordChainsTests {
         // The one-step rule declines two units of one measure (it read 250 / 3 before).
         #expect(WordProblems.solve("A jug holds 3 liters of juice. Each glass holds 250 ml. How many glasses can be filled?") == nil)
         #expect(WordChains.wordProblem("A jug holds 3 liters of juice. Each glass holds 250 ml. How many glasses can be filled?")?.value == 12)
+    }
+
+    /// Found by fresh34 (stop 32), tested here in other words: equal groups are their product, which the
+    /// story then changes; a passive of taking takes from what was counted; "for every 50 km" is per 50 km;
+    /// a count sold comes off what the rates carried; and a reader whose result is impossible (negative)
+    /// gives way to the next instead of ending the rule.
+    @Test func equalGroupsThenAChange() {
+        let s = WordChains.solve("Nina bought 4 packs of stickers with 10 stickers in each pack. She gave 7 stickers to her brother. How many stickers does she have now?")
+        #expect(s?.value == 33 && s?.steps.first == "4 pack × 10 sticker/pack = 40 sticker", "\(String(describing: s?.steps))")
+        #expect(Self.value("A farm has 8 pens with 5 goats in each pen. 6 goats are sold. How many goats does the farm have?") == 34)
+        #expect(Self.value("Ray stacks 3 boxes that each hold 20 books. He sells 15 of the books. How many books are in the boxes now?") == 45)
+        #expect(Self.value("An orchard has 6 rows of 11 apple trees. 8 trees were cut down. How many trees are left?") == 58)
+        // Told first, a passive is how many there are, not a loss.
+        #expect(WordChains.wordProblem("45 apples were picked on Monday and 30 on Tuesday. How many apples were picked in all?")?.value == 75)
+        #expect(Self.value("A scooter uses 2 liters of fuel for every 50 km. How many liters does it need for 300 km?") == 12)
+        #expect(Self.value("Each carton holds 12 eggs. A cafe buys 6 cartons and uses 40 eggs. How many eggs are left?") == 32)
+        // Money paid is still the start: $50 less the cost.
+        #expect(Self.value("Omar buys 3 sandwiches for $6 each. He pays with a $50 bill. How much change does he get?") == 32)
     }
 }
