@@ -164,6 +164,14 @@ extension CodeSpec {
                 if numbers.isEmpty, text.contains("empty list") || text.contains("empty string"),
                    words.contains("an") || words.contains("the"), e.py.hasPrefix("[") || e.py.hasPrefix("''") { return true }
             }
+            // Duplicates dropped: dict.fromkeys keeps the first of each.
+            if e.py.contains("dict.fromkeys("), ["keeping the first of each", "keeping the first one", "keeping the first occurrence",
+                                                  "keeping the first occurrences", "keeping first occurrences", "keeping the first appearance",
+                                                  "the first of each kept", "the first occurrence kept", "keeping the first of each one",
+                                                  "keeping only the first of each", "keeping only the first one"].contains(text) { return true }
+            // Both ends of a range in: what range(a, b + 1) does.
+            if e.py.contains(" + 1)"), ["both included", "both inclusive", "inclusive", "including both", "including both ends",
+                                         "both ends included", "including a and b", "ends included"].contains(text) { return true }
             // Spaces not counted: letters are what is counted.
             if ["not counting spaces", "ignoring spaces", "excluding spaces", "without counting spaces", "spaces not counted",
                 "not counting the spaces"].contains(text), e.py.contains("isalpha()") { return true }

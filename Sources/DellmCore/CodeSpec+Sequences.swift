@@ -64,6 +64,14 @@ extension CodeSpec.Parser {
         while let a = attempt({ p in p.adjectiveWord() }) {
             if a == "distinct" { np.distinct = true } else if a != "True" { np.conds.append(a) }
         }
+        // "the first n multiples of 7": k, 2k, … nk.
+        if let np = attempt({ p -> NounPhrase? in
+            guard p.word("first") != nil, let n = p.operand(), p.word("multiples") != nil, p.word("of") != nil, let k = p.operand() else { return nil }
+            var np = NounPhrase()
+            np.noun = .elements(numbers: true)
+            np.source = Src(py: "range(\(k), \(k) * \(n) + 1, \(k))", ty: .list(.num), isRange: true)
+            return np
+        }) { return np }
         // "the first n odd numbers", "the first k positive integers": numbers made, not read from a parameter.
         if let np = attempt({ p -> NounPhrase? in
             guard p.word("first") != nil, let k = p.operand() else { return nil }
@@ -433,7 +441,12 @@ extension CodeSpec.Parser {
             let be = p.word("are", "is") != nil
             // "numbers … is even" is a predicate's verb, not a clause of the noun: the clause needs "that".
             if be && !that { return nil }
-            if that, let c = p.attempt({ q in q.adjective() }) { return c }
+            if that, let c = p.attempt({ q -> String? in
+                // "that are written entirely in upper case", "that are completely lower case".
+                if be { q.word("written", "spelled", "spelt", "typed") }
+                q.word("entirely", "completely", "fully", "wholly")
+                return q.adjective()
+            }) { return c }
             // Without "that": a comparison only ("the numbers greater than k", "values below zero").
             if !that, let c = p.attempt({ q in q.comparisonAdjective() }) { return c }
             if let c = p.attempt({ q -> String? in
@@ -444,7 +457,11 @@ extension CodeSpec.Parser {
                 if q.anyPhrase(["a capital letter", "an uppercase letter", "an upper-case letter", "a capital"]) != nil { return starts ? "_e[:1].isupper()" : "_e[-1:].isupper()" }
                 if q.anyPhrase(["a digit", "a number"]) != nil { return starts ? "_e[:1].isdigit()" : "_e[-1:].isdigit()" }
                 guard let x = q.operand() else { return nil }
-                return starts ? "_e.startswith(\(x))" : "_e.endswith(\(x))"
+                // "start with 'a' or 'A'": either.
+                var xs = [x]
+                while let y = q.attempt({ r -> String? in r.word(","); guard r.word("or") != nil else { return nil }; return r.operand() }) { xs.append(y) }
+                let arg = xs.count == 1 ? x : "(" + xs.joined(separator: ", ") + ")"
+                return starts ? "_e.startswith(\(arg))" : "_e.endswith(\(arg))"
             }) { return c }
             if let c = p.attempt({ q -> String? in
                 q.word("have", "has", "with", "having", "of", "contain", "contains", "containing")

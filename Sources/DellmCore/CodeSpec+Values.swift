@@ -144,7 +144,9 @@ extension CodeSpec.Parser {
             let names = ["space": "' '", "spaces": "' '", "underscore": "'_'", "underscores": "'_'", "comma": "','", "commas": "','",
                          "hyphen": "'-'", "hyphens": "'-'", "dash": "'-'", "dashes": "'-'", "period": "'.'", "dot": "'.'", "dots": "'.'",
                          "newline": "'\\n'", "new line": "'\\n'", "tab": "'\\t'", "nothing": "''", "empty string": "''", "star": "'*'",
-                         "asterisk": "'*'", "slash": "'/'", "colon": "':'", "semicolon": "';'", "plus sign": "'+'", "hash": "'#'"]
+                         "asterisk": "'*'", "slash": "'/'", "colon": "':'", "semicolon": "';'", "plus sign": "'+'", "hash": "'#'",
+                         "exclamation mark": "'!'", "exclamation point": "'!'", "question mark": "'?'", "full stop": "'.'",
+                         "dollar sign": "'$'", "at sign": "'@'", "percent sign": "'%'", "equals sign": "'='"]
             guard let w = p.anyPhrase(Array(names.keys)) else { return nil }
             p.word("character", "characters", "sign")
             return names[w]
@@ -177,6 +179,19 @@ extension CodeSpec.Parser {
             return Expr(py: "' '.join(_w[:1].upper() + _w[1:] for _w in \(e.py).split(' '))", ty: .str)
         }) { return t }
         if let r = attempt({ p in p.removal(from: e) }) { return r }
+        // "s followed by an exclamation mark", "s preceded by a hash", "s with '!' added at the end".
+        if isText, let r = attempt({ p -> Expr? in
+            if let w = p.word("followed", "preceded", "prefixed", "suffixed") {
+                p.word("by", "with")
+                guard let x = p.character() else { return nil }
+                return Expr(py: w == "followed" || w == "suffixed" ? "\(e.py) + \(x)" : "\(x) + \(e.py)", ty: .str)
+            }
+            guard p.word("with") != nil, let x = p.character(), p.word("added", "appended", "put", "placed", "attached") != nil else { return nil }
+            p.word("to")
+            if p.anyPhrase(["at the end", "to the end", "the end", "on the end", "after it"]) != nil { return Expr(py: "\(e.py) + \(x)", ty: .str) }
+            if p.anyPhrase(["at the start", "at the beginning", "to the front", "at the front", "before it", "in front"]) != nil { return Expr(py: "\(x) + \(e.py)", ty: .str) }
+            return nil
+        }) { return r }
         if let r = attempt({ p in p.replacement(in: e) }) { return r }
         if let r = attempt({ p -> Expr? in
             guard p.word("repeated", "written", "copied", "concatenated") != nil else { return nil }

@@ -114,6 +114,18 @@ import Testing
         ("Write a Python function letters_share(word) that returns the fraction of the characters of word that are letters.",
          "assert letters_share('a1b2') == 0.5"),
         ("Write a Python function odd_count(vals) that returns how many odd numbers vals contains.", "assert odd_count([1, 2, 3]) == 2"),
+        // Stop 32, from code11-test's declines, in other words.
+        ("Write a Python function unique_tags(tags) that returns tags with duplicates removed, keeping the first occurrence.",
+         "assert unique_tags(['x', 'y', 'x']) == ['x', 'y']"),
+        ("Write a Python function b_count(names) that returns how many names in names begin with 'b' or 'B'.",
+         "assert b_count(['Bo', 'bee', 'cat']) == 2"),
+        ("Write a Python function quiet(lines) that returns the strings in lines that are entirely in lower case.",
+         "assert quiet(['abc', 'Abc', 'x']) == ['abc', 'x']"),
+        ("Write a Python function nines(k) that returns the sum of the first k multiples of 9.", "assert nines(3) == 54\nassert nines(1) == 9"),
+        ("Write a Python function ask(s) that returns s followed by a question mark.", "assert ask('why') == 'why?'"),
+        ("Write a Python function tag(s) that returns s preceded by a hash.", "assert tag('go') == '#go'"),
+        ("Write a Python function span(lo, hi) that returns how many integers there are from lo to hi, both ends included.",
+         "assert span(2, 5) == 4"),
     ]
 
     @Test func whatItCompilesDoesWhatTheWordsSay() async throws {
@@ -161,6 +173,8 @@ import Testing
             "Write a Python function shuffle_list(items) that returns items in a random order.",
             "Write a Python function parse_date(s) that parses the date in s.",
             "Write a Python function f(nums).",
+            // dict.fromkeys keeps the first: "the last" is not what it does.
+            "Write a Python function dedupe_last(items) that returns items without duplicates, keeping the last occurrence.",
         ] {
             #expect(CodeSpec.compile(task) == nil, "compiled: \(task)")
         }
