@@ -98,6 +98,13 @@ extension CodeSpec {
 
         /// The whole description: a clause, then nothing but a full stop.
         mutating func top() -> Expr? {
+            // "f(n). It should return …", "f(n). The function returns …": the next sentence says it.
+            if word(".", ":") != nil { skip(["it", "the", "this", "function", "your", "should", "will", "must", "has", "to"]) }
+            // "f(n) to return …", "f(n) in order to compute …".
+            if phrase("in order to") || word("to") != nil, peek.map({ t -> Bool in
+                if case .word(let w) = t { return ["return", "compute", "calculate", "find", "count", "check", "determine", "convert", "give"].contains(w) }
+                return false
+            }) != true { return nil }
             skip(["that", "which", "it", "in", "python", "should", "will", "must", "please", "and", "so"])
             while word(",", ":", ";", "-") != nil { skip(["that", "which", "it", "and", "should", "will", "must"]) }
             guard let e = clause() else { return nil }

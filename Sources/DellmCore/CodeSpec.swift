@@ -24,6 +24,8 @@ public enum CodeSpec {
 
     /// The program the task's words describe, or nil when any of them is not read.
     public static func compile(_ task: String) -> Program? {
+        // Code marks around names ("`count_vowels(s)`") are no words.
+        let task = task.replacingOccurrences(of: "`", with: "")
         guard let function = Answers.requestedFunction(in: task) else { return nil }
         let names = CodeSelection.parameters(in: task, function: function)
         guard !names.isEmpty, names.allSatisfy({ $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } }),
