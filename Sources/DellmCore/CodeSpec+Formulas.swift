@@ -57,7 +57,13 @@ extension CodeSpec.Parser {
             case "cube root": return Expr(py: "\(a) ** (1 / 3)", ty: .num)
             case "square": return Expr(py: "\(a) ** 2", ty: .num)
             case "cube": return Expr(py: "\(a) ** 3", ty: .num)
-            case "absolute value": return Expr(py: "abs(\(a))", ty: .num)
+            case "absolute value":
+                // "the absolute value of x minus y": of the difference, as said aloud.
+                if let (op, b) = p.attempt({ q -> (String, String)? in
+                    guard let o = q.word("minus", "plus", "-", "+"), let b = q.operandValue() else { return nil }
+                    return (o == "minus" || o == "-" ? "-" : "+", b)
+                }) { return Expr(py: "abs(\(a) \(op) \(b))", ty: .num) }
+                return Expr(py: "abs(\(a))", ty: .num)
             case "integer part": return Expr(py: "int(\(a))", ty: .num)
             case "remainder", "quotient":
                 p.word("is")

@@ -90,11 +90,32 @@ extension CodeSpec.Parser {
         }
     }
 
-    /// "a dictionary that maps each key to the value at the same position": keys and values zipped.
+    /// "a dictionary that maps each key to the value at the same position": keys and values zipped; "a
+    /// dictionary mapping each character of s to the number of times it appears": counts; "… each word in
+    /// words to its length": a map.
     mutating func dictionary() -> Expr? {
         skip(["a", "an", "the"])
         guard word("dictionary", "dict", "mapping") != nil else { return nil }
         word("that", "which")
+        if let e = attempt({ p -> Expr? in
+            guard p.word("maps", "mapping", "map") != nil, p.peek == .word("each") || p.peek == .word("every"), let s = p.seqPhrase(),
+                  p.word("to") != nil else { return nil }
+            let l = p.bind(s.list)
+            if p.anyPhrase(["the number of times it appears", "the number of times it occurs", "how many times it appears",
+                            "how many times it occurs", "its count", "its frequency", "the number of its occurrences", "its number of occurrences",
+                            "the count of its occurrences", "how often it appears", "how often it occurs"]) != nil {
+                p.anyPhrase(["in it", "there"])
+                _ = p.attempt { q -> Bool? in
+                    guard q.word("in") != nil, q.source() != nil else { return nil }
+                    return true
+                }
+                return Expr(py: "{_k: \(l).count(_k) for _k in \(l)}", ty: .any)
+            }
+            if p.anyPhrase(["its length", "the length of it", "its number of characters", "its size"]) != nil {
+                return Expr(py: "{_k: len(_k) for _k in \(l)}", ty: .any)
+            }
+            return nil
+        }) { return e }
         guard word("maps", "mapping", "map", "pairs") != nil else { return nil }
         skip(["each", "every"])
         guard case .word(let k)? = peek else { return nil }

@@ -388,6 +388,27 @@ extension CodeSpec {
         /// "'Fizz' when n is divisible by 3 and str(n) otherwise", "'Buzz' if …, otherwise n".
         mutating func conditional() -> Expr? {
             guard let a = term(), word("if", "when", "whenever") != nil, let c = predicate() else { return nil }
+            // "1 if n is positive, -1 if n is negative and 0 if n is zero": cases in turn; with no "otherwise",
+            // None when none holds (the words say nothing of it).
+            var cases = [(a, c)]
+            while let next = attempt({ p -> (Expr, String)? in
+                p.word(",", ";")
+                p.word("and", "or")
+                guard let v = p.term(), p.word("if", "when") != nil, let c = p.predicate() else { return nil }
+                return (v, c)
+            }) { cases.append(next) }
+            if cases.count > 1 {
+                var other = "None"
+                if let b = attempt({ p -> Expr? in
+                    p.word(",", ";")
+                    p.word("and", "or")
+                    if p.word("otherwise", "else") != nil { p.word(","); return p.term() }
+                    guard let b = p.term(), p.anyPhrase(["otherwise", "in all other cases", "else"]) != nil else { return nil }
+                    return b
+                }) { other = b.py }
+                let py = cases.reversed().reduce(other) { "\($1.0.py) if \($1.1) else (\($0))" }
+                return Expr(py: py, ty: cases.allSatisfy({ $0.0.ty == a.ty }) ? a.ty : .any)
+            }
             word(",", ";")
             word("and", "but", "or")
             if word("otherwise", "else") != nil {

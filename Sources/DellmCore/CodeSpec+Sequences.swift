@@ -90,6 +90,18 @@ extension CodeSpec.Parser {
             else { return nil }
             return (k, w)
         }) { np.top = top }
+        // "the divisors of n", "the factors of n", "the proper divisors of n" (without n itself).
+        if let (k, proper) = attempt({ p -> (String, Bool)? in
+            let proper = p.word("proper") != nil
+            guard p.word("divisors", "factors") != nil, p.word("of") != nil, let k = p.operandValue() else { return nil }
+            return (k, proper)
+        }) {
+            np.noun = .elements(numbers: true)
+            np.source = Src(py: proper ? "range(1, \(k))" : "range(1, \(k) + 1)", ty: .list(.num), isRange: true)
+            np.conds.append("\(k) % _e == 0")
+            postModifiers(&np)
+            return np
+        }
         if let (noun, cond) = attempt({ p -> (Noun, String?)? in
             // "multiples of 3", "the multiples of k"
             guard p.word("multiples", "multiple") != nil, p.word("of") != nil, let k = p.operand() else { return nil }
@@ -442,10 +454,11 @@ extension CodeSpec.Parser {
             // "numbers … is even" is a predicate's verb, not a clause of the noun: the clause needs "that".
             if be && !that { return nil }
             if that, let c = p.attempt({ q -> String? in
-                // "that are written entirely in upper case", "that are completely lower case".
+                // "that are not empty", "that are written entirely in upper case", "that are completely lower case".
+                let not = be && q.word("not") != nil
                 if be { q.word("written", "spelled", "spelt", "typed") }
                 q.word("entirely", "completely", "fully", "wholly")
-                return q.adjective()
+                return q.adjective().map { not ? "not (\($0))" : $0 }
             }) { return c }
             // Without "that": a comparison only ("the numbers greater than k", "values below zero").
             if !that, let c = p.attempt({ q in q.comparisonAdjective() }) { return c }

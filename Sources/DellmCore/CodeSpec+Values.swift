@@ -179,6 +179,19 @@ extension CodeSpec.Parser {
             return Expr(py: "' '.join(_w[:1].upper() + _w[1:] for _w in \(e.py).split(' '))", ty: .str)
         }) { return t }
         if let r = attempt({ p in p.removal(from: e) }) { return r }
+        // "x limited to the range from lo to hi", "x clamped between lo and hi".
+        if e.ty == .num || e.ty == .any, let r = attempt({ p -> Expr? in
+            guard p.word("limited", "clamped", "restricted", "bounded", "constrained", "capped") != nil, p.word("to", "between", "within", "into") != nil else { return nil }
+            p.skip(["the", "range", "interval"])
+            p.word("from", "between")
+            guard let lo = p.operand(), p.word("to", "and") != nil, let hi = p.operand() else { return nil }
+            return Expr(py: "max(\(lo), min(\(e.py), \(hi)))", ty: .num)
+        }) { return r }
+        // "the elements of a followed by the elements of b": one list after the other.
+        if e.ty.isList, let r = attempt({ p -> Expr? in
+            guard p.word("followed") != nil, p.word("by") != nil, let b = p.term(), b.ty.isList else { return nil }
+            return Expr(py: "\(e.py) + \(b.py)", ty: e.ty)
+        }) { return r }
         // "s followed by an exclamation mark", "s preceded by a hash", "s with '!' added at the end".
         if isText, let r = attempt({ p -> Expr? in
             if let w = p.word("followed", "preceded", "prefixed", "suffixed") {
@@ -351,6 +364,10 @@ extension CodeSpec.Parser {
 
     /// What is removed: "vowels", "negative numbers", "the letter 'a'", as a condition on `_e`.
     mutating func removed() -> String? {
+        // "every occurrence of x", "all instances of 'a'": x.
+        if anyPhrase(["occurrences of", "occurrence of", "instances of", "instance of", "copies of", "appearances of"]) != nil {
+            return operand().map { "_e == \($0)" }
+        }
         // "the letter 'a'", "the character c": one character, not a class.
         if let c = attempt({ p -> String? in
             p.skip(["the"])

@@ -113,6 +113,10 @@ public enum CodeSpec {
             }
             if listed("numbers|integers|values|floats") { return .num }
             if pair("lists|arrays") { return .list(.any) }
+            // "the elements of a", "each item in b": what has elements is a list.
+            if lower.range(of: "\\b(elements|items|entries)\\s+(of|in|from)\\s+\(n)\\b", options: .regularExpression) != nil { return .list(.any) }
+            // "the elements that are in both a and b": elements are in lists.
+            if lower.range(of: "\\b(elements|items|values)\\b.*\\bin both\\s+(\\w+\\s+and\\s+)?\(n)\\b", options: .regularExpression) != nil { return .list(.any) }
             if pair("strings|words") { return .str }
             if said("list of strings|list of words|strings|words|names") { return .list(.str) }
             if said("list|lists|array|list of numbers|list of integers") { return .list(.any) }
@@ -223,7 +227,8 @@ public enum CodeSpec {
             // A parameter named "a" before a noun is the article ("returns a sorted list" in common(a, b)).
             let verbs: Set<String> = ["and", "or", "is", "are", "has", "have", "contains", "to", "by", "minus", "plus", "times", "divided",
                                       "multiplied", "equals", "in", "of", "with", "appears", "occurs", "does", "starts", "begins", "ends",
-                                      "if", "when", "otherwise", "raised", "squared", "cubed", "itself", "reversed", "can", "was", "be"]
+                                      "if", "when", "otherwise", "raised", "squared", "cubed", "itself", "reversed", "can", "was", "be",
+                                      "followed", "preceded", "then", "concatenated", "joined", "but", "without", "with"]
             for i in out.indices {
                 guard case .param(let n) = out[i], n == "a", i + 1 < out.count, case .word(let w) = out[i + 1], !verbs.contains(w) else { continue }
                 out[i] = .word("a")

@@ -126,6 +126,21 @@ import Testing
         ("Write a Python function tag(s) that returns s preceded by a hash.", "assert tag('go') == '#go'"),
         ("Write a Python function span(lo, hi) that returns how many integers there are from lo to hi, both ends included.",
          "assert span(2, 5) == 4"),
+        // Stop 32, from code13-dev, in other words.
+        ("Write a Python function gap(p, q) that returns the absolute value of p minus q.", "assert gap(2, 9) == 7"),
+        ("Write a Python function factor_sum(n) that returns the sum of the proper divisors of n.", "assert factor_sum(12) == 16"),
+        ("Write a Python function drop_all(vals, v) that returns vals with all occurrences of v removed.", "assert drop_all([3, 1, 3], 3) == [1]"),
+        ("Write a Python function filled_in(rows) that returns the strings in rows that are not empty.", "assert filled_in(['', 'x']) == ['x']"),
+        ("Write a Python function grade(score) that returns 'high' if score is greater than 80, 'low' if score is less than 40 and 'mid' otherwise.",
+         "assert grade(90) == 'high'\nassert grade(10) == 'low'\nassert grade(50) == 'mid'"),
+        ("Write a Python function word_counts(text) that returns a dictionary mapping each word in text to the number of times it occurs.",
+         "assert word_counts('a b a') == {'a': 2, 'b': 1}"),
+        ("Write a Python function bounded(v, low, high) that returns v clamped between low and high.",
+         "assert bounded(12, 0, 10) == 10\nassert bounded(-4, 0, 10) == 0\nassert bounded(5, 0, 10) == 5"),
+        ("Write a Python function joined_lists(a, b) that returns the list a followed by the list b.", "assert joined_lists([1], [2]) == [1, 2]"),
+        ("Write a Python function shared(a, b) that returns a list of the items that are in both a and b.", "assert shared([1, 2], [2, 3]) == [2]"),
+        ("Write a Python function is_pos(n). It should return True if n is positive.", "assert is_pos(3)\nassert not is_pos(0)"),
+        ("Write a Python function `halved(n)` to return n divided by 2.", "assert halved(5) == 2.5"),
     ]
 
     @Test func whatItCompilesDoesWhatTheWordsSay() async throws {
