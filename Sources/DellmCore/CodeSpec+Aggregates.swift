@@ -9,7 +9,7 @@ extension CodeSpec.Parser {
     /// "how many …", "the number of …", "the count of …".
     mutating func count() -> Expr? {
         if anyPhrase(["how often"]) != nil { return countBody(often: true) }
-        if anyPhrase(["how many"]) != nil { return countBody() }
+        if anyPhrase(["how many"]) != nil { return attempt({ p in p.unitCount() }) ?? countBody() }
         skip(["the"])
         if let e = attempt({ p -> Expr? in
             // "the occurrences of letter in text", "the number of occurrences of x in items"
@@ -19,16 +19,7 @@ extension CodeSpec.Parser {
             return Expr(py: "\(s.py).count(\(x))", ty: .num)
         }) { return e }
         guard anyPhrase(["total number of", "number of", "count of", "amount of", "total count of"]) != nil else { return nil }
-        // "the number of cents in the given amount of dollars": the one number converted.
-        if let e = attempt({ p -> Expr? in
-            guard let unit = p.convUnit(), p.word("in") != nil else { return nil }
-            p.skip(["the", "given", "a", "an"])
-            if p.word("amount", "number", "quantity") != nil { guard p.word("of") != nil else { return nil } }
-            guard case .word? = p.peek, let from = p.convUnit(), let f = CodeSpec.Parser.conversionFormula(from: from, to: unit) else { return nil }
-            let nums = p.params.filter { $0.kind == .num }
-            guard nums.count == 1 else { return nil }
-            return Expr(py: f.replacingOccurrences(of: "_x", with: nums[0].name), ty: .num)
-        }) { return e }
+        if let e = attempt({ p in p.unitCount() }) { return e }
         // "the total number of seconds in the given minutes and seconds": parameters named as units, converted and added.
         if let e = attempt({ p -> Expr? in
             guard let unit = p.convUnit(), p.word("in") != nil else { return nil }

@@ -52,6 +52,28 @@ extension CodeSpec.Parser {
         return Expr(py: f.replacingOccurrences(of: "_x", with: p), ty: .num)
     }
 
+    /// After "the number of" or "how many": "cents in the given amount of dollars", "hours in the given number
+    /// of days" (with a parameter named days), "seconds there are in m minutes": the one number converted.
+    mutating func unitCount() -> Expr? {
+        guard let unit = convUnit() else { return nil }
+        word("there")
+        word("are", "is")
+        guard word("in") != nil else { return nil }
+        skip(["the", "given", "a", "an"])
+        var named: String?
+        if word("amount", "number", "quantity") != nil {
+            guard word("of") != nil else { return nil }
+        } else if case .param? = peek, case .word? = peek(1) {
+            named = param()?.name // "in m minutes"
+        } else {
+            guard case .word? = peek else { return nil } // a parameter alone is no unit: "in days" with days a list
+        }
+        guard let from = convUnit(), let f = CodeSpec.Parser.conversionFormula(from: from, to: unit) else { return nil }
+        let nums = params.filter { $0.kind == .num }
+        guard let x = named ?? (nums.count == 1 ? nums[0].name : nil) else { return nil }
+        return Expr(py: f.replacingOccurrences(of: "_x", with: x), ty: .num)
+    }
+
     /// A conversion between units as a formula over `_x`: temperatures by theirs, the rest by the
     /// conversion table's factors (of one dimension).
     static func conversionFormula(from x: String, to y: String) -> String? {
@@ -60,6 +82,9 @@ extension CodeSpec.Parser {
         if let t = temps["\(x)>\(y)"] { return t }
         guard let a = ArithmeticGrammar.Conversion.table.first(where: { $0.names.contains(x) }),
               let b = ArithmeticGrammar.Conversion.table.first(where: { $0.names.contains(y) }), a.dimension == b.dimension else { return nil }
+        // A whole factor as one: "_x * 24", not "_x * 86400 / 3600" (a float where an int was asked).
+        let k = a.factor / b.factor
+        if k >= 1, k == k.rounded(), k < 1e15 { return "_x * \(Calculator.format(k))" }
         return "_x * \(Calculator.format(a.factor)) / \(Calculator.format(b.factor))"
     }
 

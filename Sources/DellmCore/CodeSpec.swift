@@ -124,7 +124,7 @@ public enum CodeSpec {
             if said("integer|integers|number|numbers|int|year") { return .num }
             // "a number of weeks", "an amount of dollars": a number, whatever the name's plural says ("the count
             // of values" is not: it counts the list).
-            if lower.range(of: "\\b(a|an|any)\\s+(number|amount|quantity) of \(n)\\b", options: .regularExpression) != nil { return .num }
+            if lower.range(of: "\\b(a|an|any|the given|a given)\\s+(number|amount|quantity) of \(n)\\b", options: .regularExpression) != nil { return .num }
             // "c", "ch": a character only when the task speaks of one ("average_of_three(a, b, c)").
             if ["c", "ch"].contains(name), !lower.contains("character"), !lower.contains("letter"), !lower.contains("char ") { return .num }
             switch CodeSelection.values(for: name, task: task) {

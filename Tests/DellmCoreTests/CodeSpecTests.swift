@@ -141,6 +141,10 @@ import Testing
         ("Write a Python function shared(a, b) that returns a list of the items that are in both a and b.", "assert shared([1, 2], [2, 3]) == [2]"),
         ("Write a Python function is_pos(n). It should return True if n is positive.", "assert is_pos(3)\nassert not is_pos(0)"),
         ("Write a Python function `halved(n)` to return n divided by 2.", "assert halved(5) == 2.5"),
+        // A conversion said as a count, with the parameter named as the unit, and a whole factor kept whole.
+        ("Write a Python function in_minutes(hours) that returns the number of minutes in the given number of hours.",
+         "assert in_minutes(2) == 120 and isinstance(in_minutes(2), int)"),
+        ("Write a Python function secs(m) that returns how many seconds there are in m minutes.", "assert secs(3) == 180"),
     ]
 
     @Test func whatItCompilesDoesWhatTheWordsSay() async throws {
