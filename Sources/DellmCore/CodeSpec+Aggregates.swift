@@ -109,6 +109,13 @@ extension CodeSpec.Parser {
             return Expr(py: "\(s.py)[\(start == 0 ? "" : "1")::2]", ty: s.ty)
         }) { return e }
         if let e = attempt({ p -> Expr? in
+            // "the element in the middle of items" (the one after the middle when the length is even).
+            guard p.word("element", "item", "character", "letter", "value", "entry", "number", "char", "word") != nil, p.word("in", "at") != nil,
+                  p.word("the") != nil, p.word("middle", "center", "centre") != nil, p.word("of") != nil, let s = p.source(), s.ty == .str || s.ty.isList
+            else { return nil }
+            return Expr(py: "\(s.py)[len(\(s.py)) // 2]", ty: s.ty.element)
+        }) { return e }
+        if let e = attempt({ p -> Expr? in
             // "the character of s at index n", "the element at position k of items"
             guard p.word("character", "element", "item", "letter", "value", "entry", "number", "char") != nil else { return nil }
             var s: Src?
@@ -249,15 +256,19 @@ extension CodeSpec.Parser {
     /// the order the function takes them.
     mutating func geometry() -> Expr? {
         skip(["the"])
-        guard let what = word("area", "perimeter", "circumference", "volume") else { return nil }
+        if word("length") != nil { guard word("of") != nil else { return nil }; skip(["the", "a"]) } // "the length of the hypotenuse"
+        guard let what = word("area", "perimeter", "circumference", "volume", "hypotenuse", "diagonal") else { return nil }
         guard word("of") != nil else { return nil }
         skip(["a", "an", "the"])
+        let right = word("right", "right-angled", "right-angle") != nil
         guard let shape = word("rectangle", "square", "circle", "triangle", "cube", "box", "cuboid", "rectangular") else { return nil }
         if shape == "rectangular" { guard word("box", "prism", "solid") != nil else { return nil } }
+        if what == "hypotenuse" { guard shape == "triangle" else { return nil } }
+        if right { guard shape == "triangle" else { return nil } }
         // The words that name the parameters: "with the given width and height", "whose sides are side long".
         let naming: Set<String> = ["with", "the", "given", "whose", "sides", "side", "are", "is", "long", "of", "radius", "and", "width",
                                    "height", "length", "base", "a", "an", "its", "each", "edge", "edges", "has", "having", "dimensions",
-                                   "diameter", ","]
+                                   "diameter", "legs", "leg", "whose", "catheti", ","]
         while let t = peek, !atEnd {
             switch t {
             case .word(let w) where naming.contains(w): pos += 1
@@ -279,6 +290,8 @@ extension CodeSpec.Parser {
         case ("circumference", "circle", 1), ("perimeter", "circle", 1):
             formula = ps[0].lowercased().hasPrefix("d") ? "math.pi * \(ps[0])" : "2 * math.pi * \(ps[0])"
         case ("volume", "cube", 1): formula = "\(ps[0]) ** 3"
+        case ("hypotenuse", "triangle", 2), ("diagonal", "rectangle", 2): formula = "(\(ps[0]) ** 2 + \(ps[1]) ** 2) ** 0.5"
+        case ("diagonal", "square", 1): formula = "\(ps[0]) * 2 ** 0.5"
         case ("volume", "box", 3), ("volume", "cuboid", 3), ("volume", "rectangular", 3): formula = "\(ps[0]) * \(ps[1]) * \(ps[2])"
         default: formula = nil
         }

@@ -171,6 +171,10 @@ extension CodeSpec {
                 if numbers.isEmpty, text.contains("empty list") || text.contains("empty string"),
                    words.contains("an") || words.contains("the"), e.py.hasPrefix("[") || e.py.hasPrefix("''") { return true }
             }
+            // What the middle element assumes of its list: an odd length.
+            if e.py.contains("// 2]"), ["which has an odd length", "which has odd length", "of odd length", "whose length is odd",
+                                         "which has an odd number of elements", "which has an odd number of items",
+                                         "which has an odd number of characters", "an odd length"].contains(text) { return true }
             // Duplicates dropped: dict.fromkeys keeps the first of each.
             if e.py.contains("dict.fromkeys("), ["keeping the first of each", "keeping the first one", "keeping the first occurrence",
                                                   "keeping the first occurrences", "keeping first occurrences", "keeping the first appearance",

@@ -344,6 +344,7 @@ extension CodeSpec.Parser {
             return (.elements(numbers: ["numbers", "number", "integers", "integer", "ints"].contains(w)), nil)
         }
         if word("words", "word") != nil { return (.words, nil) }
+        if word("zeros", "zeroes") != nil { return (.elements(numbers: true), "_e == 0") }
         if word("strings", "string", "names", "name") != nil { return (.strings, nil) }
         if word("characters", "character", "chars", "char", "symbols") != nil { return (.chars, nil) }
         if let c = charClass() { return (.chars, c) }

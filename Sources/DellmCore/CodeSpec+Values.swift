@@ -179,6 +179,27 @@ extension CodeSpec.Parser {
             return Expr(py: "' '.join(_w[:1].upper() + _w[1:] for _w in \(e.py).split(' '))", ty: .str)
         }) { return t }
         if let r = attempt({ p in p.removal(from: e) }) { return r }
+        // "s padded on the left with spaces to width", "s padded with zeros to length n", "s right-aligned in a field of width w".
+        if isText, let r = attempt({ p -> Expr? in
+            guard p.word("padded", "filled") != nil else { return nil }
+            var side = "left"
+            if p.word("on", "at") != nil { p.word("the"); guard let s = p.word("left", "right", "start", "end", "front", "back") else { return nil }; side = s }
+            var fill = "' '"
+            if p.word("with") != nil {
+                if p.word("zeros", "zeroes", "zero") != nil { fill = "'0'" } else { guard let c = p.character() else { return nil }; fill = c }
+                p.word("characters")
+            }
+            if p.word("on", "at") != nil { p.word("the"); guard let s = p.word("left", "right", "start", "end", "front", "back") else { return nil }; side = s }
+            guard p.word("to", "up") != nil else { return nil }
+            p.word("to")
+            p.skip(["a", "the", "given", "total"])
+            p.word("width", "length", "size")
+            p.word("of")
+            guard let w = p.operand() else { return nil }
+            p.word("characters")
+            let f = ["left", "start", "front"].contains(side) ? "rjust" : "ljust"
+            return Expr(py: "\(e.py).\(f)(\(w), \(fill))", ty: .str)
+        }) { return r }
         // "x limited to the range from lo to hi", "x clamped between lo and hi".
         if e.ty == .num || e.ty == .any, let r = attempt({ p -> Expr? in
             guard p.word("limited", "clamped", "restricted", "bounded", "constrained", "capped") != nil, p.word("to", "between", "within", "into") != nil else { return nil }

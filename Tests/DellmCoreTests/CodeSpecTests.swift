@@ -145,6 +145,13 @@ import Testing
         ("Write a Python function in_minutes(hours) that returns the number of minutes in the given number of hours.",
          "assert in_minutes(2) == 120 and isinstance(in_minutes(2), int)"),
         ("Write a Python function secs(m) that returns how many seconds there are in m minutes.", "assert secs(3) == 180"),
+        // From code12-test's declines (seen from here), in other words.
+        ("Write a Python function long_side(x, y) that returns the hypotenuse of a right-angled triangle whose legs are x and y.",
+         "assert long_side(6, 8) == 10"),
+        ("Write a Python function zero_count(values) that returns how many zeroes values contains.", "assert zero_count([0, 3, 0]) == 2"),
+        ("Write a Python function centre(word) that returns the character in the middle of word, which has an odd length.",
+         "assert centre('abcde') == 'c'"),
+        ("Write a Python function right_pad(s, n) that returns s padded on the right with '.' to length n.", "assert right_pad('ab', 4) == 'ab..'"),
     ]
 
     @Test func whatItCompilesDoesWhatTheWordsSay() async throws {
