@@ -32,6 +32,8 @@ public enum CodeSelection {
         if ["lst", "nums", "numbers", "items", "arr", "array", "values", "l", "data", "seq", "xs", "list_", "elements", "ints", "scores", "a_list", "li", "lista", "nums1", "nums2"].contains(p) {
             return lower.contains("list of strings") || lower.contains("list of words") ? wordLists : lists
         }
+        // A parameter named as a unit ("seconds", "num_days", "miles") is an amount of it, not a list.
+        if let last = p.split(separator: "_").last, last.count >= 2, ArithmeticGrammar.Conversion.byName[String(last)] != nil { return integers }
         if p.hasSuffix("s") && p.count > 3 { return lists }
         return integers
     }

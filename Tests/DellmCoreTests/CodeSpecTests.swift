@@ -186,6 +186,12 @@ import Testing
         #expect(weeks.inputs.count == 8 && weeks.inputs.allSatisfy { Int($0) != nil }, "\(weeks.inputs)")
         let join = try #require(CodeSpec.compile("Write a Python function join_with_dash(words) that returns the words in words joined with '-'."))
         #expect(join.inputs.contains("['apple', 'Bob', 'kiwi']"))
+        // Named as a unit, a parameter is an amount of it (code14-test: "converts seconds to minutes" got lists, and the
+        // right program was refused); a plural that is no unit is still a list.
+        let secs = try #require(CodeSpec.compile("Write a Python function hours_to_days(hours) that converts hours to days."))
+        #expect(secs.inputs.allSatisfy { Int($0) != nil }, "\(secs.inputs)")
+        #expect(CodeSelection.values(for: "num_miles", task: "") == CodeSelection.integers)
+        #expect(CodeSelection.values(for: "scores", task: "") == CodeSelection.lists)
     }
 
     /// A description with any word the grammar does not read is left to the model.
