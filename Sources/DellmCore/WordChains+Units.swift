@@ -131,6 +131,11 @@ extension WordChains {
                 q.per = singular(c[i - 2].text) // the subject "A pack of 6 juice boxes", "Each box of 12 pencils"
             } else if t.money != nil, let subject = pricedSubject(c, before: i) {
                 q.per = subject
+            } else if t.money == nil, c.filter(\.isQuantity).count == 1, q.unit.map({ measures[$0] == nil && timeSeconds[$0] == nil }) ?? false,
+                      let holder = capacitySubject(c, before: i) {
+                // Of counted things only, and alone in its clause: "A jug holds 3 liters" stays an amount, and "A box
+                // of tea has 4 bags with 30 grams each" is read by its "each".
+                q.per = holder // "A box holds 6 cupcakes", "A school bus can carry 40 students", "A pack of gum has 12 pieces"
             }
             // "A bird eats 7 berries a day": per bird as well.
             if q.per != nil, c.count >= 2, ["a", "an", "each", "every", "one"].contains(c[0].text), c[1].kind == .word, !isVerb(c[1].text),
@@ -161,6 +166,9 @@ extension WordChains {
                 if k < c.count, ["per", "a", "an", "every", "each"].contains(c[k].text) || forEvery { j = k }
             }
             if j < c.count, ["in", "for"].contains(c[j].text), j + 1 < c.count, ["each", "every"].contains(c[j + 1].text) { j += 1 }
+            // "7 days in a week", "60 minutes in an hour", "12 eggs in one carton": per one of them.
+            if j + 2 < c.count, c[j].text == "in", ["a", "an", "one"].contains(c[j + 1].text), c[j + 2].kind == .word,
+               !stoppers.contains(c[j + 2].text) { return (singular(c[j + 2].text), 1, nil) }
             guard j < c.count else { return nil }
             let w = c[j].text
             // "3 scarves using one yarn", "12 rings from one pineapple".
@@ -217,6 +225,30 @@ extension WordChains {
             while k > 0, v - k <= 4, c[k].kind == .word && !stoppers.contains(c[k].text) || c[k].kind == .number { k -= 1 }
             if c[k].text == "of", k >= 1, c[k - 1].kind == .word, !stoppers.contains(c[k - 1].text) { return singular(c[k - 1].text) }
             return singular(c[v - 1].text)
+        }
+
+        /// What one of holds, carries or has: "A box holds 6 cupcakes" → box; "A school bus can carry 40
+        /// students" → bus; "A pack of gum has 12 pieces" → pack. The subject is one thing ("a", "an", "one",
+        /// "each", "every") and the verb of holding comes right before the number.
+        static func capacitySubject(_ c: [Tok], before i: Int) -> String? {
+            let holding: Set<String> = ["holds", "hold", "contains", "contain", "has", "have", "fits", "fit", "carries", "carry", "seats", "seat"]
+            guard i >= 3, ["a", "an", "one", "each", "every"].contains(c[0].text), holding.contains(c[i - 1].text) else { return nil }
+            // "has" is capacity only for a container ("A pack of gum has 12 pieces"); "A farmer has 120 eggs" is what one owns.
+            let owning = ["has", "have"].contains(c[i - 1].text)
+            var end = i - 1 // the verb
+            if ["can", "could", "will"].contains(c[end - 1].text) { end -= 1 }
+            let subject = c[1..<end]
+            guard !subject.isEmpty, subject.allSatisfy({ $0.kind == .word && !isVerb($0.text) }), subject.count <= 4 else { return nil }
+            let head: String
+            if let of = subject.firstIndex(where: { $0.text == "of" }) {
+                guard of > 1 else { return nil }
+                head = c[of - 1].text
+            } else {
+                guard let last = subject.last, !stoppers.contains(last.text) else { return nil }
+                head = last.text
+            }
+            if owning, !WordProblems.groups.contains(head), !WordProblems.groups.contains(head + "s") { return nil }
+            return singular(head)
         }
 
         /// "sells cupcakes for $3 each": the noun before "for" or "at".

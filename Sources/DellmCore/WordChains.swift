@@ -266,6 +266,7 @@ public enum WordChains {
         "kilometers": "km", "kilometer": "km", "kilometres": "km", "kg": "kilogram", "kilograms": "kilogram", "times": "time",
         "grams": "gram", "g": "gram", "centimeters": "cm", "centimetres": "cm", "millimeters": "mm", "meters": "meter", "metres": "meter",
         "litre": "liter", "l": "liter", "lbs": "pound", "lb": "pound", "oz": "ounce",
+        "buses": "bus", "minibuses": "minibus", "gases": "gas", "bonuses": "bonus", "campuses": "campus", "circuses": "circus",
     ]
 
     // MARK: Averages

@@ -209,13 +209,15 @@ public enum WordProblems {
         "fly": "flew", "feed": "fed", "keep": "kept", "bake": "baked", "sing": "sang", "drink": "drank", "bring": "brought",
         "teach": "taught", "sew": "sewed", "knit": "knitted", "sweep": "swept", "lose": "lost", "get": "got", "see": "saw",
         "break": "broke", "fall": "fell", "go": "went", "leave": "left", "come": "came", "drop": "dropped",
-        "pop": "popped", "plant": "planted", "put": "put", "read": "read", "die": "died",
+        "pop": "popped", "plant": "planted", "put": "put", "read": "read", "die": "died", "rise": "rose", "sink": "sank",
+        "shrink": "shrank",
     ]
 
     /// Verbs and words of taking away, in all their forms ("spend", "spends", "spent", "spending").
     static let takingAway: Set<String> = forms(of: [
         "sell", "give", "eat", "lose", "spend", "use", "break", "drain", "leak", "fall", "pop", "remove", "lend", "donate",
         "trade", "pay", "take", "melt", "burst", "escape", "die", "discard", "drop", "waste", "throw", "go", "leave",
+        "decrease", "shrink", "sink",
     ]).union([
         "broken", "left", "away", "absent", "injured", "sick", "missing", "empty", "fewer", "less", "younger", "shorter",
         "lighter", "minus", "subtract", "off", "eaten", "taken", "gone", "given",
@@ -224,7 +226,7 @@ public enum WordProblems {
     static let takingAwayInQuestion: Set<String> = ["left", "remain", "remains", "remaining", "stayed", "still", "present", "now"]
     static let puttingTogether: Set<String> = forms(of: [
         "find", "get", "receive", "add", "join", "arrive", "come", "earn", "buy", "collect", "catch", "pick", "save", "score",
-        "plant", "hatch", "win", "gain", "grow", "deposit", "gather",
+        "plant", "hatch", "win", "gain", "grow", "deposit", "gather", "increase", "rise", "climb",
     ]).union([
         "more", "total", "altogether", "all", "together", "combined", "older", "taller", "longer", "heavier", "plus", "sum",
         "another", "extra", "new",
@@ -290,6 +292,12 @@ public enum WordProblems {
         if !s.isDisjoint(with: ["equally", "split", "splits", "shared", "shares", "share", "divided", "divides", "divide", "among", "equal"]) { return true }
         // Both numbers stated, and the question asks about one part.
         if inQuestion == 0, !q.isDisjoint(with: ["each", "per", "every"]) { return true }
+        // "paid $36 for 4 notebooks. How much did one notebook cost?": one of the things the statement counts.
+        if inQuestion == 0, let r = p.question.range(of: #"\bone ([a-z]+)"#, options: .regularExpression),
+           case let noun = singular(String(p.question[r].dropFirst(4))), noun.count > 2,
+           p.statement.range(of: #"\b[0-9][0-9.,]*( [a-z]+)? "# + NSRegularExpression.escapedPattern(for: noun) + #"(s|es)?\b"#, options: .regularExpression) != nil {
+            return true
+        }
         // "in boxes of 6 … how many boxes": the statement names groups of a size, the question counts the groups.
         if inQuestion == 0, s.contains("of"), q.contains("many"), !q.isDisjoint(with: groups), !s.isDisjoint(with: groups),
            s.isDisjoint(with: ["each", "every", "per"]) { return true }
@@ -309,6 +317,7 @@ public enum WordProblems {
     }
 
     static func singular(_ w: String) -> String {
+        if let s = WordChains.irregularPlurals[w] { return s == "$" ? w : s }
         if w.hasSuffix("ies") { return String(w.dropLast(3)) + "y" }
         if w.hasSuffix("ves") { return String(w.dropLast(3)) + "f" }
         if ["shes", "ches", "xes", "sses"].contains(where: w.hasSuffix) { return String(w.dropLast(2)) }

@@ -101,4 +101,18 @@ struct WordProblemsTests {
     @Test func aCountingQuestionIsNotAnsweredWithAFraction() {
         #expect(WordProblems.solve("Ada packs 45 shells in bags of 7. How many bags does she fill?") == nil)
     }
+
+    /// Found by fresh35 (stop 32), tested here in other words: a price paid for a count, asked for one
+    /// (was 36 - 4); a capacity, asked how many are needed (was 40 * 200: "buses" read as "buse"); a
+    /// rise is a gain; "7 days in a week" is a rate.
+    @Test func oneOfACountCapacityNeededAndRises() {
+        #expect(WordProblems.solve("Ravi paid $45 for 5 mugs. How much did one mug cost?")?.value == 9)
+        #expect(WordProblems.solve("A minibus can carry 12 people. How many minibuses are needed for 50 people?")?.value == 5)
+        #expect(WordProblems.solve("The river was 3 meters deep in May and rose by 2 meters in June. How deep was it in June?")?.value == 5)
+        #expect(WordChains.wordProblem("There are 60 minutes in an hour. How many minutes are there in 5 hours?")?.value == 300)
+        #expect(WordChains.wordProblem("A crate holds 8 melons. Ana fills 6 crates and sells 11 melons. How many melons does she have left?")?.value == 37)
+        #expect(WordChains.wordProblem("A bag of marbles has 20 marbles. Jo buys 3 bags and shares the marbles equally among 6 friends. How many marbles does each friend get?")?.value == 10)
+        // Owning is no capacity: "A farmer has 120 eggs" is not 120 eggs per farmer.
+        #expect(WordChains.wordProblem("A baker has 96 rolls. She packs them in bags of 8 and gives the bags equally to 3 shops. How many bags does each shop get?")?.value == 4)
+    }
 }
