@@ -218,6 +218,8 @@ extension ExactTools {
             let dates = mentions(w)
             guard !dates.isEmpty, dates.count <= 2 else { return nil }
             let words = Set(w)
+            // "If March 3 is a Monday, what day of the week is March 10?": the weekday told of one date carried to the other.
+            if dates.count == 2, let r = carriedWeekday(w, dates) { return r }
             // The days between two dates.
             if dates.count == 2 {
                 guard words.contains("days"), words.contains("how") || words.contains("many") else { return nil }
@@ -250,6 +252,28 @@ extension ExactTools {
                   m.range.upperBound == w.count || !w[m.range.upperBound...].contains(where: { Weekdays.count($0) != nil }) else { return nil }
             let result = weekday(d)
             return Solution(tool: "date", result: result, working: "\(describe(d, withYear: true)) falls on a \(result) (Gregorian calendar): \(result).")
+        }
+
+        /// One weekday named, right after one of two dates ("March 3 is a Monday", "March 3 was a Friday"), and
+        /// the weekday of the other asked: carried by the days between (the same in every year when no year is
+        /// given, or the tool declines).
+        static func carriedWeekday(_ w: [String], _ dates: [Mention]) -> Solution? {
+            let named = w.indices.filter { Weekdays.names.contains(w[$0]) }
+            guard named.count == 1, w.contains(where: { ["what", "which"].contains($0) }), w.contains("day") || w.contains("weekday") else { return nil }
+            let k = named[0]
+            // The date it is told of: the one whose words end just before it ("is a", "was a", "falls on a").
+            guard let told = dates.firstIndex(where: { $0.range.upperBound <= k && k - $0.range.upperBound <= 4 }) else { return nil }
+            let between = w[dates[told].range.upperBound..<k]
+            guard between.allSatisfy({ ["is", "was", "a", "an", "falls", "fell", "on", "will", "be", "it"].contains($0) }) else { return nil }
+            let (a, b) = (dates[told], dates[1 - told])
+            let years = a.year.map { [$0] } ?? b.year.map { [$0] } ?? [2023, 2024]
+            let spans = years.compactMap { y -> Int? in
+                guard let x = date(a, year: a.year ?? y), let z = date(b, year: b.year ?? y) else { return nil }
+                return calendar.dateComponents([.day], from: x, to: z).day
+            }
+            guard spans.count == years.count, Set(spans).count == 1, let n = spans.first, let anchor = Weekdays.names.firstIndex(of: w[k]) else { return nil }
+            let result = Weekdays.name(anchor + n)
+            return Solution(tool: "date", result: result, working: "\(describe(date(a, year: years[0])!, withYear: a.year != nil)) is a \(w[k].capitalized); \(describe(date(b, year: years[0])!, withYear: b.year != nil)) is \(Weekdays.signed(n)) from it: \(result).")
         }
 
         /// "If today is May 10, what is the date 3 weeks from today?": a clause that dates a day relative to

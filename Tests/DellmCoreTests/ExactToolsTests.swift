@@ -81,12 +81,16 @@ import Testing
         ("What is the date 45 days after October 1?", "date", "November 15"),
         ("How many days are there from January 10 to February 3?", "date", "24"),
         ("What date is one week before 3 January 2021?", "date", "December 27, 2020"),
+        // Stop 32 (fresh35): a weekday told of one date, carried to another.
+        ("July 4 was a Friday. What day of the week was June 30?", "date", "Monday"),
+        ("If Jan 1 is a Sunday, what day is Jan 31?", "date", "Tuesday"),
     ])
     func daysAndDates(_ q: String, _ tool: String, _ want: String) {
         expectTool(q, tool, want)
     }
 
-    @Test(arguments: ["What date is 2 days after February 27?", "What is the weather like on Monday?", "What day is it?"])
+    @Test(arguments: ["What date is 2 days after February 27?", "What is the weather like on Monday?", "What day is it?",
+                      "If February 27 is a Tuesday, what day of the week is March 2?"])
     func aDayTheWordsDoNotFixIsDeclined(_ q: String) {
         // Without a year, February 27 + 2 is March 1 or February 29.
         #expect(ExactTools.solve(q) == nil, "\(q): \(String(describing: ExactTools.solve(q)))")
