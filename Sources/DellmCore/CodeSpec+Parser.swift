@@ -188,6 +188,8 @@ extension CodeSpec {
                 "not counting the spaces"].contains(text), e.py.contains("isalpha()") { return true }
             // Order kept: what a comprehension does.
             if text == "in order" || text == "in the same order" || text == "keeping the order" || text == "in their original order"
+                || text == "keeping their order" || text == "preserving their order" || text == "preserving the order"
+                || text == "preserving order" || text == "keeping order" || text == "keeping the original order of the elements"
                 || text == "keeping the first occurrence order" || text == "keeping the order of first occurrence"
                 || text == "in order of first appearance" || text == "keeping the original order"
                 || text == "in the order they appear" || text == "in the order they first appear" || text == "as a list" { return true }

@@ -282,7 +282,7 @@ extension CodeSpec.Parser {
             if p.anyPhrase(["capital letter", "upper case letter", "upper-case letter", "in upper case", "in uppercase", "all upper case", "upper case",
                             "all uppercase", "all caps", "in capitals"]) != nil { return "_e.isupper()" }
             if p.anyPhrase(["in lower case", "in lowercase", "all lower case", "all lowercase", "lower case"]) != nil { return "_e.islower()" }
-            if p.anyPhrase(["multiple of", "divisible by", "evenly divisible by", "exactly divisible by"]) != nil, let k = p.operand() { return "_e % \(k) == 0" }
+            if p.anyPhrase(["multiple of", "multiples of", "divisible by", "evenly divisible by", "exactly divisible by"]) != nil, let k = p.operand() { return "_e % \(k) == 0" }
             if p.anyPhrase(["divisor of", "factor of"]) != nil, let k = p.operand() { return "\(k) % _e == 0" }
             return nil
         }) { return c }

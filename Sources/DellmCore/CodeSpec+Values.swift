@@ -76,6 +76,11 @@ extension CodeSpec.Parser {
     /// A literal, a number, a builtin applied ("str(n)"), or a parameter as it is ("n itself").
     mutating func literalValue() -> Expr? {
         if case .literal(let s)? = peek { pos += 1; return Expr(py: s, ty: .str) }
+        // "(1 + tax)": arithmetic in parentheses, kept together.
+        if let e = attempt({ p -> Expr? in
+            guard p.word("(") != nil, let v = p.value(), v.py.contains(" "), p.word(")") != nil else { return nil }
+            return Expr(py: "(\(v.py))", ty: v.ty)
+        }) { return e }
         if let n = number() { return Expr(py: n, ty: .num) }
         if let e = attempt({ p -> Expr? in
             guard let f = p.word("str", "int", "len", "abs", "sorted", "sum", "max", "min"), p.word("(") != nil,
@@ -153,6 +158,15 @@ extension CodeSpec.Parser {
         }
     }
 
+    /// A character named in the plural after a count: "exclamation marks", "question marks", "dashes".
+    mutating func pluralCharacter() -> String? {
+        let names = ["exclamation marks": "'!'", "exclamation points": "'!'", "question marks": "'?'", "dashes": "'-'", "hyphens": "'-'",
+                     "stars": "'*'", "asterisks": "'*'", "dots": "'.'", "periods": "'.'", "spaces": "' '", "underscores": "'_'",
+                     "hashes": "'#'", "commas": "','", "zeros": "'0'", "zeroes": "'0'"]
+        guard let w = anyPhrase(Array(names.keys)) else { return nil }
+        return names[w]
+    }
+
     /// What follows a value: a transformation of it.
     mutating func postfix(_ e: Expr) -> Expr? {
         let isText = e.ty == .str
@@ -217,7 +231,12 @@ extension CodeSpec.Parser {
         if isText, let r = attempt({ p -> Expr? in
             if let w = p.word("followed", "preceded", "prefixed", "suffixed") {
                 p.word("by", "with")
-                guard let x = p.character() else { return nil }
+                // "three exclamation marks", "2 dashes": the character repeated.
+                let repeated = p.attempt { q -> String? in
+                    guard let n = q.number(), let c = q.pluralCharacter() else { return nil }
+                    return "\(c) * \(n)"
+                }
+                guard let x = repeated ?? p.character() else { return nil }
                 return Expr(py: w == "followed" || w == "suffixed" ? "\(e.py) + \(x)" : "\(x) + \(e.py)", ty: .str)
             }
             guard p.word("with") != nil, let x = p.character(), p.word("added", "appended", "put", "placed", "attached") != nil else { return nil }
