@@ -153,7 +153,7 @@ import Testing
          "assert centre('abcde') == 'c'"),
         ("Write a Python function right_pad(s, n) that returns s padded on the right with '.' to length n.", "assert right_pad('ab', 4) == 'ab..'"),
         // From code14-test's and code15-test's misses (seen from here), in other words.
-        ("Write a Python function ask_twice(q) that returns q followed by two question marks.", "assert ask_twice('why') == 'why??'"),
+        ("Write a Python function ask_twice(s) that returns s followed by two question marks.", "assert ask_twice('why') == 'why??'"),
         ("Write a Python function uniq(vals) that returns vals with repeated values removed, preserving their order.",
          "assert uniq([2, 1, 2]) == [2, 1]"),
         ("Write a Python function fives(xs) that returns how many numbers in xs are multiples of 5.", "assert fives([5, 6, 10]) == 2"),
