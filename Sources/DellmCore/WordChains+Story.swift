@@ -123,6 +123,7 @@ extension WordChains {
             let qs = c.indices.filter { c[$0].isQuantity }
             guard qs.count == 2, qs.allSatisfy({ c[$0].kind == .number && c[$0].money == nil }) else { return nil }
             let (i, j) = (qs[0], qs[1])
+
             guard i + 1 < j, c[i + 1].kind == .word, WordChains.singular(c[i + 1].text) != c[i + 1].text,
                   let groups = noun(after: i, in: c), Units.measures[groups] == nil, Units.timeSeconds[groups] == nil, Units.timeMonths[groups] == nil,
                   let item = noun(after: j, in: c), item != groups, Units.measures[item] == nil, Units.timeSeconds[item] == nil else { return nil }

@@ -328,7 +328,9 @@ extension WordChains {
                 // What is held is the start ("Ines has $60", "pays with a $50 bill"), unless it is a count its
                 // clause takes away ("… and sells 70 bottles" after 5 crates of 24): then it comes off what was carried.
                 let k = qs[heldAt[0]].clause
-                if baseUnit(target).0 != "$", k < p.statement.count, Story.verb(p.statement[k]) == .losing {
+                // Money paid "with" a bill is the start, not a loss ("pays with a $50 bill"); money spent is a loss.
+                let paidWith = k < p.statement.count && p.statement[k].contains { $0.text == "with" }
+                if baseUnit(target).0 != "$" || !paidWith, k < p.statement.count, Story.verb(p.statement[k]) == .losing {
                     steps.append("\(Calculator.format(total)) - \(Calculator.format(held[0])) = \(Calculator.format(total - held[0]))")
                     return Solution(steps: steps, value: total - held[0], rule: "units, what is left")
                 }

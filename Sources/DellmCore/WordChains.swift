@@ -29,11 +29,21 @@ public enum WordChains {
     }
 
     public static func solve(_ text: String) -> Solution? {
-        guard text.utf8.count <= 1_200, let p = Problem(text) else { return nil }
+        guard text.utf8.count <= 1_200, var p = Problem(text) else { return nil }
+        // "gives 3 pencils to each of his 5 friends" is 15 pencils given, whichever reader reads on.
+        var told: [String] = []
+        p.statement = p.statement.map { c in
+            guard let (clause, step) = eachOfProduct(c) else { return c }
+            told.append(step)
+            return clause
+        }
         // The readers in turn; one whose result is impossible (negative, infinite) misread and gives way to the next.
         let readers: [(Problem) -> Solution?] = [averages, Units.solve, Story.solve, Unknowns.solve]
         for read in readers {
-            if let s = read(p), s.value.isFinite, s.value >= 0 { return s }
+            if var s = read(p), s.value.isFinite, s.value >= 0 {
+                s.steps = told + s.steps
+                return s
+            }
         }
         return nil
     }
@@ -192,6 +202,27 @@ public enum WordChains {
             out[out.count - 1].append(t)
         }
         return out.filter { !$0.isEmpty }
+    }
+
+    /// "N things to each of (his) M people" in one clause, read as their product: the clause with N × M
+    /// things and without the sharers ("gives 3 pencils to each of his 5 friends" → "gives 15 pencils").
+    static func eachOfProduct(_ c: [Tok]) -> (clause: [Tok], step: String)? {
+        let qs = c.indices.filter { c[$0].isQuantity }
+        guard qs.count == 2, qs.allSatisfy({ c[$0].kind == .number }) else { return nil }
+        let (i, j) = (qs[0], qs[1])
+        guard let each = c[(i + 1)..<j].firstIndex(where: { $0.text == "each" }), each > i + 1, ["to", "for"].contains(c[each - 1].text),
+              each + 1 < j, c[each + 1].text == "of",
+              c[(each + 2)..<j].allSatisfy({ Story.determiners.contains($0.text) || Story.pronouns.contains($0.text) }),
+              let sharers = noun(after: j, in: c), c[j].money == nil else { return nil }
+        let item = c[i].money ?? noun(after: i, in: c) ?? "?"
+        guard item != sharers else { return nil }
+        var end = j + 1
+        while end < c.count, c[end].kind == .word, !stoppers.contains(c[end].text), end <= j + 3 { end += 1 }
+        var product = c[i]
+        product.value = c[i].value * c[j].value
+        let clause = Array(c[..<i]) + [product] + Array(c[(i + 1)..<(each - 1)]) + Array(c[end...])
+        let step = "\(Calculator.format(c[i].value)) \(item)/\(sharers) × \(Calculator.format(c[j].value)) \(sharers) = \(Calculator.format(product.value)) \(item)"
+        return (clause, step)
     }
 
     static func contains(_ toks: [Tok], _ words: [String]) -> Bool {

@@ -229,4 +229,16 @@ extension WordChainsTests {
         // Money paid is still the start: $50 less the cost.
         #expect(Self.value("Omar buys 3 sandwiches for $6 each. He pays with a $50 bill. How much change does he get?") == 32)
     }
+
+    /// Found by fresh36 (stop 32), tested here in other words: "N to each of M" is their product (fresh36
+    /// read it as 5 friends per pencil and answered 190); money spent comes off what a rate earned, while
+    /// money paid "with" a bill stays the start.
+    @Test func toEachOfAndMoneySpentAfterARate() {
+        let s = WordChains.solve("Mia had 50 stickers. She gave 4 stickers to each of her 6 classmates. How many stickers does she have now?")
+        #expect(s?.value == 26 && s?.steps.first == "4 sticker/classmate × 6 classmate = 24 sticker", "\(String(describing: s?.steps))")
+        #expect(Self.value("Leo had $60. He gave $5 to each of his 3 sisters. How much money does he have left?") == 45)
+        #expect(Self.value("A crate has 12 apples. Kim buys 3 crates and gives 2 apples to each of her 7 friends. How many apples does she have left?") == 22)
+        #expect(Self.value("Omar earns $9 an hour for 6 hours and then spends $20 on lunch. How much money does he have left?") == 34)
+        #expect(Self.value("Omar buys 3 sandwiches for $6 each. He pays with a $50 bill. How much change does he get?") == 32)
+    }
 }
