@@ -118,7 +118,9 @@ extension WordChains {
         /// "3 bags of apples with 8 apples in each bag", "5 shelves with 24 cans each", "4 boxes that each hold
         /// 12 crayons" → 63 tulips, 24 apples, 120 cans, 48 crayons. The groups are a plural that is not a
         /// measure or a time ("3 hours of 20 minutes" is no group), and what each holds is another thing.
-        /// Money is not read here: a price is a rate, and `Units` reads it.
+        /// Money is not read here: a price is a rate, and `Units` reads it (as it reads equal groups, through
+        /// its rates; a story needs them as one count). "N to each of M" is read before every reader
+        /// (`WordChains.eachOfProduct`).
         static func groupProduct(_ c: [Tok]) -> (clause: [Tok], step: String)? {
             let qs = c.indices.filter { c[$0].isQuantity }
             guard qs.count == 2, qs.allSatisfy({ c[$0].kind == .number && c[$0].money == nil }) else { return nil }

@@ -325,12 +325,12 @@ extension WordChains {
             guard left.isEmpty, !carried.isEmpty else { return nil }
             if p.asks(["change", "left", "remain", "remains", "rest"]) {
                 guard held.count == 1 else { return nil }
-                // What is held is the start ("Ines has $60", "pays with a $50 bill"), unless it is a count its
-                // clause takes away ("… and sells 70 bottles" after 5 crates of 24): then it comes off what was carried.
+                // What is held is the start ("Ines has $60", "pays with a $50 bill"), unless its clause takes it away
+                // ("… and sells 70 bottles" after 5 crates of 24, "then spends $15" after a wage): then it comes off
+                // what was carried. Money paid "with" a bill is always the start, though "pays" is a verb of losing.
                 let k = qs[heldAt[0]].clause
-                // Money paid "with" a bill is the start, not a loss ("pays with a $50 bill"); money spent is a loss.
-                let paidWith = k < p.statement.count && p.statement[k].contains { $0.text == "with" }
-                if baseUnit(target).0 != "$" || !paidWith, k < p.statement.count, Story.verb(p.statement[k]) == .losing {
+                let paidWith = baseUnit(target).0 == "$" && k < p.statement.count && p.statement[k].contains { $0.text == "with" }
+                if !paidWith, k < p.statement.count, Story.verb(p.statement[k]) == .losing {
                     steps.append("\(Calculator.format(total)) - \(Calculator.format(held[0])) = \(Calculator.format(total - held[0]))")
                     return Solution(steps: steps, value: total - held[0], rule: "units, what is left")
                 }
