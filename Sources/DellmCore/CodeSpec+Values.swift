@@ -158,6 +158,13 @@ extension CodeSpec.Parser {
         }
     }
 
+    /// The string parameter whose characters, all of them and unchanged, `e` lists ("list(text)"), or nil.
+    func wholeStringCharacters(_ e: Expr) -> String? {
+        guard e.ty == .list(.str), e.py.hasPrefix("list("), e.py.hasSuffix(")"),
+              let p = params.first(where: { "list(\($0.name))" == e.py }), p.kind == .str else { return nil }
+        return p.name
+    }
+
     /// A character named in the plural after a count: "exclamation marks", "question marks", "dashes".
     mutating func pluralCharacter() -> String? {
         let names = ["exclamation marks": "'!'", "exclamation points": "'!'", "question marks": "'?'", "dashes": "'-'", "hyphens": "'-'",
@@ -174,6 +181,8 @@ extension CodeSpec.Parser {
         if anyPhrase(["reversed", "backwards", "in reverse order", "in reverse", "in reversed order", "the other way round", "spelled backwards",
                       "spelt backwards", "written backwards", "read backwards", "spelled in reverse", "written in reverse", "back to front"]) != nil {
             if isText { return Expr(py: "\(e.py)[::-1]", ty: .str) }
+            // "the characters of text in reverse order": all of a string's characters, reordered, are a string.
+            if let s = wholeStringCharacters(e) { return Expr(py: "\(s)[::-1]", ty: .str) }
             return Expr(py: "\(e.py)[::-1]", ty: e.ty)
         }
         if anyPhrase(["in upper case", "in uppercase", "in upper-case", "in capital letters", "in capitals", "converted to upper case",
@@ -499,7 +508,9 @@ extension CodeSpec.Parser {
             return w
         }) { reverse = ["longest", "largest", "highest", "biggest"].contains(first) }
         guard sorted else { return nil }
-        let py = "sorted(\(e.py)\(key)\(reverse ? ", reverse=True" : ""))"
-        return Expr(py: e.ty == .str ? "''.join(\(py))" : py, ty: e.ty == .str ? .str : e.ty)
+        // The characters of a string, sorted, are a string too ("the letters of word in alphabetical order").
+        let whole = wholeStringCharacters(e)
+        let py = "sorted(\(whole ?? e.py)\(key)\(reverse ? ", reverse=True" : ""))"
+        return Expr(py: e.ty == .str || whole != nil ? "''.join(\(py))" : py, ty: e.ty == .str || whole != nil ? .str : e.ty)
     }
 }

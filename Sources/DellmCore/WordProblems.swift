@@ -102,6 +102,9 @@ public enum WordProblems {
         // when the statement has neither kind. "18 more" adds whoever gave them.
         // ("12 more than Jae" is a comparison, not 12 added: "Omar scored 37, which is 12 more than Jae".)
         if p.statement.range(of: #"\b[0-9][0-9.,]* more\b(?! than)"#, options: .regularExpression) != nil { return p.sum.rule("putting together") }
+        // "A jacket costs $58 and Ivy has $100. How much money will she have after buying the jacket?": buying
+        // spends the money asked about (was 58 + 100: "buying" gains what is bought, not money).
+        if spendsMoneyAsked(p) { return p.difference.rule("money left after buying") }
         if loses(p) { return p.difference.rule("taking away") }
         if !p.s.isDisjoint(with: puttingTogether) { return p.sum.rule("putting together") }
         if !p.q.isDisjoint(with: takingAwayInQuestion) { return p.difference.rule("taking away") }
@@ -123,6 +126,17 @@ public enum WordProblems {
     }
 
     static func loses(_ p: Problem) -> Bool { !p.s.isDisjoint(with: takingAway) }
+
+    /// Both amounts money, a purchase named, and the money held afterwards asked ("how much money … left /
+    /// after buying / now").
+    static func spendsMoneyAsked(_ p: Problem) -> Bool {
+        let words = p.s.union(p.q)
+        let purchase = !words.isDisjoint(with: forms(of: ["buy", "purchase"]))
+        let moneyBoth = p.statement.filter { $0 == "$" }.count + p.question.filter { $0 == "$" }.count >= 2
+            || (p.statement + " " + p.question).components(separatedBy: "dollar").count - 1 >= 2
+        let asksMoneyAfter = (p.q.contains("money") || p.q.contains("dollars")) && !p.q.isDisjoint(with: ["left", "after", "remain", "remains", "now", "have", "has"])
+        return purchase && moneyBoth && asksMoneyAfter && p.inQuestion == 0
+    }
     static func gains(_ p: Problem) -> Bool {
         !p.s.isDisjoint(with: puttingTogether.subtracting(["all", "total", "altogether", "together", "combined", "sum"]))
             && !loses(p) || p.statement.range(of: #"\b[0-9][0-9.,]* more\b"#, options: .regularExpression) != nil

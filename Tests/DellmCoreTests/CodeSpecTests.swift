@@ -157,6 +157,8 @@ import Testing
         ("Write a Python function uniq(vals) that returns vals with repeated values removed, preserving their order.",
          "assert uniq([2, 1, 2]) == [2, 1]"),
         ("Write a Python function fives(xs) that returns how many numbers in xs are multiples of 5.", "assert fives([5, 6, 10]) == 2"),
+        // From code16-test (seen): a string's characters, all of them reordered, are a string.
+        ("Write a Python function mirror_text(s) that returns the characters of s in reverse order.", "assert mirror_text('abc') == 'cba'"),
         ("Write a Python function with_fee(costs, fee) that returns the sum of costs multiplied by (1 + fee).",
          "assert abs(with_fee([10, 10], 0.5) - 30) < 1e-9"),
     ]

@@ -115,4 +115,14 @@ struct WordProblemsTests {
         // Owning is no capacity: "A farmer has 120 eggs" is not 120 eggs per farmer.
         #expect(WordChains.wordProblem("A baker has 96 rolls. She packs them in bags of 8 and gives the bags equally to 3 shops. How many bags does each shop get?")?.value == 4)
     }
+
+    /// Found by fresh37 (stop 32), tested in other words: buying spends the money asked about (was 58 + 100).
+    @Test func buyingSpendsTheMoneyAsked() {
+        #expect(WordProblems.solve("A lamp costs $27 and Theo has $80. How much money will he have after buying the lamp?")?.value == 53)
+        #expect(WordProblems.solve("Ana has 60 dollars. She buys a bag for 45 dollars. How much money does she have now?")?.value == 15)
+        // What was spent, asked, is still a total.
+        #expect(WordProblems.solve("Ivy bought a jacket for $58 and a hat for $12. How much money did she spend?")?.value == 70)
+        // Buying things (not money) still gains them.
+        #expect(WordProblems.solve("Ana has 6 apples. She buys 5 more. How many apples does she have now?")?.value == 11)
+    }
 }
