@@ -34,13 +34,16 @@ public enum Verifier {
         // A function asked to return something computed from its arguments does not return the same
         // value whatever they are (`return x ** 0` for "x squared"). Inputs it cannot take are skipped;
         // at least four must succeed for the check to count. A predicate may be False on every one of
-        // them ("between 13 and 19": none of these is a teen), so True and False do not count.
+        // them ("between 13 and 19": none of these is a teen), so True and False do not count. Each
+        // parameter gets a different value: with the same one for all, a / b, b - a + 1 and part / whole
+        // are constant, and right programs failed (seen on code9-test through the fleet).
         if arity > 0, task.range(of: "return", options: .caseInsensitive) != nil {
             tests.append("""
                 _outs = []
-                for _arg in (-7, -1, 0, 1, 2, 3, 10, 25, 100):
+                _vals = (-7, -1, 0, 1, 2, 3, 10, 25, 100)
+                for _k in range(len(_vals)):
                     try:
-                        _outs.append(repr(\(name)(*([_arg] * \(arity)))))
+                        _outs.append(repr(\(name)(*[_vals[(_k + 4 * _j) % len(_vals)] for _j in range(\(arity))])))
                     except Exception:
                         pass
                 if len(_outs) >= 4 and len(set(_outs)) == 1 and _outs[0] not in ('True', 'False'):

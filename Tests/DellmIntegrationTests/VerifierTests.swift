@@ -63,6 +63,12 @@ struct VerifierTests {
         let teen = "Write a Python function is_teen(age) that returns True if age is between 13 and 19 inclusive."
         let right = await Verifier.check(type: .code, task: teen, answer: "```python\ndef is_teen(age):\n    return 13 <= age <= 19\n```", error: nil, tool: nil)
         #expect(right.passed, "\(right.reason)")
+        // Two parameters get different values: a / b is not constant (it was 1.0 when both had the same one).
+        let divide = "Write a Python function divide(a, b) that returns a divided by b."
+        let quotient = await Verifier.check(type: .code, task: divide, answer: "```python\ndef divide(a, b):\n    return a / b\n```", error: nil, tool: nil)
+        #expect(quotient.passed, "\(quotient.reason)")
+        let ignoring = await Verifier.check(type: .code, task: divide, answer: "```python\ndef divide(a, b):\n    return a ** 0\n```", error: nil, tool: nil)
+        #expect(!ignoring.passed)
     }
 
     /// Probe 1 of the hostile-input suite: the task's example text is data, never code.
