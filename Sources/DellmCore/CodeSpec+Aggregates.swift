@@ -330,8 +330,10 @@ extension CodeSpec.Parser {
         case "smallest", "lowest", "minimum", "min", "least": return Expr(py: "min(\(l))", ty: elem)
         case "longest": return Expr(py: "max(\(l), key=len)", ty: elem)
         case "shortest": return Expr(py: "min(\(l), key=len)", ty: elem)
-        case "first": return Expr(py: "\(l)[0]", ty: elem)
-        case "last", "final": return Expr(py: "\(l)[-1]", ty: elem)
+        // The first (last) that meets a condition, or None when none does (the words do not say; an error
+        // on most inputs is no answer either).
+        case "first": return Expr(py: seq.conds.isEmpty ? "\(l)[0]" : "next(iter(\(l)), None)", ty: elem)
+        case "last", "final": return Expr(py: seq.conds.isEmpty ? "\(l)[-1]" : "next(iter(\(l)[::-1]), None)", ty: elem)
         case "middle": return Expr(py: "\(l)[len(\(l)) // 2]", ty: elem)
         default: return nil
         }

@@ -47,7 +47,7 @@ public enum CodeSpec {
             switch p.kind {
             case .list(.str): return CodeSelection.wordLists
             case .list: return CodeSelection.lists
-            case .str: return p.name.count <= 2 || ["letter", "char", "character", "ch"].contains(p.name) ? CodeSelection.characters : CodeSelection.strings
+            case .str: return ["c", "ch", "letter", "char", "character", "ch1", "ch2", "symbol"].contains(p.name.lowercased()) ? CodeSelection.characters : CodeSelection.strings
             default: return CodeSelection.integers
             }
         })
@@ -84,6 +84,19 @@ public enum CodeSpec {
         var kind: Ty
 
         static func kind(of name: String, in task: String) -> Ty {
+            let k = declaredKind(of: name, in: task)
+            guard k == .list(.any) else { return k }
+            // A list whose name or words say strings ("the list strings", "the strings in items"): of strings.
+            let lower = task.lowercased(), n = NSRegularExpression.escapedPattern(for: name.lowercased())
+            if CodeSelection.values(for: name, task: task) == CodeSelection.wordLists
+                || lower.range(of: "\\b(strings|words|names)\\s+(in|of|from)\\s+(the\\s+list\\s+)?\(n)\\b", options: .regularExpression) != nil {
+                return .list(.str)
+            }
+            return k
+        }
+
+        /// The kind the words or the name give a parameter, before a list's elements are refined.
+        static func declaredKind(of name: String, in task: String) -> Ty {
             let lower = task.lowercased()
             let n = NSRegularExpression.escapedPattern(for: name.lowercased())
             func said(_ words: String) -> Bool {
@@ -112,6 +125,9 @@ public enum CodeSpec {
                 return lower.range(of: first, options: .regularExpression) != nil || lower.range(of: later, options: .regularExpression) != nil
             }
             if listed("numbers|integers|values|floats") { return .num }
+            // "a duration of s seconds", "in m minutes": a name before a unit is a number of it.
+            let units = ArithmeticGrammar.Conversion.table.flatMap(\.names).filter { $0.count >= 3 && $0.allSatisfy(\.isLetter) }
+            if lower.range(of: "\\b\(n)\\s+(\(units.joined(separator: "|")))\\b", options: .regularExpression) != nil { return .num }
             if pair("lists|arrays") { return .list(.any) }
             // "the elements of a", "each item in b": what has elements is a list.
             if lower.range(of: "\\b(elements|items|entries)\\s+(of|in|from)\\s+\(n)\\b", options: .regularExpression) != nil { return .list(.any) }
@@ -125,8 +141,8 @@ public enum CodeSpec {
             // "a number of weeks", "an amount of dollars": a number, whatever the name's plural says ("the count
             // of values" is not: it counts the list).
             if lower.range(of: "\\b(a|an|any|the given|a given)\\s+(number|amount|quantity) of \(n)\\b", options: .regularExpression) != nil { return .num }
-            // "c", "ch": a character only when the task speaks of one ("average_of_three(a, b, c)").
-            if ["c", "ch"].contains(name), !lower.contains("character"), !lower.contains("letter"), !lower.contains("char ") { return .num }
+            // "c": a character only when the task speaks of one ("average_of_three(a, b, c)"); "ch" is one.
+            if name == "c", !lower.contains("character"), !lower.contains("letter"), !lower.contains("char ") { return .num }
             switch CodeSelection.values(for: name, task: task) {
             case nil: return .num // "f": a temperature, unless the words say a function (then nothing compiles)
             case let v? where v == CodeSelection.wordLists: return .list(.str)
