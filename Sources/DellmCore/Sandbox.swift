@@ -168,6 +168,9 @@ public struct Sandbox: Sendable {
             group.enter()
             Sandbox.onOwnThread("dellm.sandbox.drain") {
                 box.drain(pipe.fileHandleForReading, limit: limits.outputBytes)
+                // Drained to the end: the read end is this run's alone, and closed here (left to deinit, two
+                // descriptors a run stayed open, and a specialist failed after some hundreds of runs).
+                try? pipe.fileHandleForReading.close()
                 group.leave()
             }
         }

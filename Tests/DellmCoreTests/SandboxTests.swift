@@ -4,6 +4,19 @@ import Testing
 
 @Suite(.enabled(if: Sandbox.shared.isAvailable, "needs bubblewrap and python3"))
 struct SandboxTests {
+    /// Each run closes every descriptor it opened. Two a run stayed open, and a process that had run a
+    /// few hundred programs crashed starting the next (found running every compiled task of the code sets
+    /// through the fleet's checks). Other suites open descriptors meanwhile, so the bound is loose: the
+    /// leak added two a run, 300 here.
+    @Test func runsLeaveNoDescriptorsOpen() async {
+        func open() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0 }
+        let runs = 150
+        let before = open()
+        for _ in 0..<runs { _ = await Sandbox.shared.run("print(1)") }
+        let grown = open() - before
+        #expect(grown < runs, "\(grown) more descriptors open after \(runs) runs")
+    }
+
     @Test func runsCodeAndItsTests() async {
         let r = await Sandbox.shared.check(code: "def add(a, b):\n    return a + b", tests: "assert add(2, 3) == 5")
         #expect(r.passed)
