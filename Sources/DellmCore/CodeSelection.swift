@@ -29,10 +29,11 @@ public enum CodeSelection {
         if ["c", "ch", "char", "letter", "character", "sep", "delimiter"].contains(p) { return characters }
         if ["words", "names", "strings", "tokens", "lines", "sentences", "titles", "labels", "tags", "parts", "pieces"].contains(p) { return wordLists }
         // Named as a count or a size: a number, though plural ("times", "steps").
-        if ["times", "count", "width", "size", "length", "limit", "index", "position", "steps", "places", "decimals", "digits_count"].contains(p) { return integers }
+        if ["times", "count", "width", "size", "length", "limit", "index", "position", "steps", "places", "decimals"].contains(p) { return integers }
         // Named as a piece of text: a string.
-        if ["prefix", "suffix", "sep", "separator", "delimiter", "tag", "label", "title", "greeting", "ending", "pattern", "substring", "sub",
-            "fill", "filler", "vowels"].contains(p) { return strings }
+        if ["prefix", "suffix", "separator", "tag", "label", "title", "greeting", "ending", "pattern", "substring", "sub", "fill", "filler"].contains(p) {
+            return strings
+        }
         if ["s", "text", "string", "word", "sentence", "st", "str", "name", "phrase", "txt", "line", "message", "msg", "word1", "word2", "s1", "s2"].contains(p) { return strings }
         if ["lst", "nums", "numbers", "items", "arr", "array", "values", "l", "data", "seq", "xs", "list_", "elements", "ints", "scores", "a_list", "li", "lista", "nums1", "nums2"].contains(p) {
             return lower.contains("list of strings") || lower.contains("list of words") ? wordLists : lists
