@@ -75,13 +75,15 @@ public struct Answerer: Sendable {
     static func taskWords(_ job: TaskJob) async -> AttemptRecord? {
         guard let program = CodeSpec.compile(job.text) else { return nil }
         let started = ContinuousClock.now
+        // One box runs both: what the verifier checks (the task's examples, the smoke call), then the harness
+        // on inputs of the kinds the words gave the parameters (not guessed from their names: "weeks" is a
+        // number there), without the kind guessed from the words after "returns" ("returns the words in
+        // words joined with '-'" is a string): the compiler read both. The harness runs only if the checks pass.
         let tests = Verifier.codeTests(task: job.text).joined(separator: "\n")
-        guard await Sandbox.shared.check(code: program.code, tests: tests).passed else { return nil }
-        // On inputs of the kinds the words gave the parameters (not guessed from their names: "weeks" is a
-        // number there), and without the kind guessed from the words after "returns" ("returns the words in
-        // words joined with '-'" is a string): the compiler read both.
-        let run = await Sandbox.shared.run(CodeSelection.harness(candidates: [program.code], function: program.function, inputs: program.inputs))
-        guard let rows = CodeSelection.outputs(from: run.stdout), let row = rows.first, CodeSelection.plausible(row, expected: nil) else { return nil }
+        let harness = CodeSelection.harness(candidates: [program.code], function: program.function, inputs: program.inputs)
+        let run = await Sandbox.shared.check(code: program.code, tests: tests + "\n" + harness)
+        guard run.passed, let rows = CodeSelection.outputs(from: run.output), let row = rows.first, CodeSelection.plausible(row, expected: nil)
+        else { return nil }
         let answer = "```python\n\(program.code)\n```"
         let vote = Vote(source: "task-words", answer: answer, milliseconds: (ContinuousClock.now - started).milliseconds)
         return .init(answer: answer, votes: [vote], confidence: 0.9, tool: "task-words", error: nil, latencyMilliseconds: 0)
