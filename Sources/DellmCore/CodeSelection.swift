@@ -17,6 +17,8 @@ public enum CodeSelection {
 
     static let strings = ["''", "'a'", "'hello world'", "'Mississippi'", "'The quick brown fox'", "'racecar'", "'AbC dEf'", "'  two  spaces '"]
     static let characters = ["'s'", "'a'", "'o'", "' '", "'x'", "'i'", "'e'", "'T'"]
+    /// Parameter names that hold one character.
+    static let characterNames: Set<String> = ["c", "ch", "char", "letter", "character", "sep", "delimiter", "ch1", "ch2", "symbol"]
     static let integers = ["0", "1", "2", "5", "10", "17", "-3", "100"]
     static let lists = ["[]", "[1, 2, 3]", "[3, 1, 2, 2]", "[5]", "[-1, 0, 7, 7, 4]", "[10, 20]", "[2, 2, 2]", "[9, 8, 7, 6]"]
     static let wordLists = ["[]", "['a']", "['apple', 'Bob', 'kiwi']", "['x', 'y', 'x']", "['hello', 'world']", "['A', 'b', 'C']", "['same', 'same']", "['one']"]
@@ -26,7 +28,7 @@ public enum CodeSelection {
         let p = parameter.lowercased()
         let lower = task.lowercased()
         if ["f", "func", "fn", "callback", "key", "predicate"].contains(p) { return nil }
-        if ["c", "ch", "char", "letter", "character", "sep", "delimiter"].contains(p) { return characters }
+        if characterNames.contains(p) { return characters }
         if ["words", "names", "strings", "tokens", "lines", "sentences", "titles", "labels", "tags", "parts", "pieces"].contains(p) { return wordLists }
         // Named as a count or a size: a number, though plural ("times", "steps").
         if ["times", "count", "width", "size", "length", "limit", "index", "position", "steps", "places", "decimals"].contains(p) { return integers }

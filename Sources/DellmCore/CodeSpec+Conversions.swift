@@ -47,8 +47,14 @@ extension CodeSpec.Parser {
             }
             return Expr(py: "[\(f.replacingOccurrences(of: "_x", with: "_e")) for _e in \(each.py)]", ty: .list(.num))
         }
+        return converted(f, named: named, orTheOnlyParameter: true)
+    }
+
+    /// A conversion's formula over the parameter it names, else the one number the function takes (or, with
+    /// `orTheOnlyParameter`, its only parameter, whatever its name made it).
+    func converted(_ f: String, named: String?, orTheOnlyParameter: Bool) -> Expr? {
         let nums = params.filter { $0.kind == .num }
-        guard let p = named ?? (nums.count == 1 ? nums[0].name : params.count == 1 ? params[0].name : nil) else { return nil }
+        guard let p = named ?? (nums.count == 1 ? nums[0].name : orTheOnlyParameter && params.count == 1 ? params[0].name : nil) else { return nil }
         return Expr(py: f.replacingOccurrences(of: "_x", with: p), ty: .num)
     }
 
@@ -69,9 +75,7 @@ extension CodeSpec.Parser {
             guard case .word? = peek else { return nil } // a parameter alone is no unit: "in days" with days a list
         }
         guard let from = convUnit(), let f = CodeSpec.Parser.conversionFormula(from: from, to: unit) else { return nil }
-        let nums = params.filter { $0.kind == .num }
-        guard let x = named ?? (nums.count == 1 ? nums[0].name : nil) else { return nil }
-        return Expr(py: f.replacingOccurrences(of: "_x", with: x), ty: .num)
+        return converted(f, named: named, orTheOnlyParameter: false)
     }
 
     /// A conversion between units as a formula over `_x`: temperatures by theirs, the rest by the

@@ -47,7 +47,7 @@ public enum CodeSpec {
             switch p.kind {
             case .list(.str): return CodeSelection.wordLists
             case .list: return CodeSelection.lists
-            case .str: return ["c", "ch", "letter", "char", "character", "ch1", "ch2", "symbol"].contains(p.name.lowercased()) ? CodeSelection.characters : CodeSelection.strings
+            case .str: return CodeSelection.characterNames.contains(p.name.lowercased()) ? CodeSelection.characters : CodeSelection.strings
             default: return CodeSelection.integers
             }
         })
