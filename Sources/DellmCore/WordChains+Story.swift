@@ -129,9 +129,7 @@ extension WordChains {
             guard i + 1 < j, c[i + 1].kind == .word, WordChains.singular(c[i + 1].text) != c[i + 1].text,
                   let groups = noun(after: i, in: c), Units.measures[groups] == nil, Units.timeSeconds[groups] == nil, Units.timeMonths[groups] == nil,
                   let item = noun(after: j, in: c), item != groups, Units.measures[item] == nil, Units.timeSeconds[item] == nil else { return nil }
-            // The end of the item's noun phrase.
-            var end = j + 1
-            while end < c.count, c[end].kind == .word, !stoppers.contains(c[end].text), end <= j + 3 { end += 1 }
+            let end = phraseEnd(after: j, in: c)
             let between = c[(i + 1)..<j].map(\.text), after = c[end...].map(\.text)
             let ofGroups = between.last == "of" && !between.dropLast().contains(where: { stoppers.contains($0) })
             // "each", "in each bag", "on every shelf", "per box" names the groups; "each" alone (after the

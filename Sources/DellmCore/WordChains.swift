@@ -216,13 +216,20 @@ public enum WordChains {
               let sharers = noun(after: j, in: c), c[j].money == nil else { return nil }
         let item = c[i].money ?? noun(after: i, in: c) ?? "?"
         guard item != sharers else { return nil }
-        var end = j + 1
-        while end < c.count, c[end].kind == .word, !stoppers.contains(c[end].text), end <= j + 3 { end += 1 }
+        let end = phraseEnd(after: j, in: c)
         var product = c[i]
         product.value = c[i].value * c[j].value
         let clause = Array(c[..<i]) + [product] + Array(c[(i + 1)..<(each - 1)]) + Array(c[end...])
         let step = "\(Calculator.format(c[i].value)) \(item)/\(sharers) × \(Calculator.format(c[j].value)) \(sharers) = \(Calculator.format(product.value)) \(item)"
         return (clause, step)
+    }
+
+    /// Where the noun phrase after the quantity at `j` ends: the first stopper or non-word, at most three
+    /// words on ("8 apples in each bag" → at "in").
+    static func phraseEnd(after j: Int, in c: [Tok]) -> Int {
+        var end = j + 1
+        while end < c.count, c[end].kind == .word, !stoppers.contains(c[end].text), end <= j + 3 { end += 1 }
+        return end
     }
 
     static func contains(_ toks: [Tok], _ words: [String]) -> Bool {

@@ -330,12 +330,10 @@ public enum WordProblems {
         return singular(word)
     }
 
+    /// The chain rule's singular, with money words kept as written ("dollars", not "$": the question counts them).
     static func singular(_ w: String) -> String {
-        if let s = WordChains.irregularPlurals[w] { return s == "$" ? w : s }
-        if w.hasSuffix("ies") { return String(w.dropLast(3)) + "y" }
-        if w.hasSuffix("ves") { return String(w.dropLast(3)) + "f" }
-        if ["shes", "ches", "xes", "sses"].contains(where: w.hasSuffix) { return String(w.dropLast(2)) }
-        return w.hasSuffix("s") && !w.hasSuffix("ss") ? String(w.dropLast()) : w
+        let s = WordChains.singular(w)
+        return s == "$" ? w : s
     }
 
     static let groups: Set<String> = [
